@@ -1,0 +1,1 @@
+"""The `kam` command line (installed as the package `kamrules.cli`)."""

@@ -1,0 +1,100 @@
+"""`kam advise FILE…`: the treatment one or more accounts deserve (the main job)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+
+import click
+import yaml
+from kamrules.cli.common import (
+    as_of_option,
+    emit,
+    fail_on_option,
+    format_option,
+    lang_option,
+    load_engine,
+    out_option,
+    reached,
+    resolve_format,
+    rules_option,
+    styler,
+    use_colour,
+)
+
+FORMATS = ("text", "json", "yaml", "markdown")
+
+
+@click.command("advise")
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@rules_option
+@format_option(FORMATS)
+@lang_option
+@as_of_option
+@out_option
+@click.option("--explain", is_flag=True, help="Show why (the trace) and why not (near misses).")
+@fail_on_option("never")
+def command(
+    files: tuple[str, ...],
+    rules: tuple[str, ...],
+    fmt: str | None,
+    lang: str,
+    as_of: dt.date | None,
+    out: str | None,
+    explain: bool,
+    fail_on: str,
+) -> int:
+    """Advise the accounts in FILE… (YAML, JSON, JSON Lines or CSV; - reads standard input).
+
+    A file holds one account or a list of them. A bad account is reported (file, line, field,
+    value, what was expected) and the others are still advised; the exit code is then 2.
+    """
+    from kamrules.advice.render import render_markdown, render_text
+    from kamrules.errors import KamError
+    from kamrules.io.accounts import read_records
+
+    engine = load_engine(rules)
+    fmt = resolve_format(fmt, out, FORMATS)
+    day = as_of or dt.date.today()
+    advices = []
+    failed = 0
+    for path in files:
+        try:
+            records = list(read_records(path))
+        except KamError as exc:
+            click.echo(exc.render(), err=True)
+            failed += 1
+            continue
+        for record in records:
+            if record.error is not None:
+                click.echo(record.error.render(), err=True)
+                failed += 1
+                continue
+            try:
+                from kamrules.engine.engine import validate_account
+
+                account = validate_account(record.data, source=record.label, location=record.location)
+                advices.append(engine.advise(account, lang=lang, as_of=day, explain=explain))
+            except KamError as exc:
+                click.echo(f"{record.label}: {exc.render()}", err=True)
+                failed += 1
+    if advices:
+        if fmt == "json":
+            data = [a.model_dump(mode="json", exclude_none=False) for a in advices]
+            text = json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2) + "\n"
+        elif fmt == "yaml":
+            data = [a.model_dump(mode="json") for a in advices]
+            text = yaml.safe_dump(data[0] if len(data) == 1 else data, allow_unicode=True, sort_keys=False, width=100)
+        elif fmt == "markdown":
+            text = render_markdown(advices, engine.rulebase, explain=explain)
+        else:
+            width = min(110, shutil.get_terminal_size((100, 24)).columns)
+            text = render_text(advices, engine.rulebase, style=styler(use_colour(out)), width=width, explain=explain)
+        emit(text, out)
+    if failed:
+        noun = "account" if failed == 1 else "accounts"
+        click.echo(f"kam: {failed} {noun} could not be advised (see above); {len(advices)} advised", err=True)
+        return 2
+    severities = [w.severity for a in advices for w in a.warnings]
+    return 1 if reached(severities, fail_on) else 0

@@ -1,0 +1,109 @@
+"""`kam`: the entry point. It parses the command line, dispatches, and maps errors to exit codes.
+
+Exit codes (CONTRACT.md §1): 0 done; 1 the command found what the user asked it to fail on;
+2 the user's input is wrong (a message names the file, line, field and what was expected);
+3 an internal error (one line, and how to report it). No traceback unless --debug is given.
+Subcommands are imported only when run, so that `kam --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import signal
+import sys
+import traceback
+from typing import Any
+
+import click
+
+ISSUES_URL = "https://github.com/kamrules/kamrules/issues"
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "advise": ("kamrules.cli.advise", "The treatment one or more accounts deserve."),
+    "portfolio": ("kamrules.cli.portfolio", "Advice and portfolio matrices for a whole portfolio."),
+    "plan": ("kamrules.cli.plan", "The Key Account Development Plan: new, check, report."),
+    "rules": ("kamrules.cli.rules", "Validate, test, lint and diff rulesets."),
+    "profiles": ("kamrules.cli.profiles", "The customer profiles and their treatment."),
+    "schema": ("kamrules.cli.schema", "JSON Schema of accounts, advice and rulesets."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported when they run, not when `kam` starts."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name, (module, _) in COMMANDS.items() if _exists(module)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None or not _exists(entry[0]):
+            return None
+        module = importlib.import_module(entry[0])
+        command: click.Command = module.command
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def _exists(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="kamrules", prog_name="kam")
+def kam() -> None:
+    """kamrules: which tier, profile, strategy and treatment each of your accounts deserves.
+
+    The knowledge lives in YAML rulesets (built in, or your own with --rules DIR) and runs on
+    the durable-rules engine. Exit codes: 0 done, 1 failed on request (--fail-on, tests, lint),
+    2 bad input, 3 internal error.
+    """
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args or os.environ.get("KAMRULES_DEBUG") == "1"
+    args = [a for a in args if a != "--debug"]
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `kam ... | head` ends quietly
+    sys.exit(run(args, debug))
+
+
+def run(args: list[str], debug: bool = False) -> int:
+    from kamrules.errors import KamError
+
+    try:
+        result: Any = kam.main(args=args, prog_name="kam", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("kam: interrupted", err=True)
+        return 130
+    except KeyboardInterrupt:
+        click.echo("kam: interrupted", err=True)
+        return 130
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return 2 if exc.exit_code in (1, 2) else int(exc.exit_code)
+    except KamError as exc:
+        if debug:
+            traceback.print_exc()
+        click.echo(f"kam: {exc.render()}" if not exc.problems or exc.message else exc.render(), err=True)
+        return exc.exit_code
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+        click.echo(
+            f"kam: internal error ({type(exc).__name__}: {exc}); this is a bug, please report it at "
+            f"{ISSUES_URL} with the command you ran (rerun with --debug for the details)",
+            err=True,
+        )
+        return 3
+    return int(result or 0)

@@ -1,0 +1,139 @@
+"""`kam profiles [ID]`: the four profiles and their treatment, as the rulesets hold them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import textwrap
+from typing import Any
+
+import click
+import yaml
+from kamrules.cli.common import emit, format_option, lang_option, load_engine, out_option, resolve_format, rules_option
+
+FORMATS = ("text", "json", "yaml", "markdown")
+_WORDS = {
+    "en": {"strategy": "Strategy", "buying": "Buying behaviour", "table": "The investment table", "profile": "Profile"},
+    "it": {
+        "strategy": "Strategia",
+        "buying": "Comportamento d'acquisto",
+        "table": "La tabella degli investimenti",
+        "profile": "Profilo",
+    },
+}
+
+
+def profiles_data(rb: Any, lang: str, only: str | None = None) -> list[dict[str, Any]]:
+    from kamrules.advice.build import TREATMENT_KEYS
+    from kamrules.language.texts import Texts
+
+    out = []
+    for pid, p in rb.profiles.items():
+        if only and pid != only:
+            continue
+        strategy = rb.strategies.get(p.strategy)
+        treatment: dict[str, Any] = {}
+        if strategy is not None:
+            for key in TREATMENT_KEYS:
+                value = strategy.treatment.get(key)
+                if isinstance(value, Texts):
+                    treatment[key] = [value.get(lang)] if key == "pitfalls" else value.get(lang)
+                elif value is not None:
+                    treatment[key] = [v.get(lang) for v in value]
+        out.append(
+            {
+                "id": pid,
+                "label": p.label.get(lang),
+                "description": p.description.get(lang),
+                "buying_behaviour": p.buying_behaviour.get(lang),
+                "strategy": p.strategy,
+                "strategy_label": strategy.label.get(lang) if strategy else p.strategy,
+                "treatment": treatment,
+                "file": p.where.file,
+            }
+        )
+    return out
+
+
+def _cell(value: Any) -> str:
+    return "; ".join(value) if isinstance(value, list) else str(value)
+
+
+@click.command("profiles")
+@click.argument("profile_id", required=False)
+@rules_option
+@format_option(FORMATS)
+@lang_option
+@out_option
+def command(profile_id: str | None, rules: tuple[str, ...], fmt: str | None, lang: str, out: str | None) -> int:
+    """The customer profiles, the strategy each is paired with, and the full treatment.
+
+    Without ID, the deck's investment table (one column per profile); with ID, that profile.
+    """
+    from kamrules.advice.render import two_columns
+    from kamrules.errors import KamError
+    from kamrules.language.suggest import suggest
+
+    engine = load_engine(rules)
+    rb = engine.rulebase
+    if profile_id is not None and profile_id not in rb.profiles:
+        hint = suggest(profile_id, list(rb.profiles))
+        raise KamError(
+            f"unknown profile {profile_id!r}; the profiles are {', '.join(rb.profiles)}"
+            + (f" (did you mean {hint}?)" if hint else "")
+        )
+    data = profiles_data(rb, lang, profile_id)
+    fmt = resolve_format(fmt, out, FORMATS)
+    w = _WORDS[lang]
+    rows = {k: v.get(lang) for k, v in rb.treatment_rows.items()}
+    if fmt == "json":
+        text = (
+            json.dumps(data[0] if profile_id else {"rows": rows, "profiles": data}, ensure_ascii=False, indent=2) + "\n"
+        )
+    elif fmt == "yaml":
+        text = yaml.safe_dump(
+            data[0] if profile_id else {"rows": rows, "profiles": data}, allow_unicode=True, sort_keys=False, width=100
+        )
+    elif fmt == "markdown":
+        lines = [f"# {w['table']}", ""]
+        lines.append("| | " + " | ".join(f"{d['label']} → {d['strategy_label']}" for d in data) + " |")
+        lines.append("|---" * (len(data) + 1) + "|")
+        for key, title in rows.items():
+            cells = [_cell(d["treatment"].get(key, "")).replace("|", "\\|") for d in data]
+            lines.append(f"| **{title}** | " + " | ".join(cells) + " |")
+        if profile_id:
+            d = data[0]
+            lines = [
+                f"# {w['profile']}: {d['label']}",
+                "",
+                d["description"],
+                "",
+                f"**{w['buying']}**: {d['buying_behaviour']}",
+                "",
+                f"**{w['strategy']}**: {d['strategy_label']}",
+                "",
+                *lines[2:],
+            ]
+        text = "\n".join(lines) + "\n"
+    else:
+        width = min(110, shutil.get_terminal_size((100, 24)).columns)
+        lines = []
+        for d in data:
+            lines.append(f"{d['label']}  →  {w['strategy']}: {d['strategy_label']}")
+            lines.extend(textwrap.wrap(d["description"], width - 2, initial_indent="  ", subsequent_indent="  "))
+            lines.extend(
+                textwrap.wrap(
+                    f"{w['buying']}: {d['buying_behaviour']}", width - 2, initial_indent="  ", subsequent_indent="  "
+                )
+            )
+            lines.extend(
+                two_columns(
+                    [(title, _cell(d["treatment"].get(key, ""))) for key, title in rows.items()],
+                    width,
+                    lambda text, **_: text,
+                )
+            )
+            lines.append("")
+        text = "\n".join(lines)
+    emit(text, out)
+    return 0

@@ -1,0 +1,316 @@
+"""Turn an evaluation into advice: the treatment, the levers, the warnings, the trace, in a language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from kamrules.engine.explain import near_miss, phrase
+from kamrules.engine.program import Evaluation, _json_value
+from kamrules.language.rulebase import RuleBase
+from kamrules.language.texts import Texts, render
+from kamrules.model.advice import (
+    AccountRef,
+    Advice,
+    Lever,
+    RulesetRef,
+    Scores,
+    TraceEntry,
+    Treatment,
+    Warning,
+    WhyNot,
+)
+from kamrules.model.vocabulary import SEVERITY_ORDER
+
+TREATMENT_KEYS = (
+    "roi_horizon",
+    "customer_understanding",
+    "contract_type",
+    "contact_level",
+    "perception",
+    "resource_allocation",
+    "technology",
+    "pricing",
+    "pitfalls",
+)
+CORE = ("tier", "profile", "profile_source", "strategy")
+
+_UNDECIDED = {
+    "en": {
+        "title": "Undecided",
+        "missing": "{fact} could not be decided: it needs {facts}",
+        "because": "{fact} could not be decided because {other} is undecided",
+        "conflict": "{fact} could not be decided: {why}",
+        "from": "{fact} (from {sources})",
+        "or": " or ",
+        "and": ", ",
+    },
+    "it": {
+        "title": "Non deciso",
+        "missing": "{fact} non può essere deciso: servono {facts}",
+        "because": "{fact} non può essere deciso perché {other} non è deciso",
+        "conflict": "{fact} non può essere deciso: {why}",
+        "from": "{fact} (da {sources})",
+        "or": " o ",
+        "and": ", ",
+    },
+}
+
+
+def _u(lang: str, key: str) -> str:
+    return _UNDECIDED.get(lang, _UNDECIDED["en"])[key]
+
+
+def sources_of(rb: RuleBase, fact: str) -> list[str]:
+    """The account facts that feed a derived fact computed by a scorecard or a computation."""
+    out: list[str] = []
+    for card in rb.scorecards:
+        if card.sets == fact:
+            out += [x for x in (card.given, card.criteria_from) if x]
+            out += [c.fact for c in card.criteria]
+    for comp in rb.computes:
+        if comp.sets == fact:
+            out += list(comp.args)
+    return out
+
+
+def undecided_message(rb: RuleBase, fact: str, reasons: list[str], undecided: set[str], lang: str) -> str:
+    if reasons and not any(r in rb.facts for r in reasons):
+        return _u(lang, "conflict").format(fact=fact, why="; ".join(reasons))
+    blockers = [r for r in reasons if r in undecided]
+    if blockers:
+        return _u(lang, "because").format(fact=fact, other=", ".join(blockers))
+    parts: list[str] = []
+    for r in reasons:
+        src = sources_of(rb, r) if r in rb.derived else []
+        parts.append(_u(lang, "from").format(fact=r, sources=_u(lang, "or").join(src)) if src else r)
+    return _u(lang, "missing").format(fact=fact, facts=_u(lang, "and").join(parts) or "?")
+
+
+def _label(rb: RuleBase, fact: str, value: Any, lang: str) -> str:
+    info = rb.facts.get(fact)
+    if info is not None and info.labels and isinstance(value, str):
+        labels = info.labels.get(value)
+        if labels:
+            return labels.get(lang) or labels.get("en") or value
+    return str(value)
+
+
+def build_advice(rb: RuleBase, ev: Evaluation, account_id: str, account_name: str, *, explain: bool = False) -> Advice:
+    lang = ev.lang
+    values = ev.values
+
+    def lookup(name: str) -> Any:
+        if name == "as_of":
+            return ev.as_of
+        if name in rb.params:
+            return rb.params[name].value
+        return values.get(name)
+
+    def label(name: str, value: Any) -> str:
+        return _label(rb, name, value, lang)
+
+    # Warnings: one per code, the most severe (then the first fired) wins.
+    by_code: dict[str, Warning] = {}
+    for rule in ev.warnings:
+        warn = rule.warn
+        assert warn is not None
+        message = render(warn.message.get(lang), lookup, label, ev.as_of, lang)
+        code = rb.warning_codes.get(warn.code)
+        candidate = Warning(
+            code=warn.code,
+            severity=warn.severity,
+            message=message,
+            rule=rule.id,
+            title=code.title.get(lang) if code else "",
+        )
+        prev = by_code.get(warn.code)
+        if prev is None or SEVERITY_ORDER[candidate.severity] > SEVERITY_ORDER[prev.severity]:
+            by_code[warn.code] = candidate
+    undecided = set(ev.undecided)
+    undecided_code = rb.warning_codes.get("UNDECIDED")
+    for fact in rb.decisions:
+        if fact in ev.undecided:
+            by_code.setdefault(
+                f"UNDECIDED:{fact}",
+                Warning(
+                    code="UNDECIDED",
+                    severity=undecided_code.severity if undecided_code else "high",
+                    message=undecided_message(rb, fact, ev.undecided[fact], undecided, lang),
+                    rule=f"decision:{fact}",
+                    title=undecided_code.title.get(lang) if undecided_code else _u(lang, "title"),
+                ),
+            )
+    warnings = sorted(by_code.values(), key=lambda w: (-SEVERITY_ORDER[w.severity], w.code, w.rule))
+
+    levers: dict[str, Lever] = {}
+    for rule, pick in ev.levers:
+        if pick.id in levers:
+            prev_lever = levers[pick.id]
+            levers[pick.id] = prev_lever.model_copy(update={"rules": [*prev_lever.rules, rule.id]})
+            continue
+        definition = rb.levers.get(pick.id)
+        levers[pick.id] = Lever(
+            id=pick.id,
+            why=render(pick.why.get(lang), lookup, label, ev.as_of, lang),
+            label=definition.label.get(lang) if definition else pick.id,
+            rules=[rule.id],
+        )
+
+    strategy = values.get("strategy")
+    treatment = _treatment(rb, strategy, lang) if isinstance(strategy, str) else None
+
+    scores = Scores(**{name: _score(values, name) for name in Scores.model_fields})
+    labels = {
+        k: _label(rb, k, values[k], lang) for k in ("tier", "profile", "strategy") if isinstance(values.get(k), str)
+    }
+    if isinstance(strategy, str) and strategy in rb.strategies:
+        labels["strategy"] = rb.strategies[strategy].label.get(lang)
+    if isinstance(values.get("profile"), str) and values["profile"] in rb.profiles:
+        labels["profile"] = rb.profiles[values["profile"]].label.get(lang)
+    extra = {
+        k: _json_value(v)
+        for k, v in values.items()
+        if k in rb.derived and k not in CORE and not k.startswith("scores.") and v is not None
+    }
+    trace = [
+        TraceEntry(
+            rule=t.rule,
+            because=t.because,
+            decided=t.decided,
+            file=t.file,
+            line=t.line,
+            facts=t.facts,
+            parameters=t.parameters,
+        )
+        for t in ev.trace
+    ]
+    return Advice(
+        account=AccountRef(id=account_id, name=account_name),
+        tier=_str(values.get("tier")),
+        profile=_str(values.get("profile")),
+        profile_source=_str(values.get("profile_source")),
+        strategy=_str(strategy),
+        treatment=treatment,
+        levers=list(levers.values()),
+        warnings=warnings,
+        scores=scores,
+        trace=trace,
+        ruleset=RulesetRef(name=rb.name, version=rb.version, digest=rb.digest),
+        lang=lang,
+        as_of=ev.as_of.isoformat(),
+        labels=labels,
+        facts=extra,
+        why_not=why_not(rb, ev) if explain else None,
+    )
+
+
+def _score(values: dict[str, Any], name: str) -> float | None:
+    # A derived score (scores.x) when the rulesets compute one, else the score the account gave.
+    for key in (f"scores.{name}", f"assessment.{name}"):
+        value = values.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+    return None
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _treatment(rb: RuleBase, strategy: str, lang: str) -> Treatment | None:
+    spec = rb.strategies.get(strategy)
+    if spec is None:
+        return None
+    cells: dict[str, Any] = {}
+    for key in TREATMENT_KEYS:
+        value = spec.treatment.get(key)
+        if key == "pitfalls":
+            if value is None:
+                cells[key] = []
+            elif isinstance(value, Texts):
+                cells[key] = [value.get(lang)]
+            else:
+                cells[key] = [v.get(lang) for v in value]
+        elif isinstance(value, tuple):
+            cells[key] = " ".join(v.get(lang) for v in value)
+        else:
+            cells[key] = value.get(lang) if value is not None else ""
+    return Treatment(**cells)
+
+
+def why_not(rb: RuleBase, ev: Evaluation) -> list[WhyNot]:
+    """Outcomes that did not happen because exactly one condition failed."""
+    lang = ev.lang
+    out: list[WhyNot] = []
+    seen: set[str] = set()
+    raised = {r.warn.code for r in ev.warnings if r.warn}
+    recommended = {pick.id for _, pick in ev.levers}
+    for rule in rb.rules:
+        if rule.id in ev.fired:
+            continue
+        outcomes: list[str] = []
+        if rule.warn is not None and rule.warn.code not in raised:
+            outcomes.append(phrase(lang, "not_raised").format(outcome=rule.warn.code))
+        outcomes += [
+            phrase(lang, "not_raised").format(outcome=f"lever {p.id}") for p in rule.levers if p.id not in recommended
+        ]
+        outcomes += [
+            phrase(lang, "not_set").format(outcome=f"{k}={v.literal}")
+            for k, v in rule.sets.items()
+            if v.fact is None and ev.values.get(k) != v.literal
+        ]
+        if not outcomes:
+            continue
+        miss = near_miss(rule.when, ev.values, ev.as_of, lang)
+        if miss is None:
+            continue
+        for outcome in outcomes:
+            if f"{outcome}: {miss.sentence}" in seen:
+                continue
+            seen.add(f"{outcome}: {miss.sentence}")
+            out.append(
+                WhyNot(
+                    outcome=outcome,
+                    rule=rule.id,
+                    because=f"{outcome}: {miss.sentence}",
+                    fact=miss.fact,
+                    actual=miss.actual,
+                    expected=miss.expected,
+                    file=rule.where.file,
+                    line=rule.where.line,
+                )
+            )
+    for table in rb.tables:
+        for row in table.rows:
+            ref = table.row_ref(row)
+            if ref in ev.fired:
+                continue
+            changes = [
+                f"{k}={v.literal}"
+                for k, v in row.outputs.items()
+                if v.fact is None and ev.values.get(k) != v.literal and k in rb.decisions
+            ]
+            if not changes:
+                continue
+            miss = near_miss(row.when, ev.values, ev.as_of, lang)
+            if miss is None:
+                continue
+            outcome = phrase(lang, "not_set").format(outcome=", ".join(changes))
+            out.append(
+                WhyNot(
+                    outcome=outcome,
+                    rule=ref,
+                    because=f"{outcome}: {miss.sentence}",
+                    fact=miss.fact,
+                    actual=miss.actual,
+                    expected=miss.expected,
+                    file=row.where.file,
+                    line=row.where.line,
+                )
+            )
+    return out
+
+
+def today() -> dt.date:
+    return dt.date.today()

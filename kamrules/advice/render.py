@@ -1,0 +1,203 @@
+"""Advice for people: one readable screen of text, or Markdown."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Sequence
+
+from kamrules.advice.build import TREATMENT_KEYS
+from kamrules.language.rulebase import RuleBase
+from kamrules.model.advice import Advice
+from kamrules.model.vocabulary import LABELS
+
+Style = Callable[..., str]
+
+_WORDS = {
+    "en": {
+        "tier": "Tier",
+        "profile": "Profile",
+        "strategy": "Strategy",
+        "treatment": "Treatment",
+        "levers": "Relationship levers",
+        "warnings": "Warnings",
+        "none": "none",
+        "undecided": "undecided",
+        "as_of": "as of",
+        "from": "decided by",
+        "why_not": "Why not",
+        "trace": "Why",
+        "no_warnings": "No warnings.",
+        "no_levers": "No lever stands out from the facts given.",
+        "ruleset": "Rules",
+    },
+    "it": {
+        "tier": "Livello",
+        "profile": "Profilo",
+        "strategy": "Strategia",
+        "treatment": "Trattamento",
+        "levers": "Leve relazionali",
+        "warnings": "Segnalazioni",
+        "none": "nessuna",
+        "undecided": "non deciso",
+        "as_of": "al",
+        "from": "deciso da:",
+        "why_not": "Perché no",
+        "trace": "Perché",
+        "no_warnings": "Nessuna segnalazione.",
+        "no_levers": "Nessuna leva emerge dai fatti indicati.",
+        "ruleset": "Regole",
+    },
+}
+_SEVERITY_COLOUR = {"high": "red", "medium": "yellow", "low": "cyan", "info": "blue"}
+
+
+def words(lang: str) -> dict[str, str]:
+    return _WORDS.get(lang, _WORDS["en"])
+
+
+def _plain(text: str, **_: object) -> str:
+    return text
+
+
+def _row_title(rb: RuleBase, key: str, lang: str) -> str:
+    texts = rb.treatment_rows.get(key)
+    return texts.get(lang) if texts else key
+
+
+def _severity(sev: str, lang: str) -> str:
+    return LABELS["severity"].get(sev, {}).get(lang, sev)
+
+
+def render_text(
+    advices: Sequence[Advice],
+    rb: RuleBase,
+    *,
+    style: Style | None = None,
+    width: int = 100,
+    explain: bool = False,
+) -> str:
+    return "\n\n".join(_one_text(a, rb, style or _plain, width, explain) for a in advices) + "\n"
+
+
+def _one_text(a: Advice, rb: RuleBase, style: Style, width: int, explain: bool) -> str:
+    w = words(a.lang)
+    lines: list[str] = []
+    head = f"{a.account.name} ({a.account.id})"
+    lines.append(style(head, bold=True) + f"  {w['as_of']} {a.as_of}")
+    lines.append("")
+
+    def decision(label: str, value: str | None, pretty: str | None, extra: str = "") -> str:
+        shown = style(pretty or value, bold=True) if value else style(w["undecided"], fg="red")
+        return f"  {label:<10} {shown}{extra}"
+
+    lines.append(decision(w["tier"], a.tier, a.labels.get("tier")))
+    source = ""
+    if a.profile and a.profile_source:
+        source_label = rb.facts.get("profile_source")
+        text = (source_label.labels.get(a.profile_source, {}).get(a.lang) if source_label else None) or a.profile_source
+        source = f"  ({w['from']} {text})"
+    lines.append(decision(w["profile"], a.profile, a.labels.get("profile"), source))
+    lines.append(decision(w["strategy"], a.strategy, a.labels.get("strategy")))
+    if a.treatment is not None:
+        lines.append("")
+        lines.append(style(w["treatment"], bold=True, underline=True))
+        rows = [(_row_title(rb, k, a.lang), getattr(a.treatment, k)) for k in TREATMENT_KEYS]
+        lines.extend(two_columns([(t, "; ".join(v) if isinstance(v, list) else v) for t, v in rows], width, style))
+    lines.append("")
+    lines.append(style(w["levers"], bold=True, underline=True))
+    if not a.levers:
+        lines.append(f"  {w['no_levers']}")
+    for lever in a.levers:
+        lines.extend(textwrap.wrap(f"• {lever.label}", width - 2, initial_indent="  ", subsequent_indent="    "))
+        lines.extend(textwrap.wrap(lever.why, width - 6, initial_indent="      ", subsequent_indent="      "))
+    lines.append("")
+    lines.append(style(w["warnings"], bold=True, underline=True))
+    if not a.warnings:
+        lines.append(f"  {w['no_warnings']}")
+    for warning in a.warnings:
+        sev = _severity(warning.severity, a.lang).upper()
+        tag = style(f"{sev:<12}", fg=_SEVERITY_COLOUR.get(warning.severity), bold=warning.severity == "high")
+        lines.append(f"  {tag}{style(warning.code, bold=True)}")
+        lines.extend(textwrap.wrap(warning.message, width - 16, initial_indent=" " * 16, subsequent_indent=" " * 16))
+    if explain:
+        lines.append("")
+        lines.append(style(w["trace"], bold=True, underline=True))
+        for entry in a.trace:
+            where = f" [{entry.file}:{entry.line}]" if entry.file else ""
+            lines.extend(
+                textwrap.wrap(
+                    f"- {entry.rule}: {entry.because}{where}", width - 2, initial_indent="  ", subsequent_indent="    "
+                )
+            )
+        if a.why_not:
+            lines.append("")
+            lines.append(style(w["why_not"], bold=True, underline=True))
+            for miss in a.why_not:
+                where = f" [{miss.file}:{miss.line}]" if miss.file else ""
+                lines.extend(
+                    textwrap.wrap(
+                        f"- {miss.because} ({miss.rule}){where}",
+                        width - 2,
+                        initial_indent="  ",
+                        subsequent_indent="    ",
+                    )
+                )
+    lines.append("")
+    lines.append(style(f"{w['ruleset']}: {a.ruleset.name} {a.ruleset.version} {a.ruleset.digest[:19]}", dim=True))
+    return "\n".join(lines)
+
+
+def two_columns(rows: Sequence[tuple[str, str]], width: int, style: Style) -> list[str]:
+    """Titles on the left, texts on the right, both wrapped (never cut: the deck's words are kept whole)."""
+    title_width = min(30, max(len(t) for t, _ in rows))
+    body_width = max(30, width - title_width - 6)
+    out: list[str] = []
+    for title, text in rows:
+        left = textwrap.wrap(title, title_width) or [""]
+        right = textwrap.wrap(text, body_width) or [""]
+        for i in range(max(len(left), len(right))):
+            lt = left[i] if i < len(left) else ""
+            rt = right[i] if i < len(right) else ""
+            out.append(f"  {style(lt.ljust(title_width), fg='cyan')}  {rt}".rstrip())
+    return out
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(advices: Sequence[Advice], rb: RuleBase, *, explain: bool = False) -> str:
+    return "\n\n".join(_one_markdown(a, rb, explain) for a in advices) + "\n"
+
+
+def _one_markdown(a: Advice, rb: RuleBase, explain: bool) -> str:
+    w = words(a.lang)
+    out = [f"# {_md(a.account.name)} ({_md(a.account.id)})", "", f"*{w['as_of']} {a.as_of}*", ""]
+    out.append(f"| {w['tier']} | {w['profile']} | {w['strategy']} |")
+    out.append("|---|---|---|")
+    out.append(
+        "| "
+        + " | ".join(_md(a.labels.get(k) or (getattr(a, k) or w["undecided"])) for k in ("tier", "profile", "strategy"))
+        + " |"
+    )
+    if a.treatment is not None:
+        out += ["", f"## {w['treatment']}", "", f"| | {_md(a.labels.get('strategy', a.strategy or ''))} |", "|---|---|"]
+        for key in TREATMENT_KEYS:
+            value = getattr(a.treatment, key)
+            text = "; ".join(value) if isinstance(value, list) else value
+            out.append(f"| **{_md(_row_title(rb, key, a.lang))}** | {_md(text)} |")
+    out += ["", f"## {w['levers']}", ""]
+    if not a.levers:
+        out.append(w["no_levers"])
+    out += [f"- **{_md(lv.label)}**: {_md(lv.why)}" for lv in a.levers]
+    out += ["", f"## {w['warnings']}", ""]
+    if not a.warnings:
+        out.append(w["no_warnings"])
+    out += [f"- **{_severity(x.severity, a.lang)}** `{x.code}`: {_md(x.message)}" for x in a.warnings]
+    if explain:
+        out += ["", f"## {w['trace']}", ""]
+        out += [f"- `{t.rule}`: {_md(t.because)}" for t in a.trace]
+        if a.why_not:
+            out += ["", f"## {w['why_not']}", ""]
+            out += [f"- `{m.rule}`: {_md(m.because)}" for m in a.why_not]
+    return "\n".join(out)

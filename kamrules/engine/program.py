@@ -1,0 +1,330 @@
+"""A rule base compiled onto durable-rules, and its evaluation, stage by stage.
+
+Stages run in the order the manifest declares. In each stage: scorecards and computed facts
+first (arithmetic, in Python), then every rule and table row of the stage is asserted to
+durable-rules at once, which says which ones hold. The facts they decide are added to the
+account's values before the next stage runs: layers instead of Rete chaining, simpler to
+explain and to trace.
+
+Decisions inside a stage, in order:
+* a table applies its hit policy to the rows that hold (a row on a missing fact does not hold;
+  write a row with `missing: true` to handle absent data);
+* when several rules or rows set the same fact, the highest `priority` wins, then the first in
+  the rule base;
+* a fact nobody could set is undecided, and the missing facts that kept it so are recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kamrules.engine.compile import Item, plan_shards
+from kamrules.engine.compute import Outcome, run_compute, run_scorecard
+from kamrules.engine.durable import DurableShard
+from kamrules.engine.explain import because
+from kamrules.errors import EngineError
+from kamrules.language.conditions import (
+    facts_read,
+    params_read,
+    to_prims,
+    unknown_facts,
+)
+from kamrules.language.rulebase import (
+    Compute,
+    LeverPick,
+    OutputValue,
+    Row,
+    Rule,
+    RuleBase,
+    Scorecard,
+    Stage,
+    Table,
+)
+
+
+@dataclass
+class TraceItem:
+    rule: str
+    because: str
+    decided: dict[str, Any]
+    file: str | None
+    line: int | None
+    facts: dict[str, Any]
+    parameters: dict[str, Any]
+
+
+@dataclass
+class FiredWarning:
+    rule: Rule
+
+
+@dataclass
+class Evaluation:
+    """Everything one account's run produced, before it is turned into advice."""
+
+    values: dict[str, Any]
+    as_of: dt.date
+    lang: str
+    trace: list[TraceItem] = field(default_factory=list)
+    fired: set[str] = field(default_factory=set)  # rule ids and table:row refs that held
+    warnings: list[Rule] = field(default_factory=list)
+    levers: list[tuple[Rule, LeverPick]] = field(default_factory=list)
+    undecided: dict[str, list[str]] = field(default_factory=dict)  # fact -> reasons
+    conflicts: dict[str, str] = field(default_factory=dict)  # fact -> why
+
+
+@dataclass
+class _Owner:
+    rule: Rule | None = None
+    table: Table | None = None
+    row: Row | None = None
+
+
+@dataclass
+class _Shard:
+    durable: DurableShard
+    encode: Any
+    item_of: list[int]  # durable rule position -> item index
+
+
+@dataclass
+class StageProgram:
+    stage: Stage
+    scorecards: list[Scorecard]
+    computes: list[Compute]
+    tables: list[Table]
+    rules: list[Rule]
+    owners: list[_Owner]
+    shards: list[_Shard]
+    decided_here: list[str]
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, Mapping):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v) for v in value]
+    return value
+
+
+class Program:
+    """A rule base compiled onto durable-rules. Thread-safe; holds no per-account state."""
+
+    def __init__(self, rulebase: RuleBase) -> None:
+        self.rb = rulebase
+        self.stages: list[StageProgram] = []
+        for stage in rulebase.stages:
+            self.stages.append(self._compile_stage(stage))
+
+    def _compile_stage(self, stage: Stage) -> StageProgram:
+        rb = self.rb
+        tables = [t for t in rb.tables if t.stage == stage.id]
+        rules = [r for r in rb.rules if r.stage == stage.id]
+        items: list[Item] = []
+        owners: list[_Owner] = []
+        for t in tables:
+            for row in t.rows:
+                items.append(Item(t.row_ref(row), to_prims(row.when), f"row {row.id} of table {t.id} ({row.where})"))
+                owners.append(_Owner(table=t, row=row))
+        for r in rules:
+            items.append(Item(r.id, to_prims(r.when), f"rule {r.id} ({r.where})"))
+            owners.append(_Owner(rule=r))
+        shards: list[_Shard] = []
+        if items:
+            try:
+                specs = plan_shards(items)
+            except ValueError as exc:
+                raise EngineError(f"a rule of stage {stage.id} is too complex: {exc}") from None
+            for spec in specs:
+                labels = [items[i].label for i, _ in spec.items]
+                durable = DurableShard(stage.id, spec.definition(), labels, rb.digest.removeprefix("sha256:"))
+                shards.append(_Shard(durable, spec.keys.encoder(), [i for i, _ in spec.items]))
+        decided = [d for d, info in rb.derived.items() if info.stage == stage.id]
+        return StageProgram(
+            stage,
+            [s for s in rb.scorecards if s.stage == stage.id],
+            [c for c in rb.computes if c.stage == stage.id],
+            tables,
+            rules,
+            owners,
+            shards,
+            decided,
+        )
+
+    # -- evaluation -----------------------------------------------------------------------------
+
+    def run(self, values: dict[str, Any], as_of: dt.date, lang: str = "en", *, trace: bool = True) -> Evaluation:
+        ev = Evaluation(values, as_of, lang)
+        for sp in self.stages:
+            self._run_stage(sp, ev, trace)
+        return ev
+
+    def fire_stage(self, sp: StageProgram, values: Mapping[str, Any], as_of: dt.date) -> set[int]:
+        """The indices (into `sp.owners`) of the rules and rows whose conditions hold."""
+        held: set[int] = set()
+        for shard in sp.shards:
+            fact = shard.encode(values, as_of)
+            for n in shard.durable.fire(fact):
+                held.add(shard.item_of[n])
+        return held
+
+    def _run_stage(self, sp: StageProgram, ev: Evaluation, trace: bool) -> None:
+        values = ev.values
+        lang = ev.lang
+        for card in sp.scorecards:
+            self._apply_outcome(card.id, card.sets, run_scorecard(card, values), card.where, ev, trace)
+        for comp in sp.computes:
+            self._apply_outcome(comp.id, comp.sets, run_compute(comp, values, ev.as_of), comp.where, ev, trace)
+        held = self.fire_stage(sp, values, ev.as_of) if sp.shards else set()
+
+        # (priority, order, fact, value, owner) candidates for each fact set in this stage.
+        writes: list[tuple[int, int, str, Any, _Owner]] = []
+        appends: dict[str, list[Any]] = {}
+        row_index = 0
+        for table in sp.tables:
+            rows = list(table.rows)
+            matched = [row for k, row in enumerate(rows) if (row_index + k) in held]
+            row_index += len(rows)
+            for row in matched:
+                ev.fired.add(table.row_ref(row))
+            chosen = self._hit(table, matched, ev)
+            for row in chosen:
+                for fact, out in row.outputs.items():
+                    value = self._value(out, values)
+                    if table.hit_policy == "collect" and self.rb.derived[fact].type.kind == "list":
+                        appends.setdefault(fact, [])
+                        if value not in appends[fact]:
+                            appends[fact].append(value)
+                    else:
+                        writes.append(
+                            (row.priority, table.order * 10000 + row.index, fact, value, _Owner(table=table, row=row))
+                        )
+        fired_rules: list[Rule] = []
+        for k, rule in enumerate(sp.rules):
+            if (row_index + k) in held:
+                fired_rules.append(rule)
+        fired_rules.sort(key=lambda r: (-r.priority, r.order))
+        for rule in fired_rules:
+            ev.fired.add(rule.id)
+            for fact, out in rule.sets.items():
+                writes.append((rule.priority, rule.order * 10000, fact, self._value(out, values), _Owner(rule=rule)))
+            for fact, out in rule.appends.items():
+                value = self._value(out, values)
+                appends.setdefault(fact, [])
+                if value not in appends[fact]:
+                    appends[fact].append(value)
+            if rule.warn is not None:
+                ev.warnings.append(rule)
+            for pick in rule.levers:
+                ev.levers.append((rule, pick))
+        writes.sort(key=lambda w: (-w[0], w[1]))
+        decided: dict[str, _Owner] = {}
+        for _prio, _order, fact, value, owner in writes:
+            if fact in decided or fact in ev.conflicts:
+                continue
+            if value is None:
+                continue
+            values[fact] = value
+            decided[fact] = owner
+        for fact, items in appends.items():
+            values[fact] = items
+        if trace:
+            self._trace_writes(decided, fired_rules, ev)
+        for fact in sp.decided_here:
+            if values.get(fact) is None and fact in self.rb.decisions:
+                ev.undecided[fact] = self._missing_for(fact, sp, ev)
+        del lang
+
+    def _hit(self, table: Table, matched: list[Row], ev: Evaluation) -> list[Row]:
+        if not matched:
+            return []
+        policy = table.hit_policy
+        if policy == "collect":
+            return matched
+        if policy == "first":
+            return [matched[0]]
+        if policy == "priority":
+            best = max(r.priority for r in matched)
+            return [next(r for r in matched if r.priority == best)]
+        if len(matched) > 1:
+            ids = ", ".join(r.id for r in matched)
+            for fact in table.outputs:
+                ev.conflicts[fact] = f"rows {ids} of table {table.id} all match, and its hit policy is unique"
+            return []
+        return matched
+
+    def _value(self, out: OutputValue, values: Mapping[str, Any]) -> Any:
+        if out.fact is not None:
+            return values.get(out.fact)
+        return out.literal
+
+    def _apply_outcome(
+        self, item_id: str, fact: str, outcome: Outcome, where: Any, ev: Evaluation, trace: bool
+    ) -> None:
+        if outcome.value is None:
+            return
+        ev.values[fact] = outcome.value
+        ev.fired.add(item_id)
+        if trace:
+            ev.trace.append(
+                TraceItem(
+                    item_id,
+                    outcome.because,
+                    {fact: _json_value(outcome.value)},
+                    where.file,
+                    where.line,
+                    {k: _json_value(v) for k, v in outcome.facts.items()},
+                    {},
+                )
+            )
+
+    def _trace_writes(self, decided: dict[str, _Owner], fired_rules: list[Rule], ev: Evaluation) -> None:
+        by_owner: dict[str, tuple[_Owner, dict[str, Any]]] = {}
+        for fact, owner in decided.items():
+            key = owner.table.row_ref(owner.row) if owner.table and owner.row else (owner.rule.id if owner.rule else "")
+            by_owner.setdefault(key, (owner, {}))[1][fact] = _json_value(ev.values.get(fact))
+        for rule in fired_rules:
+            if rule.id not in by_owner and (rule.warn or rule.levers or rule.appends):
+                by_owner[rule.id] = (_Owner(rule=rule), {})
+        for key, (owner, decided_facts) in by_owner.items():
+            facts = dict(decided_facts)
+            if owner.table is not None and owner.row is not None:
+                cond = owner.row.when
+                where = owner.row.where
+            else:
+                assert owner.rule is not None
+                cond = owner.rule.when
+                where = owner.rule.where
+                if owner.rule.warn is not None:
+                    facts = {**facts, "warning": owner.rule.warn.code}
+                if owner.rule.levers:
+                    facts = {**facts, "levers": [p.id for p in owner.rule.levers]}
+            read = {f: _json_value(ev.as_of if f == "as_of" else ev.values.get(f)) for f in sorted(facts_read(cond))}
+            params = {p: _json_value(self.rb.params[p].value) for p in sorted(params_read(cond)) if p in self.rb.params}
+            ev.trace.append(
+                TraceItem(key, because(cond, ev.values, ev.as_of, ev.lang), facts, where.file, where.line, read, params)
+            )
+
+    def _missing_for(self, fact: str, sp: StageProgram, ev: Evaluation) -> list[str]:
+        """Why `fact` stayed undecided: the missing facts, or the conflict."""
+        if fact in ev.conflicts:
+            return [ev.conflicts[fact]]
+        missing: set[str] = set()
+        for table in sp.tables:
+            if fact in table.outputs:
+                for row in table.rows:
+                    missing |= unknown_facts(row.when, ev.values, ev.as_of)
+        for rule in sp.rules:
+            if fact in rule.sets:
+                missing |= unknown_facts(rule.when, ev.values, ev.as_of)
+        for card in sp.scorecards:
+            if card.sets == fact:
+                missing |= set(run_scorecard(card, ev.values).missing)
+        return sorted(missing)

@@ -1,0 +1,207 @@
+"""Read account facts from files: YAML, JSON, JSON Lines and CSV.
+
+Every account comes out as a `Record`: its position, a label a person can find it by
+("accounts.csv row 12"), its data, and a function that locates a field in the file. A record
+that cannot be read carries its error instead, so that one bad row never hides the others.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kamrules.errors import InputFileError, KamError, Location, Problem
+from kamrules.io.files import STDIN, decode_text, display_name, read_bytes
+from kamrules.io.yamlsafe import Document, parse_document, parse_documents
+
+LocationOf = Callable[[tuple[str | int, ...]], Location]
+FORMATS = ("yaml", "json", "jsonl", "csv")
+
+
+@dataclass
+class Record:
+    index: int  # 0-based position of the account in its file
+    label: str  # how a person finds it: "accounts.csv row 12", "acme.yaml"
+    data: Any = None
+    location: LocationOf | None = None
+    error: KamError | None = None
+
+
+def detect_format(path: str, text: str | None = None) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return "yaml"
+    if suffix == ".json":
+        return "json"
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    if suffix in (".csv", ".tsv", ".txt"):
+        return "csv"
+    if text is not None:
+        head = text.lstrip()[:1]
+        if head in ("{", "[", "#") or ":" in text.split("\n", 1)[0]:
+            return "yaml"
+        return "csv"
+    return "yaml"
+
+
+def read_records(path: str | Path, fmt: str | None = None) -> Iterator[Record]:
+    """The accounts in `path` (`-` is standard input), one `Record` each."""
+    name = display_name(path)
+    data = read_bytes(path)
+    if fmt is None and str(path) != STDIN and Path(path).suffix.lower() in (".xlsx", ".xls"):
+        raise InputFileError(
+            "", [Problem("IO006", "is a spreadsheet: use kam portfolio for XLSX files", Location(name))]
+        )
+    text = decode_text(data, name)
+    kind = fmt or detect_format(str(path) if str(path) != STDIN else "", text)
+    if kind == "csv":
+        yield from _csv_records(text, name)
+    elif kind == "jsonl":
+        yield from _jsonl_records(text, name)
+    else:
+        yield from _yaml_records(text, name)
+
+
+def _yaml_records(text: str, name: str) -> Iterator[Record]:
+    docs = parse_documents(text, name)
+    single = len(docs) == 1 and not isinstance(docs[0].data, list)
+    position = 0
+    for doc in docs:
+        if doc.data is None:
+            continue
+        items = doc.data if isinstance(doc.data, list) else [doc.data]
+        for i, item in enumerate(items):
+            prefix: tuple[str | int, ...] = (i,) if isinstance(doc.data, list) else ()
+            label = name if single else f"{name} account {position + 1}"
+            yield Record(position, label, item, _locator(doc, prefix))
+            position += 1
+    if position == 0:
+        yield Record(0, name, error=InputFileError("", [Problem("IO007", "holds no account", Location(name))]))
+
+
+def _locator(doc: Document, prefix: tuple[str | int, ...]) -> LocationOf:
+    def locate(path: tuple[str | int, ...]) -> Location:
+        loc = doc.location((*prefix, *path))
+        return Location(loc.file, loc.line, loc.column, ".".join(str(p) for p in path) or None)
+
+    return locate
+
+
+def _jsonl_records(text: str, name: str) -> Iterator[Record]:
+    position = 0
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        label = f"{name} line {lineno}"
+        try:
+            item = json.loads(line, parse_constant=_no_constant)
+        except ValueError as exc:
+            yield Record(
+                position,
+                label,
+                error=InputFileError("", [Problem("IO008", f"not valid JSON: {exc}", Location(name, lineno))]),
+            )
+        else:
+            yield Record(position, label, item, _line_locator(name, lineno))
+        position += 1
+
+
+def _no_constant(value: str) -> Any:
+    raise ValueError(f"{value} is not a number kamrules accepts")
+
+
+def _line_locator(name: str, line: int) -> LocationOf:
+    def locate(path: tuple[str | int, ...]) -> Location:
+        return Location(name, line, None, ".".join(str(p) for p in path) or None)
+
+    return locate
+
+
+def sniff_delimiter(sample: str) -> str:
+    """Excel in much of Europe writes `;`; tabs and pipes happen too. The header line decides."""
+    header = sample.split("\n", 1)[0]
+    counts = {d: header.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def cell_value(text: str) -> Any:
+    """A CSV cell as a fact: empty is absent; `[a, b]` and `{...}` are structured values."""
+    value = text.strip()
+    if not value:
+        return None
+    if value[0] in "[{":
+        try:
+            return parse_document(value, "<cell>", max_depth=20, max_nodes=10000).data
+        except KamError:
+            return value
+    return value
+
+
+def nest(row: dict[str, Any]) -> dict[str, Any]:
+    """`{"business.revenue": "12"}` -> `{"business": {"revenue": "12"}}`; absent cells dropped."""
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if value is None:
+            continue
+        parts = key.split(".")
+        target = out
+        for part in parts[:-1]:
+            nxt = target.setdefault(part, {})
+            if not isinstance(nxt, dict):
+                nxt = {}
+                target[part] = nxt
+            target = nxt
+        target[parts[-1]] = value
+    return out
+
+
+def _csv_records(text: str, name: str) -> Iterator[Record]:
+    delimiter = sniff_delimiter(text[:4096])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        yield Record(0, name, error=InputFileError("", [Problem("IO007", "is empty", Location(name))]))
+        return
+    columns = [h.strip() for h in header]
+    position = 0
+    for row in reader:
+        lineno = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        label = f"{name} row {position + 1}"
+        if len(row) > len(columns):
+            yield Record(
+                position,
+                label,
+                error=InputFileError(
+                    "",
+                    [
+                        Problem(
+                            "IO009",
+                            f"has {len(row)} cells but the header has {len(columns)} columns",
+                            Location(name, lineno),
+                        )
+                    ],
+                ),
+            )
+            position += 1
+            continue
+        flat = {col: cell_value(cell) for col, cell in zip(columns, row, strict=False) if col}
+        yield Record(position, label, nest(flat), _csv_locator(name, lineno))
+        position += 1
+
+
+def _csv_locator(name: str, line: int) -> LocationOf:
+    def locate(path: tuple[str | int, ...]) -> Location:
+        column = ".".join(str(p) for p in path if isinstance(p, str))
+        return Location(name, line, None, column or None)
+
+    return locate

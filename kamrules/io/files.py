@@ -1,0 +1,90 @@
+"""Reading the user's files: bounded in size, checked for binary content, decoded as UTF-8."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import BinaryIO
+
+from kamrules.errors import InputFileError, Location, Problem
+
+DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+STDIN = "-"
+
+
+def max_bytes() -> int:
+    """The size limit for one input file: 100 MB, or KAMRULES_MAX_FILE_MB."""
+    raw = os.environ.get("KAMRULES_MAX_FILE_MB")
+    if raw:
+        try:
+            return max(1, int(float(raw) * 1024 * 1024))
+        except ValueError:
+            pass
+    return DEFAULT_MAX_BYTES
+
+
+def display_name(path: str | Path) -> str:
+    return "<stdin>" if str(path) == STDIN else str(path)
+
+
+def read_bytes(path: str | Path, *, limit: int | None = None) -> bytes:
+    """The bytes of `path` (or standard input for `-`), refusing files over the size limit."""
+    limit = max_bytes() if limit is None else limit
+    name = display_name(path)
+    try:
+        if str(path) == STDIN:
+            return _read_limited(sys.stdin.buffer, limit, name)
+        p = Path(path)
+        if p.is_dir():
+            raise _fail(name, "IO002", "is a folder, not a file")
+        size = p.stat().st_size
+        if size > limit:
+            raise _fail(
+                name, "IO003", f"is {size / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB limit (KAMRULES_MAX_FILE_MB)"
+            )
+        with p.open("rb") as handle:
+            return _read_limited(handle, limit, name)
+    except FileNotFoundError:
+        raise _fail(name, "IO001", "no such file") from None
+    except PermissionError:
+        raise _fail(name, "IO001", "permission denied") from None
+    except IsADirectoryError:
+        raise _fail(name, "IO002", "is a folder, not a file") from None
+
+
+def _read_limited(handle: BinaryIO, limit: int, name: str) -> bytes:
+    data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise _fail(name, "IO003", f"is over the {limit / 1e6:.0f} MB limit (KAMRULES_MAX_FILE_MB)")
+    return data
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """UTF-8 text (a BOM is dropped); binary data and other encodings are refused with a reason."""
+    if b"\x00" in data[:8192]:
+        raise _fail(name, "IO004", "is a binary file, not text (expected YAML, JSON or CSV)")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputFileError(
+            "",
+            [
+                Problem(
+                    "IO005",
+                    f"is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8",
+                    Location(name, line),
+                )
+            ],
+        ) from None
+
+
+def read_text(path: str | Path, *, limit: int | None = None) -> str:
+    return decode_text(read_bytes(path, limit=limit), display_name(path))
+
+
+def _fail(name: str, code: str, message: str) -> InputFileError:
+    return InputFileError("", [Problem(code, message, Location(name))])

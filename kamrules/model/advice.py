@@ -1,0 +1,106 @@
+"""The advice: the output of the advisor, as CONTRACT.md §3 describes it."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kamrules.model.vocabulary import Severity
+
+ProfileSource = Literal["matrix", "stage", "override"]
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AccountRef(Out):
+    id: str
+    name: str
+
+
+class Treatment(Out):
+    """The deck's investment table for the account's strategy, one key per row."""
+
+    roi_horizon: str
+    customer_understanding: str
+    contract_type: str
+    contact_level: str
+    perception: str
+    resource_allocation: str
+    technology: str
+    pricing: str
+    pitfalls: list[str]
+
+
+class Lever(Out):
+    id: str
+    why: str
+    label: str = Field(description="The lever's name in the advice's language.")
+    rules: list[str] = Field(default_factory=list, description="The rules that recommended it.")
+
+
+class Warning(Out):
+    code: str
+    severity: Severity
+    message: str
+    rule: str
+    title: str = ""
+
+
+class Scores(Out):
+    current_contribution: float | None = None
+    potential_contribution: float | None = None
+    attractiveness: float | None = None
+    relative_strength: float | None = None
+
+
+class TraceEntry(Out):
+    rule: str = Field(description="The rule, table row (table:row) or scorecard that decided.")
+    because: str
+    decided: dict[str, Any] = Field(default_factory=dict, description="The facts it set.")
+    file: str | None = None
+    line: int | None = None
+    facts: dict[str, Any] = Field(default_factory=dict, description="The facts it read, and their values.")
+    parameters: dict[str, Any] = Field(default_factory=dict, description="The parameters it read.")
+
+
+class WhyNot(Out):
+    """An outcome that did not happen, and the single condition that kept it from happening."""
+
+    outcome: str = Field(description="What would have happened: a warning code, a lever, fact=value.")
+    rule: str
+    because: str
+    fact: str | None = None
+    actual: Any = None
+    expected: str | None = None
+    file: str | None = None
+    line: int | None = None
+
+
+class RulesetRef(Out):
+    name: str
+    version: str
+    digest: str
+
+
+class Advice(Out):
+    """What an account deserves, and why."""
+
+    account: AccountRef
+    tier: str | None
+    profile: str | None
+    profile_source: ProfileSource | None
+    strategy: str | None
+    treatment: Treatment | None
+    levers: list[Lever]
+    warnings: list[Warning]
+    scores: Scores
+    trace: list[TraceEntry]
+    ruleset: RulesetRef
+    lang: Literal["en", "it"]
+    as_of: str = Field(description="The evaluation date (YYYY-MM-DD), for reproducibility.")
+    labels: dict[str, str] = Field(default_factory=dict, description="Labels of tier, profile and strategy.")
+    facts: dict[str, Any] = Field(default_factory=dict, description="Other derived facts.")
+    why_not: list[WhyNot] | None = Field(None, description="With explain: outcomes that nearly happened.")

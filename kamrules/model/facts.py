@@ -1,0 +1,236 @@
+"""Account facts: the input of the advisor, exactly as CONTRACT.md §2 describes them.
+
+Only `id` and `name` are required. A missing fact is never an error (the advice says what it
+could not decide); a fact of the wrong type or out of range is, and so is an unknown key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+
+from kamrules.model.vocabulary import Attitude, DmuRole, Level, ProfileId, Stage
+
+
+def _reject_bool(value: Any) -> Any:
+    # pydantic would read True as 1; a yes/no answer is never a number here.
+    if isinstance(value, bool):
+        raise ValueError("expected a number, not true/false")
+    if isinstance(value, str):
+        text = value.strip().replace("_", "")
+        if not text:
+            raise ValueError("expected a number, found an empty text")
+        return text
+    return value
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError("expected a finite number")
+    return value
+
+
+def _percent_text(value: Any) -> Any:
+    """`"45%"` means 0.45: CRM exports often write shares that way."""
+    value = _reject_bool(value)
+    if isinstance(value, str) and value.endswith("%"):
+        try:
+            return float(value[:-1].strip()) / 100.0
+        except ValueError:
+            raise ValueError(f"expected a fraction such as 0.45 or 45%, found {value!r}") from None
+    return value
+
+
+def _fraction_hint(value: float) -> float:
+    if 1.0 < value <= 100.0:
+        raise ValueError(f"expected a fraction between 0 and 1; {value:g} % is written {value / 100:g} or '{value:g}%'")
+    return value
+
+
+def _text(value: Any) -> Any:
+    # YAML reads an unquoted phone number or a numeric id as a number; they are texts.
+    if isinstance(value, bool):
+        raise ValueError("expected a text, not true/false")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        if value.time() != dt.time(0, 0) or value.tzinfo is not None:
+            raise ValueError("expected a date (YYYY-MM-DD), not a date and time")
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return dt.date.fromisoformat(text[:10] if text.endswith("T00:00:00") else text)
+        except ValueError:
+            raise ValueError(f"expected a date written YYYY-MM-DD, found {value!r}") from None
+    raise ValueError(f"expected a date written YYYY-MM-DD, found {value!r}")
+
+
+def _text_list(value: Any) -> Any:
+    # A single text where a list is expected is a list of one ("markets: EU").
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_reject_bool), AfterValidator(_finite)]
+Money = Annotated[float, BeforeValidator(_reject_bool), AfterValidator(_finite), Field(ge=0)]
+Fraction = Annotated[
+    float,
+    BeforeValidator(_percent_text),
+    AfterValidator(_finite),
+    AfterValidator(_fraction_hint),
+    Field(ge=0, le=1),
+]
+SignedFraction = Annotated[
+    float,
+    BeforeValidator(_percent_text),
+    AfterValidator(_finite),
+    AfterValidator(_fraction_hint),
+    Field(ge=-1, le=1),
+]
+Growth = Annotated[float, BeforeValidator(_percent_text), AfterValidator(_finite), Field(ge=-1)]
+Score = Annotated[float, BeforeValidator(_reject_bool), AfterValidator(_finite), Field(ge=1, le=10)]
+Weight = Annotated[float, BeforeValidator(_reject_bool), AfterValidator(_finite), Field(gt=0, le=100)]
+Text = Annotated[str, BeforeValidator(_text)]
+RequiredText = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+TextList = Annotated[list[Text], BeforeValidator(_text_list)]
+PositiveNumber = Annotated[float, BeforeValidator(_reject_bool), AfterValidator(_finite), Field(gt=0)]
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors (with a did-you-mean), infinities and NaN are refused."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+
+
+class Company(Strict):
+    """Hard data, general (DOMAIN.md §2): who the customer is."""
+
+    address: Text | None = None
+    phone: Text | None = None
+    whatsapp: Text | None = None
+    email: Text | None = None
+    products: TextList | None = None
+    markets: TextList | None = None
+    revenue: Money | None = Field(None, description="The customer's own turnover.")
+    sales_volume: Money | None = None
+    capital_invested: Money | None = None
+    roi: Number | None = Field(None, description="Return on investment, a fraction (0.12 = 12 %).")
+    ros: Number | None = Field(None, description="Return on sales, a fraction (0.07 = 7 %).")
+
+
+class Competitor(Strict):
+    name: RequiredText
+    share: Fraction | None = Field(None, description="The competitor's share of the account's wallet.")
+    price_index: PositiveNumber | None = Field(None, description="Its price against ours (0.95 = 5 % cheaper).")
+
+
+class Business(Strict):
+    """Hard data, account-specific: our business with the account."""
+
+    revenue: Money | None = Field(None, description="Our sales to the account, last 12 months.")
+    potential_revenue: Money | None = Field(None, description="What the account could buy from us.")
+    margin_pct: SignedFraction | None = Field(None, description="Our margin, a fraction (0.22 = 22 %).")
+    share_of_wallet: Fraction | None = Field(None, description="Our share of its spend, a fraction.")
+    growth_rate: Growth | None = Field(None, description="Growth of our sales to it, a fraction.")
+    cost_to_serve: Money | None = None
+    discounts_pct: Fraction | None = None
+    revenue_by_product: dict[Text, Money] | None = None
+    customer_since: IsoDate | None = None
+    contract_end: IsoDate | None = None
+    competitors: list[Competitor] | None = None
+
+
+class DmuMember(Strict):
+    """A member of the decision-making unit."""
+
+    name: RequiredText
+    role: DmuRole | None = None
+    influence: Level | None = None
+    attitude: Attitude | None = None
+
+
+class Relationship(Strict):
+    """Soft data, account-specific."""
+
+    dmu: list[DmuMember] | None = None
+    choice_criteria: TextList | None = None
+    perceptions: Text | None = None
+    buying_process: Text | None = None
+    evaluations: Text | None = None
+    stage: Stage | None = None
+    loyalty: Level | None = None
+    satisfaction: Level | None = None
+    price_sensitivity: Level | None = None
+
+
+class Criterion(Strict):
+    weight: Weight
+    score: Score
+
+
+class BuyingCriterion(Strict):
+    weight: Weight
+    ours: Score
+    best_competitor: Score
+
+
+def _check_weights(criteria: dict[str, Any] | None, field: str) -> None:
+    if not criteria:
+        return
+    total = sum(c.weight for c in criteria.values())
+    if abs(total - 100.0) > 0.5:
+        raise ValueError(f"{field}: the weights add up to {total:g}; they must add up to 100")
+
+
+class Assessment(Strict):
+    """Scores from 1 to 10, and an optional manual profile."""
+
+    current_contribution: Score | None = None
+    potential_contribution: Score | None = None
+    attractiveness: Score | None = None
+    attractiveness_criteria: dict[Text, Criterion] | None = None
+    relative_strength: Score | None = None
+    buying_criteria: dict[Text, BuyingCriterion] | None = None
+    profile: ProfileId | None = Field(None, description="A manual profile; overrides the matrix.")
+
+    @model_validator(mode="after")
+    def _weights_sum_to_100(self) -> Assessment:
+        _check_weights(self.attractiveness_criteria, "attractiveness_criteria")
+        _check_weights(self.buying_criteria, "buying_criteria")
+        return self
+
+
+class Account(Strict):
+    """One account, as a sales team describes it."""
+
+    id: RequiredText
+    name: RequiredText
+    sector: Text | None = None
+    company: Company | None = None
+    environment: TextList | None = None
+    business: Business | None = None
+    relationship: Relationship | None = None
+    assessment: Assessment | None = None

@@ -1,0 +1,132 @@
+"""Turn pydantic's validation errors into problems a sales-operations person can act on.
+
+Each problem names the file, the line, the dotted field, the value found and what was
+expected; an unknown key gets a did-you-mean from the fields allowed at that place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from kamrules.errors import Location, Problem
+from kamrules.language.suggest import suggest
+
+M = TypeVar("M", bound=BaseModel)
+LocationOf = Callable[[tuple[str | int, ...]], Location]
+
+
+def dotted(loc: Sequence[str | int]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out = f"{out}.{part}" if out else str(part)
+    return out
+
+
+def _fields_at(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
+    """The field names allowed at `loc` inside `model` (for did-you-mean on unknown keys)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int) or current is None:
+            continue
+        fields = getattr(current, "model_fields", None)
+        if fields is None or part not in fields:
+            return []
+        current = _inner_model(fields[part].annotation)
+    fields = getattr(current, "model_fields", None)
+    return list(fields) if fields else []
+
+
+def _inner_model(annotation: Any) -> Any:
+    stack = [annotation]
+    while stack:
+        ann = stack.pop()
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            return ann
+        stack.extend(getattr(ann, "__args__", ()) or ())
+    return None
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _clean_message(msg: str) -> str:
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if msg.startswith(prefix):
+            msg = msg[len(prefix) :]
+    return msg
+
+
+def problems_of(
+    exc: ValidationError,
+    model: type[BaseModel],
+    location_of: LocationOf,
+    *,
+    code: str = "FACT",
+    path_prefix: Sequence[str | int] = (),
+) -> list[Problem]:
+    """One `Problem` per pydantic error, located, in words."""
+    problems: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        # pydantic puts union/annotated member names in loc (e.g. 'literal['a']'); drop them.
+        loc = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("constrained"))))
+        full = (*path_prefix, *loc)
+        where = location_of(full)
+        where = Location(where.file, where.line, where.column, dotted(full) or None)
+        kind = err["type"]
+        value = err.get("input")
+        if kind == "extra_forbidden":
+            known = _fields_at(model, loc[:-1])
+            name = str(loc[-1]) if loc else "?"
+            problems.append(
+                Problem(
+                    f"{code}001",
+                    f"unknown field {name!r}" + (f"; allowed here: {', '.join(known)}" if known else ""),
+                    where,
+                    suggest(name, known),
+                )
+            )
+        elif kind == "missing":
+            problems.append(Problem(f"{code}002", "is required but missing", where))
+        elif kind == "literal_error":
+            expected = err.get("ctx", {}).get("expected", "")
+            options = [o.strip().strip("'") for o in str(expected).replace(" or ", ", ").split(",")]
+            problems.append(
+                Problem(
+                    f"{code}003",
+                    f"{_show(value)} is not one of the allowed values: {', '.join(o for o in options if o)}",
+                    where,
+                    suggest(str(value), options) if isinstance(value, str) else None,
+                )
+            )
+        elif kind in {"model_type", "dict_type", "model_attributes_type"}:
+            problems.append(Problem(f"{code}004", f"expected a mapping of fields, found {_show(value)}", where))
+        elif kind == "list_type":
+            problems.append(Problem(f"{code}004", f"expected a list, found {_show(value)}", where))
+        else:
+            message = _clean_message(err["msg"])
+            problems.append(Problem(f"{code}005", f"{_show(value)} is not valid: {message}", where))
+    return problems
+
+
+def validate_model(
+    model: type[M],
+    data: Any,
+    location_of: LocationOf,
+    *,
+    code: str = "FACT",
+    path_prefix: Sequence[str | int] = (),
+) -> tuple[M | None, list[Problem]]:
+    """Validate `data` as `model`; on failure return every problem, located."""
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        return None, problems_of(exc, model, location_of, code=code, path_prefix=path_prefix)

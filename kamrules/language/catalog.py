@@ -136,10 +136,11 @@ def _desc(text: str | None) -> dict[str, str]:
     return {"en": text} if text else {}
 
 
-def input_catalog() -> dict[str, FactInfo]:
-    """Every account fact of CONTRACT.md §2, by dotted path, with its type."""
+def input_catalog(model: type[BaseModel] = Account) -> dict[str, FactInfo]:
+    """Every input fact of `model` (by default the account facts of CONTRACT.md §2), by dotted
+    path, with its type; plus `as_of`, the evaluation date."""
     out: dict[str, FactInfo] = {}
-    _walk(Account, "", out)
+    _walk(model, "", out)
     out["as_of"] = FactInfo(
         "as_of",
         FactType("date"),
@@ -149,4 +150,6 @@ def input_catalog() -> dict[str, FactInfo]:
     return out
 
 
-INPUT_GROUPS = ("id", "name", "sector", "company", "environment", "business", "relationship", "assessment")
+def input_groups(model: type[BaseModel] = Account) -> tuple[str, ...]:
+    """The top-level names of `model`: derived facts may not use them."""
+    return tuple(model.model_fields)

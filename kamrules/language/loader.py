@@ -18,12 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from kamrules.builtin import builtin_dirs
 from kamrules.errors import Location, Problem, RulesetError, problems_from
 from kamrules.io.files import decode_text, read_bytes
 from kamrules.io.yamlsafe import Document, parse_document
 from kamrules.language import schema as S
-from kamrules.language.catalog import INPUT_GROUPS, FactInfo, FactType, input_catalog
+from kamrules.language.catalog import FactInfo, FactType, input_catalog, input_groups
 from kamrules.language.conditions import (
     TRUE,
     All,
@@ -60,6 +62,7 @@ from kamrules.language.rulebase import (
 )
 from kamrules.language.suggest import suggest
 from kamrules.language.texts import FORMATS, Texts, placeholders
+from kamrules.model.facts import Account
 from kamrules.model.validate import validate_model
 
 BUILTIN_LABEL = "<builtin>"
@@ -96,11 +99,23 @@ class _State:
 # Reading files
 
 
+NESTED_MANIFEST = "kamrules.yaml"
+
+
 def yaml_files(root: Path) -> list[Path]:
-    """The YAML files under `root`, in a stable order (sorted relative paths)."""
+    """The YAML files under `root`, in a stable order (sorted relative paths).
+
+    A subfolder holding its own `kamrules.yaml` is a separate rule base (the portfolio's, the
+    plan checks') and is not part of this one.
+    """
     if root.is_file():
         return [root]
-    files = [p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
+    nested = {p.parent for p in root.rglob(NESTED_MANIFEST) if p.parent != root}
+    files = [
+        p
+        for p in root.rglob("*")
+        if p.suffix in (".yaml", ".yml") and p.is_file() and not any(n in p.parents for n in nested)
+    ]
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())
 
 
@@ -174,7 +189,18 @@ def load_rulebase(paths: Sequence[str | Path] = (), *, builtin: bool = True) -> 
     return load_folders(folders)
 
 
-def load_folders(folders: Sequence[SourceFolder]) -> RuleBase:
+def load_folders(
+    folders: Sequence[SourceFolder],
+    *,
+    input_model: type[BaseModel] = Account,
+    input_name: str = "account",
+) -> RuleBase:
+    """Load, layer and link the knowledge in `folders`.
+
+    `input_model` is the pydantic model of the facts the rules read (the account facts by
+    default; a portfolio or a plan for their own rule bases); a manifest may name it with
+    `input:`, which must then match `input_name`.
+    """
     state = _State()
     layers: list[list[LoadedFile]] = []
     # The two built-in folders are one layer.
@@ -198,7 +224,7 @@ def load_folders(folders: Sequence[SourceFolder]) -> RuleBase:
                 start = i
     effective = [f for files in layers[start:] for f in files]
     sources = tuple(f.display for f in folders if layer_of[folders.index(f)] >= start)
-    rulebase = _Linker(effective, state, sources).link()
+    rulebase = _Linker(effective, state, sources, input_model, input_name).link()
     if state.problems:
         raise RulesetError("the rulesets have problems:", problems_from(state.problems))
     return rulebase
@@ -276,7 +302,16 @@ def _derived_type(spec: S.DerivedSpec) -> tuple[FactType, dict[str, dict[str, st
 
 
 class _Linker:
-    def __init__(self, files: list[LoadedFile], state: _State, sources: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        files: list[LoadedFile],
+        state: _State,
+        sources: tuple[str, ...],
+        input_model: type[BaseModel] = Account,
+        input_name: str = "account",
+    ) -> None:
+        self.input_model = input_model
+        self.input_name = input_name
         self.files = files
         self.state = state
         self.sources = sources
@@ -319,7 +354,15 @@ class _Linker:
         overrides = [f for f in self.files if f.kind == "overrides"]
         params = self._apply_param_overrides(params, overrides)
         derived = self._derived(rulesets)
-        catalog = dict(input_catalog())
+        for f in manifests:
+            if f.spec.input != self.input_name:
+                self.err(
+                    f,
+                    ("input",),
+                    "KR004",
+                    f"this rule base reads {f.spec.input} facts, but it is loaded for {self.input_name} facts",
+                )
+        catalog = dict(input_catalog(self.input_model))
         for d in derived.values():
             catalog[d.name] = FactInfo(
                 d.name,
@@ -330,20 +373,16 @@ class _Linker:
                 description=d.description.as_dict(),
                 labels={k: v.as_dict() for k, v in d.labels.items()},
             )
-        # Labels of input choices, for messages.
+        # Labels of input choices, for messages: the vocabulary with exactly the fact's values.
         from kamrules.model.vocabulary import LABELS
 
-        for path, vocab in (
-            ("relationship.stage", "stage"),
-            ("relationship.loyalty", "level"),
-            ("relationship.satisfaction", "level"),
-            ("relationship.price_sensitivity", "level"),
-            ("assessment.profile", "profile"),
-        ):
-            info = catalog[path]
-            catalog[path] = FactInfo(
-                info.path, info.type, info.origin, description=info.description, labels=LABELS[vocab]
-            )
+        for path, info in list(catalog.items()):
+            if info.origin == "input" and info.type.kind == "choice":
+                vocab = next((v for v in LABELS.values() if set(v) == set(info.type.values)), None)
+                if vocab is not None:
+                    catalog[path] = FactInfo(
+                        info.path, info.type, info.origin, description=info.description, labels=vocab
+                    )
         codes = self._warning_codes(rulesets)
         levers = self._levers(rulesets)
         profiles = self._profiles()
@@ -631,11 +670,12 @@ class _Linker:
 
     def _derived(self, rulesets: list[LoadedFile]) -> dict[str, Derived]:
         out: dict[str, Derived] = {}
-        inputs = input_catalog()
+        inputs = input_catalog(self.input_model)
+        groups = input_groups(self.input_model)
         for f in rulesets:
             for name, spec in (f.spec.derives or {}).items():
                 path = ("derives", name)
-                if name in inputs or name.split(".")[0] in INPUT_GROUPS:
+                if name in inputs or name.split(".")[0] in groups:
                     self.err(
                         f,
                         path,

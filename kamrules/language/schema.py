@@ -220,6 +220,9 @@ class ManifestFile(FileModel):
     name: str
     version: str
     description: Text | None = None
+    input: Name = Field(
+        "account", description="The facts the rules read: account (the default), or the input of another rule base."
+    )
     extends: Literal["builtin"] | None = Field(
         None, description="builtin: layer this folder on the built-in knowledge instead of replacing it."
     )

@@ -138,17 +138,24 @@ def compile_prim(prim: Prim, keys: KeySpace) -> dict[str, Any]:
         return {"$ex" if prim.arg.value else "$nex": {key: 1}}
     if prim.key == "has":
         return {key: 1.0 if prim.arg.value else 0.0}
+    guard: dict[str, Any] | None = None
     if prim.arg.kind == "fact":
         assert prim.arg.name is not None
-        right: Any = {"$m": keys.value_key(prim.arg.name)}
+        other = keys.value_key(prim.arg.name)
+        right: Any = {"$m": other}
+        # durable-rules compares a field with a *missing* one as true, whatever the operator:
+        # the other fact must be present for the comparison to mean anything.
+        guard = {"$ex": {other: 1}}
     else:
         right = _literal(prim.arg)
         if isinstance(right, (int, float)) and not isinstance(right, bool):
             right = float(right)
     if prim.cmp == "eq":
-        return {key: right}
-    op = {"ne": "$neq", "gt": "$gt", "gte": "$gte", "lt": "$lt", "lte": "$lte"}[prim.cmp]
-    return {op: {key: right}}
+        test: dict[str, Any] = {key: right}
+    else:
+        op = {"ne": "$neq", "gt": "$gt", "gte": "$gte", "lt": "$lt", "lte": "$lte"}[prim.cmp]
+        test = {op: {key: right}}
+    return {"$and": [guard, test]} if guard is not None else test
 
 
 def compile_pcond(tree: PCond, keys: KeySpace) -> dict[str, Any]:

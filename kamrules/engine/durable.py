@@ -71,17 +71,36 @@ class DurableShard:
 
     def __init__(self, stage: str, definition: dict[str, Any], labels: Sequence[str], digest: str) -> None:
         self.labels = list(labels)  # r<n> -> "rule X (file:line)", for error messages
-        self.name = f"kam{next(_NAMES)}_{stage}@{digest[:12]}"
+        self.stage = stage
+        self.digest = digest
         self.lock = threading.Lock()
-        text = jsonenc.dumps(definition)
+        self.text = jsonenc.dumps(definition)
+        self.rebuilds = 0
+        self.handle = self._create()
+        self._finalizer = weakref.finalize(self, _delete, self.handle)
+
+    def _create(self) -> int:
+        self.name = f"kam{next(_NAMES)}_{self.stage}@{self.digest[:12]}"
         try:
-            self.handle: int = dre.create_ruleset(self.name, text)
+            handle: int = dre.create_ruleset(self.name, self.text)
         except dre.error as exc:
             raise EngineError(
-                f"durable-rules refused the rules of stage {stage!r}: {explain_error(exc)}; "
+                f"durable-rules refused the rules of stage {self.stage!r}: {explain_error(exc)}; "
                 f"rules: {', '.join(self.labels[:10])}{'…' if len(self.labels) > 10 else ''}"
             ) from None
-        weakref.finalize(self, _delete, self.handle)
+        return handle
+
+    def _rebuild(self) -> None:
+        """Replace a ruleset whose session saw an abandoned action.
+
+        After `abandon_action`, the session can hand the abandoned action out again with its
+        message already freed (pinned in tests/test_durable_pins.py), so it is never used
+        again. The old ruleset is left alone rather than deleted: touching it may crash.
+        """
+        self._finalizer.detach()
+        self.handle = self._create()
+        self._finalizer = weakref.finalize(self, _delete, self.handle)
+        self.rebuilds += 1
 
     def fire(self, fact: str) -> list[int]:
         """The positions of the rules whose condition the fact satisfies (duplicates included)."""
@@ -95,6 +114,7 @@ class DurableShard:
                 dre.retract_fact(self.handle, fact)
                 result = dre.assert_fact(self.handle, fact)
             fired: list[int] = []
+            abandoned = False
             try:
                 if result[0] == HANDLED:
                     state = result[1]
@@ -105,10 +125,15 @@ class DurableShard:
                             following = dre.complete_and_start_action(self.handle, state)
                             action = (None, following) if following else None
                     except BaseException:
+                        # Release the session at once (else it stays locked for a minute)...
                         dre.abandon_action(self.handle, state)
+                        abandoned = True
                         raise
             finally:
-                dre.retract_fact(self.handle, fact)
+                if abandoned:
+                    self._rebuild()  # ...and never use it again.
+                else:
+                    dre.retract_fact(self.handle, fact)
             return fired
 
     def _describe(self, exc: Exception, fact: str) -> str:

@@ -38,21 +38,19 @@ CORE = ("tier", "profile", "profile_source", "strategy")
 _UNDECIDED = {
     "en": {
         "title": "Undecided",
-        "missing": "{fact} could not be decided: it needs {facts}",
+        "missing": "{fact} could not be decided; missing facts that would decide it: {facts}",
         "because": "{fact} could not be decided because {other} is undecided",
         "conflict": "{fact} could not be decided: {why}",
-        "from": "{fact} (from {sources})",
+        "from_word": "from",
         "or": " or ",
-        "and": ", ",
     },
     "it": {
         "title": "Non deciso",
-        "missing": "{fact} non può essere deciso: servono {facts}",
+        "missing": "{fact} non può essere deciso; mancano i fatti che lo deciderebbero: {facts}",
         "because": "{fact} non può essere deciso perché {other} non è deciso",
         "conflict": "{fact} non può essere deciso: {why}",
-        "from": "{fact} (da {sources})",
+        "from_word": "da",
         "or": " o ",
-        "and": ", ",
     },
 }
 
@@ -61,30 +59,15 @@ def _u(lang: str, key: str) -> str:
     return _UNDECIDED.get(lang, _UNDECIDED["en"])[key]
 
 
-def sources_of(rb: RuleBase, fact: str) -> list[str]:
-    """The account facts that feed a derived fact computed by a scorecard or a computation."""
-    out: list[str] = []
-    for card in rb.scorecards:
-        if card.sets == fact:
-            out += [x for x in (card.given, card.criteria_from) if x]
-            out += [c.fact for c in card.criteria]
-    for comp in rb.computes:
-        if comp.sets == fact:
-            out += list(comp.args)
-    return out
-
-
 def undecided_message(rb: RuleBase, fact: str, reasons: list[str], undecided: set[str], lang: str) -> str:
-    if reasons and not any(r in rb.facts for r in reasons):
+    """Why a decision is undecided, in words: a conflict, a blocking decision, or missing facts."""
+    if reasons and not any(r.split(" ", 1)[0] in rb.facts for r in reasons):
         return _u(lang, "conflict").format(fact=fact, why="; ".join(reasons))
     blockers = [r for r in reasons if r in undecided]
     if blockers:
         return _u(lang, "because").format(fact=fact, other=", ".join(blockers))
-    parts: list[str] = []
-    for r in reasons:
-        src = sources_of(rb, r) if r in rb.derived else []
-        parts.append(_u(lang, "from").format(fact=r, sources=_u(lang, "or").join(src)) if src else r)
-    return _u(lang, "missing").format(fact=fact, facts=_u(lang, "and").join(parts) or "?")
+    shown = [r.replace(" (from ", f" ({_u(lang, 'from_word')} ").replace(" or ", _u(lang, "or")) for r in reasons]
+    return _u(lang, "missing").format(fact=fact, facts=", ".join(shown) or "?")
 
 
 def _label(rb: RuleBase, fact: str, value: Any, lang: str) -> str:

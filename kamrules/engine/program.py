@@ -30,7 +30,6 @@ from kamrules.language.conditions import (
     facts_read,
     params_read,
     to_prims,
-    unknown_facts,
 )
 from kamrules.language.rulebase import (
     Compute,
@@ -313,18 +312,49 @@ class Program:
             )
 
     def _missing_for(self, fact: str, sp: StageProgram, ev: Evaluation) -> list[str]:
-        """Why `fact` stayed undecided: the missing facts, or the conflict."""
+        """Why `fact` stayed undecided: a conflict, or the missing facts (see `missing_inputs`)."""
         if fact in ev.conflicts:
             return [ev.conflicts[fact]]
-        missing: set[str] = set()
-        for table in sp.tables:
-            if fact in table.outputs:
-                for row in table.rows:
-                    missing |= unknown_facts(row.when, ev.values, ev.as_of)
-        for rule in sp.rules:
-            if fact in rule.sets:
-                missing |= unknown_facts(rule.when, ev.values, ev.as_of)
-        for card in sp.scorecards:
-            if card.sets == fact:
-                missing |= set(run_scorecard(card, ev.values).missing)
-        return sorted(missing)
+        return missing_inputs(self.rb, fact, ev.values)
+
+
+def writers_read(rb: RuleBase, fact: str) -> list[str]:
+    """Every fact read by the rules, rows, scorecards and computations that decide `fact`."""
+    read: list[str] = []
+    for table in rb.tables:
+        if fact in table.outputs:
+            read += list(table.inputs.values())
+    for rule in rb.rules:
+        if fact in rule.sets or fact in rule.appends:
+            read += sorted(facts_read(rule.when))
+    for card in rb.scorecards:
+        if card.sets == fact:
+            read += [x for x in (card.given, card.criteria_from) if x] + [c.fact for c in card.criteria]
+    for comp in rb.computes:
+        if comp.sets == fact:
+            read += list(comp.args)
+    return list(dict.fromkeys(read))
+
+
+def missing_inputs(rb: RuleBase, fact: str, values: Mapping[str, Any], depth: int = 0) -> list[str]:
+    """The missing facts that would decide `fact`, traced back through derived facts.
+
+    A missing decision (tier, profile...) is named as such; a missing score or ratio is named
+    with the account facts it comes from, "scores.attractiveness (from assessment.attractiveness
+    or assessment.attractiveness_criteria)"; other missing derived facts are traced through.
+    """
+    out: list[str] = []
+    for name in writers_read(rb, fact):
+        if name == "as_of" or values.get(name) is not None:
+            continue
+        if name in rb.decisions or depth > 8:
+            out.append(name)
+        elif name in rb.derived:
+            sources = [s for s in writers_read(rb, name) if s not in rb.derived]
+            if any(c.sets == name for c in rb.scorecards) or any(c.sets == name for c in rb.computes):
+                out.append(f"{name} (from {' or '.join(sources)})" if sources else name)
+            else:
+                out.extend(missing_inputs(rb, name, values, depth + 1))
+        else:
+            out.append(name)
+    return list(dict.fromkeys(out))

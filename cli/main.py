@@ -66,16 +66,17 @@ def kam() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in args or os.environ.get("KAMRULES_DEBUG") == "1"
-    args = [a for a in args if a != "--debug"]
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `kam ... | head` ends quietly
-    sys.exit(run(args, debug))
+    sys.exit(run(list(sys.argv[1:] if argv is None else argv)))
 
 
-def run(args: list[str], debug: bool = False) -> int:
+def run(argv: list[str]) -> int:
+    """Run `kam` with `argv`; return the exit code. `--debug` may appear anywhere."""
     from kamrules.errors import KamError
+
+    debug = "--debug" in argv or os.environ.get("KAMRULES_DEBUG") == "1"
+    args = [a for a in argv if a != "--debug"]
 
     try:
         result: Any = kam.main(args=args, prog_name="kam", standalone_mode=False)

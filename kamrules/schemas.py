@@ -37,4 +37,4 @@ def schema_of(kind: str) -> dict[str, Any]:
         schema = S.ProfileFile.model_json_schema()
     else:
         raise ValueError(f"unknown schema {kind!r}")
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": _TITLES[kind], **schema}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema, "title": _TITLES[kind]}

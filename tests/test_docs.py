@@ -10,7 +10,7 @@ from kamrules.io.yamlsafe import parse_document
 from tests.conftest import ROOT
 
 # contract.md is the contract verbatim; its example is annotated pseudo-YAML (`address: …; phone: …`).
-DOCS = sorted(p for p in (ROOT / "docs").glob("*.md") if p.name != "contract.md") + [ROOT / "README.md"]
+DOCS = [*sorted(p for p in (ROOT / "docs").glob("*.md") if p.name != "contract.md"), ROOT / "README.md"]
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)

@@ -165,7 +165,7 @@ def test_durable_equals_reference_on_generated_accounts(tmp_path: Path, seed: in
     rng = random.Random(seed)
     conditions = [random_condition(rng) for _ in range(N_RULES)]
     write_rule_base(tmp_path, conditions)
-    engine = Engine.from_paths(tmp_path)
+    engine = Engine.from_paths(tmp_path, memo_size=0)  # ask durable-rules every time
     rules = engine.rulebase.rules
     assert len(rules) == N_RULES
     shards = sum(len(stage.shards) for stage in engine.program.stages)
@@ -191,7 +191,7 @@ def test_durable_equals_reference_property(tmp_path_factory: pytest.TempPathFact
     folder = tmp_path_factory.mktemp("prop")
     conditions = [random_condition(rng) for _ in range(8)]
     write_rule_base(folder, conditions)
-    engine = Engine.from_paths(folder)
+    engine = Engine.from_paths(folder, memo_size=0)
     for n in range(20):
         _, ev = engine.evaluate(random_account(rng, n), as_of=AS_OF, trace=False)
         got = set(ev.values.get("diff.fired") or [])

@@ -124,7 +124,9 @@ def test_same_input_gives_the_same_advice(engine: Engine) -> None:
         assert a == b
 
 
-def test_eight_threads_sharing_one_engine_agree_with_one_thread(engine: Engine) -> None:
+@pytest.mark.parametrize("memo_size", [0, 4096])
+def test_eight_threads_sharing_one_engine_agree_with_one_thread(memo_size: int) -> None:
+    engine = Engine(Engine.default().rulebase, memo_size=memo_size)
     rng = random.Random(11)
     accounts = [sample_account(rng, n) for n in range(400)]
     expected = [engine.advise(a, as_of=AS_OF).model_dump_json() for a in accounts]
@@ -150,9 +152,8 @@ def test_eight_threads_sharing_one_engine_agree_with_one_thread(engine: Engine) 
         assert results[worker] == expected
 
 
-def test_a_failure_while_draining_rebuilds_the_ruleset_and_results_stay_right(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_failure_while_draining_rebuilds_the_ruleset_and_results_stay_right(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = Engine(Engine.default().rulebase, memo_size=0)
     rng = random.Random(3)
     accounts = [sample_account(rng, n) for n in range(30)]
     expected = [engine.advise(a, as_of=AS_OF).model_dump_json() for a in accounts]

@@ -48,6 +48,7 @@ class KeySpace:
 
     index: dict[str, int] = field(default_factory=dict)
     value: set[str] = field(default_factory=set)
+    compared: set[str] = field(default_factory=set)  # facts whose value (not just presence) is tested
     days: set[str] = field(default_factory=set)
     count: set[str] = field(default_factory=set)
     has: dict[str, dict[str, str]] = field(default_factory=dict)  # fact -> value -> key
@@ -61,6 +62,8 @@ class KeySpace:
         n = self._n(prim.fact)
         if prim.key in ("value", "present"):
             self.value.add(prim.fact)
+            if prim.key == "value":
+                self.compared.add(prim.fact)
             return f"f{n}"
         if prim.key == "days":
             self.days.add(prim.fact)
@@ -76,6 +79,7 @@ class KeySpace:
 
     def value_key(self, fact: str) -> str:
         self.value.add(fact)
+        self.compared.add(fact)
         return f"f{self._n(fact)}"
 
     def size(self) -> int:
@@ -83,7 +87,12 @@ class KeySpace:
 
     def encoder(self) -> Callable[[Mapping[str, Any], dt.date], str]:
         """A function turning an account's values into this shard's fact, as JSON text."""
-        value_keys = [(fact, f"f{self.index[fact]}") for fact in sorted(self.value, key=self.index.__getitem__)]
+        # A fact only tested for presence is sent as 1.0: a shorter fact, and identical stage
+        # inputs for accounts that differ only in, say, their address text.
+        value_keys = [
+            (fact, f"f{self.index[fact]}", fact in self.compared)
+            for fact in sorted(self.value, key=self.index.__getitem__)
+        ]
         day_keys = [(fact, f"f{self.index[fact]}d") for fact in sorted(self.days, key=self.index.__getitem__)]
         count_keys = [(fact, f"f{self.index[fact]}c") for fact in sorted(self.count, key=self.index.__getitem__)]
         has_keys = [(fact, list(values.items())) for fact, values in self.has.items()]
@@ -94,11 +103,13 @@ class KeySpace:
         def encode(values: Mapping[str, Any], as_of: dt.date) -> str:
             parts = [head]
             append = parts.append
-            for fact, key in value_keys:
+            for fact, key, compared in value_keys:
                 v = as_of if fact == "as_of" else values.get(fact)
                 if v is None:
                     continue
-                if isinstance(v, bool):
+                if not compared:
+                    append(f',"{key}":1.0')
+                elif isinstance(v, bool):
                     append(f',"{key}":"{"true" if v else "false"}"')
                 elif isinstance(v, (int, float)):
                     append(f',"{key}":{number(v)}')
@@ -221,6 +232,7 @@ def plan_shards(items: list[Item]) -> list[ShardSpec]:
             probe = KeySpace(
                 dict(current.keys.index),
                 set(current.keys.value),
+                set(current.keys.compared),
                 set(current.keys.days),
                 set(current.keys.count),
                 {k: dict(v) for k, v in current.keys.has.items()},

@@ -69,13 +69,24 @@ def _delete(handle: int) -> None:
 class DurableShard:
     """One compiled durable ruleset and its session."""
 
-    def __init__(self, stage: str, definition: dict[str, Any], labels: Sequence[str], digest: str) -> None:
+    def __init__(
+        self,
+        stage: str,
+        definition: dict[str, Any],
+        labels: Sequence[str],
+        digest: str,
+        memo_size: int = 4096,
+    ) -> None:
         self.labels = list(labels)  # r<n> -> "rule X (file:line)", for error messages
         self.stage = stage
         self.digest = digest
         self.lock = threading.Lock()
         self.text = jsonenc.dumps(definition)
         self.rebuilds = 0
+        # durable-rules' answer depends on the fact alone, so identical facts (accounts alike in
+        # everything this shard reads) are answered from memory. Bounded: first in, first out.
+        self.memo_size = memo_size
+        self.memo: dict[str, tuple[int, ...]] = {}
         self.handle = self._create()
         self._finalizer = weakref.finalize(self, _delete, self.handle)
 
@@ -102,39 +113,51 @@ class DurableShard:
         self._finalizer = weakref.finalize(self, _delete, self.handle)
         self.rebuilds += 1
 
-    def fire(self, fact: str) -> list[int]:
+    def fire(self, fact: str) -> tuple[int, ...]:
         """The positions of the rules whose condition the fact satisfies (duplicates included)."""
         with self.lock:
-            try:
-                result = dre.assert_fact(self.handle, fact)
-            except dre.error as exc:
-                raise EngineError(self._describe(exc, fact)) from None
-            if result[0] == OBSERVED:
-                # A fact left over from an interrupted call: clear it and assert again.
-                dre.retract_fact(self.handle, fact)
-                result = dre.assert_fact(self.handle, fact)
-            fired: list[int] = []
-            abandoned = False
-            try:
-                if result[0] == HANDLED:
-                    state = result[1]
-                    action = dre.start_action_for_state(self.handle, state)
-                    try:
-                        while action:
-                            fired.append(_rule_index(action[1]))
-                            following = dre.complete_and_start_action(self.handle, state)
-                            action = (None, following) if following else None
-                    except BaseException:
-                        # Release the session at once (else it stays locked for a minute)...
-                        dre.abandon_action(self.handle, state)
-                        abandoned = True
-                        raise
-            finally:
-                if abandoned:
-                    self._rebuild()  # ...and never use it again.
-                else:
-                    dre.retract_fact(self.handle, fact)
+            known = self.memo.get(fact)
+            if known is not None:
+                return known
+            fired = self._fire(fact)
+            if self.memo_size:
+                if len(self.memo) >= self.memo_size:
+                    del self.memo[next(iter(self.memo))]
+                self.memo[fact] = fired
             return fired
+
+    def _fire(self, fact: str) -> tuple[int, ...]:
+        # Called with self.lock held.
+        try:
+            result = dre.assert_fact(self.handle, fact)
+        except dre.error as exc:
+            raise EngineError(self._describe(exc, fact)) from None
+        if result[0] == OBSERVED:
+            # A fact left over from an interrupted call: clear it and assert again.
+            dre.retract_fact(self.handle, fact)
+            result = dre.assert_fact(self.handle, fact)
+        fired: list[int] = []
+        abandoned = False
+        try:
+            if result[0] == HANDLED:
+                state = result[1]
+                action = dre.start_action_for_state(self.handle, state)
+                try:
+                    while action:
+                        fired.append(_rule_index(action[1]))
+                        following = dre.complete_and_start_action(self.handle, state)
+                        action = (None, following) if following else None
+                except BaseException:
+                    # Release the session at once (else it stays locked for a minute)...
+                    dre.abandon_action(self.handle, state)
+                    abandoned = True
+                    raise
+        finally:
+            if abandoned:
+                self._rebuild()  # ...and never use it again.
+            else:
+                dre.retract_fact(self.handle, fact)
+        return tuple(fired)
 
     def _describe(self, exc: Exception, fact: str) -> str:
         try:

@@ -97,9 +97,11 @@ class Engine:
     One engine serves any number of calls, from any number of threads, in constant memory.
     """
 
-    def __init__(self, rulebase: RuleBase) -> None:
+    def __init__(self, rulebase: RuleBase, *, memo_size: int = 4096) -> None:
+        """`memo_size`: how many distinct stage inputs each durable ruleset remembers the answer
+        for (0 to ask durable-rules every time)."""
         self.rulebase = rulebase
-        self.program = Program(rulebase)
+        self.program = Program(rulebase, memo_size=memo_size)
 
     @classmethod
     def default(cls) -> Engine:
@@ -107,10 +109,10 @@ class Engine:
         return _default_engine()
 
     @classmethod
-    def from_paths(cls, *paths: str | Path, builtin: bool = True) -> Engine:
+    def from_paths(cls, *paths: str | Path, builtin: bool = True, memo_size: int = 4096) -> Engine:
         """Folders (or files) of YAML on top of the built-in knowledge, or instead of it when a
         folder's manifest does not say `extends: builtin` (or `builtin=False`)."""
-        return cls(load_rulebase(list(paths), builtin=builtin))
+        return cls(load_rulebase(list(paths), builtin=builtin), memo_size=memo_size)
 
     def evaluate(
         self,

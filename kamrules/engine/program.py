@@ -17,6 +17,7 @@ Decisions inside a stage, in order:
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -116,8 +117,13 @@ def _json_value(value: Any) -> Any:
 class Program:
     """A rule base compiled onto durable-rules. Thread-safe; holds no per-account state."""
 
-    def __init__(self, rulebase: RuleBase) -> None:
+    def __init__(self, rulebase: RuleBase, *, memo_size: int = 4096) -> None:
         self.rb = rulebase
+        self.memo_size = memo_size
+        # Trace sentences are the same for the same rule, language and values read: keep the
+        # most recent ones instead of rebuilding them for every account.
+        self._because: dict[tuple[Any, ...], str] = {}
+        self._because_lock = threading.Lock()
         self.stages: list[StageProgram] = []
         for stage in rulebase.stages:
             self.stages.append(self._compile_stage(stage))
@@ -143,7 +149,9 @@ class Program:
                 raise EngineError(f"a rule of stage {stage.id} is too complex: {exc}") from None
             for spec in specs:
                 labels = [items[i].label for i, _ in spec.items]
-                durable = DurableShard(stage.id, spec.definition(), labels, rb.digest.removeprefix("sha256:"))
+                durable = DurableShard(
+                    stage.id, spec.definition(), labels, rb.digest.removeprefix("sha256:"), memo_size=self.memo_size
+                )
                 shards.append(_Shard(durable, spec.keys.encoder(), [i for i, _ in spec.items]))
         decided = [d for d, info in rb.derived.items() if info.stage == stage.id]
         return StageProgram(
@@ -308,8 +316,21 @@ class Program:
             read = {f: _json_value(ev.as_of if f == "as_of" else ev.values.get(f)) for f in sorted(facts_read(cond))}
             params = {p: _json_value(self.rb.params[p].value) for p in sorted(params_read(cond)) if p in self.rb.params}
             ev.trace.append(
-                TraceItem(key, because(cond, ev.values, ev.as_of, ev.lang), facts, where.file, where.line, read, params)
+                TraceItem(key, self._sentence(key, cond, read, ev), facts, where.file, where.line, read, params)
             )
+
+    def _sentence(self, key: str, cond: Any, read: dict[str, Any], ev: Evaluation) -> str:
+        memo_key = (key, ev.lang, ev.as_of, repr(read))
+        with self._because_lock:
+            known = self._because.get(memo_key)
+        if known is not None:
+            return known
+        text = because(cond, ev.values, ev.as_of, ev.lang)
+        with self._because_lock:
+            if len(self._because) >= 8192:
+                del self._because[next(iter(self._because))]
+            self._because[memo_key] = text
+        return text
 
     def _missing_for(self, fact: str, sp: StageProgram, ev: Evaluation) -> list[str]:
         """Why `fact` stayed undecided: a conflict, or the missing facts (see `missing_inputs`)."""

@@ -7,7 +7,6 @@ could not decide); a fact of the wrong type or out of range is, and so is an unk
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Annotated, Any
 
 from pydantic import (
@@ -24,19 +23,8 @@ from kamrules.model.vocabulary import Attitude, DmuRole, Level, ProfileId, Stage
 
 def _reject_bool(value: Any) -> Any:
     # pydantic would read True as 1; a yes/no answer is never a number here.
-    if isinstance(value, bool):
+    if value is True or value is False:
         raise ValueError("expected a number, not true/false")
-    if isinstance(value, str):
-        text = value.strip().replace("_", "")
-        if not text:
-            raise ValueError("expected a number, found an empty text")
-        return text
-    return value
-
-
-def _finite(value: float) -> float:
-    if not math.isfinite(value):
-        raise ValueError("expected a finite number")
     return value
 
 
@@ -54,19 +42,6 @@ def _percent_text(value: Any) -> Any:
 def _fraction_hint(value: float) -> float:
     if 1.0 < value <= 100.0:
         raise ValueError(f"expected a fraction between 0 and 1; {value:g} % is written {value / 100:g} or '{value:g}%'")
-    return value
-
-
-def _text(value: Any) -> Any:
-    # YAML reads an unquoted phone number or a numeric id as a number; they are texts.
-    if isinstance(value, bool):
-        raise ValueError("expected a text, not true/false")
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, str):
-        return value.strip()
     return value
 
 
@@ -93,36 +68,38 @@ def _text_list(value: Any) -> Any:
     return value
 
 
-Number = Annotated[float, BeforeValidator(_reject_bool), AfterValidator(_finite)]
-Money = Annotated[float, BeforeValidator(_reject_bool), AfterValidator(_finite), Field(ge=0)]
+Number = Annotated[float, BeforeValidator(_reject_bool)]
+Money = Annotated[float, BeforeValidator(_reject_bool), Field(ge=0)]
 Fraction = Annotated[
     float,
     BeforeValidator(_percent_text),
-    AfterValidator(_finite),
     AfterValidator(_fraction_hint),
     Field(ge=0, le=1),
 ]
 SignedFraction = Annotated[
     float,
     BeforeValidator(_percent_text),
-    AfterValidator(_finite),
     AfterValidator(_fraction_hint),
     Field(ge=-1, le=1),
 ]
-Growth = Annotated[float, BeforeValidator(_percent_text), AfterValidator(_finite), Field(ge=-1)]
-Score = Annotated[float, BeforeValidator(_reject_bool), AfterValidator(_finite), Field(ge=1, le=10)]
-Weight = Annotated[float, BeforeValidator(_reject_bool), AfterValidator(_finite), Field(gt=0, le=100)]
-Text = Annotated[str, BeforeValidator(_text)]
-RequiredText = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
+Growth = Annotated[float, BeforeValidator(_percent_text), Field(ge=-1)]
+Score = Annotated[float, BeforeValidator(_reject_bool), Field(ge=1, le=10)]
+Weight = Annotated[float, BeforeValidator(_reject_bool), Field(gt=0, le=100)]
+# YAML reads an unquoted phone number or a numeric id as a number: the model config turns
+# numbers into texts (coerce_numbers_to_str) and strips surrounding blanks.
+Text = str
+RequiredText = Annotated[str, Field(min_length=1)]
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 TextList = Annotated[list[Text], BeforeValidator(_text_list)]
-PositiveNumber = Annotated[float, BeforeValidator(_reject_bool), AfterValidator(_finite), Field(gt=0)]
+PositiveNumber = Annotated[float, BeforeValidator(_reject_bool), Field(gt=0)]
 
 
 class Strict(BaseModel):
     """Unknown keys are errors (with a did-you-mean), infinities and NaN are refused."""
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+    model_config = ConfigDict(
+        extra="forbid", allow_inf_nan=False, frozen=True, coerce_numbers_to_str=True, str_strip_whitespace=True
+    )
 
 
 class Company(Strict):

@@ -57,8 +57,13 @@ def command(
     engine = load_engine(rules)
     fmt = resolve_format(fmt, out, FORMATS)
     day = as_of or dt.date.today()
+    from kamrules.cli.main import ISSUES_URL
+
+    from kamrules.engine.engine import validate_account
+
     advices = []
     failed = 0
+    crashed = 0
     for path in files:
         try:
             records = list(read_records(path))
@@ -72,13 +77,18 @@ def command(
                 failed += 1
                 continue
             try:
-                from kamrules.engine.engine import validate_account
-
                 account = validate_account(record.data, source=record.label, location=record.location)
                 advices.append(engine.advise(account, lang=lang, as_of=day, explain=explain))
             except KamError as exc:
                 click.echo(f"{record.label}: {exc.render()}", err=True)
                 failed += 1
+            except Exception as exc:
+                click.echo(
+                    f"{record.label}: internal error ({type(exc).__name__}: {exc}); the other accounts are still "
+                    f"advised; please report it at {ISSUES_URL}",
+                    err=True,
+                )
+                crashed += 1
     if advices:
         if fmt == "json":
             data = [a.model_dump(mode="json", exclude_none=False) for a in advices]
@@ -92,9 +102,10 @@ def command(
             width = min(110, shutil.get_terminal_size((100, 24)).columns)
             text = render_text(advices, engine.rulebase, style=styler(use_colour(out)), width=width, explain=explain)
         emit(text, out)
-    if failed:
-        noun = "account" if failed == 1 else "accounts"
-        click.echo(f"kam: {failed} {noun} could not be advised (see above); {len(advices)} advised", err=True)
-        return 2
+    if failed or crashed:
+        total = failed + crashed
+        noun = "account" if total == 1 else "accounts"
+        click.echo(f"kam: {total} {noun} could not be advised (see above); {len(advices)} advised", err=True)
+        return 3 if crashed else 2
     severities = [w.severity for a in advices for w in a.warnings]
     return 1 if reached(severities, fail_on) else 0

@@ -161,12 +161,12 @@ def test_a_bad_rules_folder_is_exit_2(tmp_path: Path) -> None:
 
 
 def test_an_internal_error_is_exit_3_with_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    from kamrules.engine import engine as engine_module
+    import kamrules.cli.advise as advise_module
 
     def broken(*_: object, **__: object) -> None:
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(engine_module.Engine, "advise", broken)
+    monkeypatch.setattr(advise_module, "load_engine", broken)
     result = kam("advise", STRATEGIC)
     assert result.exit_code == 3
     assert result.stderr.count("\n") == 1
@@ -198,3 +198,22 @@ def test_python_dash_m_and_help() -> None:
         [sys.executable, "-m", "kamrules", "--version"], capture_output=True, text=True, check=False
     )
     assert version.returncode == 0 and "kam, version" in version.stdout
+
+
+def test_an_internal_error_on_one_account_does_not_stop_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kamrules.engine import engine as engine_module
+
+    real = engine_module.Engine.advise
+
+    def sometimes(self: engine_module.Engine, facts: object, **kwargs: object) -> object:
+        if getattr(facts, "id", None) == "IT-0233":
+            raise KeyError("simulated bug")
+        return real(self, facts, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine_module.Engine, "advise", sometimes)
+    files = [str(EXAMPLES / "accounts" / f"{p}.yaml") for p in ("strategic", "star", "status")]
+    result = kam("advise", *files, *AS_OF, "--format", "json")
+    assert result.exit_code == 3
+    assert [a["account"]["id"] for a in result.json()] == ["IT-0042", "IT-0107"]
+    assert "star.yaml: internal error (KeyError" in result.stderr
+    assert "Traceback" not in result.stderr

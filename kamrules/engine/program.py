@@ -17,16 +17,17 @@ Decisions inside a stage, in order:
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kamrules.engine.compile import Item, plan_shards
+from kamrules.engine.compile import Item, ShardSpec, plan_shards
 from kamrules.engine.compute import Outcome, run_compute, run_scorecard
 from kamrules.engine.durable import DurableShard
 from kamrules.engine.explain import because
-from kamrules.errors import EngineError
+from kamrules.errors import RulesetError
 from kamrules.language.conditions import (
     facts_read,
     params_read,
@@ -102,6 +103,12 @@ class StageProgram:
     decided_here: list[str]
 
 
+def default_max_rulesets() -> int:
+    """How many durable-rules rulesets one rule base may compile to (about 1 MB each)."""
+    raw = os.environ.get("KAMRULES_MAX_RULESETS", "")
+    return int(raw) if raw.isdigit() else 100
+
+
 def _json_value(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -117,18 +124,27 @@ def _json_value(value: Any) -> Any:
 class Program:
     """A rule base compiled onto durable-rules. Thread-safe; holds no per-account state."""
 
-    def __init__(self, rulebase: RuleBase, *, memo_size: int = 4096) -> None:
+    def __init__(self, rulebase: RuleBase, *, memo_size: int = 4096, max_rulesets: int | None = None) -> None:
         self.rb = rulebase
         self.memo_size = memo_size
+        self.max_rulesets = max_rulesets if max_rulesets is not None else default_max_rulesets()
         # Trace sentences are the same for the same rule, language and values read: keep the
         # most recent ones instead of rebuilding them for every account.
         self._because: dict[tuple[Any, ...], str] = {}
         self._because_lock = threading.Lock()
-        self.stages: list[StageProgram] = []
-        for stage in rulebase.stages:
-            self.stages.append(self._compile_stage(stage))
+        plans = [self._plan_stage(stage) for stage in rulebase.stages]
+        needed = sum(len(specs) for _, _, _, specs in plans)
+        if needed > self.max_rulesets:
+            branches = sum(spec.branches for _, _, _, specs in plans for spec in specs)
+            raise RulesetError(
+                f"the rule base is too large for durable-rules: its {branches:,} condition branches need "
+                f"{needed} durable-rules rulesets (at most 48 branches each, since more than 64 conditions "
+                f"matching one account fail), and each costs about 1 MB; the limit is {self.max_rulesets} "
+                "(KAMRULES_MAX_RULESETS). Merge rules into decision tables or ranges, or raise the limit."
+            )
+        self.stages: list[StageProgram] = [self._compile_stage(*plan) for plan in plans]
 
-    def _compile_stage(self, stage: Stage) -> StageProgram:
+    def _plan_stage(self, stage: Stage) -> tuple[Stage, list[Item], list[_Owner], list[ShardSpec]]:
         rb = self.rb
         tables = [t for t in rb.tables if t.stage == stage.id]
         rules = [r for r in rb.rules if r.stage == stage.id]
@@ -141,12 +157,22 @@ class Program:
         for r in rules:
             items.append(Item(r.id, to_prims(r.when), f"rule {r.id} ({r.where})"))
             owners.append(_Owner(rule=r))
-        shards: list[_Shard] = []
+        specs: list[ShardSpec] = []
         if items:
             try:
                 specs = plan_shards(items)
             except ValueError as exc:
-                raise EngineError(f"a rule of stage {stage.id} is too complex: {exc}") from None
+                raise RulesetError(f"a rule of stage {stage.id} is too complex for durable-rules: {exc}") from None
+        return stage, items, owners, specs
+
+    def _compile_stage(
+        self, stage: Stage, items: list[Item], owners: list[_Owner], specs: list[ShardSpec]
+    ) -> StageProgram:
+        rb = self.rb
+        tables = [t for t in rb.tables if t.stage == stage.id]
+        rules = [r for r in rb.rules if r.stage == stage.id]
+        shards: list[_Shard] = []
+        if items:
             for spec in specs:
                 labels = [items[i].label for i, _ in spec.items]
                 durable = DurableShard(

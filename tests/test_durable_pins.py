@@ -230,3 +230,22 @@ def test_an_abandoned_action_comes_back_stale_so_sessions_are_never_reused_after
     )
     assert "CLEAN" not in done.stdout, "abandon_action no longer leaves a stale action: revisit DurableShard.fire"
     assert "STALE" in done.stdout or done.returncode != 0
+
+
+def _group_or(k: int) -> dict[str, Any]:
+    return {"$or": [{"$and": [{f"a{j}": 1.0}, {f"b{j}": 1.0}]} for j in range(k)]}
+
+
+def test_an_or_of_many_groups_exceeds_the_expression_limit_113(ruleset: Any) -> None:
+    # An "any" holding more than about a dozen "all" groups, or an "all" holding more than about
+    # a dozen "any" groups, is refused (ERR_EXPRESSION_LIMIT_EXCEEDED, MAX_SEQUENCE_EXPRESSIONS is
+    # 32): why the compiler distributes nested alternatives into separate rules (compile.clauses).
+    assert ruleset({"a": anchored(_group_or(12))})
+    with pytest.raises(dre.error, match="113"):
+        ruleset({"a": anchored(_group_or(16))})
+    flat_ors = {"$and": [{"$or": [{f"x{i}": 1.0}, {f"y{i}": 1.0}]} for i in range(16)]}
+    with pytest.raises(dre.error, match="113"):
+        ruleset({"a": anchored(flat_ors)})
+    # A flat "any" of many single comparisons and a long "all" are fine.
+    assert ruleset({"a": anchored({"$or": [{"x": float(i)} for i in range(64)]})})
+    assert ruleset({"a": anchored({"$and": [{f"x{i}": 1.0} for i in range(100)]})})

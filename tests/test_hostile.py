@@ -20,15 +20,12 @@ from kamrules.io.files import DEFAULT_MAX_BYTES, max_bytes
 LIMIT_S = 5
 LIMIT_MB = 200
 
-_WRAPPER = (
-    """
+_WRAPPER = f"""
 import json, resource, subprocess, sys
-done = subprocess.run(sys.argv[1:], capture_output=True, text=True, timeout=%d)
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True, timeout={LIMIT_S})
 peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"code": done.returncode, "stderr": done.stderr, "stdout": done.stdout[:2000], "peak_kb": peak_kb}))
+print(json.dumps({{"code": done.returncode, "stderr": done.stderr, "stdout": done.stdout[:2000], "peak_kb": peak_kb}}))
 """
-    % LIMIT_S
-)
 
 
 def kam_child(*args: str, env: dict[str, str] | None = None) -> dict[str, object]:

@@ -486,3 +486,47 @@ rules:
     (miss,) = [m for m in advice.why_not if m.rule == "gap"]
     assert miss.because == "GAP not raised: relationship.stage is integrated; it needs exploratory or basic"
     assert miss.fact == "relationship.stage" and miss.actual == "integrated"
+
+
+def test_conditions_beyond_durable_expression_limits_still_compile(tmp_path: Path) -> None:
+    import yaml
+
+    from kamrules.language.conditions import evaluate
+
+    many_groups = {"any": [{"business.revenue": f">= {i}", "business.margin_pct": f"< 0.{i}"} for i in range(1, 17)]}
+    many_lists = {f"relationship.{k}": ["low", "medium"] for k in ("loyalty", "satisfaction", "price_sensitivity")}
+    many_lists |= {"relationship.stage": ["basic", "cooperative"], "assessment.profile": ["star", "status"]}
+    many_lists |= {
+        f"assessment.{k}": [3, 5, 7]
+        for k in ("attractiveness", "relative_strength", "current_contribution", "potential_contribution")
+    }
+    rules = {
+        "rules": [
+            {"id": "groups", "when": many_groups, "then": {"append": {"tags": "a"}}},
+            {"id": "lists", "when": many_lists, "then": {"append": {"tags": "b"}}},
+        ]
+    }
+    engine = rule_base(tmp_path, VERDICT + yaml.safe_dump(rules))
+    accounts = [
+        facts(business={"revenue": 5, "margin_pct": 0.3}),
+        facts(business={"revenue": 50, "margin_pct": 0.95}),
+        facts(
+            relationship={"loyalty": "low", "satisfaction": "medium", "price_sensitivity": "low", "stage": "basic"},
+            assessment={
+                "profile": "star",
+                "attractiveness": 3,
+                "relative_strength": 5,
+                "current_contribution": 7,
+                "potential_contribution": 3,
+            },
+        ),
+    ]
+    for account in accounts:
+        _, ev = engine.evaluate(account, as_of=AS_OF)
+        expected = [
+            t
+            for r, t in (("groups", "a"), ("lists", "b"))
+            if evaluate(next(x for x in engine.rulebase.rules if x.id == r).when, ev.values, AS_OF)
+        ]
+        assert (ev.values.get("tags") or []) == expected
+    assert [run(engine, **a)["tags"] for a in (accounts[0], accounts[2])] == [["a"], ["b"]]

@@ -11,6 +11,7 @@ branches matching one fact at once fails at assert time (error 303).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,6 +53,26 @@ class KeySpace:
     days: set[str] = field(default_factory=set)
     count: set[str] = field(default_factory=set)
     has: dict[str, dict[str, str]] = field(default_factory=dict)  # fact -> value -> key
+    diffs: dict[tuple[str, str], str] = field(default_factory=dict)  # (a, b) -> key of a - b
+    kinds: Mapping[str, str] = field(default_factory=dict)  # fact -> kind (number, date, text...)
+
+    def copy(self) -> KeySpace:
+        return KeySpace(
+            dict(self.index),
+            set(self.value),
+            set(self.compared),
+            set(self.days),
+            set(self.count),
+            {k: dict(v) for k, v in self.has.items()},
+            dict(self.diffs),
+            self.kinds,
+        )
+
+    def diff_key(self, a: str, b: str) -> str:
+        """The key of `a - b` (days between two dates), compared with 0 in durable-rules."""
+        if (a, b) not in self.diffs:
+            self.diffs[(a, b)] = f"f{self._n(a)}m{self._n(b)}"
+        return self.diffs[(a, b)]
 
     def _n(self, fact: str) -> int:
         if fact not in self.index:
@@ -83,7 +104,13 @@ class KeySpace:
         return f"f{self._n(fact)}"
 
     def size(self) -> int:
-        return len(self.value) + len(self.days) + len(self.count) + sum(len(v) for v in self.has.values())
+        return (
+            len(self.value)
+            + len(self.days)
+            + len(self.count)
+            + sum(len(v) for v in self.has.values())
+            + len(self.diffs)
+        )
 
     def encoder(self) -> Callable[[Mapping[str, Any], dt.date], str]:
         """A function turning an account's values into this shard's fact, as JSON text."""
@@ -96,6 +123,7 @@ class KeySpace:
         day_keys = [(fact, f"f{self.index[fact]}d") for fact in sorted(self.days, key=self.index.__getitem__)]
         count_keys = [(fact, f"f{self.index[fact]}c") for fact in sorted(self.count, key=self.index.__getitem__)]
         has_keys = [(fact, list(values.items())) for fact, values in self.has.items()]
+        diff_keys = [(a, b, key) for (a, b), key in self.diffs.items()]
         number = jsonenc.number
         string = jsonenc.string
         head = f'{{"{ANCHOR_KEY}":1.0'
@@ -132,10 +160,29 @@ class KeySpace:
                     continue
                 for item, key in items:
                     append(f',"{key}":{"1.0" if item in v else "0.0"}')
+            for a, b, key in diff_keys:
+                va = as_of if a == "as_of" else values.get(a)
+                vb = as_of if b == "as_of" else values.get(b)
+                if va is None or vb is None:
+                    continue
+                if isinstance(va, dt.date) and isinstance(vb, dt.date):
+                    append(f',"{key}":{number((va - vb).days)}')
+                elif isinstance(va, (int, float)) and isinstance(vb, (int, float)):
+                    append(f',"{key}":{number(_finite_difference(float(va), float(vb)))}')
             append("}")
             return "".join(parts)
 
         return encode
+
+
+def _finite_difference(a: float, b: float) -> float:
+    # For finite doubles, a - b is 0 exactly when a == b (gradual underflow) and has the sign of
+    # the exact difference, so comparing a - b with 0 compares a with b. Only an overflow to
+    # infinity needs care: durable-rules refuses infinities, and any huge value keeps the sign.
+    d = a - b
+    if math.isinf(d):
+        return math.copysign(1.0e300, d)
+    return d
 
 
 def _literal(arg: Arg) -> Any:
@@ -143,7 +190,18 @@ def _literal(arg: Arg) -> Any:
     return value
 
 
+_OPS = {"ne": "$neq", "gt": "$gt", "gte": "$gte", "lt": "$lt", "lte": "$lte"}
+
+
 def compile_prim(prim: Prim, keys: KeySpace) -> dict[str, Any]:
+    if prim.key == "value" and prim.arg.kind == "fact" and keys.kinds.get(prim.fact) in ("number", "date"):
+        # Two numbers (or dates) are compared through their difference against 0: a plain
+        # comparison on one field. durable-rules' own fact-to-fact operand ($m) builds beta
+        # expressions, of which a rule may have at most 32 (error 113), and it holds against a
+        # missing field; the difference is simply absent when either fact is missing.
+        assert prim.arg.name is not None
+        diff = keys.diff_key(prim.fact, prim.arg.name)
+        return {diff: 0.0} if prim.cmp == "eq" else {_OPS[prim.cmp]: {diff: 0.0}}
     key = keys.key(prim)
     if prim.key == "present":
         return {"$ex" if prim.arg.value else "$nex": {key: 1}}
@@ -164,8 +222,7 @@ def compile_prim(prim: Prim, keys: KeySpace) -> dict[str, Any]:
     if prim.cmp == "eq":
         test: dict[str, Any] = {key: right}
     else:
-        op = {"ne": "$neq", "gt": "$gt", "gte": "$gte", "lt": "$lt", "lte": "$lte"}[prim.cmp]
-        test = {op: {key: right}}
+        test = {_OPS[prim.cmp]: {key: right}}
     return {"$and": [guard, test]} if guard is not None else test
 
 
@@ -183,27 +240,63 @@ def compile_pcond(tree: PCond, keys: KeySpace) -> dict[str, Any]:
     return parts[0] if len(parts) == 1 else {"$or": parts}
 
 
-def split_branches(tree: PCond) -> list[PCond]:
-    """Split a condition whose DNF is too large into disjuncts small enough for one shard."""
-    if branch_count(tree) <= MAX_BRANCHES:
-        return [tree]
+MAX_OR_GROUPS = 8
+
+
+def clauses(tree: PCond) -> list[PCond]:
+    """The condition as durable rules that durable-rules accepts: conjunctions of comparisons
+    and of flat alternatives (an "any" of comparisons).
+
+    durable-rules refuses (error 113, "expression limit exceeded") an "any" holding more than
+    about a dozen "all" groups, and an "all" holding more than about a dozen "any" groups; both
+    limits are pinned in tests/test_durable_pins.py. So nested alternatives are distributed
+    into separate durable rules of the same kamrules rule, exactly as durable-rules would expand
+    them itself, and a conjunction keeps at most MAX_OR_GROUPS flat alternatives.
+    """
+    out: list[PCond] = [PAll(tuple(atoms)) for atoms in _clauses(tree)]
+    if len(out) > MAX_DNF:
+        raise ValueError(f"expands to {len(out)} alternatives (at most {MAX_DNF})")
+    return out
+
+
+def _clauses(tree: PCond) -> list[list[PCond]]:
+    if isinstance(tree, Prim):
+        return [[tree]]
     if isinstance(tree, PAny):
-        out: list[PCond] = []
+        if tree.items and all(isinstance(t, Prim) for t in tree.items):
+            return [[tree]] if len(tree.items) > 1 else [[tree.items[0]]]
+        out: list[list[PCond]] = []
         for t in tree.items:
-            out.extend(split_branches(t))
+            out.extend(_clauses(t))
+            if len(out) > MAX_DNF:
+                raise ValueError(f"expands to more than {MAX_DNF} alternatives")
         return out
-    # An "all" whose product of alternatives is too large: distribute one "any" over the rest.
-    assert isinstance(tree, PAll)
-    if branch_count(tree) > MAX_DNF:
-        raise ValueError(f"expands to {branch_count(tree)} alternatives (at most {MAX_DNF})")
-    for i, t in enumerate(tree.items):
-        if isinstance(t, PAny):
-            rest = tree.items[:i] + tree.items[i + 1 :]
-            out = []
-            for alt in t.items:
-                out.extend(split_branches(PAll((alt, *rest))))
-            return out
-    return [tree]  # pragma: no cover - an "all" of primitives has one branch
+    result: list[list[PCond]] = [[]]
+    for t in tree.items:
+        parts = _clauses(t)
+        result = [a + b for a in result for b in parts]
+        if len(result) > MAX_DNF:
+            raise ValueError(f"expands to more than {MAX_DNF} alternatives")
+    out = []
+    for c in result:
+        out.extend(_limit_groups(c))
+        if len(out) > MAX_DNF:
+            raise ValueError(f"expands to more than {MAX_DNF} alternatives")
+    return out
+
+
+def _limit_groups(atoms: list[PCond]) -> list[list[PCond]]:
+    """Distribute the narrowest flat alternatives of a conjunction holding too many of them."""
+    groups = [a for a in atoms if isinstance(a, PAny)]
+    if len(groups) <= MAX_OR_GROUPS:
+        return [atoms]
+    narrowest = min(groups, key=lambda g: len(g.items) if isinstance(g, PAny) else 0)
+    assert isinstance(narrowest, PAny)
+    rest = [a for a in atoms if a is not narrowest]
+    out: list[list[PCond]] = []
+    for alternative in narrowest.items:
+        out.extend(_limit_groups([*rest, alternative]))
+    return out
 
 
 @dataclass
@@ -222,25 +315,20 @@ class ShardSpec:
         return rules
 
 
-def plan_shards(items: list[Item]) -> list[ShardSpec]:
-    """Pack items into shards under the branch and key limits, in order."""
+def plan_shards(items: list[Item], kinds: Mapping[str, str] | None = None) -> list[ShardSpec]:
+    """Pack items into shards under the branch and key limits, in order. `kinds` gives each
+    fact's kind (number, date, text...), which decides how two facts are compared."""
+    kinds = kinds or {}
     shards: list[ShardSpec] = []
-    current = ShardSpec()
+    current = ShardSpec(keys=KeySpace(kinds=kinds))
     for index, item in enumerate(items):
-        for part in split_branches(item.pcond):
+        for part in clauses(item.pcond):
             cost = branch_count(part)
-            probe = KeySpace(
-                dict(current.keys.index),
-                set(current.keys.value),
-                set(current.keys.compared),
-                set(current.keys.days),
-                set(current.keys.count),
-                {k: dict(v) for k, v in current.keys.has.items()},
-            )
+            probe = current.keys.copy()
             compile_pcond(part, probe)
             if current.items and (current.branches + cost > MAX_BRANCHES or probe.size() > MAX_KEYS):
                 shards.append(current)
-                current = ShardSpec()
+                current = ShardSpec(keys=KeySpace(kinds=kinds))
                 compile_pcond(part, current.keys)
             else:
                 current.keys = probe

@@ -160,7 +160,8 @@ class Program:
         specs: list[ShardSpec] = []
         if items:
             try:
-                specs = plan_shards(items)
+                kinds = {name: info.type.kind for name, info in rb.facts.items()}
+                specs = plan_shards(items, kinds)
             except ValueError as exc:
                 raise RulesetError(f"a rule of stage {stage.id} is too complex for durable-rules: {exc}") from None
         return stage, items, owners, specs

@@ -69,3 +69,13 @@ def test_candidates_name_warnings_the_advisor_raises(engine: Engine) -> None:
             if source is None or isinstance(source, float):
                 continue
             assert (source.fact in facts) if source.fact else (source.param in params), code
+
+
+def test_the_docs_list_every_check_and_step() -> None:
+    from kamrules.plan import PlanChecker
+
+    docs = (ROOT / "docs" / "plan.md").read_text(encoding="utf-8")
+    for code in PlanChecker.default().rulebase.warning_codes:
+        assert f"| `{code}` |" in docs, code
+    for step_id, step in guide().steps.items():
+        assert f"| {step.number} | `{step_id}` | {step.title.en} | {step.title.it} |" in docs, step_id

@@ -11,7 +11,7 @@ the review dates.
 Never shared: every `notes` field; the DMU map and its attitudes (step 4); the competitors and
 our positioning (step 6); our contract, pricing, critical factors and differentiation tactics
 (step 8); our perception and gaps (step 2); what earns us points (step 10); the resources an
-action takes and the people it targets; the summaries of steps 2, 5, 8, 9 and 10, which are
+action takes and the people it targets; the summaries of steps 2, 3, 5, 8, 9 and 10, which are
 written for the team; dropped objectives and cancelled actions.
 """
 

@@ -180,6 +180,16 @@ def test_new_picks_one_account_of_several(tmp_path: Path) -> None:
     assert code == 2 and "holds no account with id 'X-3' (it holds IT-0077, X-2)" in err
 
 
+def test_a_broken_line_of_another_account_does_not_matter_with_id(tmp_path: Path) -> None:
+    lines = tmp_path / "accounts.jsonl"
+    lines.write_text('{"id": "A1", "name": "Acme"}\n{"id": "A2", "name": \n', encoding="utf-8")
+    code, _o, err = kam("plan", "new", str(lines))
+    assert code == 2 and f"{lines}:2: IO008 not valid JSON" in err
+    code, out, err = kam("plan", "new", str(lines), "--id", "A1", "--format", "json")
+    assert (code, err) == (0, "")
+    assert Plan.model_validate_json(out).account.name == "Acme"
+
+
 def test_an_account_with_only_an_id_and_a_name_still_gets_a_plan(tmp_path: Path) -> None:
     plan = new_plan({"id": "A1", "name": "Acme"}, as_of=AS_OF)
     assert plan.account.strategy is None

@@ -61,24 +61,26 @@ def engines(rules: Sequence[str | Path] = ()) -> tuple[Engine, PlanChecker]:
 def read_account(path: str | Path, account_id: str | None = None, *, where: Location | None = None) -> Account:
     """The one account in `path` (or the one with `account_id`), checked against the contract."""
     records = list(read_records(path))
-    for record in records:
-        if record.error is not None:
-            raise record.error
-    chosen: list[Record] = records
+    readable = [r for r in records if r.error is None]
+    chosen: list[Record] = readable
     if account_id is not None:
-        chosen = [r for r in records if isinstance(r.data, Mapping) and str(r.data.get("id")) == account_id]
-        if not chosen:
-            found = ", ".join(str(r.data.get("id")) for r in records if isinstance(r.data, Mapping))
-            raise InputFileError(
-                "",
-                [
-                    Problem(
-                        "PLAN007",
-                        f"{path} holds no account with id {account_id!r} (it holds {found or 'none'})",
-                        where or Location(str(path)),
-                    )
-                ],
-            )
+        chosen = [r for r in readable if isinstance(r.data, Mapping) and str(r.data.get("id")) == account_id]
+    # An unreadable record matters unless the account asked for was found among the others.
+    broken = next((r.error for r in records if r.error is not None), None)
+    if broken is not None and (account_id is None or not chosen):
+        raise broken
+    if account_id is not None and not chosen:
+        found = ", ".join(str(r.data.get("id")) for r in records if isinstance(r.data, Mapping))
+        raise InputFileError(
+            "",
+            [
+                Problem(
+                    "PLAN007",
+                    f"{path} holds no account with id {account_id!r} (it holds {found or 'none'})",
+                    where or Location(str(path)),
+                )
+            ],
+        )
     if len(chosen) != 1:
         raise InputFileError(
             "",

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from kamrules.model.facts import IsoDate, Strict, Text, TextList
 from kamrules.model.vocabulary import Attitude, DmuRole, Level, ProfileId
@@ -40,8 +40,6 @@ from kamrules.plan.model import (
 )
 
 SubjectKind = Literal["plan", "step", "objective", "action", "member"]
-# Actions that are still to be done: the ones that can be overdue or cover a DMU member.
-LIVE_ACTIONS = ("planned", "in_progress")
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
@@ -113,7 +111,9 @@ class MemberFacts(Strict):
     influence: Level | None = None
     attitude: Attitude | None = None
     owner: Text | None = None
-    actions: int = 0
+    action_statuses: list[ActionStatus] | None = Field(
+        None, description="The status of each action that lists the member among its contacts."
+    )
 
 
 class PlanFacts(Strict):
@@ -220,7 +220,7 @@ def _item_fields(group: str, base: PathT, facts: BaseModel, source: type[BaseMod
 
 
 def next_review(reviews: Iterable[dt.date], as_of: dt.date) -> dt.date | None:
-    """The first review date after the evaluation date (a review today is one to do now)."""
+    """The first review date on or after the evaluation date (a review today is still to do)."""
     ahead = sorted(d for d in reviews if d >= as_of)
     return ahead[0] if ahead else None
 
@@ -239,10 +239,10 @@ def subjects(
     actions = (steps.action_plan.actions if steps.action_plan else None) or []
     dmu = (steps.decision_process.dmu if steps.decision_process else None) or []
     strategy = steps.strategy
-    requirement_ids = {r.id for r in requirements}
-    objective_ids = {o.id for o in objectives}
+    # Ids and names are matched whatever their case, as duplicates are (kamrules.plan.read).
+    requirement_ids = {r.id.casefold() for r in requirements}
+    objective_ids = {o.id.casefold() for o in objectives}
     member_names = {m.name.casefold() for m in dmu}
-    live = [a for a in actions if a.status in LIVE_ACTIONS]
 
     level = PlanLevel(
         strategy=advised_strategy or plan.account.strategy,
@@ -291,7 +291,7 @@ def subjects(
             deadline=obj.deadline,
             owner=obj.owner,
             serves=obj.serves,
-            serves_known=obj.serves in requirement_ids,
+            serves_known=obj.serves is not None and obj.serves.casefold() in requirement_ids,
             status=obj.status,
         )
         path = ("steps", "objectives", "objectives", i)
@@ -315,7 +315,7 @@ def subjects(
             how=act.how,
             resources=[r for r in (act.resources or []) if not blank(r)],
             objective=act.objective,
-            objective_known=act.objective in objective_ids,
+            objective_known=act.objective is not None and act.objective.casefold() in objective_ids,
             contacts=contacts,
             unknown_contacts=[c for c in contacts if c.casefold() not in member_names],
             status=act.status,
@@ -339,7 +339,7 @@ def subjects(
             influence=member.influence,
             attitude=member.attitude,
             owner=member.owner,
-            actions=sum(1 for a in live if key in {c.casefold() for c in (a.contacts or [])}),
+            action_statuses=[a.status for a in actions if key in {c.casefold() for c in (a.contacts or [])}],
         )
         path = ("steps", "decision_process", "dmu", i)
         out.append(

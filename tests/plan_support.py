@@ -35,9 +35,10 @@ def write_plan(folder: Path, data: dict[str, Any], name: str = "plan.yaml") -> P
 def kam(*args: str) -> tuple[int, str, str]:
     """Run `kam` as the console script does: exit code, standard output, standard error."""
     runner = CliRunner()
-    with runner.isolation() as (out, err, _):
+    with runner.isolation() as streams:
         code = run(list(args))
-    return code, out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8")
+    out, err = streams[0], streams[1]
+    return code, out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8") if err is not None else ""
 
 
 def line_of(path: Path, text: str) -> int:

@@ -102,10 +102,10 @@ def test_check_reads_standard_input(tmp_path: Path) -> None:
 
     runner = CliRunner()
     text = EXAMPLE_PLAN.read_text(encoding="utf-8").replace("  file: rossi-meccanica.account.yaml\n", "")
-    with runner.isolation(input=text) as (out, _err, _):
+    with runner.isolation(input=text) as streams:
         code = run(["plan", "check", "-", "--as-of", "2026-11-27"])
     assert code == 0
-    assert out.getvalue().decode().startswith("<stdin>: no findings as of 2026-11-27")
+    assert streams[0].getvalue().decode().startswith("<stdin>: no findings as of 2026-11-27")
 
 
 def test_a_bad_option_exits_2() -> None:

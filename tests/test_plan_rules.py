@@ -142,28 +142,20 @@ rules:
 """
 
 
+@pytest.fixture(scope="module")
+def negated_checker(tmp_path_factory: pytest.TempPathFactory) -> PlanChecker:
+    folder = tmp_path_factory.mktemp("negated") / "plan"
+    folder.mkdir()
+    (folder / "kamrules.yaml").write_text(MANIFEST, encoding="utf-8")
+    (folder / "negated.yaml").write_text(NEGATED, encoding="utf-8")
+    return PlanChecker.from_paths(folder)
+
+
 @settings(max_examples=40, deadline=None)
 @given(present=st.sets(st.sampled_from(STEP_IDS)))
-def test_a_negated_list_test_runs_on_the_engine_as_it_reads(
-    tmp_path_factory: pytest.TempPathFactory, present: set[str]
-) -> None:
+def test_a_negated_list_test_runs_on_the_engine_as_it_reads(negated_checker: PlanChecker, present: set[str]) -> None:
     # `not: {list: {contains: x}}` once compiled for durable-rules lost the item it is about
     # (kamrules.language.conditions._negate_prim); the engine must agree with the reading.
-    folder = tmp_path_factory.getbasetemp() / "negated" / "plan"
-    if not folder.exists():
-        folder.mkdir(parents=True)
-        (folder / "kamrules.yaml").write_text(MANIFEST, encoding="utf-8")
-        (folder / "negated.yaml").write_text(NEGATED, encoding="utf-8")
-    checker = _negated_checker(folder)
     values = {"subject": "plan", "plan": {}, "plan.present_steps": sorted(present)}
-    fired = {r.id for r in checker.program.run(values, AS_OF, trace=False).warnings}
+    fired = {r.id for r in negated_checker.program.run(values, AS_OF, trace=False).warnings}
     assert ("no_competitors_step" in fired) == ("competitors" not in present)
-
-
-_CHECKERS: dict[Path, PlanChecker] = {}
-
-
-def _negated_checker(folder: Path) -> PlanChecker:
-    if folder not in _CHECKERS:
-        _CHECKERS[folder] = PlanChecker.from_paths(folder)
-    return _CHECKERS[folder]

@@ -158,7 +158,6 @@ _NEGATE_CMP: dict[str, Literal["eq", "ne", "gt", "gte", "lt", "lte"]] = {
 
 def _negate_prim(p: Prim) -> Prim:
     if p.key in ("has", "present"):
-        # The argument's name is the list item a `has` test is about: keep it.
         return Prim(p.fact, p.key, p.cmp, Arg("lit", not p.arg.value, p.arg.name))
     return Prim(p.fact, p.key, _NEGATE_CMP[p.cmp], p.arg)
 

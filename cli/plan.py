@@ -1,0 +1,264 @@
+"""`kam plan new | check | report`: the Key Account Development Plan (DOMAIN.md §8).
+
+`new` drafts a plan for an account from its facts and advice; `check` runs the plan checks
+(YAML rules in rulesets/plan/) and exits 1 on findings at or above --fail-on (medium by
+default); `report` prints the one-page plan to share with the customer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from typing import Any
+
+import click
+from kamrules.cli.common import (
+    SEVERITIES,
+    as_of_option,
+    emit,
+    fail_on_option,
+    format_option,
+    out_option,
+    reached,
+    resolve_format,
+    rules_option,
+    split_rules,
+    styler,
+    use_colour,
+)
+
+_WORDS = {
+    "en": {
+        "clean": "{plan}: no findings as of {date}",
+        "summary": "{plan}: {n} finding(s) as of {date}: {counts}",
+        "plan_for": "plan for {name} ({id}), held to the strategy {strategy}",
+        "unknown": "unknown",
+        "wrote": "kam: wrote {out}",
+        "severity": "Severity",
+        "id": "Id",
+        "where": "Where",
+        "message": "Finding",
+        "title": "Plan check: {name} ({id})",
+    },
+    "it": {
+        "clean": "{plan}: nessun rilievo al {date}",
+        "summary": "{plan}: {n} rilievo/i al {date}: {counts}",
+        "plan_for": "piano per {name} ({id}), confrontato con la strategia {strategy}",
+        "unknown": "sconosciuta",
+        "wrote": "kam: scritto {out}",
+        "severity": "Gravità",
+        "id": "Codice",
+        "where": "Dove",
+        "message": "Rilievo",
+        "title": "Controllo del piano: {name} ({id})",
+    },
+}
+_COLOUR = {"high": "red", "medium": "yellow", "low": "cyan", "info": "blue"}
+
+
+def _words(lang: str) -> dict[str, str]:
+    return _WORDS["it" if lang == "it" else "en"]
+
+
+def lang_choice(func: Any) -> Any:
+    # No default: a plan check or report speaks the plan's own language unless told otherwise.
+    return click.option(
+        "--lang",
+        type=click.Choice(["en", "it"]),
+        default=None,
+        envvar="KAMRULES_LANG",
+        help="Language of the texts (also KAMRULES_LANG); default the plan's own, or en for a new plan.",
+    )(func)
+
+
+@click.group("plan")
+def command() -> None:
+    """The Key Account Development Plan: draft one for an account, check it, share it.
+
+    \b
+    kam plan new ACCOUNT_FILE --out plan.yaml     a plan drafted from the facts and the advice
+    kam plan check plan.yaml                      findings, exit 1 at or above --fail-on
+    kam plan report plan.yaml --out plan.html     one page to share with the customer
+    """
+
+
+@command.command("new")
+@click.argument("account_file", type=click.Path(allow_dash=True))
+@click.option("--id", "account_id", default=None, help="The account to plan for, when the file holds several.")
+@rules_option
+@format_option(("yaml", "markdown", "json"))
+@lang_choice
+@as_of_option
+@out_option
+def new(
+    account_file: str,
+    account_id: str | None,
+    rules: tuple[str, ...],
+    fmt: str | None,
+    lang: str | None,
+    as_of: dt.date | None,
+    out: str | None,
+) -> int:
+    """Draft a plan for the account in ACCOUNT_FILE (YAML, JSON, CSV; - reads standard input).
+
+    The plan is pre-filled from the account's facts and its advice (tier, profile, strategy,
+    treatment, levers; each warning becomes a candidate objective or action), with the deck's
+    questions of each step as guidance: as YAML to complete and check (the default), or as
+    Markdown to read. With --out, the plan names the account's file relative to it, so that
+    kam plan check can re-advise the account.
+    """
+    from kamrules.plan.api import engines, new_plan, read_account, relative_file
+    from kamrules.plan.document import plan_document
+    from kamrules.plan.emit import plan_to_yaml
+    from kamrules.plan.labels import decision_labels
+    from kamrules.plan.layout import to_markdown
+
+    engine, checker = engines(split_rules(rules))
+    language = lang or "en"
+    day = as_of or dt.date.today()
+    account = read_account(account_file, account_id)
+    plan = new_plan(
+        account,
+        as_of=day,
+        lang=language,
+        account_file=relative_file(account_file, out),
+        engine=engine,
+        checker=checker,
+    )
+    fmt = resolve_format(fmt, out, ("yaml", "markdown", "json"), tty_default="yaml", pipe_default="yaml")
+    if fmt == "markdown":
+        text = to_markdown(plan_document(plan, decision_labels(engine.rulebase, language)))
+    elif fmt == "json":
+        text = plan.model_dump_json(indent=2) + "\n"
+    else:
+        text = plan_to_yaml(plan, drafted_on=day.isoformat())
+    emit(text, out)
+    return 0
+
+
+@command.command("check")
+@click.argument("plan_file", type=click.Path(allow_dash=True))
+@click.option(
+    "--account",
+    "account_file",
+    type=click.Path(allow_dash=True),
+    default=None,
+    help="The account's facts, to hold the plan to the strategy its advice gives today "
+    "(default: the plan's account.file).",
+)
+@rules_option
+@format_option(("text", "json", "yaml", "markdown"))
+@lang_choice
+@as_of_option
+@out_option
+@fail_on_option("medium")
+def check(
+    plan_file: str,
+    account_file: str | None,
+    rules: tuple[str, ...],
+    fmt: str | None,
+    lang: str | None,
+    as_of: dt.date | None,
+    out: str | None,
+    fail_on: str,
+) -> int:
+    """Check the plan in PLAN_FILE: every step present and substantive, S.M.A.R.T. objectives,
+    complete actions, nothing overdue, the DMU covered, consistency with the account's strategy.
+
+    Each finding has a stable id, a severity and the plan's file and line. Exit 1 when one is at
+    or above --fail-on (medium by default), 2 when the plan cannot be read.
+    """
+    from kamrules.plan.api import check_plan_file, engines
+
+    engine, checker = engines(split_rules(rules))
+    result = check_plan_file(
+        plan_file,
+        as_of=as_of or dt.date.today(),
+        lang=lang,
+        account_path=account_file,
+        engine=engine,
+        checker=checker,
+    )
+    fmt = resolve_format(fmt, out, ("text", "json", "yaml", "markdown"), tty_default="text", pipe_default="text")
+    emit(_render_check(result, fmt, styler(use_colour(out))), out)
+    return 1 if reached([f.severity for f in result.findings], fail_on) else 0
+
+
+@command.command("report")
+@click.argument("plan_file", type=click.Path(allow_dash=True))
+@format_option(("markdown", "html"))
+@lang_choice
+@out_option
+def report(plan_file: str, fmt: str | None, lang: str | None, out: str | None) -> int:
+    """The plan in PLAN_FILE on one page, to share with the customer (Markdown or HTML).
+
+    Internal notes, the DMU map, the competitors and our commercial tactics are left out.
+    """
+    from kamrules.plan.api import report as render
+    from kamrules.plan.read import read_plan
+
+    loaded = read_plan(plan_file)
+    fmt = resolve_format(fmt, out, ("markdown", "html"), tty_default="markdown", pipe_default="markdown")
+    emit(render(loaded.plan, fmt, lang), out)
+    return 0
+
+
+def _counts(severities: list[str], lang: str) -> str:
+    from kamrules.model.vocabulary import LABELS
+
+    counter = Counter(severities)
+    return ", ".join(f"{counter[s]} {LABELS['severity'][s][lang]}" for s in reversed(SEVERITIES) if counter.get(s))
+
+
+def _render_check(result: Any, fmt: str, style: Any) -> str:
+    from kamrules.model.vocabulary import LABELS
+
+    lang = result.lang
+    w = _words(lang)
+    plan = result.plan
+    source = result.loaded.source
+    findings = result.findings
+    if fmt in ("json", "yaml"):
+        name, version, digest = result.rules
+        data = {
+            "plan": source,
+            "account": {"id": plan.account.id, "name": plan.account.name},
+            "as_of": result.as_of.isoformat(),
+            "lang": lang,
+            "strategy": result.strategy,
+            "findings": [f.model_dump(mode="json") for f in findings],
+            "summary": dict(Counter(f.severity for f in findings)),
+            "rules": {"name": name, "version": version, "digest": digest},
+        }
+        if fmt == "json":
+            return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        import yaml
+
+        return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    date = result.as_of.isoformat()
+    head = (
+        w["clean"].format(plan=source, date=date)
+        if not findings
+        else w["summary"].format(
+            plan=source, n=len(findings), date=date, counts=_counts([f.severity for f in findings], lang)
+        )
+    )
+    if fmt == "markdown":
+        lines = [f"# {w['title'].format(name=plan.account.name, id=plan.account.id)}", "", head, ""]
+        if findings:
+            lines += [f"| {w['where']} | {w['severity']} | {w['id']} | {w['message']} |", "|---|---|---|---|"]
+            for f in findings:
+                where = f"{f.where()}" + (f" `{f.path}`" if f.path else "")
+                message = f.message.replace("|", "\\|")
+                lines.append(f"| {where} | {LABELS['severity'][f.severity][lang]} | `{f.id}` | {message} |")
+        return "\n".join(lines) + "\n"
+    lines = []
+    for f in findings:
+        sev = LABELS["severity"][f.severity][lang].upper()
+        tag = style(f"{sev:<12}", fg=_COLOUR.get(f.severity), bold=f.severity == "high")
+        lines.append(f"{f.where()}: {tag} {style(f.id, bold=True)}  {f.message}")
+    strategy = result.strategy_label or w["unknown"]
+    lines.append(style(head, bold=True))
+    lines.append(style(w["plan_for"].format(name=plan.account.name, id=plan.account.id, strategy=strategy), dim=True))
+    return "\n".join(lines) + "\n"

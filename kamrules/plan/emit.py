@@ -1,0 +1,103 @@
+"""A plan as a YAML file a person edits: every field shown, each step under the deck's questions.
+
+The YAML is written with PyYAML's safe dumper (plain data only) and read back, like every
+other file, through kamrules.io.yamlsafe; tests check that what is written reads back as the
+same plan. Empty fields are written as `key:` with nothing after it, an invitation to fill
+them in, and each step is headed by its number, its title and its questions as comments.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from typing import Any
+
+import yaml
+
+from kamrules.plan.guide import guide
+from kamrules.plan.model import STEP_IDS, Plan
+
+_NULL_VALUE = re.compile(r"^(\s*(?:- )?[A-Za-z_][A-Za-z0-9_]*):(?: null)$", re.MULTILINE)
+WIDTH = 100
+
+_HEADER = {
+    "en": [
+        "Key Account Development Plan: {name} ({id})",
+        "Drafted by `kam plan new` on {date} from the account's facts and advice. Each step is "
+        "headed by the deck's questions: answer them, fill in the empty fields, then run "
+        "`kam plan check` on this file until it checks clean. Notes fields are internal: the "
+        "report for the customer (`kam plan report`) leaves them out.",
+    ],
+    "it": [
+        "Key Account Development Plan: {name} ({id})",
+        "Bozza creata da `kam plan new` il {date} dai fatti e dal consiglio sull'account. Ogni "
+        "passo è preceduto dalle domande del deck: rispondere, compilare i campi vuoti, poi "
+        "eseguire `kam plan check` su questo file finché non dà rilievi. I campi notes sono "
+        "interni: il report per il cliente (`kam plan report`) li omette.",
+    ],
+}
+
+
+def _plain(value: Any) -> Any:
+    """Whole floats as integers (1200000, not 1200000.0); the reader takes both."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+class _Dumper(yaml.SafeDumper):
+    """The safe dumper, without anchors: two equal dates are written twice, not as &id001/*id001."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _dump(data: dict[str, Any], indent: int = 0) -> str:
+    text = yaml.dump(
+        _plain(data),
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=WIDTH - indent,
+        default_flow_style=False,
+    )
+    text = _NULL_VALUE.sub(r"\1:", text)
+    pad = " " * indent
+    return "".join(pad + line if line.strip() else line for line in text.splitlines(keepends=True))
+
+
+def _comment(text: str, indent: int, first: str = "", rest: str = "") -> list[str]:
+    pad = " " * indent + "# "
+    return textwrap.wrap(text, WIDTH - len(pad), initial_indent=pad + first, subsequent_indent=pad + rest) or [
+        pad.rstrip()
+    ]
+
+
+def plan_to_yaml(plan: Plan, *, drafted_on: str | None = None, questions: bool = True) -> str:
+    """The plan as YAML text, in the plan's own language."""
+    lang = plan.lang
+    g = guide()
+    data = plan.model_dump(mode="python")
+    lines: list[str] = []
+    if drafted_on is not None:
+        head, body = _HEADER[lang]
+        lines += _comment(head.format(name=plan.account.name, id=plan.account.id), 0)
+        lines.append("#")
+        lines += _comment(body.format(date=drafted_on), 0)
+    steps = data.pop("steps")
+    lines.append(_dump(data).rstrip("\n"))
+    lines.append("")
+    lines.append("steps:")
+    for step_id in STEP_IDS:
+        step = g.step(step_id)
+        if questions:
+            lines += _comment(f"{step.number}. {step.title.get(lang)}", 2)
+            for q in step.questions:
+                lines += _comment(q.get(lang), 2, "- ", "  ")
+        lines.append(_dump({step_id: steps.get(step_id)}, 2).rstrip("\n"))
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"

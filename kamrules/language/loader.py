@@ -204,6 +204,7 @@ class LoadReport:
     problems: tuple[Problem, ...]
     files: tuple[LoadedFile, ...]
     readable: bool  # False when some file could not be read at all (linking was skipped)
+    linked: RuleBase | None = None  # what linking built, problems or not (items with problems left out)
 
 
 def load_report(
@@ -245,7 +246,7 @@ def load_report(
     sources = tuple(f.display for f in folders if layer_of[folders.index(f)] >= start)
     rulebase = _Linker(effective, state, sources, input_model, input_name).link()
     problems = problems_from(state.problems)
-    return LoadReport(None if problems else rulebase, problems, tuple(effective), readable=True)
+    return LoadReport(None if problems else rulebase, problems, tuple(effective), readable=True, linked=rulebase)
 
 
 def load_folders(

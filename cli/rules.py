@@ -181,3 +181,64 @@ def test_command(
             text = "\n".join([head, *notes, last]) + "\n"
         emit(text, out)
     return 1 if run.failed or below else 0
+
+
+@command.command("lint")
+@dirs_argument
+@builtin_option
+@text_format_option
+@lang_option
+@out_option
+@click.option(
+    "--fail-on",
+    "fail_on",
+    type=click.Choice(["info", "low", "medium", "high", "never"]),
+    default="medium",
+    show_default=True,
+    help="Exit 1 when a finding at or above this severity is found.",
+)
+@click.option("--select", "select", multiple=True, help="Run only these checks (id or name, e.g. KR101). Repeatable.")
+@click.option("--ignore", "ignore", multiple=True, help="Skip these checks (id or name). Repeatable.")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=DateType(),
+    default=None,
+    help="The evaluation date counter-examples are built for (date-relative rules); default today.",
+)
+def lint_command(
+    dirs: tuple[str, ...],
+    no_builtin: bool,
+    fmt: str,
+    lang: str,
+    out: str | None,
+    fail_on: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    as_of: dt.date | None,
+) -> int:
+    """Static analysis: table gaps, overlaps and masked rows (each with a counter-example ready
+    to paste as a test), conditions that can never be true, unused parameters, texts missing a
+    language, warning codes with no test, scorecard weights. docs/lint-rules.md explains each id.
+
+    Exit 1 when a finding reaches --fail-on (medium by default), 2 when the rules do not load.
+    """
+    from kamrules.cli.common import reached
+
+    from kamrules.toolkit.lint import check_ids, lint
+    from kamrules.toolkit.render_lint import render_json, render_text
+
+    known = check_ids()
+    for name in (*select, *ignore):
+        if name not in known and name not in known.values():
+            raise click.BadParameter(f"unknown check {name!r}; the checks are {', '.join(known)}")
+    loaded = _loaded_or_report(dirs, no_builtin)
+    if loaded is None:
+        return 2
+    day = as_of or dt.date.today()
+    findings = lint(loaded.rulebase, loaded.files, as_of=day, select=select, ignore=ignore)
+    if fmt == "json":
+        emit(_json(render_json(findings, lang, day)), out)
+    else:
+        emit(render_text(findings, lang, day), out)
+    return 1 if reached([f.severity for f in findings], fail_on) else 0

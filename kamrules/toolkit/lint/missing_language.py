@@ -75,7 +75,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             where = f.doc.location(path)
             langs = ", ".join(missing)
             message = Texts(
-                f"{where.path or 'this text'} has no {langs} text",
-                f"{where.path or 'questo testo'} non ha il testo {langs}",
+                f"the text {where.path or ''} has no {langs} version",
+                f"il testo {where.path or ''} non ha la versione {langs}",
             )
             yield Finding(ID, NAME, SEVERITY, message, where)

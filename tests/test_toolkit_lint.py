@@ -70,7 +70,7 @@ def test_the_builtin_knowledge_lints_clean(capsys: pytest.CaptureFixture[str]) -
     assert ran.out == "No findings.\n"
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     low=st.integers(-50, 50).map(lambda n: n / 100),
     high=st.integers(-50, 50).map(lambda n: n / 100),

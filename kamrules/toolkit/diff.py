@@ -217,7 +217,13 @@ def _tables(old: RuleBase, new: RuleBase) -> list[Change]:
         if t.hit_policy in ("first", "priority") and common != [r.id for r in t.rows if r.id in set(common)]:
             aspects.append("row_order")
         if aspects:
-            out.append(Change("table", "changed", tid, tuple(aspects), q.hit_policy, t.hit_policy, t.where))
+            if aspects[0] == "hit_policy":
+                was, now = q.hit_policy, t.hit_policy
+            elif aspects[0] == "row_order":
+                was, now = [r.id for r in q.rows], [r.id for r in t.rows]
+            else:
+                was, now = None, None
+            out.append(Change("table", "changed", tid, tuple(aspects), was, now, t.where))
         out += _rows(q, t, new.disabled)
     for tid, q in before.items():
         if tid not in after:

@@ -194,3 +194,25 @@ def test_a_value_nothing_sets_makes_a_rule_never_true(tmp_path: Path) -> None:
     found = _lint(tmp_path, "KR104")
     # attention is declared with the value none, but no row ever sets it: the rule can never fire.
     assert [f.message.en.split(" can never")[0] for f in found] == ["the condition of rule no_attention"]
+
+
+def test_only_texts_miss_a_language_not_every_string(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "kinds.yaml",
+        """
+        kind: ruleset
+        id: kinds
+        stage: advice
+        derives:
+          kinds.plain:
+            type: choice
+            values: [a, b]
+            description: "Only English"
+          kinds.labelled:
+            type: choice
+            values: {a: "plain", b: {en: b, it: b}}
+        """,
+    )
+    found = _lint(tmp_path, "KR106")
+    assert [f.where.path for f in found] == ["derives.kinds.plain.description", "derives.kinds.labelled.values.a"]

@@ -4,6 +4,7 @@ the other language in the advice, which an Italian key account manager should no
 
 from __future__ import annotations
 
+import types
 import typing
 from collections.abc import Iterator
 from typing import Any
@@ -21,35 +22,45 @@ LANGS = ("en", "it")
 Path = tuple[str | int, ...]
 
 
-def _takes_text(annotation: Any) -> bool:
-    stack = [annotation]
-    while stack:
-        ann = stack.pop()
-        if ann is S.I18n:
-            return True
-        stack.extend(typing.get_args(ann))
-    return False
+def _members(annotation: Any) -> list[Any]:
+    """The alternatives of an annotation: `Text | None` -> [I18n, str, NoneType]."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _members(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [m for arg in typing.get_args(annotation) for m in _members(arg)]
+    return [annotation]
 
 
-def _texts_in(value: Any, path: Path, text_field: bool) -> Iterator[tuple[Path, list[str]]]:
-    """(path, missing languages) of every text in a validated spec."""
+def _item_annotation(annotation: Any, container: type) -> Any:
+    for member in _members(annotation):
+        if typing.get_origin(member) is container:
+            args = typing.get_args(member)
+            return args[-1] if args else Any
+    return Any
+
+
+def _texts_in(value: Any, annotation: Any, path: Path) -> Iterator[tuple[Path, list[str]]]:
+    """(path, missing languages) of every text in a validated spec, guided by the schema's types:
+    a plain string is a one-language text only where the schema says a text goes."""
     if isinstance(value, S.I18n):
         missing = [lang for lang in LANGS if not getattr(value, lang)]
         if missing:
             yield path, missing
-    elif isinstance(value, str):
-        if text_field:
-            yield path, ["it"]
     elif isinstance(value, BaseModel):
         for name, info in type(value).model_fields.items():
-            key = info.alias or name
-            yield from _texts_in(getattr(value, name), (*path, key), _takes_text(info.annotation))
+            yield from _texts_in(getattr(value, name), info.annotation, (*path, info.alias or name))
+    elif isinstance(value, str):
+        if S.I18n in _members(annotation):
+            yield path, ["it"]
     elif isinstance(value, dict):
+        inner = _item_annotation(annotation, dict)
         for key, item in value.items():
-            yield from _texts_in(item, (*path, key), text_field)
+            yield from _texts_in(item, inner, (*path, key))
     elif isinstance(value, list):
+        inner = _item_annotation(annotation, list)
         for i, item in enumerate(value):
-            yield from _texts_in(item, (*path, i), text_field)
+            yield from _texts_in(item, inner, (*path, i))
 
 
 def _row_texts(spec: S.RulesetFile) -> Iterator[tuple[Path, list[str]]]:
@@ -68,7 +79,7 @@ def _row_texts(spec: S.RulesetFile) -> Iterator[tuple[Path, list[str]]]:
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for f in ctx.files:
-        found = list(_texts_in(f.spec, (), False))
+        found = list(_texts_in(f.spec, type(f.spec), ()))
         if isinstance(f.spec, S.RulesetFile):
             found += list(_row_texts(f.spec))
         for path, missing in found:

@@ -143,3 +143,46 @@ def test_invalid_cases_are_input_errors(tmp_path: Path, capsys: pytest.CaptureFi
     ran = kam(capsys, "rules", "test", tmp_path)
     assert ran.code == 2
     assert f"{tmp_path}/cases.yaml:4:51: KR201 facts.relationship.stage: 'advanced' is not one of" in ran.err
+
+
+def test_a_row_masked_under_first_is_not_covered(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(
+        tmp_path,
+        "pricing.yaml",
+        """
+        kind: ruleset
+        id: pricing
+        stage: advice
+        derives:
+          pricing.approach:
+            type: choice
+            values: {value: {en: value, it: valore}, defend: {en: defend, it: difesa}}
+        tables:
+          - id: pricing_approach
+            hit_policy: first
+            inputs: {sensitivity: relationship.price_sensitivity}
+            outputs: [pricing.approach]
+            rows:
+              - {id: everyone, sensitivity: "-", pricing.approach: value}
+              - {id: price_sensitive, sensitivity: high, pricing.approach: defend}
+        """,
+    )
+    write(
+        tmp_path,
+        "tests/pricing.yaml",
+        """
+        kind: tests
+        as_of: 2026-11-27
+        cases:
+          - id: sensitive_account_priced
+            facts: {id: P, name: P, relationship: {price_sensitivity: high}}
+            expect: {facts: {pricing.approach: value}}
+        """,
+    )
+    ran = kam(capsys, "rules", "test", tmp_path, "-k", "sensitive_account_priced", "--format", "json")
+    data = json.loads(ran.out)
+    assert data["passed"] == 1
+    missed = {item["id"] for item in data["coverage"]["rows"]["missed"]}
+    # Its condition held, but the earlier catch-all row decided: the row itself was never exercised.
+    assert "pricing_approach:price_sensitive" in missed
+    assert "pricing_approach:everyone" not in missed

@@ -149,3 +149,32 @@ def test_disabling_an_unknown_test_case_suggests_the_right_one(tmp_path: Path) -
     (problem,) = result.problems
     assert problem.code == "KR008"
     assert problem.suggestion == "contract_not_expiring_on_day_91"
+
+
+def test_several_items_set_aside_in_one_list_keep_the_lines_after_them(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "extra.yaml",
+        """
+        kind: ruleset
+        id: extra
+        stage: advice
+        rules:
+          - id: bad_one
+            when: {tier: key_account}
+            then: {sett: {}}
+          - id: bad_two
+            whem: {tier: key_account}
+            then: {levers: [{id: personal_trust, why: {en: x, it: y}}]}
+          - id: fine_but_misspelled
+            when: {relationship.loyalti: high}
+            then: {levers: [{id: personal_trust, why: {en: x, it: y}}]}
+        """,
+    )
+    problems = validate(folders_for([tmp_path])).problems
+    assert [(p.code, p.location.line, p.location.path) for p in problems] == [
+        ("KR1001", 7, "rules[0].then.sett"),
+        ("KR1002", 8, "rules[1].when"),
+        ("KR1001", 9, "rules[1].whem"),
+        ("KR013", 12, "rules[2].when.relationship.loyalti"),
+    ]

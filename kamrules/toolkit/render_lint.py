@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from kamrules.model.vocabulary import LABELS
 from kamrules.toolkit.expect import plain
 from kamrules.toolkit.lint.domains import ABSENT
 from kamrules.toolkit.lint.finding import Finding, describe
@@ -46,7 +47,8 @@ def render_text(findings: Sequence[Finding], lang: str, as_of: dt.date) -> str:
         lines.append(say(lang, "lint_clean"))
     else:
         counts = Counter(f.severity for f in findings)
-        detail = ", ".join(f"{counts[s]} {s}" for s in ("high", "medium", "low", "info") if counts[s])
+        names = LABELS["severity"]
+        detail = ", ".join(f"{counts[s]} {names[s][lang]}" for s in ("high", "medium", "low", "info") if counts[s])
         lines.append(say(lang, "lint_summary", n=len(findings), detail=detail))
     return "\n".join(lines) + "\n"
 

@@ -60,10 +60,10 @@ from kamrules.language.rulebase import (
     Warn,
     WarningCode,
 )
+from kamrules.language.salvage import validate_salvaging
 from kamrules.language.suggest import suggest
 from kamrules.language.texts import FORMATS, Texts, placeholders
 from kamrules.model.facts import Account
-from kamrules.model.validate import validate_model
 
 BUILTIN_LABEL = "<builtin>"
 
@@ -90,6 +90,7 @@ class LoadedFile:
 @dataclass
 class _State:
     problems: list[Problem] = field(default_factory=list)
+    unreadable: int = 0  # files of which nothing could be read
 
     def error(self, where: Location, code: str, message: str, suggestion: str | None = None) -> None:
         self.problems.append(Problem(code, message, where, suggestion))
@@ -148,10 +149,12 @@ def read_file(path: Path, display: str, layer: int, state: _State) -> LoadedFile
         doc = parse_document(text, display)
     except KamError as exc:
         state.problems.extend(exc.problems)
+        state.unreadable += 1
         return None
     digest = hashlib.sha256(data).hexdigest()
     if not isinstance(doc.data, dict):
         state.error(doc.location(()), "KR002", "a knowledge file is a YAML mapping with a kind: key")
+        state.unreadable += 1
         return None
     kind = doc.data.get("kind")
     if kind not in S.FILE_KINDS:
@@ -161,11 +164,14 @@ def read_file(path: Path, display: str, layer: int, state: _State) -> LoadedFile
             f"kind must be one of {', '.join(S.FILE_KINDS)}, found {kind!r}",
             suggest(str(kind), list(S.FILE_KINDS)) if kind else None,
         )
+        state.unreadable += 1
         return None
     model = S.FILE_KINDS[kind]
-    spec, problems = validate_model(model, doc.data, doc.location, code="KR1")
+    # Items that fail the schema are set aside (and reported) so that the rest is still checked.
+    spec, problems, doc = validate_salvaging(model, doc, code="KR1")
     state.problems.extend(problems)
     if spec is None:
+        state.unreadable += 1
         return None
     return LoadedFile(doc, kind, spec, layer, display, digest)
 
@@ -189,17 +195,30 @@ def load_rulebase(paths: Sequence[str | Path] = (), *, builtin: bool = True) -> 
     return load_folders(folders)
 
 
-def load_folders(
+@dataclass(frozen=True)
+class LoadReport:
+    """Everything loading found: the rule base (None when there are problems), every problem,
+    and the files it was built from (for tools that look at what was written, such as lint)."""
+
+    rulebase: RuleBase | None
+    problems: tuple[Problem, ...]
+    files: tuple[LoadedFile, ...]
+    readable: bool  # False when some file could not be read at all (linking was skipped)
+    linked: RuleBase | None = None  # what linking built, problems or not (items with problems left out)
+
+
+def load_report(
     folders: Sequence[SourceFolder],
     *,
     input_model: type[BaseModel] = Account,
     input_name: str = "account",
-) -> RuleBase:
-    """Load, layer and link the knowledge in `folders`.
+) -> LoadReport:
+    """Load, layer and link the knowledge in `folders`, collecting every problem instead of raising.
 
-    `input_model` is the pydantic model of the facts the rules read (the account facts by
-    default; a portfolio or a plan for their own rule bases); a manifest may name it with
-    `input:`, which must then match `input_name`.
+    Files with schema errors in some items are linked without those items, so that one run
+    reports the problems of every file. Only when a file cannot be read at all (not YAML, no
+    kind, a wrong required field) is linking skipped, since every reference to what it declares
+    would then be reported as a problem of its own.
     """
     state = _State()
     layers: list[list[LoadedFile]] = []
@@ -214,8 +233,9 @@ def load_folders(
         while len(layers) <= lay:
             layers.append([])
         layers[lay].extend(read_folder(folder, lay, state))
-    if state.problems:
-        raise RulesetError("the rulesets cannot be loaded:", problems_from(state.problems))
+    read_all = [f for files in layers for f in files]
+    if state.unreadable or not read_all:
+        return LoadReport(None, problems_from(state.problems), tuple(read_all), readable=False)
     # A standalone manifest drops what came before it.
     start = 0
     for i, files in enumerate(layers):
@@ -225,9 +245,28 @@ def load_folders(
     effective = [f for files in layers[start:] for f in files]
     sources = tuple(f.display for f in folders if layer_of[folders.index(f)] >= start)
     rulebase = _Linker(effective, state, sources, input_model, input_name).link()
-    if state.problems:
-        raise RulesetError("the rulesets have problems:", problems_from(state.problems))
-    return rulebase
+    problems = problems_from(state.problems)
+    return LoadReport(None if problems else rulebase, problems, tuple(effective), readable=True, linked=rulebase)
+
+
+def load_folders(
+    folders: Sequence[SourceFolder],
+    *,
+    input_model: type[BaseModel] = Account,
+    input_name: str = "account",
+) -> RuleBase:
+    """Load, layer and link the knowledge in `folders`.
+
+    `input_model` is the pydantic model of the facts the rules read (the account facts by
+    default; a portfolio or a plan for their own rule bases); a manifest may name it with
+    `input:`, which must then match `input_name`. Raises `RulesetError` naming every problem.
+    """
+    report = load_report(folders, input_model=input_model, input_name=input_name)
+    if not report.readable:
+        raise RulesetError("the rulesets cannot be loaded:", report.problems)
+    if report.rulebase is None:
+        raise RulesetError("the rulesets have problems:", report.problems)
+    return report.rulebase
 
 
 # ---------------------------------------------------------------------------------------------
@@ -472,6 +511,7 @@ class _Linker:
             if r.id in replaced and replaced[r.id][0].doc.source != r.where.file:
                 continue  # the original, replaced by a later rule
             final_rules.append(r)
+        tests = self._tests()
         # Disabling.
         disabled: list[str] = []
         for f in overrides:
@@ -482,13 +522,15 @@ class _Linker:
                     + [s.id for s in scorecards]
                     + [c.id for c in computes]
                     + [f"{t.id}:{row.id}" for t in tables for row in t.rows]
+                    + [case.id for case in tests]
                 )
                 if item not in known:
                     self.err(
                         f,
                         ("disable", i),
                         "KR008",
-                        f"cannot disable {item!r}: no rule, table, row, scorecard or computed fact has that id",
+                        f"cannot disable {item!r}: no rule, table, row, scorecard, computed fact "
+                        "or test case has that id",
                         suggest(item, known),
                     )
                     continue
@@ -514,6 +556,7 @@ class _Linker:
         ]
         scorecards = [s for s in scorecards if s.id not in off]
         computes = [c for c in computes if c.id not in off]
+        tests = [case for case in tests if case.id not in off]
 
         decisions = []
         for f in manifests:
@@ -536,7 +579,6 @@ class _Linker:
                     f"profile {pid} names strategy {p.strategy!r}, which no strategies file defines",
                     suggest(p.strategy, list(strategies)),
                 )
-        tests = self._tests()
         digest = hashlib.sha256()
         for f in self.files:
             digest.update(f.display.encode())
@@ -861,12 +903,14 @@ class _Linker:
                 )
                 return None
         elif kind == "number":
+            param = None
             if isinstance(value, str) and value in self.params:
+                param = value
                 value = self.params[value].value
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 self.err(f, path, "KR028", f"{fact} is a number; found {value!r}")
                 return None
-            value = float(value)
+            return OutputValue(literal=float(value), param=param)
         elif kind == "boolean" and not isinstance(value, bool):
             self.err(f, path, "KR028", f"{fact} is true or false; found {value!r}")
             return None
@@ -915,11 +959,8 @@ class _Linker:
                 n: (levels[cr.weight] if isinstance(cr.weight, str) else float(cr.weight))
                 for n, cr in c.criteria.items()
             }
-            numeric = all(not isinstance(cr.weight, str) for cr in c.criteria.values())
+            # Weights are scaled to add up to 100; `kam rules lint` (KR108) says when they do not.
             total = sum(raw.values())
-            if numeric and abs(total - 100) > 1e-6:
-                self.err(f, (*base, "criteria"), "KR033", f"the weights add up to {total:g}; they must add up to 100")
-                ok = False
             for n, cr in c.criteria.items():
                 info = ctx.facts.get(cr.fact)
                 if info is None:

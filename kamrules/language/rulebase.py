@@ -70,10 +70,15 @@ class LeverPick:
 
 @dataclass(frozen=True)
 class OutputValue:
-    """A value a rule or row sets: a literal, or a copy of another fact's value."""
+    """A value a rule or row sets: a literal, or a copy of another fact's value.
+
+    `param` names the parameter a literal was read from, so that tools can tell which
+    parameters a rule uses (the value itself is resolved at load time).
+    """
 
     literal: Any = None
     fact: str | None = None
+    param: str | None = None
 
 
 @dataclass(frozen=True)

@@ -240,7 +240,9 @@ class OverridesFile(FileModel):
     id: RuleId | None = None
     description: Text | None = None
     parameters: dict[Name, Any] | None = None
-    disable: list[str] | None = Field(None, description="Ids of rules, tables, rows or scorecards.")
+    disable: list[str] | None = Field(
+        None, description="Ids of rules, tables, rows (table:row), scorecards, computed facts or test cases."
+    )
 
 
 class ProfileFile(FileModel):

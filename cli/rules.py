@@ -1,0 +1,306 @@
+"""`kam rules validate | test | lint | diff`: the toolkit for whoever edits the YAML rulesets.
+
+Each command reads the built-in knowledge with the given folders layered on top (or the folders
+alone with --no-builtin), does its work through `kamrules.toolkit`, and decides here only the
+format and the exit code (CONTRACT.md §1): validate exits 2 on any problem; test and lint exit 1
+on failures, findings or missed coverage, 2 when the rules themselves cannot be loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+from kamrules.cli.common import DateType, emit, lang_option, out_option
+
+F = TypeVar("F", bound=Callable[..., Any])
+FORMATS = ("text", "json")
+
+
+def dirs_argument(func: F) -> F:
+    return click.argument("dirs", nargs=-1, type=click.Path(exists=True, file_okay=True, dir_okay=True))(func)
+
+
+def builtin_option(func: F) -> F:
+    return click.option(
+        "--no-builtin",
+        "no_builtin",
+        is_flag=True,
+        help="Read the folders alone, not layered on the built-in knowledge.",
+    )(func)
+
+
+def text_format_option(func: F) -> F:
+    return click.option(
+        "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format."
+    )(func)
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+def _loaded_or_report(dirs: tuple[str, ...], no_builtin: bool) -> Any:
+    """The validated rule base, or None after printing every problem to standard error."""
+    from kamrules.toolkit.render_problems import problem_line
+    from kamrules.toolkit.sources import folders_for
+    from kamrules.toolkit.validation import validate
+
+    result = validate(folders_for(dirs, builtin=not no_builtin))
+    if result.ok:
+        return result
+    for problem in result.problems:
+        click.echo(problem_line(problem), err=True)
+    click.echo(f"kam: the rules have {len(result.problems)} problem(s); `kam rules validate` lists them too", err=True)
+    return None
+
+
+@click.group("rules")
+def command() -> None:
+    """Validate, test, lint and diff rulesets (the built-in ones, or your folders on top of them).
+
+    DIR… are folders (or files) of YAML knowledge, layered on the built-in rulesets in the order
+    given, exactly as --rules does for `kam advise`. Without DIR, the built-in knowledge alone.
+    """
+
+
+@command.command("validate")
+@dirs_argument
+@builtin_option
+@text_format_option
+@out_option
+def validate_command(dirs: tuple[str, ...], no_builtin: bool, fmt: str, out: str | None) -> int:
+    """Every load-time check, every problem at once, each as file:line:col: CODE message.
+
+    Exit 0 when the rules load cleanly, 2 when anything is wrong.
+    """
+    from kamrules.toolkit.render_problems import problem_json, problem_line
+    from kamrules.toolkit.sources import folders_for
+    from kamrules.toolkit.validation import validate
+
+    result = validate(folders_for(dirs, builtin=not no_builtin))
+    rb = result.rulebase
+    summary: dict[str, Any] = {"ok": result.ok, "files": len(result.files), "problems": len(result.problems)}
+    if rb is not None:
+        summary |= {
+            "name": rb.name,
+            "version": rb.version,
+            "digest": rb.digest,
+            "rules": len(rb.rules),
+            "tables": len(rb.tables),
+            "rows": sum(len(t.rows) for t in rb.tables),
+            "parameters": len(rb.params),
+            "warning_codes": len(rb.warning_codes),
+            "test_cases": len(rb.tests),
+        }
+    if fmt == "json":
+        text = _json({**summary, "problems": [problem_json(p) for p in result.problems]})
+    else:
+        lines = [problem_line(p) for p in result.problems]
+        if rb is not None:
+            lines.append(
+                f"ok: {rb.name} {rb.version}: {summary['rules']} rules, {summary['tables']} tables with "
+                f"{summary['rows']} rows, {summary['parameters']} parameters, {summary['warning_codes']} warning "
+                f"codes, {summary['test_cases']} test cases, from {summary['files']} files"
+            )
+        else:
+            files = len({p.location.file for p in result.problems})
+            lines.append(f"{len(result.problems)} problem(s) in {files} file(s)")
+        text = "\n".join(lines) + "\n"
+    emit(text, out)
+    return 0 if result.ok else 2
+
+
+@command.command("test")
+@dirs_argument
+@builtin_option
+@text_format_option
+@lang_option
+@out_option
+@click.option(
+    "--as-of",
+    "as_of",
+    type=DateType(),
+    default=None,
+    help="The evaluation date of the cases that do not name one (as_of:); default today.",
+)
+@click.option(
+    "--min-coverage",
+    "min_coverage",
+    type=click.FloatRange(0, 100),
+    default=0.0,
+    show_default=True,
+    help="Exit 1 when the coverage of rules, table rows, parameters or warning codes is below this percentage.",
+)
+@click.option("-k", "--select", "patterns", multiple=True, help="Run only the cases whose id matches (tier_*).")
+@click.option("-v", "--verbose", is_flag=True, help="List the cases that pass too.")
+def test_command(
+    dirs: tuple[str, ...],
+    no_builtin: bool,
+    fmt: str,
+    lang: str,
+    out: str | None,
+    as_of: dt.date | None,
+    min_coverage: float,
+    patterns: tuple[str, ...],
+    verbose: bool,
+) -> int:
+    """Run the test cases (files with kind: tests): facts in, expected decisions out.
+
+    Shows expected against actual for each failure, and which rules, table rows, parameters and
+    warning codes no test exercises. Ends with the line `N passed, M failed`. Exit 1 when a case
+    fails or coverage is under --min-coverage, 2 when the rules or the cases are invalid.
+    """
+    from kamrules.toolkit.render_tests import render_json, render_text
+    from kamrules.toolkit.runner import run_tests
+    from kamrules.toolkit.words import say
+
+    loaded = _loaded_or_report(dirs, no_builtin)
+    if loaded is None:
+        return 2
+    rb = loaded.rulebase
+    run = run_tests(rb, default_as_of=as_of or dt.date.today(), patterns=patterns)
+    below = run.coverage.below(min_coverage)
+    if fmt == "json":
+        data = render_json(run, lang)
+        data["min_coverage"] = min_coverage
+        data["below_min_coverage"] = [m.kind for m in below]
+        emit(_json(data), out)
+    else:
+        text = render_text(run, lang, verbose=verbose, total_cases=len(rb.tests))
+        if below:
+            notes = [
+                say(lang, "below_min", kind=say(lang, "kind_" + m.kind), percent=m.percent, minimum=min_coverage)
+                for m in below
+            ]
+            # The closing line stays the last one.
+            head, last = text.rstrip("\n").rsplit("\n", 1)
+            text = "\n".join([head, *notes, last]) + "\n"
+        emit(text, out)
+    return 1 if run.failed or below else 0
+
+
+@command.command("lint")
+@dirs_argument
+@builtin_option
+@text_format_option
+@lang_option
+@out_option
+@click.option(
+    "--fail-on",
+    "fail_on",
+    type=click.Choice(["info", "low", "medium", "high", "never"]),
+    default="medium",
+    show_default=True,
+    help="Exit 1 when a finding at or above this severity is found.",
+)
+@click.option("--select", "select", multiple=True, help="Run only these checks (id or name, e.g. KR101). Repeatable.")
+@click.option("--ignore", "ignore", multiple=True, help="Skip these checks (id or name). Repeatable.")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=DateType(),
+    default=None,
+    help="The evaluation date counter-examples are built for (date-relative rules); default today.",
+)
+def lint_command(
+    dirs: tuple[str, ...],
+    no_builtin: bool,
+    fmt: str,
+    lang: str,
+    out: str | None,
+    fail_on: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    as_of: dt.date | None,
+) -> int:
+    """Static analysis: table gaps, overlaps and masked rows (each with a counter-example ready
+    to paste as a test), conditions that can never be true, unused parameters, texts missing a
+    language, warning codes with no test, scorecard weights. docs/lint-rules.md explains each id.
+
+    Exit 1 when a finding reaches --fail-on (medium by default), 2 when the rules do not load.
+    """
+    from kamrules.cli.common import reached
+
+    from kamrules.toolkit.lint import check_ids, lint
+    from kamrules.toolkit.render_lint import render_json, render_text
+
+    known = check_ids()
+    for name in (*select, *ignore):
+        if name not in known and name not in known.values():
+            raise click.BadParameter(f"unknown check {name!r}; the checks are {', '.join(known)}")
+    loaded = _loaded_or_report(dirs, no_builtin)
+    if loaded is None:
+        return 2
+    day = as_of or dt.date.today()
+    findings = lint(loaded.rulebase, loaded.files, as_of=day, select=select, ignore=ignore)
+    if fmt == "json":
+        emit(_json(render_json(findings, lang, day)), out)
+    else:
+        emit(render_text(findings, lang, day), out)
+    return 1 if reached([f.severity for f in findings], fail_on) else 0
+
+
+@command.command("diff")
+@click.argument("old", type=click.Path(exists=True, file_okay=True, dir_okay=True))
+@click.argument("new", required=False, type=click.Path(exists=True, file_okay=True, dir_okay=True))
+@builtin_option
+@click.option(
+    "--accounts",
+    "accounts",
+    multiple=True,
+    type=click.Path(allow_dash=True),
+    help="A portfolio (YAML, JSON, JSON Lines or CSV): show which accounts the change moves. Repeatable.",
+)
+@click.option("--format", "fmt", type=click.Choice(("text", "json", "markdown")), default="text", show_default=True)
+@lang_option
+@out_option
+@click.option(
+    "--as-of", "as_of", type=DateType(), default=None, help="The evaluation date for the impact; default today."
+)
+def diff_command(
+    old: str,
+    new: str | None,
+    no_builtin: bool,
+    accounts: tuple[str, ...],
+    fmt: str,
+    lang: str,
+    out: str | None,
+    as_of: dt.date | None,
+) -> int:
+    """What changes from OLD to NEW: parameters, rules, tables and rows, not lines of text.
+
+    OLD and NEW are rules folders, each layered on the built-in knowledge. With one folder,
+    OLD is the built-in knowledge alone and NEW the folder on top of it: what your folder
+    changes. With --accounts, the impact: which accounts change tier, profile, strategy or
+    warnings, with counts and a table. Exit 0, or 2 when the rules or the accounts are invalid.
+    """
+    from kamrules.engine.engine import Engine
+    from kamrules.toolkit.diff import diff_rulebases
+    from kamrules.toolkit.impact import impact
+    from kamrules.toolkit.render_diff import render_json, render_markdown, render_text
+
+    sides = [(), (old,)] if new is None else [(old,), (new,)]
+    if new is None and no_builtin:
+        raise click.UsageError("with --no-builtin give both OLD and NEW")
+    loaded = [_loaded_or_report(side, no_builtin) for side in sides]
+    if loaded[0] is None or loaded[1] is None:
+        return 2
+    before, after = loaded[0].rulebase, loaded[1].rulebase
+    changes = diff_rulebases(before, after)
+    result = None
+    if accounts:
+        result = impact(Engine(before), Engine(after), accounts, as_of=as_of or dt.date.today())
+        for problem in result.invalid:
+            click.echo(problem, err=True)
+    if fmt == "json":
+        text = _json(render_json(changes, result))
+    elif fmt == "markdown":
+        text = render_markdown(changes, result, lang)
+    else:
+        text = render_text(changes, result, lang)
+    emit(text, out)
+    return 2 if result is not None and result.invalid else 0

@@ -1,0 +1,27 @@
+"""KR105 unused-parameter: a parameter no rule or row reads (in a condition, a value it sets,
+or a message). Changing it changes nothing, which is exactly what a business user will not
+expect; usually a misspelled reference, or a rule that was removed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kamrules.language.texts import Texts
+from kamrules.toolkit.lint.finding import Finding, LintContext
+from kamrules.toolkit.usage import used_params
+
+ID = "KR105"
+NAME = "unused-parameter"
+SEVERITY = "low"
+
+
+def check(ctx: LintContext) -> Iterator[Finding]:
+    used = used_params(ctx.rb)
+    for param in ctx.rb.params.values():
+        if param.name in used:
+            continue
+        message = Texts(
+            f"parameter {param.name} is used by no rule or table row: changing it changes nothing",
+            f"il parametro {param.name} non è usato da alcuna regola o riga: cambiarlo non cambia nulla",
+        )
+        yield Finding(ID, NAME, SEVERITY, message, param.where)

@@ -1,0 +1,34 @@
+"""`kam rules validate`: every load-time check over a set of folders, every problem at once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kamrules.errors import Problem, problems_from
+from kamrules.language.loader import LoadedFile, SourceFolder, load_report
+from kamrules.language.rulebase import RuleBase
+from kamrules.toolkit.cases import check_cases
+
+
+@dataclass(frozen=True)
+class Validation:
+    """The rule base (None when anything is wrong), every problem, and the files read."""
+
+    rulebase: RuleBase | None
+    problems: tuple[Problem, ...]
+    files: tuple[LoadedFile, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def validate(folders: Sequence[SourceFolder]) -> Validation:
+    """Load and link `folders`, then check their test cases; collect every problem."""
+    report = load_report(folders)
+    problems = list(report.problems)
+    if report.linked is not None:
+        problems += check_cases(report.linked, report.files)
+    found = problems_from(problems)
+    return Validation(None if found else report.rulebase, found, report.files)

@@ -1,0 +1,180 @@
+"""`kam rules validate`: every load-time check, every problem in one run, each located."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kamrules.language.loader import load_rulebase
+from kamrules.toolkit.sources import folders_for
+from kamrules.toolkit.validation import validate
+from tests.toolkit_support import kam, write
+
+RULESET_WITH_MISTAKES = """
+    kind: ruleset
+    id: extra
+    stage: advice
+    warnings:
+      MY_CODE:
+        severity: medium
+        title: {en: "Mine", it: "Mio"}
+    rules:
+      - id: one
+        when:
+          relationship.stag: basic
+        then:
+          warn: {code: MY_CODE, message: {en: "x", it: "y"}}
+      - id: two
+        when:
+          tier: key_account
+        then:
+          warm: {code: MY_CODE, message: "x"}
+      - id: three
+        when:
+          profile: strategc
+        then:
+          warn: {code: MY_COD, message: "x"}
+"""
+
+OVERRIDES_WITH_MISTAKES = """
+    kind: overrides
+    parameters:
+      contract_notice_day: 120
+      strategic_min_share: 160
+"""
+
+CASES_WITH_MISTAKES = """
+    kind: tests
+    as_of: 2026-11-27
+    cases:
+      - id: my_case
+        facts: {id: A, name: A, business: {revenue: -5}}
+        expect: {tier: key_acount, warnings: [CONTRACT_EXPIRNG], levers: [trust]}
+      - id: my_case
+        facts: {id: B, name: B}
+        expect: {facts: {scores.atractiveness: 5}}
+"""
+
+
+def test_the_builtin_knowledge_validates(capsys: pytest.CaptureFixture[str]) -> None:
+    ran = kam(capsys, "rules", "validate")
+    assert ran.code == 0
+    assert ran.out.startswith("ok: kamrules-builtin ")
+    assert "test cases" in ran.out
+
+
+def test_every_problem_of_every_file_in_one_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, "extra.yaml", RULESET_WITH_MISTAKES)
+    write(tmp_path, "overrides.yaml", OVERRIDES_WITH_MISTAKES)
+    write(tmp_path, "tests/cases.yaml", CASES_WITH_MISTAKES)
+    ran = kam(capsys, "rules", "validate", tmp_path)
+    assert ran.code == 2
+    d = str(tmp_path)
+    assert ran.out.splitlines() == [
+        f"{d}/extra.yaml:11:26: KR013 unknown fact 'relationship.stag' (did you mean relationship.stage?)",
+        f"{d}/extra.yaml:18:13: KR1001 unknown field 'warm'; allowed here: set, append, warn, levers "
+        "(did you mean warn?)",
+        f"{d}/extra.yaml:21:16: KR022 'strategc' is not a value of profile; its values are strategic, status, "
+        "star, opportunity (did you mean strategic?)",
+        f"{d}/extra.yaml:23:20: KR039 warning code 'MY_COD' is not declared (declare it under warnings: in a "
+        "ruleset) (did you mean MY_CODE?)",
+        f"{d}/overrides.yaml:3:24: KR025 unknown parameter 'contract_notice_day' (did you mean contract_notice_days?)",
+        f"{d}/overrides.yaml:4:24: KR024 parameter strategic_min_share: a fraction is between 0 and 1, found 160",
+        f"{d}/tests/cases.yaml:5:49: KR201 facts.business.revenue: -5 is not valid: Input should be greater than "
+        "or equal to 0",
+        f"{d}/tests/cases.yaml:6:20: KR202 'key_acount' is not a value of tier; its values are key_account, "
+        "potential_key_account, important_account, regular_account (did you mean key_account?)",
+        f"{d}/tests/cases.yaml:6:43: KR203 unknown warning code 'CONTRACT_EXPIRNG' (did you mean CONTRACT_EXPIRING?)",
+        f"{d}/tests/cases.yaml:6:71: KR204 unknown lever 'trust'",
+        f"{d}/tests/cases.yaml:7:9: KR206 test case id 'my_case' is already used at {d}/tests/cases.yaml:4:9",
+        f"{d}/tests/cases.yaml:9:44: KR205 unknown derived fact 'scores.atractiveness' "
+        "(did you mean scores.attractiveness?)",
+        "12 problem(s) in 3 file(s)",
+    ]
+
+
+def test_problems_in_salvaged_files_name_the_key_path_the_user_wrote(tmp_path: Path) -> None:
+    write(tmp_path, "extra.yaml", RULESET_WITH_MISTAKES)
+    result = validate(folders_for([tmp_path]))
+    paths = {p.code: p.location.path for p in result.problems}
+    # Rule two failed the schema and was set aside; rule three is still rules[2], not rules[1].
+    assert paths["KR1001"] == "rules[1].then.warm"
+    assert paths["KR022"] == "rules[2].when.profile"
+    assert paths["KR039"] == "rules[2].then.warn.code"
+
+
+def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, "overrides.yaml", OVERRIDES_WITH_MISTAKES)
+    ran = kam(capsys, "rules", "validate", tmp_path, "--format", "json")
+    assert ran.code == 2
+    data = json.loads(ran.out)
+    assert data["ok"] is False
+    first = data["problems"][0]
+    assert first["code"] == "KR025"
+    assert first["line"] == 3
+    assert first["suggestion"] == "contract_notice_days"
+    assert first["path"] == "parameters.contract_notice_day"
+
+
+def test_a_file_that_is_not_yaml_stops_before_linking(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, "broken.yaml", "kind: ruleset\nid: [unclosed\n")
+    ran = kam(capsys, "rules", "validate", tmp_path)
+    assert ran.code == 2
+    lines = ran.out.splitlines()
+    assert lines[0].startswith(f"{tmp_path}/broken.yaml:3:1: YAML000 not valid YAML")
+    assert lines[-1] == "1 problem(s) in 1 file(s)"
+
+
+def test_a_folder_alone_needs_a_manifest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, "overrides.yaml", "kind: overrides\nparameters: {contract_notice_days: 120}\n")
+    assert kam(capsys, "rules", "validate", tmp_path).code == 0
+    ran = kam(capsys, "rules", "validate", tmp_path, "--no-builtin")
+    assert ran.code == 2
+    assert "KR004 no manifest" in ran.out
+
+
+def test_a_test_case_can_be_disabled_like_a_rule(tmp_path: Path) -> None:
+    write(tmp_path, "overrides.yaml", "kind: overrides\ndisable: [contract_not_expiring_on_day_91]\n")
+    rb = load_rulebase([tmp_path])
+    ids = {case.id for case in rb.tests}
+    assert "contract_not_expiring_on_day_91" not in ids
+    assert "contract_expiring_key_account_last_day" in ids
+
+
+def test_disabling_an_unknown_test_case_suggests_the_right_one(tmp_path: Path) -> None:
+    write(tmp_path, "overrides.yaml", "kind: overrides\ndisable: [contract_not_expiring_on_day_19]\n")
+    result = validate(folders_for([tmp_path]))
+    (problem,) = result.problems
+    assert problem.code == "KR008"
+    assert problem.suggestion == "contract_not_expiring_on_day_91"
+
+
+def test_several_items_set_aside_in_one_list_keep_the_lines_after_them(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "extra.yaml",
+        """
+        kind: ruleset
+        id: extra
+        stage: advice
+        rules:
+          - id: bad_one
+            when: {tier: key_account}
+            then: {sett: {}}
+          - id: bad_two
+            whem: {tier: key_account}
+            then: {levers: [{id: personal_trust, why: {en: x, it: y}}]}
+          - id: fine_but_misspelled
+            when: {relationship.loyalti: high}
+            then: {levers: [{id: personal_trust, why: {en: x, it: y}}]}
+        """,
+    )
+    problems = validate(folders_for([tmp_path])).problems
+    assert [(p.code, p.location.line, p.location.path) for p in problems] == [
+        ("KR1001", 7, "rules[0].then.sett"),
+        ("KR1002", 8, "rules[1].when"),
+        ("KR1001", 9, "rules[1].whem"),
+        ("KR013", 12, "rules[2].when.relationship.loyalti"),
+    ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
 import random
 import shutil
 from pathlib import Path
@@ -25,8 +26,10 @@ from kamrules.language.catalog import input_catalog
 
 AS_OF = dt.date(2026, 11, 27)
 PATHS = [p for p in input_catalog() if p != "as_of"]
-GROUP_KEYS = {g: [p.split(".", 1)[1] for p in PATHS if p.startswith(g + ".")] for g in
-              ("company", "business", "relationship", "assessment")}
+GROUP_KEYS = {
+    g: [p.split(".", 1)[1] for p in PATHS if p.startswith(g + ".")]
+    for g in ("company", "business", "relationship", "assessment")
+}
 
 scalars = st.one_of(
     st.none(),
@@ -80,11 +83,12 @@ def test_any_facts_give_advice_or_a_clean_validation_error(facts: dict[str, Any]
 
 # -- rulesets -------------------------------------------------------------------------------------
 
+
 def _builtin_documents() -> dict[str, Any]:
     docs: dict[str, Any] = {}
     for folder in builtin_dirs():
         for path in sorted(folder.rglob("*.yaml")):
-            if any(part == "plan" or part == "portfolio" for part in path.relative_to(folder).parts[:-1]):
+            if any(part in {"plan", "portfolio"} for part in path.relative_to(folder).parts[:-1]):
                 continue
             docs[f"{folder.name}/{path.relative_to(folder).as_posix()}"] = yaml.safe_load(path.read_text("utf-8"))
     return docs
@@ -133,8 +137,11 @@ def _mutate(data: Any, rng: random.Random) -> Any:
 
 
 @pytest.mark.slow
-@settings(max_examples=int(__import__("os").environ.get("KAMRULES_FUZZ_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                   HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=int(os.environ.get("KAMRULES_FUZZ_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(st.randoms(use_true_random=False), st.integers(min_value=1, max_value=3))
 def test_mutated_rulesets_load_or_fail_with_located_problems(tmp_path: Path, rng: random.Random, n: int) -> None:
     folder = tmp_path / f"mutant{rng.randrange(10**9)}"
@@ -156,5 +163,6 @@ def test_mutated_rulesets_load_or_fail_with_located_problems(tmp_path: Path, rng
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     # A mutant that loads must still advise without an internal error.
-    engine.advise({"id": "F", "name": "Fuzz", "assessment": {"current_contribution": 7, "attractiveness": 4}},
-                  as_of=AS_OF)
+    engine.advise(
+        {"id": "F", "name": "Fuzz", "assessment": {"current_contribution": 7, "attractiveness": 4}}, as_of=AS_OF
+    )

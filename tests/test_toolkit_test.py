@@ -56,7 +56,7 @@ def test_the_builtin_cases_pass_with_full_coverage(capsys: pytest.CaptureFixture
     assert ran.code == 0, ran.out
     lines = ran.out.splitlines()
     assert lines[-2] == (
-        "Coverage: rules 32/32 (100%), table rows 38/38 (100%), parameters 21/21 (100%), warning codes 15/15 (100%)"
+        "Coverage: rules 32/32 (100%), table rows 38/38 (100%), parameters 22/22 (100%), warning codes 15/15 (100%)"
     )
     assert lines[-1].endswith(" passed, 0 failed")
 

@@ -157,7 +157,7 @@ def read_file(path: Path, display: str, layer: int, state: _State) -> LoadedFile
         state.unreadable += 1
         return None
     kind = doc.data.get("kind")
-    if kind not in S.FILE_KINDS:
+    if not isinstance(kind, str) or kind not in S.FILE_KINDS:
         state.error(
             doc.location(("kind",)),
             "KR003",

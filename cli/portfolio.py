@@ -1,0 +1,207 @@
+"""`kam portfolio FILE`: advice and the portfolio matrices for a whole portfolio."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from kamrules.cli.common import as_of_option, fail_on_option, lang_option, reached, rules_option
+
+PROGRESS_FROM = 1000  # rows: shorter runs finish before a bar would be worth reading
+
+
+@click.command("portfolio")
+@click.argument("file", type=click.Path(allow_dash=True))
+@rules_option
+@lang_option
+@as_of_option
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write one row per account (advice or error) to this file, atomically: .csv, .xlsx or .jsonl.",
+)
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "jsonl"]), default=None, help="Format of --out.")
+@click.option(
+    "--out-delimiter",
+    type=click.Choice([",", ";", "tab"]),
+    default=",",
+    show_default=True,
+    help="Delimiter of a CSV --out (';' for Excel in much of Europe).",
+)
+@click.option(
+    "--input-format",
+    type=click.Choice(["csv", "xlsx", "jsonl", "yaml", "json"]),
+    default=None,
+    help="Format of FILE (default: from its name and content).",
+)
+@click.option("--encoding", default=None, help="Encoding of a CSV or JSON Lines FILE (default: detected).")
+@click.option("--delimiter", default=None, help="Delimiter of a CSV FILE (default: detected from the header).")
+@click.option(
+    "--columns",
+    "columns",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="A column map (YAML) naming the account fact of each column of a CRM export.",
+)
+@click.option(
+    "--sectors",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="A sectors file (YAML): each sector scored on the deck's criteria, for the target sectors matrix.",
+)
+@click.option(
+    "--plans",
+    type=click.Path(exists=True, file_okay=False),
+    default=None,
+    help="A folder of Key Account Development Plans, one file per account id (<id>.yaml...).",
+)
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write a self-contained HTML report (matrices, warnings, a sortable table of accounts).",
+)
+@click.option(
+    "--plot",
+    "plot_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Write each matrix as SVG and PNG into this folder (PNG needs: pip install 'kamrules[plots]').",
+)
+@click.option(
+    "--labels", type=click.IntRange(min=0), default=15, show_default=True, help="Largest accounts named on the plots."
+)
+@fail_on_option("never")
+def command(
+    file: str,
+    rules: tuple[str, ...],
+    lang: str,
+    as_of: dt.date | None,
+    out: str | None,
+    fmt: str | None,
+    out_delimiter: str,
+    input_format: str | None,
+    encoding: str | None,
+    delimiter: str | None,
+    columns: str | None,
+    sectors: str | None,
+    plans: str | None,
+    jobs: int,
+    report: str | None,
+    plot_dir: str | None,
+    labels: int,
+    fail_on: str,
+) -> int:
+    """Advise every account of FILE (CSV, XLSX, JSON Lines, YAML or JSON list; - reads standard
+    input) and place it on the six portfolio matrices.
+
+    Prints a Markdown summary. A row that cannot be advised becomes an error row (in --out and on
+    standard error, with its row number, column and problem); the others are still advised, and
+    the exit code is then 2. The file is read twice: a first pass ranks revenue for the ABC
+    classes and finds duplicate ids.
+    """
+    from kamrules.io.outputs import format_of, row_writer
+    from kamrules.portfolio.run import Request, run_portfolio
+    from kamrules.portfolio.texts import words
+
+    w = words(lang)
+    out_fmt = format_of(out, fmt) if out else None
+    if out and out_fmt is None:
+        raise click.BadParameter(
+            "the file name must end in .csv, .xlsx or .jsonl (or give --format)", param_hint="--out"
+        )
+    if plot_dir:
+        from kamrules.portfolio.png import _pyplot
+
+        _pyplot()  # say now, not after the whole portfolio, that PNG pictures cannot be drawn
+    request = Request(
+        file,
+        as_of or dt.date.today(),
+        lang,
+        input_format,
+        encoding,
+        delimiter,
+        columns,
+        sectors,
+        plans,
+        tuple(rules),
+        jobs,
+        keep_points=bool(report or plot_dir),
+        labels=labels,
+    )
+    bar: list[Any] = []
+
+    def progress(done: int, total: int) -> None:
+        if total < PROGRESS_FROM or not sys.stderr.isatty():
+            return
+        if not bar:
+            bar.append(click.progressbar(length=total, label=w["progress"], file=sys.stderr))
+            bar[0].__enter__()
+        bar[0].update(1)
+
+    def report_problems(result: Any, name: str) -> None:
+        for p in result.problems:
+            where = f"{name}:{p.line}" if p.line else name
+            column = f", {w['column']} {p.column}" if p.column else ""
+            click.echo(f"{where}: {w['row']} {result.row}{column}: {p.code} {p.message}", err=True)
+
+    def run(sink: Any) -> Any:
+        name = "<stdin>" if file == "-" else file
+
+        def on_row(result: Any) -> None:
+            if sink is not None:
+                sink.write(result.cells)
+            if not result.ok:
+                report_problems(result, name)
+
+        try:
+            return run_portfolio(request, on_row, progress)
+        finally:
+            if bar:
+                bar[0].__exit__(None, None, None)
+
+    if out and out_fmt:
+        from kamrules.portfolio.flatten import columns as output_columns
+        from kamrules.portfolio.knowledge import load_part
+
+        cols = output_columns(load_part("accounts", rules).rulebase)
+        delim = "\t" if out_delimiter == "tab" else out_delimiter
+        with row_writer(out, out_fmt, cols, delimiter=delim) as sink:
+            outcome = run(sink)
+    else:
+        outcome = run(None)
+    _write_pictures(outcome, report, plot_dir)
+    from kamrules.portfolio.summary import render_summary
+
+    click.echo(render_summary(outcome), nl=False)
+    if outcome.tally.rejected:
+        click.echo(f"kam: {outcome.tally.rejected} {w['errors']}", err=True)
+        return 2
+    severities = [warn.severity for warn in outcome.warnings]
+    codes = outcome.engine.rulebase.warning_codes
+    severities += [codes[c].severity for c in outcome.tally.warnings if c in codes]
+    return 1 if reached(severities, fail_on) else 0
+
+
+def _write_pictures(outcome: Any, report: str | None, plot_dir: str | None) -> None:
+    from kamrules.io.atomic import write_bytes_atomic, write_text_atomic
+
+    if report:
+        from kamrules.portfolio.report import render_report
+
+        write_text_atomic(report, render_report(outcome))
+    if plot_dir:
+        from kamrules.portfolio.png import render_png
+        from kamrules.portfolio.svg import render_svg
+
+        folder = Path(plot_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        for plot in outcome.plots:
+            write_text_atomic(folder / f"{plot.id}.svg", render_svg(plot))
+            write_bytes_atomic(folder / f"{plot.id}.png", render_png(plot))

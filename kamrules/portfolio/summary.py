@@ -1,0 +1,91 @@
+"""The Markdown summary `kam portfolio` prints: counts, portfolio warnings, each matrix's
+quadrants with their share of accounts and revenue and their advice, the BCG estimate."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from kamrules.language.rulebase import RuleBase
+from kamrules.portfolio.matrices import MATRICES
+from kamrules.portfolio.run import Outcome
+from kamrules.portfolio.tally import ESTIMATES
+from kamrules.portfolio.texts import SEVERITY, money, percent, words
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _advice_of(rb: RuleBase, quadrant_fact: str, quadrant: str, lang: str) -> str:
+    """The advice paired with a quadrant: the table row that sets the quadrant also sets its advice."""
+    advice_fact = quadrant_fact.rsplit(".", 1)[0] + ".advice"
+    for table in rb.tables:
+        if quadrant_fact in table.outputs and advice_fact in table.outputs:
+            for row in table.rows:
+                if row.outputs[quadrant_fact].literal == quadrant:
+                    return rb.label(advice_fact, row.outputs[advice_fact].literal, lang)
+    return ""
+
+
+def quadrant_rows(outcome: Outcome, matrix_id: str) -> list[tuple[str, str, int, float, str]]:
+    """(quadrant, its name, accounts, share of revenue, advice) for one matrix, largest first."""
+    lang = outcome.request.lang
+    m = next(x for x in MATRICES if x.id == matrix_id)
+    rb = (
+        outcome.knowledge.sectors.rulebase
+        if m.id == "attractiveness_adaptability"
+        else outcome.knowledge.accounts.rulebase
+    )
+    counts: Mapping[str, int] = outcome.tally.quadrants.get(m.id, {})
+    revenue: Mapping[str, float] = outcome.tally.quadrant_revenue.get(m.id, {})
+    total = outcome.scan.revenue_total or 0.0
+    rows = []
+    for q, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        share = revenue.get(q, 0.0) / total if total else 0.0
+        rows.append((q, rb.label(m.quadrant_fact, q, lang), n, share, _advice_of(rb, m.quadrant_fact, q, lang)))
+    return rows
+
+
+def render_summary(outcome: Outcome) -> str:
+    lang = outcome.request.lang
+    w = words(lang)
+    t = outcome.tally
+    lines = [f"# {w['title']} ({w['as_of']} {outcome.request.as_of.isoformat()})", ""]
+    lines.append(f"- {w['source']}: {outcome.source}")
+    lines.append(f"- {w['accounts']}: {t.ok}")
+    lines.append(f"- {w['rejected']}: {t.rejected}")
+    lines.append(f"- {w['key_accounts']}: {t.key_accounts}")
+    lines.append(f"- {w['revenue']}: {money(outcome.scan.revenue_total, lang)}")
+    lines += ["", f"## {w['warnings']}", ""]
+    if outcome.warnings:
+        for warn in outcome.warnings:
+            lines.append(f"- **{SEVERITY[lang][warn.severity].upper()}** `{warn.code}` {warn.title}: {warn.message}")
+    else:
+        lines.append(w["no_warnings"])
+    lines += ["", f"## {w['matrices']}"]
+    for m in MATRICES:
+        rows = quadrant_rows(outcome, m.id)
+        lines += ["", f"### {m.title.get(lang)}", ""]
+        if not rows:
+            lines.append("—")
+            continue
+        lines.append(f"| {w['quadrant']} | {w['count']} | {w['share']} | {w['advice']} |")
+        lines.append("|---|---:|---:|---|")
+        for _q, name, n, share, advice in rows:
+            lines.append(f"| {_cell(name)} | {n} | {percent(share)} | {_cell(advice)} |")
+    if t.key_accounts:
+        e = t.estimate
+        lines += ["", f"## {w['estimate']}", "", w["estimate_note"], ""]
+        for label, low, high in (
+            ("revenue_gain", ESTIMATES[0], ESTIMATES[1]),
+            ("margin_gain", ESTIMATES[2], ESTIMATES[3]),
+            ("cost_saving", ESTIMATES[4], ESTIMATES[5]),
+        ):
+            lines.append(f"- {w[label]}: {money(e[low], lang)} – {money(e[high], lang)}")
+    largest = t.largest()
+    if largest:
+        lines += ["", f"## {w['largest']}", ""]
+        total = outcome.scan.revenue_total or 1.0
+        for revenue, name in largest:
+            lines.append(f"- {_cell(name)}: {money(revenue, lang)} ({percent(revenue / total)})")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,89 @@
+"""`kam portfolio` end to end on the example portfolio: exit codes, the summary, every output."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from kamrules.cli.main import run as main_run
+
+from tests.conftest import EXAMPLES
+
+PORTFOLIO = EXAMPLES / "portfolio"
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """`kam ARGS` through the real entry point (its exit codes), with what it printed."""
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        code = main_run(list(args))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return invoke
+
+
+def test_example_portfolio_summary_and_csv(tmp_path: Path, run: Callable[..., tuple[int, str, str]]) -> None:
+    out = tmp_path / "advice.csv"
+    code, stdout, stderr = run(
+        "portfolio",
+        str(PORTFOLIO / "portfolio.csv"),
+        "--sectors",
+        str(PORTFOLIO / "sectors.yaml"),
+        "--as-of",
+        "2026-11-27",
+        "--out",
+        str(out),
+    )
+    assert code == 0, stderr
+    assert "# Portfolio advice (as of 2026-11-27)" in stdout
+    assert "KEY_ACCOUNTS_WITHOUT_PLAN" in stdout
+    assert "| Certainty |" in stdout
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["id"] for r in rows] == [f"IT-{n:04d}" for n in range(42, 54)]
+    assert {r["status"] for r in rows} == {"ok"}
+    rossi = rows[0]
+    assert rossi["tier"] == "key_account"
+    assert rossi["revenue_quality.quadrant"] == "certainty"
+    assert rossi["attractiveness_adaptability.quadrant"] == "target"
+
+
+def test_italian_summary_uses_the_decks_words(tmp_path: Path, run: Callable[..., tuple[int, str, str]]) -> None:
+    code, stdout, _ = run("portfolio", str(PORTFOLIO / "portfolio.csv"), "--as-of", "2026-11-27", "--lang", "it")
+    assert code == 0
+    assert "Qualità del fatturato" in stdout
+    assert "| Certezza |" in stdout
+    assert "Selezione o sviluppo quota penetrazione" in stdout
+
+
+def test_unknown_output_extension_is_a_usage_error(tmp_path: Path, run: Callable[..., tuple[int, str, str]]) -> None:
+    code, _, _ = run("portfolio", str(PORTFOLIO / "portfolio.csv"), "--out", str(tmp_path / "x.pdf"))
+    assert code == 2
+    assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "jsonl"])
+def test_every_output_format_has_one_row_per_account(
+    tmp_path: Path, fmt: str, run: Callable[..., tuple[int, str, str]]
+) -> None:
+    from kamrules.io.sources import open_source
+
+    out = tmp_path / f"advice.{fmt}"
+    code, _, stderr = run("portfolio", str(PORTFOLIO / "portfolio.csv"), "--as-of", "2026-11-27", "--out", str(out))
+    assert code == 0, stderr
+    with open_source(out) as source:
+        rows = list(source.rows())
+    if fmt == "jsonl":
+        ids = [r.data["id"] for r in rows]
+        assert all(set(r.data) >= {"row", "status", "tier", "revenue_quality.quadrant"} for r in rows)
+    else:
+        ids = [r.cells["id"] for r in rows if r.cells is not None]
+    assert ids == [f"IT-{n:04d}" for n in range(42, 54)]
+    if fmt == "jsonl":
+        first = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+        assert first["business.revenue"] == 1200000

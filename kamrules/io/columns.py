@@ -9,6 +9,7 @@
       relationship.loyalty: {Alta: high, Media: medium, Bassa: low}
     unmapped: ignore              # keep (default): read other columns by their own names
                                   # ignore: leave them out; error: refuse the file
+    decimal: ","                  # numbers written 1.200,50 (Excel in Italian); default "."
 
 Each target is checked against the account facts of CONTRACT.md §2 (plus the portfolio's own
 `plan.exists` and `plan.reviewed`) when the map is loaded, with a did-you-mean for typos.
@@ -33,6 +34,7 @@ from kamrules.model.validate import validate_model
 
 PORTFOLIO_COLUMNS = ("plan.exists", "plan.reviewed")
 _INDEX = re.compile(r"\[\d+\]")
+_COMMA_NUMBER = re.compile(r"^\s*[-+]?\d{1,3}(?:\.\d{3})*(?:,\d+)?\s*%?\s*$|^\s*[-+]?\d+(?:,\d+)?\s*%?\s*$")
 
 
 class ColumnMapFile(BaseModel):
@@ -45,6 +47,9 @@ class ColumnMapFile(BaseModel):
     unmapped: Literal["keep", "ignore", "error"] = Field(
         "keep", description="Columns the map does not name: read by their own name, left out, or refused."
     )
+    decimal: Literal[".", ","] = Field(
+        ".", description="The decimal mark of numbers written as text: ',' for a European Excel (1.200,50)."
+    )
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,8 @@ class ColumnMap:
     columns: dict[str, str] = field(default_factory=dict)
     values: dict[str, dict[str, Any]] = field(default_factory=dict)
     unmapped: str = "keep"
+    decimal: str = "."
+    numeric: frozenset[str] = frozenset()  # the number facts, where a decimal comma is read
 
     def apply(self, cells: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str], list[str]]:
         """(facts by dotted path, dotted path -> source column, unmapped columns refused)."""
@@ -73,6 +80,11 @@ class ColumnMap:
             translate = self.values.get(target)
             if translate is not None and isinstance(value, str) and value in translate:
                 flat[target] = translate[value]
+            elif (
+                self.decimal == "," and target in self.numeric and isinstance(value, str) and _COMMA_NUMBER.match(value)
+            ):
+                # 1.200,50 -> 1200.50; 22,5% -> 22.5%
+                flat[target] = value.replace(".", "").replace(",", ".")
             else:
                 flat[target] = value
             source[target] = col
@@ -95,6 +107,12 @@ def known_targets() -> list[str]:
     from kamrules.language.catalog import input_catalog
 
     return [p for p in input_catalog() if p != "as_of"] + list(PORTFOLIO_COLUMNS)
+
+
+def numeric_targets() -> frozenset[str]:
+    from kamrules.language.catalog import input_catalog
+
+    return frozenset(p for p, info in input_catalog().items() if info.type.kind == "number")
 
 
 def load_column_map(path: str | Path) -> ColumnMap:
@@ -120,7 +138,7 @@ def load_column_map(path: str | Path) -> ColumnMap:
             problems.append(Problem("MAP010", f"{target!r} is not an account fact", doc.location(("values", target))))
     if problems:
         raise InputFileError("the column map cannot be used:", problems)
-    return ColumnMap(dict(spec.columns), dict(spec.values), spec.unmapped)
+    return ColumnMap(dict(spec.columns), dict(spec.values), spec.unmapped, spec.decimal, numeric_targets())
 
 
 def refused_problem(name: str, line: int | None, columns: list[str]) -> Problem:

@@ -41,7 +41,10 @@ class Scale:
 
     def ticks(self) -> list[float]:
         if self.log:
-            return [10.0**k for k in range(math.ceil(self.lo), math.floor(self.hi) + 1)]
+            # Powers of ten; over less than three decades, 2x and 5x as well.
+            steps = (1.0,) if self.hi - self.lo >= 3 else (1.0, 2.0, 5.0)
+            values = [m * 10.0**k for k in range(math.floor(self.lo), math.ceil(self.hi) + 1) for m in steps]
+            return [v for v in values if self.lo <= math.log10(v) <= self.hi]
         span = self.hi - self.lo
         if span <= 0:
             return [self.lo]

@@ -87,3 +87,69 @@ def test_every_output_format_has_one_row_per_account(
     if fmt == "jsonl":
         first = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
         assert first["business.revenue"] == 1200000
+
+
+def test_progress_bar_only_on_a_terminal(
+    tmp_path: Path, run: Callable[..., tuple[int, str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.portfolio_data import generate, write_csv
+
+    source = tmp_path / "p.csv"
+    write_csv(generate(1200), source)
+    code, _, stderr = run("portfolio", str(source), "--as-of", "2026-11-27")
+    assert code == 0
+    assert stderr == ""  # standard error is a pipe here: no bar
+    import sys
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    code, stdout, stderr = run("portfolio", str(source), "--as-of", "2026-11-27", "--lang", "it")
+    assert code == 0
+    assert "Analisi" in stderr and "100%" in stderr  # the bar, on standard error only
+    assert "Analisi" not in stdout.split("\n", 1)[0]
+
+
+def test_plans_folder_marks_the_key_accounts_that_have_one(
+    tmp_path: Path, run: Callable[..., tuple[int, str, str]]
+) -> None:
+    source = tmp_path / "p.csv"
+    source.write_text(
+        "id,name,assessment.current_contribution,assessment.potential_contribution\n"
+        "K1,Key One,8,8\nK2,Key Two,9,9\nR1,Regular,2,2\n",
+        encoding="utf-8",
+    )
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "K1.yaml").write_text("account: K1\n", encoding="utf-8")
+    out = tmp_path / "o.csv"
+    code, stdout, _ = run("portfolio", str(source), "--plans", str(plans), "--out", str(out), "--as-of", "2026-11-27")
+    assert code == 0
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = {r["id"]: r for r in csv.DictReader(handle)}
+    assert (rows["K1"]["plan.exists"], rows["K1"]["no_plan"]) == ("true", "")
+    assert (rows["K2"]["plan.exists"], rows["K2"]["no_plan"]) == ("false", "true")
+    assert rows["R1"]["no_plan"] == ""  # only key accounts need a plan
+    assert "1 key accounts have no Key Account Development Plan recorded (K2)" in stdout
+
+
+def test_standard_input_is_read_like_a_file(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    data = (PORTFOLIO / "portfolio.csv").read_bytes()
+    out = tmp_path / "o.jsonl"
+    result = subprocess.run(
+        [sys.executable, "-m", "kamrules", "portfolio", "-", "--as-of", "2026-11-27", "--out", str(out)],
+        input=data,
+        capture_output=True,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    assert b"Accounts advised: 12" in result.stdout
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 12
+
+
+def test_fail_on_portfolio_warnings(run: Callable[..., tuple[int, str, str]]) -> None:
+    args = ("portfolio", str(PORTFOLIO / "portfolio.csv"), "--as-of", "2026-11-27")
+    assert run(*args)[0] == 0  # never, by default
+    assert run(*args, "--fail-on", "high")[0] == 1  # KEY_ACCOUNTS_WITHOUT_PLAN is high

@@ -6,6 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kamrules.errors import InputFileError
 from kamrules.io.columns import IDENTITY, ColumnMap, load_column_map
@@ -181,3 +183,32 @@ def test_yaml_and_jsonl_portfolios(tmp_path: Path) -> None:
     assert [(r.row, bool(r.problems)) for r in rows] == [(1, False), (3, True), (4, True)]
     assert rows[1].problems[0].code == "IO008"
     assert rows[2].problems[0].code == "IO005"
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.text(
+            alphabet=st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from([",", ";", '"', "\n"]),
+            min_size=1,
+            max_size=30,
+        ).filter(lambda t: t.strip() and t.strip()[0] not in "[{"),
+        min_size=1,
+        max_size=8,
+    ),
+    st.sampled_from([",", ";", "\t"]),
+    st.sampled_from(["utf-8", "utf-8-sig"]),
+)
+def test_any_text_survives_a_csv_round_trip(names: list[str], delimiter: str, encoding: str) -> None:
+    import csv
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "p.csv"
+        with path.open("w", encoding=encoding, newline="") as handle:
+            writer = csv.writer(handle, delimiter=delimiter)
+            writer.writerow(["id", "name"])
+            for i, name in enumerate(names):
+                writer.writerow([f"A{i}", name])
+        rows = rows_of(path, delimiter=delimiter)
+    assert [r.cells["name"] if r.cells else None for r in rows] == [n.strip() for n in names]

@@ -56,6 +56,10 @@ def render_summary(outcome: Outcome) -> str:
     lines.append(f"- {w['rejected']}: {t.rejected}")
     lines.append(f"- {w['key_accounts']}: {t.key_accounts}")
     lines.append(f"- {w['revenue']}: {money(outcome.scan.revenue_total, lang)}")
+    if outcome.sectors and t.unplaced_sectors:
+        # Accounts whose sector the sectors file does not score: not on the target sectors matrix.
+        shown = ", ".join(f"{_cell(s)} ({n})" for s, n in t.unplaced_sectors.most_common(10))
+        lines.append(f"- {w['sector']} {w['not_in_file']}: {shown}")
     lines += ["", f"## {w['warnings']}", ""]
     if outcome.warnings:
         for warn in outcome.warnings:

@@ -63,6 +63,7 @@ class Tally:
     quadrants: dict[str, Counter[str]] = field(default_factory=dict)
     quadrant_revenue: dict[str, dict[str, float]] = field(default_factory=dict)
     warnings: Counter[str] = field(default_factory=Counter)
+    unplaced_sectors: Counter[str] = field(default_factory=Counter)  # sectors with no score
     estimate: dict[str, float] = field(default_factory=lambda: dict.fromkeys(ESTIMATES, 0.0))
     points: list[dict[str, Any]] = field(default_factory=list)
     _top: list[tuple[float, int, str]] = field(default_factory=list)
@@ -89,6 +90,9 @@ class Tally:
                 self.quadrants.setdefault(m.id, Counter())[quadrant] += 1
                 by_quadrant = self.quadrant_revenue.setdefault(m.id, {})
                 by_quadrant[quadrant] = by_quadrant.get(quadrant, 0.0) + float(revenue or 0.0)
+        sector = cells.get("sector")
+        if sector and cells.get("attractiveness_adaptability.quadrant") is None:
+            self.unplaced_sectors[str(sector)] += 1
         for code in str(cells.get("warnings") or "").split("; "):
             if code:
                 self.warnings[code] += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
 from pathlib import Path
@@ -117,9 +118,9 @@ def command(
             "the file name must end in .csv, .xlsx or .jsonl (or give --format)", param_hint="--out"
         )
     if plot_dir:
-        from kamrules.portfolio.png import _pyplot
+        from kamrules.portfolio.png import require_matplotlib
 
-        _pyplot()  # say now, not after the whole portfolio, that PNG pictures cannot be drawn
+        require_matplotlib()  # say now, not after the whole portfolio, that PNGs cannot be drawn
     request = Request(
         file,
         as_of or dt.date.today(),
@@ -135,14 +136,14 @@ def command(
         keep_points=bool(report or plot_dir),
         labels=labels,
     )
+    closing = contextlib.ExitStack()
     bar: list[Any] = []
 
     def progress(done: int, total: int) -> None:
         if total < PROGRESS_FROM or not sys.stderr.isatty():
             return
-        if not bar:
-            bar.append(click.progressbar(length=total, label=w["progress"], file=sys.stderr))
-            bar[0].__enter__()
+        if not bar:  # made at the first row, when the first pass has counted them
+            bar.append(closing.enter_context(click.progressbar(length=total, label=w["progress"], file=sys.stderr)))
         bar[0].update(1)
 
     def report_problems(result: Any, name: str) -> None:
@@ -160,11 +161,8 @@ def command(
             if not result.ok:
                 report_problems(result, name)
 
-        try:
+        with closing:
             return run_portfolio(request, on_row, progress)
-        finally:
-            if bar:
-                bar[0].__exit__(None, None, None)
 
     if out and out_fmt:
         from kamrules.portfolio.flatten import columns as output_columns
@@ -184,8 +182,7 @@ def command(
         click.echo(f"kam: {outcome.tally.rejected} {w['errors']}", err=True)
         return 2
     severities = [warn.severity for warn in outcome.warnings]
-    codes = outcome.engine.rulebase.warning_codes
-    severities += [codes[c].severity for c in outcome.tally.warnings if c in codes]
+    severities += [severity for _code, severity in outcome.tally.warnings]
     return 1 if reached(severities, fail_on) else 0
 
 

@@ -18,6 +18,8 @@ from kamrules.model.advice import Advice
 from kamrules.model.facts import Account
 from kamrules.model.vocabulary import SEVERITY_ORDER
 
+# Not a column: each warning's code and severity, for the report's count by severity.
+WARNINGS_SEEN = "_warnings"
 BASE = ("row", "status", "id", "name", "sector", "error.column", "error.problem")
 # The account facts the matrices read: their axes, shown next to the decisions they led to.
 INPUTS = (
@@ -103,6 +105,7 @@ def advice_cells(advice: Advice) -> dict[str, Any]:
         "warnings.severity": max((w.severity for w in advice.warnings), key=SEVERITY_ORDER.__getitem__, default=None),
         "warnings.text": " | ".join(f"{w.code}: {w.message}" for w in advice.warnings),
         "levers": "; ".join(lv.id for lv in advice.levers),
+        WARNINGS_SEEN: [(w.code, w.severity) for w in advice.warnings],
     }
     treatment = advice.treatment
     for key in TREATMENT_KEYS:

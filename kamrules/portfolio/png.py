@@ -17,7 +17,8 @@ from kamrules.portfolio.matrices import PlotModel
 from kamrules.portfolio.svg import COLOURS, SHADES, fmt_tick, wrap
 
 
-def _pyplot() -> Any:
+def require_matplotlib() -> Any:
+    """matplotlib's pyplot, or a `KamError` saying how to install it."""
     try:
         import matplotlib
     except ImportError:
@@ -39,7 +40,7 @@ def _share(a: float, b: float, span: tuple[float, float], log: bool) -> float:
 
 
 def render_png(plot: PlotModel, dpi: int = 110) -> bytes:
-    plt = _pyplot()
+    plt = require_matplotlib()
     from matplotlib.ticker import FuncFormatter
 
     fig, ax = plt.subplots(figsize=(7.6, 5.6), dpi=dpi)

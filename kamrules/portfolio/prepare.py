@@ -70,25 +70,24 @@ def prepare(raw: RawRow, colmap: ColumnMap, name: str) -> Prepared:
     """Map, nest and validate one row; every problem is kept, located by its input column."""
     out = Prepared(raw.index, raw.row, raw.line)
     source: dict[str, str] = {}
-    for p in raw.problems:
-        out.problems.append(_problem(p, {}, colmap, raw.line))
-    if raw.problems:
-        return out
+    out.problems.extend(_problem(p, {}, colmap, raw.line) for p in raw.problems)
+    data: Any = raw.data
     if raw.cells is not None:
         flat, source, refused = colmap.apply(raw.cells)
         if refused:
             out.problems.append(_problem(refused_problem(name, raw.line, refused), {}, colmap, raw.line))
-            return out
-        data: Any = nest(flat)
-    else:
-        data = raw.data
+        data = nest(flat)
+    if isinstance(data, dict):
+        # Named even when rejected, so that the error row says whose row it is.
+        out.ident = _text(data.get("id"))
+        out.name = _text(data.get("name"))
+    if out.problems:
+        return out
     if not isinstance(data, dict):
         out.problems.append(
             RowProblem("", f"an account is a mapping of facts, found {type(data).__name__}", "FACT004", raw.line)
         )
         return out
-    out.ident = _text(data.get("id"))
-    out.name = _text(data.get("name"))
     facts = dict(data)
     plan_data = facts.pop("plan", None)
     if plan_data is not None:

@@ -102,14 +102,12 @@ def _warnings(outcome: Outcome) -> list[str]:
             f"<table><thead><tr><th>{w['severity']}</th><th>{w['code']}</th><th>{w['count']}</th></tr></thead><tbody>"
         )
 
-        def severity(code: str) -> str:
-            declared = codes.get(code)
-            return declared.severity if declared else "info"
-
-        for code, n in sorted(counts.items(), key=lambda kv: (-SEVERITY_ORDER[severity(kv[0])], -kv[1], kv[0])):
+        # A code may be raised at two severities (CONTRACT_EXPIRING is high for key accounts):
+        # each severity has its own line.
+        for (code, severity), n in sorted(counts.items(), key=lambda kv: (-SEVERITY_ORDER[kv[0][1]], -kv[1], kv[0])):
             title = codes[code].title.get(lang) if code in codes else ""
             out.append(
-                f"<tr><td>{_sev(severity(code), lang)}</td><td><code>{escape(code)}</code> {escape(title)}</td>"
+                f"<tr><td>{_sev(severity, lang)}</td><td><code>{escape(code)}</code> {escape(title)}</td>"
                 f'<td class="num">{n}</td></tr>'
             )
         out.append("</tbody></table>")

@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from kamrules.portfolio import flatten
 from kamrules.portfolio.matrices import MATRICES
 
 # The cells the report's table and the plots read, per account.
@@ -62,7 +63,7 @@ class Tally:
     class_a: int = 0
     quadrants: dict[str, Counter[str]] = field(default_factory=dict)
     quadrant_revenue: dict[str, dict[str, float]] = field(default_factory=dict)
-    warnings: Counter[str] = field(default_factory=Counter)
+    warnings: Counter[tuple[str, str]] = field(default_factory=Counter)  # (code, severity) -> accounts
     unplaced_sectors: Counter[str] = field(default_factory=Counter)  # sectors with no score
     estimate: dict[str, float] = field(default_factory=lambda: dict.fromkeys(ESTIMATES, 0.0))
     points: list[dict[str, Any]] = field(default_factory=list)
@@ -93,9 +94,8 @@ class Tally:
         sector = cells.get("sector")
         if sector and cells.get("attractiveness_adaptability.quadrant") is None:
             self.unplaced_sectors[str(sector)] += 1
-        for code in str(cells.get("warnings") or "").split("; "):
-            if code:
-                self.warnings[code] += 1
+        for code, severity in cells.get(flatten.WARNINGS_SEEN) or ():
+            self.warnings[code, severity] += 1
         for key in ESTIMATES:
             value = cells.get(key)
             if isinstance(value, (int, float)):

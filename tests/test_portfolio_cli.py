@@ -8,28 +8,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from kamrules.cli.main import run as main_run
 
 from tests.conftest import EXAMPLES
 
 PORTFOLIO = EXAMPLES / "portfolio"
 
 
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
-    """`kam ARGS` through the real entry point (its exit codes), with what it printed."""
-
-    def invoke(*args: str) -> tuple[int, str, str]:
-        code = main_run(list(args))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return invoke
-
-
-def test_example_portfolio_summary_and_csv(tmp_path: Path, run: Callable[..., tuple[int, str, str]]) -> None:
+def test_example_portfolio_summary_and_csv(tmp_path: Path, kam: Callable[..., tuple[int, str, str]]) -> None:
     out = tmp_path / "advice.csv"
-    code, stdout, stderr = run(
+    code, stdout, stderr = kam(
         "portfolio",
         str(PORTFOLIO / "portfolio.csv"),
         "--sectors",
@@ -53,28 +40,28 @@ def test_example_portfolio_summary_and_csv(tmp_path: Path, run: Callable[..., tu
     assert rossi["attractiveness_adaptability.quadrant"] == "target"
 
 
-def test_italian_summary_uses_the_decks_words(tmp_path: Path, run: Callable[..., tuple[int, str, str]]) -> None:
-    code, stdout, _ = run("portfolio", str(PORTFOLIO / "portfolio.csv"), "--as-of", "2026-11-27", "--lang", "it")
+def test_italian_summary_uses_the_decks_words(tmp_path: Path, kam: Callable[..., tuple[int, str, str]]) -> None:
+    code, stdout, _ = kam("portfolio", str(PORTFOLIO / "portfolio.csv"), "--as-of", "2026-11-27", "--lang", "it")
     assert code == 0
     assert "Qualità del fatturato" in stdout
     assert "| Certezza |" in stdout
     assert "Selezione o sviluppo quota penetrazione" in stdout
 
 
-def test_unknown_output_extension_is_a_usage_error(tmp_path: Path, run: Callable[..., tuple[int, str, str]]) -> None:
-    code, _, _ = run("portfolio", str(PORTFOLIO / "portfolio.csv"), "--out", str(tmp_path / "x.pdf"))
+def test_unknown_output_extension_is_a_usage_error(tmp_path: Path, kam: Callable[..., tuple[int, str, str]]) -> None:
+    code, _, _ = kam("portfolio", str(PORTFOLIO / "portfolio.csv"), "--out", str(tmp_path / "x.pdf"))
     assert code == 2
     assert not (tmp_path / "x.pdf").exists()
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "jsonl"])
 def test_every_output_format_has_one_row_per_account(
-    tmp_path: Path, fmt: str, run: Callable[..., tuple[int, str, str]]
+    tmp_path: Path, fmt: str, kam: Callable[..., tuple[int, str, str]]
 ) -> None:
     from kamrules.io.sources import open_source
 
     out = tmp_path / f"advice.{fmt}"
-    code, _, stderr = run("portfolio", str(PORTFOLIO / "portfolio.csv"), "--as-of", "2026-11-27", "--out", str(out))
+    code, _, stderr = kam("portfolio", str(PORTFOLIO / "portfolio.csv"), "--as-of", "2026-11-27", "--out", str(out))
     assert code == 0, stderr
     with open_source(out) as source:
         rows = list(source.rows())
@@ -90,26 +77,26 @@ def test_every_output_format_has_one_row_per_account(
 
 
 def test_progress_bar_only_on_a_terminal(
-    tmp_path: Path, run: Callable[..., tuple[int, str, str]], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, kam: Callable[..., tuple[int, str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from tests.portfolio_data import generate, write_csv
 
     source = tmp_path / "p.csv"
     write_csv(generate(1200), source)
-    code, _, stderr = run("portfolio", str(source), "--as-of", "2026-11-27")
+    code, _, stderr = kam("portfolio", str(source), "--as-of", "2026-11-27")
     assert code == 0
     assert stderr == ""  # standard error is a pipe here: no bar
     import sys
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
-    code, stdout, stderr = run("portfolio", str(source), "--as-of", "2026-11-27", "--lang", "it")
+    code, stdout, stderr = kam("portfolio", str(source), "--as-of", "2026-11-27", "--lang", "it")
     assert code == 0
     assert "Analisi" in stderr and "100%" in stderr  # the bar, on standard error only
     assert "Analisi" not in stdout.split("\n", 1)[0]
 
 
 def test_plans_folder_marks_the_key_accounts_that_have_one(
-    tmp_path: Path, run: Callable[..., tuple[int, str, str]]
+    tmp_path: Path, kam: Callable[..., tuple[int, str, str]]
 ) -> None:
     source = tmp_path / "p.csv"
     source.write_text(
@@ -121,7 +108,7 @@ def test_plans_folder_marks_the_key_accounts_that_have_one(
     plans.mkdir()
     (plans / "K1.yaml").write_text("account: K1\n", encoding="utf-8")
     out = tmp_path / "o.csv"
-    code, stdout, _ = run("portfolio", str(source), "--plans", str(plans), "--out", str(out), "--as-of", "2026-11-27")
+    code, stdout, _ = kam("portfolio", str(source), "--plans", str(plans), "--out", str(out), "--as-of", "2026-11-27")
     assert code == 0
     with out.open(encoding="utf-8-sig", newline="") as handle:
         rows = {r["id"]: r for r in csv.DictReader(handle)}
@@ -149,7 +136,7 @@ def test_standard_input_is_read_like_a_file(tmp_path: Path) -> None:
     assert len(out.read_text(encoding="utf-8").splitlines()) == 12
 
 
-def test_fail_on_portfolio_warnings(run: Callable[..., tuple[int, str, str]]) -> None:
+def test_fail_on_portfolio_warnings(kam: Callable[..., tuple[int, str, str]]) -> None:
     args = ("portfolio", str(PORTFOLIO / "portfolio.csv"), "--as-of", "2026-11-27")
-    assert run(*args)[0] == 0  # never, by default
-    assert run(*args, "--fail-on", "high")[0] == 1  # KEY_ACCOUNTS_WITHOUT_PLAN is high
+    assert kam(*args)[0] == 0  # never, by default
+    assert kam(*args, "--fail-on", "high")[0] == 1  # KEY_ACCOUNTS_WITHOUT_PLAN is high

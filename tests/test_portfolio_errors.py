@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from kamrules.cli.main import run as main_run
 
 HEADER = "id,name,business.revenue,business.margin_pct,business.customer_since,assessment.current_contribution\n"
 GOOD = [
@@ -29,16 +28,6 @@ BROKEN = [
 ]
 
 
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
-    def invoke(*args: str) -> tuple[int, str, str]:
-        code = main_run(list(args))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return invoke
-
-
 def broken_portfolio(tmp_path: Path) -> Path:
     # Good and broken rows alternate: G1, broken, G2, broken, ..., G6, then the encoding error.
     lines = [HEADER.rstrip("\n").encode(), GOOD[0].encode()]
@@ -54,11 +43,11 @@ def broken_portfolio(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("fmt", ["csv", "jsonl"])
 def test_every_broken_row_is_reported_and_nothing_else_is_lost(
-    tmp_path: Path, run: Callable[..., tuple[int, str, str]], fmt: str
+    tmp_path: Path, kam: Callable[..., tuple[int, str, str]], fmt: str
 ) -> None:
     path = broken_portfolio(tmp_path)
     out = tmp_path / f"advice.{fmt}"
-    code, stdout, stderr = run("portfolio", str(path), "--as-of", "2026-11-27", "--out", str(out))
+    code, stdout, stderr = kam("portfolio", str(path), "--as-of", "2026-11-27", "--out", str(out))
     assert code == 2
     from kamrules.io.sources import open_source
 
@@ -96,7 +85,7 @@ def test_every_broken_row_is_reported_and_nothing_else_is_lost(
 
 
 def test_rejected_rows_do_not_count_in_the_revenue_ranking(
-    tmp_path: Path, run: Callable[..., tuple[int, str, str]]
+    tmp_path: Path, kam: Callable[..., tuple[int, str, str]]
 ) -> None:
     path = tmp_path / "p.csv"
     path.write_text(
@@ -104,7 +93,7 @@ def test_rejected_rows_do_not_count_in_the_revenue_ranking(
         encoding="utf-8",
     )
     out = tmp_path / "o.csv"
-    code, _, _ = run("portfolio", str(path), "--as-of", "2026-11-27", "--out", str(out))
+    code, _, _ = kam("portfolio", str(path), "--as-of", "2026-11-27", "--out", str(out))
     assert code == 2
     with out.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -113,7 +102,7 @@ def test_rejected_rows_do_not_count_in_the_revenue_ranking(
 
 
 def test_a_bad_ruleset_or_sectors_file_stops_before_any_row(
-    tmp_path: Path, run: Callable[..., tuple[int, str, str]]
+    tmp_path: Path, kam: Callable[..., tuple[int, str, str]]
 ) -> None:
     path = tmp_path / "p.csv"
     path.write_text(HEADER + GOOD[0] + "\n", encoding="utf-8")
@@ -121,7 +110,7 @@ def test_a_bad_ruleset_or_sectors_file_stops_before_any_row(
     sectors.write_text("sectors:\n  - id: food\n    attractiveness: {margin: 11}\n", encoding="utf-8")
     out = tmp_path / "o.csv"
     out.write_text("the previous file\n", encoding="utf-8")
-    code, _, stderr = run("portfolio", str(path), "--sectors", str(sectors), "--out", str(out))
+    code, _, stderr = kam("portfolio", str(path), "--sectors", str(sectors), "--out", str(out))
     assert code == 2
     assert "sectors.yaml:3" in stderr and "attractiveness.margin" in stderr
     assert out.read_text(encoding="utf-8") == "the previous file\n"  # untouched

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from kamrules.cli.main import run as main_run
 
 from tests.conftest import EXAMPLES
 
@@ -28,36 +27,28 @@ MATRICES = (
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
-    def invoke(*args: str) -> tuple[int, str, str]:
-        code = main_run(list(args))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return invoke
-
-
-def make_report(tmp_path: Path, run: Callable[..., tuple[int, str, str]], lang: str = "en") -> Path:
-    report = tmp_path / "report.html"
-    code, _, stderr = run(
+def portfolio(kam: Callable[..., tuple[int, str, str]], *args: str) -> None:
+    """The example portfolio with its sectors, with `args` (--report, --plot...) added."""
+    code, _, stderr = kam(
         "portfolio",
         str(PORTFOLIO / "portfolio.csv"),
         "--sectors",
         str(PORTFOLIO / "sectors.yaml"),
         "--as-of",
         "2026-11-27",
-        "--lang",
-        lang,
-        "--report",
-        str(report),
+        *args,
     )
     assert code == 0, stderr
+
+
+def make_report(tmp_path: Path, kam: Callable[..., tuple[int, str, str]], lang: str = "en") -> Path:
+    report = tmp_path / "report.html"
+    portfolio(kam, "--lang", lang, "--report", str(report))
     return report
 
 
-def test_report_is_self_contained(tmp_path: Path, run: Callable[..., tuple[int, str, str]]) -> None:
-    html = make_report(tmp_path, run).read_text(encoding="utf-8")
+def test_report_is_self_contained(tmp_path: Path, kam: Callable[..., tuple[int, str, str]]) -> None:
+    html = make_report(tmp_path, kam).read_text(encoding="utf-8")
     # The only URL is the SVG namespace, which is a name, never fetched.
     assert set(re.findall(r"https?://[^\s\"'<>]+", html)) == {"http://www.w3.org/2000/svg"}
     assert "<link" not in html and " src=" not in html and "@import" not in html
@@ -65,9 +56,9 @@ def test_report_is_self_contained(tmp_path: Path, run: Callable[..., tuple[int, 
 
 
 def test_report_has_every_matrix_with_dots_and_named_quadrants(
-    tmp_path: Path, run: Callable[..., tuple[int, str, str]]
+    tmp_path: Path, kam: Callable[..., tuple[int, str, str]]
 ) -> None:
-    html = make_report(tmp_path, run).read_text(encoding="utf-8")
+    html = make_report(tmp_path, kam).read_text(encoding="utf-8")
     for matrix in MATRICES:
         match = re.search(rf'<svg[^>]*id="plot-{matrix}".*?</svg>', html, re.S)
         assert match is not None, matrix
@@ -83,8 +74,8 @@ def test_report_has_every_matrix_with_dots_and_named_quadrants(
     assert "True friends" in html and "Butterflies" in html
 
 
-def test_report_table_and_warnings_by_severity(tmp_path: Path, run: Callable[..., tuple[int, str, str]]) -> None:
-    html = make_report(tmp_path, run).read_text(encoding="utf-8")
+def test_report_table_and_warnings_by_severity(tmp_path: Path, kam: Callable[..., tuple[int, str, str]]) -> None:
+    html = make_report(tmp_path, kam).read_text(encoding="utf-8")
     table = re.search(r'<table class="sortable" id="account-table">.*?</table>', html, re.S)
     assert table is not None
     assert table.group(0).count("<tr>") == 1 + 12  # the header and one row per account
@@ -97,28 +88,18 @@ def test_report_table_and_warnings_by_severity(tmp_path: Path, run: Callable[...
     assert "KEY_ACCOUNTS_WITHOUT_PLAN" in section
 
 
-def test_italian_report(tmp_path: Path, run: Callable[..., tuple[int, str, str]]) -> None:
-    html = make_report(tmp_path, run, lang="it").read_text(encoding="utf-8")
+def test_italian_report(tmp_path: Path, kam: Callable[..., tuple[int, str, str]]) -> None:
+    html = make_report(tmp_path, kam, lang="it").read_text(encoding="utf-8")
     assert '<html lang="it">' in html
     for words in ("Qualità del fatturato", "Certezza", "Politiche mirate", "Matrice Settori target", "Veri amici"):
         assert words in html
 
 
-def test_plot_writes_svg_and_png_per_matrix(tmp_path: Path, run: Callable[..., tuple[int, str, str]]) -> None:
+def test_plot_writes_svg_and_png_per_matrix(tmp_path: Path, kam: Callable[..., tuple[int, str, str]]) -> None:
     from PIL import Image
 
     folder = tmp_path / "plots"
-    code, _, stderr = run(
-        "portfolio",
-        str(PORTFOLIO / "portfolio.csv"),
-        "--sectors",
-        str(PORTFOLIO / "sectors.yaml"),
-        "--as-of",
-        "2026-11-27",
-        "--plot",
-        str(folder),
-    )
-    assert code == 0, stderr
+    portfolio(kam, "--plot", str(folder))
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         [f"{m}.svg" for m in MATRICES] + [f"{m}.png" for m in MATRICES]
     )
@@ -135,7 +116,7 @@ def chromium() -> str | None:
 
 
 def test_report_renders_its_plots_in_headless_chromium(
-    tmp_path: Path, run: Callable[..., tuple[int, str, str]]
+    tmp_path: Path, kam: Callable[..., tuple[int, str, str]]
 ) -> None:
     browser = chromium()
     if browser is None:
@@ -144,7 +125,7 @@ def test_report_renders_its_plots_in_headless_chromium(
         pytest.skip("chromium is not installed (apt-get install chromium); CI installs it and runs this test")
     from PIL import Image
 
-    report = make_report(tmp_path, run)
+    report = make_report(tmp_path, kam)
     shot = tmp_path / "shot.png"
     subprocess.run(
         [

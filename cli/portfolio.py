@@ -107,8 +107,10 @@ def command(
     the exit code is then 2. The file is read twice: a first pass ranks revenue for the ABC
     classes and finds duplicate ids.
     """
+    from kamrules.cli.common import split_rules
+
     from kamrules.io.outputs import format_of, row_writer
-    from kamrules.portfolio.run import Request, run_portfolio
+    from kamrules.portfolio.run import PortfolioRun, Request
     from kamrules.portfolio.texts import words
 
     w = words(lang)
@@ -131,7 +133,7 @@ def command(
         columns,
         sectors,
         plans,
-        tuple(rules),
+        tuple(split_rules(rules)),
         jobs,
         keep_points=bool(report or plot_dir),
         labels=labels,
@@ -152,6 +154,8 @@ def command(
             column = f", {w['column']} {p.column}" if p.column else ""
             click.echo(f"{where}: {w['row']} {result.row}{column}: {p.code} {p.message}", err=True)
 
+    job = PortfolioRun(request)  # rules, maps, sectors: any problem with them stops us here
+
     def run(sink: Any) -> Any:
         name = "<stdin>" if file == "-" else file
 
@@ -162,15 +166,11 @@ def command(
                 report_problems(result, name)
 
         with closing:
-            return run_portfolio(request, on_row, progress)
+            return job.run(on_row, progress)
 
     if out and out_fmt:
-        from kamrules.portfolio.flatten import columns as output_columns
-        from kamrules.portfolio.knowledge import load_part
-
-        cols = output_columns(load_part("accounts", rules).rulebase)
         delim = "\t" if out_delimiter == "tab" else out_delimiter
-        with row_writer(out, out_fmt, cols, delimiter=delim) as sink:
+        with row_writer(out, out_fmt, job.columns, delimiter=delim) as sink:
             outcome = run(sink)
     else:
         outcome = run(None)

@@ -20,6 +20,7 @@ from kamrules.io.sources import Source, open_source
 from kamrules.language.rulebase import RuleBase
 from kamrules.language.texts import render
 from kamrules.model.vocabulary import SEVERITY_ORDER
+from kamrules.portfolio import flatten
 from kamrules.portfolio.evaluate import Evaluator, RowResult, Shared
 from kamrules.portfolio.knowledge import Compiled, PortfolioKnowledge, load_knowledge
 from kamrules.portfolio.matrices import Context, PlotModel, plot_models
@@ -111,9 +112,63 @@ def _rendered_warnings(compiled: Compiled, values: dict[str, Any], as_of: dt.dat
     return sorted(by_code.values(), key=lambda w: (-SEVERITY_ORDER[w.severity], w.code))
 
 
-def _tasks(source: Source, colmap: ColumnMap, result: Scan) -> Iterator[Task]:
+def _tasks(source: Source, result: Scan) -> Iterator[Task]:
     for raw in source.rows():
         yield raw, result.places.get(raw.index), result.duplicates.get(raw.index)
+
+
+class PortfolioRun:
+    """A portfolio run, ready to go: the rules, the column map, the sectors and the plans are
+    loaded (and every problem with them raised) before any row is read, and the output columns
+    are known, so the caller can open its output before `run`."""
+
+    def __init__(self, request: Request) -> None:
+        self.request = request
+        self.engine = Engine.from_paths(*request.rules) if request.rules else Engine.default()
+        self.knowledge = load_knowledge(request.rules)
+        self.colmap: ColumnMap = load_column_map(request.columns) if request.columns else IDENTITY
+        self.sectors = (
+            evaluate_sectors(load_sectors(request.sectors), self.knowledge.sectors, request.as_of)
+            if request.sectors
+            else {}
+        )
+        self.plans = load_plans(request.plans)
+        self.columns = flatten.columns(self.knowledge.accounts.rulebase)
+
+    def run(self, on_row: Callable[[RowResult], None], progress: Callable[[int, int], None] | None = None) -> Outcome:
+        """Advise every row, in input order; see the module's docstring."""
+        request = self.request
+        colmap = self.colmap
+        with open_source(request.path, request.fmt, request.encoding, request.delimiter) as source:
+            first = scan(prepare(raw, colmap, source.name) for raw in source.rows())
+            shared = Shared(
+                request.rules,
+                request.lang,
+                request.as_of,
+                first.revenue_median,
+                first.potential_median,
+                self.sectors,
+                self.plans,
+            )
+            tally = Tally(keep_points=request.keep_points)
+            tasks = _tasks(source, first)
+            if request.jobs > 1:
+                results = evaluate_parallel(tasks, request.jobs, shared, colmap, source.name)
+            else:
+                evaluator = Evaluator(self.engine, self.knowledge, shared)
+                results = (r for task in tasks for r in run_tasks(evaluator, colmap, source.name, [task]))
+            for done, result in enumerate(results, start=1):
+                on_row(result)
+                tally.add(result.cells, result.ok)
+                if progress is not None:
+                    progress(done, first.rows)
+            described = f"{source.name} ({source.describe()})"
+        totals = tally.totals(first.revenue_total)
+        warnings = _rendered_warnings(self.knowledge.totals, totals, request.as_of, request.lang)
+        outcome = Outcome(described, first, tally, warnings, self.sectors, self.engine, self.knowledge, request)
+        if request.keep_points:
+            outcome.plots = plot_models(tally.points, _context(outcome))
+        return outcome
 
 
 def run_portfolio(
@@ -121,44 +176,8 @@ def run_portfolio(
     on_row: Callable[[RowResult], None],
     progress: Callable[[int, int], None] | None = None,
 ) -> Outcome:
-    """Advise every row of the portfolio; see the module's docstring."""
-    # Everything that can be wrong with the rules or the side files is found before any row.
-    engine = Engine.from_paths(*request.rules) if request.rules else Engine.default()
-    knowledge = load_knowledge(request.rules)
-    colmap = load_column_map(request.columns) if request.columns else IDENTITY
-    sectors = (
-        evaluate_sectors(load_sectors(request.sectors), knowledge.sectors, request.as_of) if request.sectors else {}
-    )
-    plans = load_plans(request.plans)
-    with open_source(request.path, request.fmt, request.encoding, request.delimiter) as source:
-        first = scan(prepare(raw, colmap, source.name) for raw in source.rows())
-        shared = Shared(
-            request.rules,
-            request.lang,
-            request.as_of,
-            first.revenue_median,
-            first.potential_median,
-            sectors,
-            plans,
-        )
-        tally = Tally(keep_points=request.keep_points)
-        tasks = _tasks(source, colmap, first)
-        if request.jobs > 1:
-            results = evaluate_parallel(tasks, request.jobs, shared, colmap, source.name)
-        else:
-            evaluator = Evaluator(engine, knowledge, shared)
-            results = (r for task in tasks for r in run_tasks(evaluator, colmap, source.name, [task]))
-        for done, result in enumerate(results, start=1):
-            on_row(result)
-            tally.add(result.cells, result.ok)
-            if progress is not None:
-                progress(done, first.rows)
-        described = f"{source.name} ({source.describe()})"
-    warnings = _rendered_warnings(knowledge.totals, tally.totals(first.revenue_total), request.as_of, request.lang)
-    outcome = Outcome(described, first, tally, warnings, sectors, engine, knowledge, request)
-    if request.keep_points:
-        outcome.plots = plot_models(tally.points, _context(outcome))
-    return outcome
+    """Load everything `request` names, then advise every row of the portfolio."""
+    return PortfolioRun(request).run(on_row, progress)
 
 
 def _context(outcome: Outcome) -> Context:

@@ -140,3 +140,23 @@ def test_fail_on_portfolio_warnings(kam: Callable[..., tuple[int, str, str]]) ->
     args = ("portfolio", str(PORTFOLIO / "portfolio.csv"), "--as-of", "2026-11-27")
     assert kam(*args)[0] == 0  # never, by default
     assert kam(*args, "--fail-on", "high")[0] == 1  # KEY_ACCOUNTS_WITHOUT_PLAN is high
+
+
+@pytest.mark.parametrize("suffix", ["jsonl", "json"])
+def test_json_lines_and_json_lists(tmp_path: Path, kam: Callable[..., tuple[int, str, str]], suffix: str) -> None:
+    from kamrules.io.yamlsafe import parse_document
+
+    accounts = parse_document((PORTFOLIO / "portfolio.yaml").read_text(encoding="utf-8"), "p").data
+    source = tmp_path / f"portfolio.{suffix}"
+    if suffix == "jsonl":
+        source.write_text("".join(json.dumps(a, default=str) + "\n" for a in accounts), encoding="utf-8")
+    else:
+        source.write_text(json.dumps(accounts, default=str, indent=1), encoding="utf-8")
+    out = tmp_path / "o.csv"
+    code, stdout, stderr = kam("portfolio", str(source), "--as-of", "2026-11-27", "--out", str(out), "--lang", "it")
+    assert code == 0, stderr
+    assert "Clienti analizzati: 5" in stdout
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["row"] for r in rows] == ["1", "2", "3", "4", "5"]  # the account's position (its line in JSON Lines)
+    assert rows[0]["plan.exists"] == "true" and rows[0]["tier.text"] == "Key Account"

@@ -41,7 +41,7 @@ def broken_portfolio(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "jsonl"])
 def test_every_broken_row_is_reported_and_nothing_else_is_lost(
     tmp_path: Path, kam: Callable[..., tuple[int, str, str]], fmt: str
 ) -> None:

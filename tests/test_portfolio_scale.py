@@ -48,6 +48,7 @@ def csv_rows(tmp_path_factory: pytest.TempPathFactory, portfolio: list[dict[str,
     assert code == 0, stderr
     assert stderr == ""  # no progress bar: standard error is not a terminal here
     assert f"Accounts advised: {N}" in stdout
+    assert "TOO_MANY_KEY_ACCOUNTS" in stdout  # a generated portfolio has far more than 50
     return read_csv(out)
 
 

@@ -26,6 +26,7 @@ from kamrules.io.yamlsafe import parse_documents
 
 FORMATS = ("csv", "xlsx", "jsonl", "yaml", "json")
 ZIP_MAGIC = b"PK\x03\x04"
+_DESCRIBE = {"en": ("delimiter", "encoding"), "it": ("delimitatore", "codifica")}
 
 
 @dataclass(frozen=True)
@@ -48,12 +49,14 @@ class Source:
             return jsonl_rows(self.path, self.name, self.encoding or "utf-8")
         return _structured_rows(self.path, self.name)
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "en") -> str:
+        """What was detected, for the summary: "CSV, delimiter ';', encoding cp1252"."""
+        words = _DESCRIBE.get(lang, _DESCRIBE["en"])
         parts = [self.format.upper()]
         if self.delimiter:
-            parts.append(f"delimiter {self.delimiter!r}")
+            parts.append(f"{words[0]} {self.delimiter!r}")
         if self.encoding:
-            parts.append(f"encoding {self.encoding}")
+            parts.append(f"{words[1]} {self.encoding}")
         return ", ".join(parts)
 
 

@@ -162,7 +162,7 @@ class PortfolioRun:
                 tally.add(result.cells, result.ok)
                 if progress is not None:
                     progress(done, first.rows)
-            described = f"{source.name} ({source.describe()})"
+            described = f"{source.name} ({source.describe(request.lang)})"
         totals = tally.totals(first.revenue_total)
         warnings = _rendered_warnings(self.knowledge.totals, totals, request.as_of, request.lang)
         outcome = Outcome(described, first, tally, warnings, self.sectors, self.engine, self.knowledge, request)

@@ -32,7 +32,6 @@ class Place:
 @dataclass
 class Scan:
     rows: int = 0  # input rows (valid or not)
-    valid: int = 0
     revenue_total: float = 0.0
     revenue_median: float | None = None
     potential_median: float | None = None
@@ -60,7 +59,6 @@ def scan(rows: Iterable[Prepared]) -> Scan:
             result.duplicates[prep.index] = duplicate_problem(ident, first_row[ident], prep.line)
             continue
         first_row[ident] = prep.row
-        result.valid += 1
         business = prep.account.business
         if business is not None and business.revenue is not None:
             indexes.append(prep.index)

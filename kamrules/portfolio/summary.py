@@ -54,7 +54,8 @@ def render_summary(outcome: Outcome) -> str:
     lines.append(f"- {w['source']}: {outcome.source}")
     lines.append(f"- {w['accounts']}: {t.ok}")
     lines.append(f"- {w['rejected']}: {t.rejected}")
-    lines.append(f"- {w['key_accounts']}: {t.key_accounts}")
+    key_share = t.key_revenue / outcome.scan.revenue_total if outcome.scan.revenue_total else 0.0
+    lines.append(f"- {w['key_accounts']}: {t.key_accounts} ({percent(key_share)} {w['of_revenue']})")
     lines.append(f"- {w['revenue']}: {money(outcome.scan.revenue_total, lang)}")
     if outcome.sectors and t.unplaced_sectors:
         # Accounts whose sector the sectors file does not score: not on the target sectors matrix.

@@ -141,3 +141,15 @@ def test_output_is_atomic_when_a_run_fails_midway(tmp_path: Path, monkeypatch: p
         run_portfolio(Request(str(path), dt.date(2026, 11, 27)), lambda r: sink.write(r.cells))
     assert out.read_text(encoding="utf-8") == "the previous file\n"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".o.csv")] == []  # no temporary left
+
+
+def test_worker_processes_give_the_same_rows_errors_included(
+    tmp_path: Path, kam: Callable[..., tuple[int, str, str]]
+) -> None:
+    path = broken_portfolio(tmp_path)
+    one, two = tmp_path / "one.csv", tmp_path / "two.csv"
+    code1, out1, err1 = kam("portfolio", str(path), "--as-of", "2026-11-27", "--out", str(one))
+    code2, out2, err2 = kam("portfolio", str(path), "--as-of", "2026-11-27", "--out", str(two), "--jobs", "2")
+    assert (code1, code2) == (2, 2)
+    assert one.read_bytes() == two.read_bytes()
+    assert (out1, err1) == (out2, err2)

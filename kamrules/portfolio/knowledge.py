@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from kamrules.builtin import builtin_dirs
+from kamrules.engine.engine import Engine
 from kamrules.engine.program import Program
 from kamrules.language.loader import BUILTIN_LABEL, SourceFolder, load_folders
 from kamrules.language.rulebase import RuleBase
@@ -51,6 +52,11 @@ def _folders(sub: str, user_paths: Sequence[str | Path]) -> list[SourceFolder]:
         if candidate.is_dir() and any(candidate.glob("*.y*ml")):
             folders.append(SourceFolder(candidate, str(candidate)))
     return folders
+
+
+def account_engine(user_paths: Sequence[str | Path] = ()) -> Engine:
+    """The account rule base (the advice of `kam advise`), with the same --rules folders."""
+    return Engine.from_paths(*user_paths) if user_paths else Engine.default()
 
 
 def load_part(name: str, user_paths: Sequence[str | Path] = ()) -> Compiled:

@@ -10,9 +10,8 @@ from typing import Any
 from kamrules.model.vocabulary import SEVERITY_ORDER
 from kamrules.portfolio.matrices import MATRICES
 from kamrules.portfolio.run import Outcome
-from kamrules.portfolio.summary import quadrant_rows
+from kamrules.portfolio.summary import estimate_rows, quadrant_rows
 from kamrules.portfolio.svg import render_svg
-from kamrules.portfolio.tally import ESTIMATES
 from kamrules.portfolio.texts import SEVERITY, money, percent, words
 
 CSS = """
@@ -169,16 +168,12 @@ def _estimate(outcome: Outcome) -> list[str]:
         return []
     lang = outcome.request.lang
     w = words(lang)
-    e = t.estimate
     out = [
-        f'<section id="estimate"><h2>{escape(w["estimate"])}</h2><p class="note">{escape(w["estimate_note"])}</p><ul>'
+        f'<section id="estimate"><h2>{escape(w["estimate"])}</h2>',
+        f'<p class="note">{escape(w["estimate_note"])}</p><ul>',
     ]
-    for label, low, high in (
-        ("revenue_gain", ESTIMATES[0], ESTIMATES[1]),
-        ("margin_gain", ESTIMATES[2], ESTIMATES[3]),
-        ("cost_saving", ESTIMATES[4], ESTIMATES[5]),
-    ):
-        out.append(f"<li>{escape(w[label])}: <b>{money(e[low], lang)} – {money(e[high], lang)}</b></li>")
+    for label, low, high in estimate_rows(outcome):
+        out.append(f"<li>{escape(label)}: <b>{money(low, lang)} – {money(high, lang)}</b></li>")
     out.append("</ul></section>")
     return out
 

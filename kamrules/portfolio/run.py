@@ -22,13 +22,13 @@ from kamrules.language.texts import render
 from kamrules.model.vocabulary import SEVERITY_ORDER
 from kamrules.portfolio import flatten
 from kamrules.portfolio.evaluate import Evaluator, RowResult, Shared
-from kamrules.portfolio.knowledge import Compiled, PortfolioKnowledge, load_knowledge
+from kamrules.portfolio.knowledge import Compiled, PortfolioKnowledge, account_engine, load_knowledge
 from kamrules.portfolio.matrices import Context, PlotModel, plot_models
 from kamrules.portfolio.prepare import prepare
 from kamrules.portfolio.scan import Scan, scan
 from kamrules.portfolio.sectors import SectorResult, evaluate_sectors, load_sectors
 from kamrules.portfolio.tally import Tally
-from kamrules.portfolio.workers import Task, evaluate_parallel, run_tasks
+from kamrules.portfolio.workers import Task, evaluate_parallel, evaluate_serial
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ class PortfolioRun:
 
     def __init__(self, request: Request) -> None:
         self.request = request
-        self.engine = Engine.from_paths(*request.rules) if request.rules else Engine.default()
+        self.engine = account_engine(request.rules)
         self.knowledge = load_knowledge(request.rules)
         self.colmap: ColumnMap = load_column_map(request.columns) if request.columns else IDENTITY
         self.sectors = (
@@ -155,8 +155,7 @@ class PortfolioRun:
             if request.jobs > 1:
                 results = evaluate_parallel(tasks, request.jobs, shared, colmap, source.name)
             else:
-                evaluator = Evaluator(self.engine, self.knowledge, shared)
-                results = (r for task in tasks for r in run_tasks(evaluator, colmap, source.name, [task]))
+                results = evaluate_serial(Evaluator(self.engine, self.knowledge, shared), colmap, source.name, tasks)
             for done, result in enumerate(results, start=1):
                 on_row(result)
                 tally.add(result.cells, result.ok)

@@ -46,6 +46,14 @@ def quadrant_rows(outcome: Outcome, matrix_id: str) -> list[tuple[str, str, int,
     return rows
 
 
+def estimate_rows(outcome: Outcome) -> list[tuple[str, float, float]]:
+    """(label, low, high) of the BCG estimate summed over the key accounts."""
+    w = words(outcome.request.lang)
+    e = outcome.tally.estimate
+    pairs = (("revenue_gain", 0), ("margin_gain", 2), ("cost_saving", 4))
+    return [(w[label], e[ESTIMATES[k]], e[ESTIMATES[k + 1]]) for label, k in pairs]
+
+
 def render_summary(outcome: Outcome) -> str:
     lang = outcome.request.lang
     w = words(lang)
@@ -79,14 +87,9 @@ def render_summary(outcome: Outcome) -> str:
         for _q, name, n, share, advice in rows:
             lines.append(f"| {_cell(name)} | {n} | {percent(share)} | {_cell(advice)} |")
     if t.key_accounts:
-        e = t.estimate
         lines += ["", f"## {w['estimate']}", "", w["estimate_note"], ""]
-        for label, low, high in (
-            ("revenue_gain", ESTIMATES[0], ESTIMATES[1]),
-            ("margin_gain", ESTIMATES[2], ESTIMATES[3]),
-            ("cost_saving", ESTIMATES[4], ESTIMATES[5]),
-        ):
-            lines.append(f"- {w[label]}: {money(e[low], lang)} – {money(e[high], lang)}")
+        for label, low, high in estimate_rows(outcome):
+            lines.append(f"- {label}: {money(low, lang)} – {money(high, lang)}")
     largest = t.largest()
     if largest:
         lines += ["", f"## {w['largest']}", ""]

@@ -28,26 +28,22 @@ IN_FLIGHT_PER_WORKER = 3
 _state: dict[str, Any] = {}
 
 
-def build_evaluator(shared: Shared) -> Evaluator:
-    from kamrules.engine.engine import Engine
-    from kamrules.portfolio.knowledge import load_knowledge
-
-    engine = Engine.from_paths(*shared.rules) if shared.rules else Engine.default()
-    return Evaluator(engine, load_knowledge(shared.rules), shared)
-
-
 def _init(shared: Shared, colmap: ColumnMap, name: str) -> None:
-    _state["evaluator"] = build_evaluator(shared)
+    from kamrules.portfolio.knowledge import account_engine, load_knowledge
+
+    _state["evaluator"] = Evaluator(account_engine(shared.rules), load_knowledge(shared.rules), shared)
     _state["colmap"] = colmap
     _state["name"] = name
 
 
-def run_tasks(evaluator: Evaluator, colmap: ColumnMap, name: str, tasks: Iterable[Task]) -> list[RowResult]:
-    return [evaluator.evaluate(prepare(raw, colmap, name), place, dup) for raw, place, dup in tasks]
+def evaluate_serial(evaluator: Evaluator, colmap: ColumnMap, name: str, tasks: Iterable[Task]) -> Iterator[RowResult]:
+    """The results of `tasks`, in order, computed here (lazily: one row at a time)."""
+    for raw, place, duplicate in tasks:
+        yield evaluator.evaluate(prepare(raw, colmap, name), place, duplicate)
 
 
 def _work(tasks: list[Task]) -> list[RowResult]:
-    return run_tasks(_state["evaluator"], _state["colmap"], _state["name"], tasks)
+    return list(evaluate_serial(_state["evaluator"], _state["colmap"], _state["name"], tasks))
 
 
 def _chunks(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:

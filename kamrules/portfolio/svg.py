@@ -12,6 +12,7 @@ from html import escape
 
 from kamrules.portfolio.matrices import PlotModel
 
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels
 WIDTH, HEIGHT = 760, 560
 LEFT, RIGHT, TOP, BOTTOM = 112, 170, 48, 62
 COLOURS = {
@@ -89,6 +90,7 @@ def render_svg(plot: PlotModel, *, element_id: str | None = None) -> str:
         f'<text x="{WIDTH / 2:.0f}" y="26" text-anchor="middle" font-size="17" font-weight="bold">'
         f"{escape(plot.title)}</text>"
     )
+    names: list[Box] = []  # where the quadrants' names are: dot names keep clear of them
     for c in plot.cells:
         cx0, cx1 = sorted((sx(c.x0), sx(c.x1)))
         cy0, cy1 = sorted((sy(c.y0), sy(c.y1)))
@@ -97,6 +99,8 @@ def render_svg(plot: PlotModel, *, element_id: str | None = None) -> str:
             f'fill="{SHADES[c.shade]}" stroke="#ffffff" stroke-width="2"><title>{escape(c.label)}</title></rect>'
         )
         lines = wrap(c.label, cx1 - cx0)
+        half = max(len(line) for line in lines) * 3.6
+        names.append(((cx0 + cx1) / 2 - half, cy0 + 5, (cx0 + cx1) / 2 + half, cy0 + 8 + 14 * len(lines)))
         spans = "".join(
             f'<tspan x="{(cx0 + cx1) / 2:.1f}" dy="{0 if k == 0 else 14}">{escape(line)}</tspan>'
             for k, line in enumerate(lines)
@@ -114,15 +118,36 @@ def render_svg(plot: PlotModel, *, element_id: str | None = None) -> str:
             f'<circle class="dot" cx="{sx(d.x):.1f}" cy="{sy(d.y):.1f}" r="{radius}" fill="{colour}" '
             f'fill-opacity="0.85" stroke="#ffffff" stroke-width="0.6"><title>{escape(d.tooltip)}</title></circle>'
         )
-    for d in plot.dots:
-        if d.label:
-            add(
-                f'<text class="dot-label" x="{sx(d.x) + 6:.1f}" y="{sy(d.y) - 5:.1f}" font-size="10" fill="#1a202c">'
-                f"{escape(d.label[:24])}</text>"
-            )
+    _labels(plot, sx, sy, add, names)
     _legend(plot, add)
     add("</svg>")
     return "\n".join(out)
+
+
+def _labels(plot: PlotModel, sx: Scale, sy: Scale, add: Callable[[str], None], taken: list[Box]) -> None:
+    """Name the labelled dots where a name fits: above right of the dot, above left, below
+    right, below left, else not at all (the dot keeps its tooltip). Names overlap neither each
+    other nor the quadrants' names, and stay inside the plot."""
+    for d in plot.dots:
+        if not d.label:
+            continue
+        text = d.label[:24]
+        width, height = 5.8 * len(text), 11.0
+        px, py = sx(d.x), sy(d.y)
+        for x0, base in ((px + 6, py - 7), (px - 6 - width, py - 7), (px + 6, py + 14), (px - 6 - width, py + 14)):
+            box = (x0, base - height + 2, x0 + width, base + 2)
+            inside = box[0] >= LEFT and box[2] <= WIDTH - RIGHT and box[1] >= TOP and box[3] <= HEIGHT - BOTTOM
+            if inside and not any(_overlap(box, other) for other in taken):
+                taken.append(box)
+                add(
+                    f'<text class="dot-label" x="{x0:.1f}" y="{base:.1f}" font-size="10" fill="#1a202c">'
+                    f"{escape(text)}</text>"
+                )
+                break
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def wrap(text: str, width: float, max_lines: int = 3) -> list[str]:

@@ -160,3 +160,28 @@ def test_json_lines_and_json_lists(tmp_path: Path, kam: Callable[..., tuple[int,
         rows = list(csv.DictReader(handle))
     assert [r["row"] for r in rows] == ["1", "2", "3", "4", "5"]  # the account's position (its line in JSON Lines)
     assert rows[0]["plan.exists"] == "true" and rows[0]["tier.text"] == "Key Account"
+
+
+def test_rules_folder_layers_on_the_portfolio_rule_bases(
+    tmp_path: Path, kam: Callable[..., tuple[int, str, str]]
+) -> None:
+    rules = tmp_path / "rules"
+    totals = rules / "portfolio" / "totals"
+    totals.mkdir(parents=True)
+    manifest = "kind: manifest\nname: ours\nversion: '1'\nextends: builtin\n"
+    (rules / "kamrules.yaml").write_text(manifest, encoding="utf-8")
+    (rules / "portfolio" / "kamrules.yaml").write_text(manifest + "input: portfolio_account\n", encoding="utf-8")
+    (rules / "portfolio" / "overrides.yaml").write_text(
+        "kind: overrides\nparameters: {margin_class_1_from: 40%}\n", encoding="utf-8"
+    )
+    (totals / "kamrules.yaml").write_text(manifest + "input: portfolio\n", encoding="utf-8")
+    (totals / "overrides.yaml").write_text("kind: overrides\nparameters: {max_key_accounts: 5}\n", encoding="utf-8")
+    out = tmp_path / "o.csv"
+    args = ("portfolio", str(PORTFOLIO / "portfolio.csv"), "--as-of", "2026-11-27", "--out", str(out))
+    code, stdout, stderr = kam(*args, "--rules", str(rules))
+    assert code == 0, stderr
+    assert "`TOO_MANY_KEY_ACCOUNTS`" in stdout  # 6 key accounts are too many with at most 5
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        bianchi = next(r for r in csv.DictReader(handle) if r["id"] == "IT-0043")
+    assert bianchi["margin_class"] == "2"  # 31 % margin: class 1 now starts at 40 %
+    assert "TOO_MANY_KEY_ACCOUNTS" not in kam(*args)[1]

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
+import yaml
 from kamrules.cli.common import as_of_option, fail_on_option, lang_option, reached, rules_option
 
 PROGRESS_FROM = 1000  # rows: shorter runs finish before a bar would be worth reading
+ROW_FORMATS = ("csv", "xlsx", "jsonl")
+SUMMARY_FORMATS = ("markdown", "text", "json", "yaml")
 
 
 @click.command("portfolio")
@@ -26,7 +30,14 @@ PROGRESS_FROM = 1000  # rows: shorter runs finish before a bar would be worth re
     default=None,
     help="Write one row per account (advice or error) to this file, atomically: .csv, .xlsx or .jsonl.",
 )
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "jsonl"]), default=None, help="Format of --out.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([*ROW_FORMATS, *SUMMARY_FORMATS]),
+    default=None,
+    help="csv, xlsx or jsonl: the rows' format (of --out, or on standard output for csv and jsonl "
+    "without --out); markdown (the default), text, json or yaml: the summary's.",
+)
 @click.option(
     "--out-delimiter",
     type=click.Choice([",", ";", "tab"]),
@@ -109,16 +120,22 @@ def command(
     """
     from kamrules.cli.common import split_rules
 
-    from kamrules.io.outputs import format_of, row_writer
+    from kamrules.io.outputs import format_of, row_writer, stream_writer
     from kamrules.portfolio.run import PortfolioRun, Request
     from kamrules.portfolio.texts import words
 
     w = words(lang)
-    out_fmt = format_of(out, fmt) if out else None
+    row_fmt = fmt if fmt in ROW_FORMATS else None
+    summary_fmt = fmt if fmt in SUMMARY_FORMATS else "markdown"
+    out_fmt = format_of(out, row_fmt) if out else row_fmt
     if out and out_fmt is None:
         raise click.BadParameter(
-            "the file name must end in .csv, .xlsx or .jsonl (or give --format)", param_hint="--out"
+            "the file name must end in .csv, .xlsx or .jsonl (or give --format csv|xlsx|jsonl)", param_hint="--out"
         )
+    if out_fmt == "xlsx" and not out:
+        raise click.BadParameter("an XLSX workbook needs a file: give --out FILE.xlsx", param_hint="--format")
+    # Rows on standard output (--format csv|jsonl without --out) leave no room for the summary.
+    rows_to_stdout = out_fmt is not None and not out
     if plot_dir:
         from kamrules.portfolio.png import require_matplotlib
 
@@ -168,22 +185,33 @@ def command(
         with closing:
             return job.run(on_row, progress)
 
+    delim = "\t" if out_delimiter == "tab" else out_delimiter
     if out and out_fmt:
-        delim = "\t" if out_delimiter == "tab" else out_delimiter
         with row_writer(out, out_fmt, job.columns, delimiter=delim) as sink:
             outcome = run(sink)
+    elif rows_to_stdout and out_fmt:
+        outcome = run(stream_writer(sys.stdout, out_fmt, job.columns, delimiter=delim))
     else:
         outcome = run(None)
     _write_pictures(outcome, report, plot_dir)
-    from kamrules.portfolio.summary import render_summary
-
-    click.echo(render_summary(outcome), nl=False)
+    if not rows_to_stdout:
+        click.echo(_summary(outcome, summary_fmt), nl=False)
     if outcome.tally.rejected:
         click.echo(f"kam: {outcome.tally.rejected} {w['errors']}", err=True)
         return 2
     severities = [warn.severity for warn in outcome.warnings]
     severities += [severity for _code, severity in outcome.tally.warnings]
     return 1 if reached(severities, fail_on) else 0
+
+
+def _summary(outcome: Any, fmt: str) -> str:
+    from kamrules.portfolio.summary import render_summary, summary_data
+
+    if fmt == "json":
+        return json.dumps(summary_data(outcome), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "yaml":
+        return str(yaml.safe_dump(summary_data(outcome), allow_unicode=True, sort_keys=False, width=100))
+    return str(render_summary(outcome))  # markdown reads well as text on a terminal too
 
 
 def _write_pictures(outcome: Any, report: str | None, plot_dir: str | None) -> None:

@@ -185,3 +185,18 @@ def test_rules_folder_layers_on_the_portfolio_rule_bases(
         bianchi = next(r for r in csv.DictReader(handle) if r["id"] == "IT-0043")
     assert bianchi["margin_class"] == "2"  # 31 % margin: class 1 now starts at 40 %
     assert "TOO_MANY_KEY_ACCOUNTS" not in kam(*args)[1]
+
+
+def test_summary_as_data_and_rows_on_standard_output(kam: Callable[..., tuple[int, str, str]]) -> None:
+    args = ("portfolio", str(PORTFOLIO / "portfolio.csv"), "--as-of", "2026-11-27")
+    code, stdout, _ = kam(*args, "--format", "json")
+    assert code == 0
+    summary = json.loads(stdout)
+    assert (summary["accounts"], summary["key_accounts"]) == (12, 6)
+    assert {q["quadrant"] for q in summary["matrices"]["revenue_quality"]} >= {"certainty", "targeted_policies"}
+    assert summary["bcg_estimate"]["revenue_gain_low"] == pytest.approx(0.05 * 8_500_000)
+    code, stdout, _ = kam(*args, "--format", "jsonl")
+    assert code == 0
+    rows = [json.loads(line) for line in stdout.splitlines()]
+    assert [r["id"] for r in rows] == [f"IT-{n:04d}" for n in range(42, 54)]  # rows only: no summary
+    assert kam(*args, "--format", "xlsx")[0] == 2  # a workbook needs --out

@@ -73,6 +73,11 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def stream_writer(handle: Any, fmt: str, columns: Sequence[str], *, delimiter: str = ",") -> RowSink:
+    """A sink writing CSV or JSON Lines rows straight to an open text stream (standard output)."""
+    return _Csv(handle, columns, delimiter) if fmt == "csv" else _Jsonl(handle, columns)
+
+
 @contextlib.contextmanager
 def row_writer(
     path: str | Path, fmt: str, columns: Sequence[str], *, delimiter: str = ",", sheet: str = "accounts"

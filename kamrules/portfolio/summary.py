@@ -4,6 +4,7 @@ quadrants with their share of accounts and revenue and their advice, the BCG est
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from kamrules.language.rulebase import RuleBase
 from kamrules.portfolio.matrices import MATRICES
@@ -97,3 +98,35 @@ def render_summary(outcome: Outcome) -> str:
         for revenue, name in largest:
             lines.append(f"- {_cell(name)}: {money(revenue, lang)} ({percent(revenue / total)})")
     return "\n".join(lines) + "\n"
+
+
+def summary_data(outcome: Outcome) -> dict[str, Any]:
+    """The summary as plain data (`--format json|yaml`): identifiers as keys, texts in the
+    language asked for, shares as fractions."""
+    t = outcome.tally
+    total = outcome.scan.revenue_total
+    matrices: dict[str, Any] = {}
+    for m in MATRICES:
+        matrices[m.id] = [
+            {"quadrant": q, "label": name, "accounts": n, "revenue_share": round(share, 6), "advice": advice}
+            for q, name, n, share, advice in quadrant_rows(outcome, m.id)
+        ]
+    e = t.estimate
+    return {
+        "source": outcome.source,
+        "as_of": outcome.request.as_of.isoformat(),
+        "lang": outcome.request.lang,
+        "accounts": t.ok,
+        "rejected": t.rejected,
+        "key_accounts": t.key_accounts,
+        "revenue": total,
+        "warnings": [
+            {"code": w.code, "severity": w.severity, "title": w.title, "message": w.message, "rule": w.rule}
+            for w in outcome.warnings
+        ],
+        "matrices": matrices,
+        # Labelled as what it is: BCG's observed ranges applied to the key accounts.
+        "bcg_estimate": {key.removeprefix("estimate."): e[key] for key in ESTIMATES} if t.key_accounts else None,
+        "largest": [{"name": name, "revenue": rev} for rev, name in t.largest()],
+        "sectors_not_in_file": dict(t.unplaced_sectors) if outcome.sectors else {},
+    }

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 import yaml
-from kamrules.cli.common import as_of_option, fail_on_option, lang_option, reached, rules_option
+from kamrules.cli.common import EXTENSION_FORMATS, as_of_option, fail_on_option, lang_option, reached, rules_option
 
 PROGRESS_FROM = 1000  # rows: shorter runs finish before a bar would be worth reading
 ROW_FORMATS = ("csv", "xlsx", "jsonl")
@@ -28,7 +28,8 @@ SUMMARY_FORMATS = ("markdown", "text", "json", "yaml")
     "out",
     type=click.Path(dir_okay=False, writable=True),
     default=None,
-    help="Write one row per account (advice or error) to this file, atomically: .csv, .xlsx or .jsonl.",
+    help="Write one row per account (advice or error) to this file, atomically: .csv, .xlsx or .jsonl "
+    "(or the summary, to .md, .txt, .json or .yaml).",
 )
 @click.option(
     "--format",
@@ -126,11 +127,17 @@ def command(
 
     w = words(lang)
     row_fmt = fmt if fmt in ROW_FORMATS else None
-    summary_fmt = fmt if fmt in SUMMARY_FORMATS else "markdown"
+    by_extension = EXTENSION_FORMATS.get(Path(out).suffix.lower()) if out else None
+    # --out summary.md (or .txt, .json, .yaml) takes the summary instead of standard output.
+    summary_out = out if out and row_fmt is None and by_extension in SUMMARY_FORMATS else None
+    summary_fmt = fmt if fmt in SUMMARY_FORMATS else (by_extension if summary_out else None) or "markdown"
+    out = None if summary_out else out
     out_fmt = format_of(out, row_fmt) if out else row_fmt
     if out and out_fmt is None:
         raise click.BadParameter(
-            "the file name must end in .csv, .xlsx or .jsonl (or give --format csv|xlsx|jsonl)", param_hint="--out"
+            "the file name must end in .csv, .xlsx or .jsonl for the rows, or .md, .txt, .json or .yaml for "
+            "the summary (or give --format)",
+            param_hint="--out",
         )
     if out_fmt == "xlsx" and not out:
         raise click.BadParameter("an XLSX workbook needs a file: give --out FILE.xlsx", param_hint="--format")
@@ -194,7 +201,11 @@ def command(
     else:
         outcome = run(None)
     _write_pictures(outcome, report, plot_dir)
-    if not rows_to_stdout:
+    if summary_out:
+        from kamrules.io.atomic import write_text_atomic
+
+        write_text_atomic(summary_out, _summary(outcome, summary_fmt))
+    elif not rows_to_stdout:
         click.echo(_summary(outcome, summary_fmt), nl=False)
     if outcome.tally.rejected:
         click.echo(f"kam: {outcome.tally.rejected} {w['errors']}", err=True)

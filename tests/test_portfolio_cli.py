@@ -200,3 +200,15 @@ def test_summary_as_data_and_rows_on_standard_output(kam: Callable[..., tuple[in
     rows = [json.loads(line) for line in stdout.splitlines()]
     assert [r["id"] for r in rows] == [f"IT-{n:04d}" for n in range(42, 54)]  # rows only: no summary
     assert kam(*args, "--format", "xlsx")[0] == 2  # a workbook needs --out
+
+
+def test_out_with_a_summary_extension_takes_the_summary(
+    tmp_path: Path, kam: Callable[..., tuple[int, str, str]]
+) -> None:
+    args = ("portfolio", str(PORTFOLIO / "portfolio.csv"), "--as-of", "2026-11-27", "--out")
+    code, stdout, _ = kam(*args, str(tmp_path / "summary.md"))
+    assert (code, stdout) == (0, "")
+    assert (tmp_path / "summary.md").read_text(encoding="utf-8").startswith("# Portfolio advice")
+    code, _, _ = kam(*args, str(tmp_path / "summary.yaml"))
+    assert code == 0
+    assert "key_accounts: 6" in (tmp_path / "summary.yaml").read_text(encoding="utf-8")

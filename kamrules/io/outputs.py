@@ -59,7 +59,7 @@ class _Xlsx:
 
         self.columns = list(columns)
         self.book = XlsxWriter(title)
-        self.book.append(self.columns)
+        self.book.header(self.columns)
 
     def write(self, cells: dict[str, Any]) -> None:
         self.book.append([cells.get(c) for c in self.columns])

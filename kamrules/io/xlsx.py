@@ -61,13 +61,30 @@ def xlsx_rows(path: str | Path, name: str) -> Iterator[RawRow]:
 
 
 class XlsxWriter:
-    """Rows to a new workbook, one sheet, streamed; `save` writes the file."""
+    """Rows to a new workbook, one sheet, streamed; `save` writes the file. The header row is
+    bold and stays in view while scrolling, as a sales director expects of a spreadsheet."""
 
     def __init__(self, sheet_title: str) -> None:
         from openpyxl import Workbook
 
         self.book = Workbook(write_only=True)
         self.sheet = self.book.create_sheet(sheet_title[:31])
+        self.sheet.freeze_panes = "A2"
+
+    def header(self, names: Sequence[str]) -> None:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+
+        bold = Font(bold=True)
+        cells = []
+        for k, name in enumerate(names, start=1):
+            cell = WriteOnlyCell(self.sheet, value=name)
+            cell.font = bold
+            cells.append(cell)
+            # Wide enough for the name, up to 40 characters; longer texts show in full when selected.
+            self.sheet.column_dimensions[get_column_letter(k)].width = min(40, max(10, len(name) + 2))
+        self.sheet.append(cells)
 
     def append(self, values: Sequence[Any]) -> None:
         self.sheet.append([_excel_value(v) for v in values])

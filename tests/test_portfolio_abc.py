@@ -49,7 +49,7 @@ def classes(knowledge: PortfolioKnowledge, revenues: list[int | None]) -> list[s
     result = scan(rows)
     out: list[str | None] = []
     for i in range(len(revenues)):
-        place = result.places.get(i)
+        place = result.place(i)
         if place is None:
             out.append(None)
             continue

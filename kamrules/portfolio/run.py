@@ -114,7 +114,7 @@ def _rendered_warnings(compiled: Compiled, values: dict[str, Any], as_of: dt.dat
 
 def _tasks(source: Source, result: Scan) -> Iterator[Task]:
     for raw in source.rows():
-        yield raw, result.places.get(raw.index), result.duplicates.get(raw.index)
+        yield raw, result.place(raw.index), result.duplicates.get(raw.index)
 
 
 class PortfolioRun:

@@ -13,6 +13,7 @@ revenues keep the order of the file. Rejected rows count for nothing.
 
 from __future__ import annotations
 
+import math
 import statistics
 from array import array
 from collections.abc import Iterable
@@ -35,8 +36,17 @@ class Scan:
     revenue_total: float = 0.0
     revenue_median: float | None = None
     potential_median: float | None = None
-    places: dict[int, Place] = field(default_factory=dict)  # row index -> place
+    # Row index -> revenue share and cumulative share before it; NaN where there is no place.
+    # Two arrays of floats, not one object per account: 16 bytes a row.
+    shares: array[float] = field(default_factory=lambda: array("d"))
+    befores: array[float] = field(default_factory=lambda: array("d"))
     duplicates: dict[int, RowProblem] = field(default_factory=dict)  # row index -> the problem
+
+    def place(self, index: int) -> Place | None:
+        """The place of the row at `index` in the revenue ranking (None: no revenue, or rejected)."""
+        if index >= len(self.shares) or math.isnan(self.shares[index]):
+            return None
+        return Place(self.shares[index], self.befores[index])
 
 
 def duplicate_problem(ident: str, first_row: int, line: int | None) -> RowProblem:
@@ -73,9 +83,11 @@ def scan(rows: Iterable[Prepared]) -> Scan:
         result.potential_median = float(statistics.median(potentials))
     # Largest first; sorted() is stable, so equal revenues keep the file's order.
     order = sorted(range(len(revenues)), key=lambda k: -revenues[k])
+    result.shares = array("d", [math.nan]) * result.rows
+    result.befores = array("d", [math.nan]) * result.rows
     before = 0.0
     for k in order:
-        share = revenues[k] / total if total > 0 else 0.0
-        result.places[indexes[k]] = Place(share, min(1.0, before / total) if total > 0 else 1.0)
+        result.shares[indexes[k]] = revenues[k] / total if total > 0 else 0.0
+        result.befores[indexes[k]] = min(1.0, before / total) if total > 0 else 1.0
         before += revenues[k]
     return result

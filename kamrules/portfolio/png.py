@@ -39,6 +39,28 @@ def _share(a: float, b: float, span: tuple[float, float], log: bool) -> float:
     return (b - a) / ((span[1] - span[0]) or 1.0)
 
 
+def _labels(fig: Any, ax: Any, plot: PlotModel, names: list[Any]) -> None:
+    """Name the labelled dots where a name fits, as the SVG does: above right, above left, below
+    right, below left, clear of other names and of the quadrants' names, inside the axes."""
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    taken = [n.get_window_extent(renderer) for n in names]
+    places = ((4, 4, "left", "bottom"), (-4, 4, "right", "bottom"), (4, -4, "left", "top"), (-4, -4, "right", "top"))
+    for d in plot.dots:
+        if not d.label:
+            continue
+        for dx, dy, ha, va in places:
+            text = ax.annotate(
+                d.label[:24], (d.x, d.y), xytext=(dx, dy), textcoords="offset points", fontsize=7, ha=ha, va=va
+            )
+            box = text.get_window_extent(renderer)
+            inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+            if inside and not any(box.overlaps(other) for other in taken):
+                taken.append(box)
+                break
+            text.remove()
+
+
 def render_png(plot: PlotModel, dpi: int = 110) -> bytes:
     plt = require_matplotlib()
     from matplotlib.ticker import FuncFormatter
@@ -52,10 +74,11 @@ def render_png(plot: PlotModel, dpi: int = 110) -> bytes:
             ax.set_yscale("log")
         ax.set_xlim(*plot.x_range)
         ax.set_ylim(*plot.y_range)
+        names_drawn: list[Any] = []
         for c in plot.cells:
             ax.fill_between([c.x0, c.x1], c.y0, c.y1, color=SHADES[c.shade], zorder=0, linewidth=0)
             top = c.y1
-            ax.annotate(
+            name = ax.annotate(
                 "\n".join(wrap(c.label, _share(c.x0, c.x1, plot.x_range, plot.log_x) * 640 * 0.9)),
                 xy=((c.x0 * c.x1) ** 0.5 if plot.log_x else (c.x0 + c.x1) / 2, top),
                 xytext=(0, -12),
@@ -65,6 +88,7 @@ def render_png(plot: PlotModel, dpi: int = 110) -> bytes:
                 fontweight="bold",
                 color="#4a5568",
             )
+            names_drawn.append(name)
         for x in plot.x_cuts:
             ax.axvline(x, color="#2d3748", linestyle="--", linewidth=0.8)
         for y in plot.y_cuts:
@@ -87,9 +111,7 @@ def render_png(plot: PlotModel, dpi: int = 110) -> bytes:
                 label=names.get(group, group),
                 zorder=3,
             )
-        for d in plot.dots:
-            if d.label:
-                ax.annotate(d.label[:24], (d.x, d.y), xytext=(4, 4), textcoords="offset points", fontsize=7)
+        _labels(fig, ax, plot, names_drawn)
         if plot.x_ticks:
             ax.set_xticks([t for t, _ in plot.x_ticks], [label for _, label in plot.x_ticks])
         else:

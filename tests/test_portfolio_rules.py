@@ -167,3 +167,19 @@ def test_product_rejects_a_text_parameter(tmp_path: Any) -> None:
     )
     with pytest.raises(RulesetError, match="product needs numbers; parameter label is a text"):
         load_folders([SourceFolder(tmp_path, "t")])
+
+
+def test_a_key_account_plan_not_reviewed_for_a_year_is_out_of_date(knowledge: PortfolioKnowledge) -> None:
+    base = {"advice.tier": "key_account", "plan.exists": True}
+    old = run_account(knowledge, **base, **{"plan.reviewed": dt.date(2025, 11, 1)})
+    recent = run_account(knowledge, **base, **{"plan.reviewed": dt.date(2026, 6, 1)})
+    regular = run_account(
+        knowledge, **{"advice.tier": "regular_account", "plan.exists": True, "plan.reviewed": dt.date(2020, 1, 1)}
+    )
+    assert old.get("plan_outdated") is True
+    assert recent.get("plan_outdated") is None
+    assert regular.get("plan_outdated") is None
+    ev = knowledge.totals.program.run(
+        {"key_accounts_plan_outdated": 2.0, "key_accounts_plan_outdated_ids": ["K1", "K2"]}, AS_OF, "it"
+    )
+    assert [r.warn.code for r in ev.warnings if r.warn] == ["KEY_ACCOUNT_PLANS_OUTDATED"]

@@ -123,6 +123,8 @@ class PortfolioTotals(Strict):
     key_accounts: int = Field(0, ge=0, description="Accounts whose tier is key_account.")
     key_accounts_without_plan: int = Field(0, ge=0, description="Key accounts with no plan recorded.")
     key_accounts_without_plan_ids: TextList | None = Field(None, description="Their ids (the first few).")
+    key_accounts_plan_outdated: int = Field(0, ge=0, description="Key accounts whose plan is out of date.")
+    key_accounts_plan_outdated_ids: TextList | None = Field(None, description="Their ids (the first few).")
     revenue_total: Money | None = None
     largest_account: Text | None = Field(None, description="The name of the account with the most revenue.")
     top1_share: Fraction | None = Field(None, description="The largest account's share of revenue.")

@@ -60,6 +60,8 @@ class Tally:
     key_revenue: float = 0.0
     without_plan: int = 0
     without_plan_ids: list[str] = field(default_factory=list)
+    plan_outdated: int = 0
+    plan_outdated_ids: list[str] = field(default_factory=list)
     class_a: int = 0
     quadrants: dict[str, Counter[str]] = field(default_factory=dict)
     quadrant_revenue: dict[str, dict[str, float]] = field(default_factory=dict)
@@ -83,6 +85,10 @@ class Tally:
                 self.without_plan += 1
                 if len(self.without_plan_ids) < MAX_IDS:
                     self.without_plan_ids.append(str(cells["id"]))
+            if cells.get("plan_outdated"):
+                self.plan_outdated += 1
+                if len(self.plan_outdated_ids) < MAX_IDS:
+                    self.plan_outdated_ids.append(str(cells["id"]))
         if cells.get("revenue_class") == "A":
             self.class_a += 1
         for m in MATRICES:
@@ -120,13 +126,15 @@ class Tally:
             "rejected": float(self.rejected),
             "key_accounts": float(self.key_accounts),
             "key_accounts_without_plan": float(self.without_plan),
+            "key_accounts_plan_outdated": float(self.plan_outdated),
             "class_a_accounts": float(self.class_a),
         }
-        ids = list(self.without_plan_ids)
-        if self.without_plan > len(ids):
-            ids.append("…")
-        if ids:
-            values["key_accounts_without_plan_ids"] = ids
+        for name, count, ids in (
+            ("key_accounts_without_plan_ids", self.without_plan, self.without_plan_ids),
+            ("key_accounts_plan_outdated_ids", self.plan_outdated, self.plan_outdated_ids),
+        ):
+            if ids:
+                values[name] = [*ids, "…"] if count > len(ids) else list(ids)
         top = self.largest()
         if revenue_total > 0 and top:
             values["revenue_total"] = revenue_total

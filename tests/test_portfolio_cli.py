@@ -115,7 +115,7 @@ def test_plans_folder_marks_the_key_accounts_that_have_one(
     assert (rows["K1"]["plan.exists"], rows["K1"]["no_plan"]) == ("true", "")
     assert (rows["K2"]["plan.exists"], rows["K2"]["no_plan"]) == ("false", "true")
     assert rows["R1"]["no_plan"] == ""  # only key accounts need a plan
-    assert "1 key accounts have no Key Account Development Plan recorded (K2)" in stdout
+    assert "Key accounts with no Key Account Development Plan recorded: 1 (K2)." in stdout
 
 
 def test_standard_input_is_read_like_a_file(tmp_path: Path) -> None:

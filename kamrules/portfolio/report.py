@@ -127,7 +127,7 @@ def _matrices(outcome: Outcome) -> list[str]:
         )
         for _q, name, n, share, advice in quadrant_rows(outcome, plot.id):
             out.append(
-                f'<tr><td><b>{escape(name)}</b></td><td class="num">{n}</td><td class="num">{percent(share)}</td>'
+                f'<tr><td><b>{escape(name)}</b></td><td class="num">{n}</td><td class="num">{percent(share, lang)}</td>'
                 f"<td>{escape(advice)}</td></tr>"
             )
         out.append("</tbody></table></div>")
@@ -200,7 +200,7 @@ def _table(outcome: Outcome) -> list[str]:
             f"<td>{escape(str(p.get('tier.text') or ''))}</td>",
             f"<td>{escape(str(p.get('profile.text') or ''))}</td>",
             _num_cell(revenue, money(float(revenue), lang) if revenue is not None else ""),
-            _num_cell(margin, percent(float(margin)) if margin is not None else ""),
+            _num_cell(margin, percent(float(margin), lang) if margin is not None else ""),
             f"<td>{escape(str(p.get('revenue_class') or ''))}</td>",
             f"<td>{escape(str(p.get('margin_class') or ''))}</td>",
             *(f"<td>{escape(str(p.get(m.quadrant_column + '.text') or ''))}</td>" for m in MATRICES),

@@ -64,7 +64,7 @@ def render_summary(outcome: Outcome) -> str:
     lines.append(f"- {w['accounts']}: {t.ok}")
     lines.append(f"- {w['rejected']}: {t.rejected}")
     key_share = t.key_revenue / outcome.scan.revenue_total if outcome.scan.revenue_total else 0.0
-    lines.append(f"- {w['key_accounts']}: {t.key_accounts} ({percent(key_share)} {w['of_revenue']})")
+    lines.append(f"- {w['key_accounts']}: {t.key_accounts} ({percent(key_share, lang)} {w['of_revenue']})")
     lines.append(f"- {w['revenue']}: {money(outcome.scan.revenue_total, lang)}")
     if outcome.sectors and t.unplaced_sectors:
         # Accounts whose sector the sectors file does not score: not on the target sectors matrix.
@@ -86,7 +86,7 @@ def render_summary(outcome: Outcome) -> str:
         lines.append(f"| {w['quadrant']} | {w['count']} | {w['share']} | {w['advice']} |")
         lines.append("|---|---:|---:|---|")
         for _q, name, n, share, advice in rows:
-            lines.append(f"| {_cell(name)} | {n} | {percent(share)} | {_cell(advice)} |")
+            lines.append(f"| {_cell(name)} | {n} | {percent(share, lang)} | {_cell(advice)} |")
     if t.key_accounts:
         lines += ["", f"## {w['estimate']}", "", w["estimate_note"], ""]
         for label, low, high in estimate_rows(outcome):
@@ -96,7 +96,7 @@ def render_summary(outcome: Outcome) -> str:
         lines += ["", f"## {w['largest']}", ""]
         total = outcome.scan.revenue_total or 1.0
         for revenue, name in largest:
-            lines.append(f"- {_cell(name)}: {money(revenue, lang)} ({percent(revenue / total)})")
+            lines.append(f"- {_cell(name)}: {money(revenue, lang)} ({percent(revenue / total, lang)})")
     return "\n".join(lines) + "\n"
 
 

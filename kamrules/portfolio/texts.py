@@ -128,5 +128,6 @@ def money(value: float, lang: str) -> str:
     return text.replace(",", ".") if lang == "it" else text
 
 
-def percent(value: float) -> str:
-    return f"{value * 100:.1f}%"
+def percent(value: float, lang: str = "en") -> str:
+    text = f"{value * 100:.1f}%"
+    return text.replace(".", ",") if lang == "it" else text

@@ -67,10 +67,11 @@ def read_records(path: str | Path, fmt: str | None = None) -> Iterator[Record]:
     elif kind == "jsonl":
         yield from _jsonl_records(text, name)
     else:
-        yield from _yaml_records(text, name)
+        yield from yaml_records(text, name)
 
 
-def _yaml_records(text: str, name: str) -> Iterator[Record]:
+def yaml_records(text: str, name: str) -> Iterator[Record]:
+    """The accounts of a YAML (or JSON) text: one document, a list, or several documents."""
     docs = parse_documents(text, name)
     single = len(docs) == 1 and not isinstance(docs[0].data, list)
     position = 0

@@ -18,11 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kamrules.errors import InputFileError, Location, Problem
-from kamrules.io.accounts import detect_format
+from kamrules.io.accounts import detect_format, yaml_records
 from kamrules.io.files import STDIN, decode_text, display_name, read_bytes
 from kamrules.io.rows import RawRow
 from kamrules.io.textfile import csv_dialect, csv_rows, detect_encoding, jsonl_rows
-from kamrules.io.yamlsafe import parse_documents
 
 FORMATS = ("csv", "xlsx", "jsonl", "yaml", "json")
 ZIP_MAGIC = b"PK\x03\x04"
@@ -61,16 +60,11 @@ class Source:
 
 
 def _structured_rows(path: Path, name: str) -> Iterator[RawRow]:
-    text = decode_text(read_bytes(path), name)
-    position = 0
-    for doc in parse_documents(text, name):
-        if doc.data is None:
-            continue
-        items = doc.data if isinstance(doc.data, list) else [doc.data]
-        for i, item in enumerate(items):
-            where = doc.location((i,) if isinstance(doc.data, list) else ())
-            yield RawRow(position, position + 1, where.line, data=item)
-            position += 1
+    # The same reading as kam advise's: a file "holding no account" is one error row.
+    for record in yaml_records(decode_text(read_bytes(path), name), name):
+        line = record.location(()).line if record.location is not None else None
+        problems = list(record.error.problems) if record.error is not None else []
+        yield RawRow(record.index, record.index + 1, line, data=record.data, problems=problems)
 
 
 def _guess_format(path: Path, name: str) -> str:

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kamrules.errors import InputFileError
-from kamrules.io.columns import IDENTITY, ColumnMap, load_column_map
+from kamrules.io.columns import IDENTITY, load_column_map
 from kamrules.io.rows import RawRow
 from kamrules.io.sources import open_source
 from kamrules.io.textfile import detect_encoding
@@ -116,14 +116,10 @@ def test_xlsx_cells_keep_their_types(tmp_path: Path) -> None:
         "business.customer_since": dt.date(2015, 3, 1),
         "business.margin_pct": 0.22,
     }
-    prepared = [prepare(r, load_map_identity(), "p.xlsx") for r in rows]
+    prepared = [prepare(r, IDENTITY, "p.xlsx") for r in rows]
     assert prepared[0].ok and prepared[0].account is not None and prepared[0].account.id == "42"
     # A date with a time of day is not a date: the row says so, in its column.
     assert [p.column for p in prepared[1].problems] == ["business.customer_since"]
-
-
-def load_map_identity() -> ColumnMap:
-    return IDENTITY
 
 
 def test_salesforce_export_through_its_column_map() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,3 +31,16 @@ def account(**groups: Any) -> dict[str, Any]:
     facts: dict[str, Any] = {"id": groups.pop("id", "T-1"), "name": groups.pop("name", "Test S.p.A.")}
     facts.update(groups)
     return facts
+
+
+@pytest.fixture
+def kam(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """`kam ARGS` through the real entry point (so its exit codes), with what it printed."""
+    from kamrules.cli.main import run
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        code = run(list(args))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return invoke

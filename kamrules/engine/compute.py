@@ -116,6 +116,12 @@ def run_compute(comp: Compute, values: Mapping[str, Any], as_of: dt.date) -> Out
         return Outcome(_round(num / den), f"{comp.args[0]} / {comp.args[1]} = {num / den:.4g}", read)
     if op == "difference":
         return Outcome(_round(float(vals[0]) - float(vals[1])), f"{comp.args[0]} - {comp.args[1]}", read)
+    if op == "product":
+        result = comp.factor
+        for a in vals:
+            result *= float(a)
+        shown = " x ".join([*comp.args, *comp.factor_params])
+        return Outcome(_round(result), f"{shown} = {result:.6g}", read)
     if op == "sum":
         return Outcome(_round(sum(float(a) for a in vals)), " + ".join(comp.args), read)
     date: dt.date = vals[0]

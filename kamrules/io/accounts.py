@@ -17,7 +17,9 @@ from typing import Any
 
 from kamrules.errors import InputFileError, KamError, Location, Problem
 from kamrules.io.files import STDIN, decode_text, display_name, read_bytes
-from kamrules.io.yamlsafe import Document, parse_document, parse_documents
+from kamrules.io.rows import cell_value, nest
+from kamrules.io.textfile import sniff_delimiter
+from kamrules.io.yamlsafe import Document, parse_documents
 
 LocationOf = Callable[[tuple[str | int, ...]], Location]
 FORMATS = ("yaml", "json", "jsonl", "csv")
@@ -65,10 +67,11 @@ def read_records(path: str | Path, fmt: str | None = None) -> Iterator[Record]:
     elif kind == "jsonl":
         yield from _jsonl_records(text, name)
     else:
-        yield from _yaml_records(text, name)
+        yield from yaml_records(text, name)
 
 
-def _yaml_records(text: str, name: str) -> Iterator[Record]:
+def yaml_records(text: str, name: str) -> Iterator[Record]:
+    """The accounts of a YAML (or JSON) text: one document, a list, or several documents."""
     docs = parse_documents(text, name)
     single = len(docs) == 1 and not isinstance(docs[0].data, list)
     position = 0
@@ -123,47 +126,8 @@ def _line_locator(name: str, line: int) -> LocationOf:
     return locate
 
 
-def sniff_delimiter(sample: str) -> str:
-    """Excel in much of Europe writes `;`; tabs and pipes happen too. The header line decides."""
-    header = sample.split("\n", 1)[0]
-    counts = {d: header.count(d) for d in (",", ";", "\t", "|")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
-def cell_value(text: str) -> Any:
-    """A CSV cell as a fact: empty is absent; `[a, b]` and `{...}` are structured values."""
-    value = text.strip()
-    if not value:
-        return None
-    if value[0] in "[{":
-        try:
-            return parse_document(value, "<cell>", max_depth=20, max_nodes=10000).data
-        except KamError:
-            return value
-    return value
-
-
-def nest(row: dict[str, Any]) -> dict[str, Any]:
-    """`{"business.revenue": "12"}` -> `{"business": {"revenue": "12"}}`; absent cells dropped."""
-    out: dict[str, Any] = {}
-    for key, value in row.items():
-        if value is None:
-            continue
-        parts = key.split(".")
-        target = out
-        for part in parts[:-1]:
-            nxt = target.setdefault(part, {})
-            if not isinstance(nxt, dict):
-                nxt = {}
-                target[part] = nxt
-            target = nxt
-        target[parts[-1]] = value
-    return out
-
-
 def _csv_records(text: str, name: str) -> Iterator[Record]:
-    delimiter = sniff_delimiter(text[:4096])
+    delimiter = sniff_delimiter(text.split("\n", 1)[0])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)

@@ -21,6 +21,9 @@ def atomic_writer(path: str | Path, mode: str = "w", encoding: str | None = "utf
     folder = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
     try:
+        # mkstemp makes the file private (0600); the result should have the mode any new file
+        # gets here (or the mode of the file it replaces), so a shared report stays readable.
+        os.chmod(tmp, _mode_for(target))
         kwargs = {"encoding": encoding, "newline": ""} if "b" not in mode else {}
         with os.fdopen(fd, mode, **kwargs) as handle:  # type: ignore[call-overload]
             yield handle
@@ -41,3 +44,12 @@ def write_text_atomic(path: str | Path, text: str) -> None:
 def write_bytes_atomic(path: str | Path, data: bytes) -> None:
     with atomic_writer(path, "wb", encoding=None) as handle:
         handle.write(data)  # type: ignore[arg-type]
+
+
+def _mode_for(target: Path) -> int:
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        mask = os.umask(0)  # the only way to read the umask is to set it; put it back at once
+        os.umask(mask)
+        return 0o666 & ~mask

@@ -1006,7 +1006,17 @@ class _Linker:
         base = ("computed", i)
         ops = {
             k: getattr(c, k)
-            for k in ("ratio", "difference", "sum", "days_since", "days_until", "years_since", "count", "count_where")
+            for k in (
+                "ratio",
+                "difference",
+                "sum",
+                "days_since",
+                "days_until",
+                "years_since",
+                "count",
+                "count_where",
+                "product",
+            )
             if getattr(c, k) is not None
         }
         if len(ops) != 1:
@@ -1015,16 +1025,34 @@ class _Linker:
                 base,
                 "KR034",
                 "a computed fact takes exactly one of ratio, difference, sum, days_since, "
-                "days_until, years_since, count, count_where",
+                "days_until, years_since, count, count_where, product",
             )
             return None
         ((op, arg),) = ops.items()
         ctx = self._context(f, stage)
         names: list[str]
         filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
+        factor = 1.0
+        factor_params: list[str] = []
         if op == "count_where":
             names = [arg.list_]
             filters = tuple((k, tuple(v)) for k, v in arg.where.items())
+        elif op == "product":
+            # Parameters are constants: fold them into one factor now, so evaluation reads facts only.
+            names = []
+            for k, item in enumerate(arg):
+                param = self.params.get(item)
+                if param is None:
+                    names.append(item)
+                elif param.type in _PARAM_NUMERIC:
+                    factor *= float(param.value)
+                    factor_params.append(item)
+                else:
+                    self.err(f, (*base, op, k), "KR019", f"product needs numbers; parameter {item} is a {param.type}")
+                    return None
+            if not names:
+                self.err(f, (*base, op), "KR034", "product needs at least one fact")
+                return None
         elif isinstance(arg, list):
             names = list(arg)
         else:
@@ -1038,6 +1066,7 @@ class _Linker:
             "years_since": "date",
             "count": None,
             "count_where": "list",
+            "product": "number",
         }[op]
         ok = True
         if op in ("ratio", "difference") and len(names) != 2:
@@ -1067,6 +1096,8 @@ class _Linker:
             filters,
             f.doc.location(base),
             self._next(),
+            factor,
+            tuple(factor_params),
         )
 
     def _table(self, f: LoadedFile, i: int, t: S.TableSpec, stage: str) -> Table | None:

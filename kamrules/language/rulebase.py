@@ -167,6 +167,8 @@ class Compute:
     filters: tuple[tuple[str, tuple[str, ...]], ...]  # count_where: (field, accepted values)
     where: Location
     order: int
+    factor: float = 1.0  # product: the numeric parameters it names, multiplied at load time
+    factor_params: tuple[str, ...] = ()  # product: which parameters made `factor`, for the trace
 
 
 @dataclass(frozen=True)

@@ -112,6 +112,11 @@ class ComputeSpec(FileModel):
     years_since: DottedName | None = None
     count: DottedName | None = Field(None, description="The number of items of a list (0 when absent).")
     count_where: CountWhereSpec | None = None
+    product: list[DottedName] | None = Field(
+        None,
+        description="[fact, factor, ...]: a fact multiplied by numeric parameters (or other facts), "
+        "e.g. [business.revenue, revenue_uplift] for an estimate.",
+    )
 
 
 class CountWhereSpec(FileModel):

@@ -1,0 +1,243 @@
+"""`kam portfolio FILE`: advice and the portfolio matrices for a whole portfolio."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+from kamrules.cli.common import EXTENSION_FORMATS, as_of_option, fail_on_option, lang_option, reached, rules_option
+
+PROGRESS_FROM = 1000  # rows: shorter runs finish before a bar would be worth reading
+ROW_FORMATS = ("csv", "xlsx", "jsonl")
+SUMMARY_FORMATS = ("markdown", "text", "json", "yaml")
+
+
+@click.command("portfolio")
+@click.argument("file", type=click.Path(allow_dash=True))
+@rules_option
+@lang_option
+@as_of_option
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write one row per account (advice or error) to this file, atomically: .csv, .xlsx or .jsonl "
+    "(or the summary, to .md, .txt, .json or .yaml).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([*ROW_FORMATS, *SUMMARY_FORMATS]),
+    default=None,
+    help="csv, xlsx or jsonl: the rows' format (of --out, or on standard output for csv and jsonl "
+    "without --out); markdown (the default), text, json or yaml: the summary's.",
+)
+@click.option(
+    "--out-delimiter",
+    type=click.Choice([",", ";", "tab"]),
+    default=",",
+    show_default=True,
+    help="Delimiter of a CSV --out (';' for Excel in much of Europe).",
+)
+@click.option(
+    "--input-format",
+    type=click.Choice(["csv", "xlsx", "jsonl", "yaml", "json"]),
+    default=None,
+    help="Format of FILE (default: from its name and content).",
+)
+@click.option("--encoding", default=None, help="Encoding of a CSV or JSON Lines FILE (default: detected).")
+@click.option("--delimiter", default=None, help="Delimiter of a CSV FILE (default: detected from the header).")
+@click.option(
+    "--columns",
+    "columns",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="A column map (YAML) naming the account fact of each column of a CRM export.",
+)
+@click.option(
+    "--sectors",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="A sectors file (YAML): each sector scored on the deck's criteria, for the target sectors matrix.",
+)
+@click.option(
+    "--plans",
+    type=click.Path(exists=True, file_okay=False),
+    default=None,
+    help="A folder of Key Account Development Plans, one file per account id (<id>.yaml...).",
+)
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write a self-contained HTML report (matrices, warnings, a sortable table of accounts).",
+)
+@click.option(
+    "--plot",
+    "plot_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Write each matrix as SVG and PNG into this folder (PNG needs: pip install 'kamrules[plots]').",
+)
+@click.option(
+    "--labels", type=click.IntRange(min=0), default=15, show_default=True, help="Largest accounts named on the plots."
+)
+@fail_on_option("never")
+def command(
+    file: str,
+    rules: tuple[str, ...],
+    lang: str,
+    as_of: dt.date | None,
+    out: str | None,
+    fmt: str | None,
+    out_delimiter: str,
+    input_format: str | None,
+    encoding: str | None,
+    delimiter: str | None,
+    columns: str | None,
+    sectors: str | None,
+    plans: str | None,
+    jobs: int,
+    report: str | None,
+    plot_dir: str | None,
+    labels: int,
+    fail_on: str,
+) -> int:
+    """Advise every account of FILE (CSV, XLSX, JSON Lines, YAML or JSON list; - reads standard
+    input) and place it on the six portfolio matrices.
+
+    Prints a Markdown summary. A row that cannot be advised becomes an error row (in --out and on
+    standard error, with its row number, column and problem); the others are still advised, and
+    the exit code is then 2. The file is read twice: a first pass ranks revenue for the ABC
+    classes and finds duplicate ids.
+    """
+    from kamrules.cli.common import split_rules
+
+    from kamrules.io.outputs import format_of, row_writer, stream_writer
+    from kamrules.portfolio.run import PortfolioRun, Request
+    from kamrules.portfolio.texts import words
+
+    w = words(lang)
+    row_fmt = fmt if fmt in ROW_FORMATS else None
+    by_extension = EXTENSION_FORMATS.get(Path(out).suffix.lower()) if out else None
+    # --out summary.md (or .txt, .json, .yaml) takes the summary instead of standard output.
+    summary_out = out if out and row_fmt is None and by_extension in SUMMARY_FORMATS else None
+    summary_fmt = fmt if fmt in SUMMARY_FORMATS else (by_extension if summary_out else None) or "markdown"
+    out = None if summary_out else out
+    out_fmt = format_of(out, row_fmt) if out else row_fmt
+    if out and out_fmt is None:
+        raise click.BadParameter(
+            "the file name must end in .csv, .xlsx or .jsonl for the rows, or .md, .txt, .json or .yaml for "
+            "the summary (or give --format)",
+            param_hint="--out",
+        )
+    if out_fmt == "xlsx" and not out:
+        raise click.BadParameter("an XLSX workbook needs a file: give --out FILE.xlsx", param_hint="--format")
+    # Rows on standard output (--format csv|jsonl without --out) leave no room for the summary.
+    rows_to_stdout = out_fmt is not None and not out
+    if plot_dir:
+        from kamrules.portfolio.png import require_matplotlib
+
+        require_matplotlib()  # say now, not after the whole portfolio, that PNGs cannot be drawn
+    request = Request(
+        file,
+        as_of or dt.date.today(),
+        lang,
+        input_format,
+        encoding,
+        delimiter,
+        columns,
+        sectors,
+        plans,
+        tuple(split_rules(rules)),
+        jobs,
+        keep_points=bool(report or plot_dir),
+        labels=labels,
+    )
+    closing = contextlib.ExitStack()
+    bar: list[Any] = []
+
+    def progress(done: int, total: int) -> None:
+        if total < PROGRESS_FROM or not sys.stderr.isatty():
+            return
+        if not bar:  # made at the first row, when the first pass has counted them
+            bar.append(closing.enter_context(click.progressbar(length=total, label=w["progress"], file=sys.stderr)))
+        bar[0].update(1)
+
+    def report_problems(result: Any, name: str) -> None:
+        for p in result.problems:
+            where = f"{name}:{p.line}" if p.line else name
+            column = f", {w['column']} {p.column}" if p.column else ""
+            click.echo(f"{where}: {w['row']} {result.row}{column}: {p.code} {p.message}", err=True)
+
+    job = PortfolioRun(request)  # rules, maps, sectors: any problem with them stops us here
+
+    def run(sink: Any) -> Any:
+        name = "<stdin>" if file == "-" else file
+
+        def on_row(result: Any) -> None:
+            if sink is not None:
+                sink.write(result.cells)
+            if not result.ok:
+                report_problems(result, name)
+
+        with closing:
+            return job.run(on_row, progress)
+
+    delim = "\t" if out_delimiter == "tab" else out_delimiter
+    if out and out_fmt:
+        with row_writer(out, out_fmt, job.columns, delimiter=delim) as sink:
+            outcome = run(sink)
+    elif rows_to_stdout and out_fmt:
+        outcome = run(stream_writer(sys.stdout, out_fmt, job.columns, delimiter=delim))
+    else:
+        outcome = run(None)
+    _write_pictures(outcome, report, plot_dir)
+    if summary_out:
+        from kamrules.io.atomic import write_text_atomic
+
+        write_text_atomic(summary_out, _summary(outcome, summary_fmt))
+    elif not rows_to_stdout:
+        click.echo(_summary(outcome, summary_fmt), nl=False)
+    if outcome.tally.rejected:
+        click.echo(f"kam: {outcome.tally.rejected} {w['errors']}", err=True)
+        return 2
+    severities = [warn.severity for warn in outcome.warnings]
+    severities += [severity for _code, severity in outcome.tally.warnings]
+    return 1 if reached(severities, fail_on) else 0
+
+
+def _summary(outcome: Any, fmt: str) -> str:
+    from kamrules.portfolio.summary import render_summary, summary_data
+
+    if fmt == "json":
+        return json.dumps(summary_data(outcome), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "yaml":
+        return str(yaml.safe_dump(summary_data(outcome), allow_unicode=True, sort_keys=False, width=100))
+    return str(render_summary(outcome))  # markdown reads well as text on a terminal too
+
+
+def _write_pictures(outcome: Any, report: str | None, plot_dir: str | None) -> None:
+    from kamrules.io.atomic import write_bytes_atomic, write_text_atomic
+
+    if report:
+        from kamrules.portfolio.report import render_report
+
+        write_text_atomic(report, render_report(outcome))
+    if plot_dir:
+        from kamrules.portfolio.png import render_png
+        from kamrules.portfolio.svg import render_svg
+
+        folder = Path(plot_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        for plot in outcome.plots:
+            write_text_atomic(folder / f"{plot.id}.svg", render_svg(plot))
+            write_bytes_atomic(folder / f"{plot.id}.png", render_png(plot))

@@ -1,0 +1,95 @@
+"""Rows out: CSV, XLSX or JSON Lines, streamed into a temporary file and renamed over the target
+only when every row is written (kamrules.io.atomic), so a reader never sees half a file.
+
+CSV is UTF-8 with a byte order mark, so that Excel opens accents correctly with a double
+click; its delimiter is `,` unless asked otherwise (`;` for a European Excel). JSON Lines holds
+one object per row, with nulls for empty cells.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from kamrules.io.atomic import atomic_writer
+
+FORMATS = ("csv", "xlsx", "jsonl")
+
+
+class RowSink(Protocol):
+    def write(self, cells: dict[str, Any]) -> None: ...
+
+
+def format_of(path: str | Path, fmt: str | None) -> str | None:
+    if fmt:
+        return fmt
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix in ("ndjson",):
+        return "jsonl"
+    return suffix if suffix in FORMATS else None
+
+
+class _Csv:
+    def __init__(self, handle: Any, columns: Sequence[str], delimiter: str) -> None:
+        self.columns = list(columns)
+        self.writer = csv.writer(handle, delimiter=delimiter, lineterminator="\r\n")
+        self.writer.writerow(self.columns)
+
+    def write(self, cells: dict[str, Any]) -> None:
+        self.writer.writerow(["" if cells.get(c) is None else _text(cells.get(c)) for c in self.columns])
+
+
+class _Jsonl:
+    def __init__(self, handle: Any, columns: Sequence[str]) -> None:
+        self.handle = handle
+        self.columns = list(columns)
+
+    def write(self, cells: dict[str, Any]) -> None:
+        row = {c: cells.get(c) for c in self.columns}
+        self.handle.write(json.dumps(row, ensure_ascii=False, allow_nan=False) + "\n")
+
+
+class _Xlsx:
+    def __init__(self, columns: Sequence[str], title: str) -> None:
+        from kamrules.io.xlsx import XlsxWriter
+
+        self.columns = list(columns)
+        self.book = XlsxWriter(title)
+        self.book.header(self.columns)
+
+    def write(self, cells: dict[str, Any]) -> None:
+        self.book.append([cells.get(c) for c in self.columns])
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def stream_writer(handle: Any, fmt: str, columns: Sequence[str], *, delimiter: str = ",") -> RowSink:
+    """A sink writing CSV or JSON Lines rows straight to an open text stream (standard output)."""
+    return _Csv(handle, columns, delimiter) if fmt == "csv" else _Jsonl(handle, columns)
+
+
+@contextlib.contextmanager
+def row_writer(
+    path: str | Path, fmt: str, columns: Sequence[str], *, delimiter: str = ",", sheet: str = "accounts"
+) -> Iterator[RowSink]:
+    """A sink for rows; the file appears, complete, when the block ends without an error."""
+    if fmt == "xlsx":
+        sink = _Xlsx(columns, sheet)
+        # openpyxl's write-only workbook spools rows to its own temporary files; the workbook is
+        # assembled into our temporary file at the end and renamed into place.
+        yield sink
+        with atomic_writer(path, "wb", encoding=None) as handle:
+            sink.book.save(handle)
+        return
+    with atomic_writer(path, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8") as handle:
+        yield _Csv(handle, columns, delimiter) if fmt == "csv" else _Jsonl(handle, columns)

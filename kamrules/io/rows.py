@@ -1,0 +1,125 @@
+"""One input row of a portfolio, whatever the file it came from, and the readers' common parts.
+
+A row keeps the number a person finds it by (the spreadsheet row, counting the header as row
+1, as Excel and LibreOffice show it; the line of a JSON Lines file; the position of an account in a
+YAML or JSON list), its cells or its data, and the problems found while reading it. A row that
+cannot be read carries its problems instead of data, so that one bad row never hides the others.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kamrules.errors import KamError, Location, Problem
+from kamrules.io.yamlsafe import parse_document
+
+# Bytes that are not valid in the file's encoding are decoded as lone surrogates
+# (errors="surrogateescape"): they can never occur in well-formed text, so finding one names
+# the cell with the bad bytes, and the rest of the file is read normally.
+_ESCAPED = re.compile("[\udc80-\udcff]+")
+
+
+@dataclass
+class RawRow:
+    index: int  # 0-based position among the file's rows of data
+    row: int  # what a person finds it by: spreadsheet row, JSON Lines line, account number
+    line: int | None = None  # line in the file, when there is one
+    cells: dict[str, Any] | None = None  # tabular input: column -> value (None when empty)
+    data: Any = None  # structured input (JSON Lines, YAML, JSON): the account's mapping
+    problems: list[Problem] = field(default_factory=list)
+
+
+def bad_bytes(text: str, encoding: str) -> str | None:
+    """A description of the undecodable bytes in `text`, or None when there are none."""
+    match = _ESCAPED.search(text)
+    if match is None:
+        return None
+    raw = match.group(0).encode("utf-8", errors="surrogateescape")
+    shown = " ".join(f"0x{b:02x}" for b in raw[:4])
+    return f"holds bytes that are not valid {encoding} ({shown}); save the file as UTF-8"
+
+
+def cell_value(value: Any) -> Any:
+    """A spreadsheet cell as a fact: empty is absent; `[a, b]` and `{...}` are structured values."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if not text:
+        return None
+    if text[0] in "[{":
+        try:
+            return parse_document(text, "<cell>", max_depth=20, max_nodes=10000).data
+        except KamError:
+            return text
+    return text
+
+
+def check_header(columns: list[str], name: str, line: int | None) -> None:
+    """A header naming a column twice makes every row ambiguous: refuse the file."""
+    from kamrules.errors import InputFileError
+
+    seen: set[str] = set()
+    for col in columns:
+        if col and col in seen:
+            raise InputFileError(
+                "", [Problem("IO010", f"the header names column {col!r} twice", Location(name, line, None, col))]
+            )
+        seen.add(col)
+
+
+def tabular_rows(
+    rows: Iterator[tuple[int, int | None, list[Any]]], columns: list[str], name: str, encoding: str | None
+) -> Iterator[RawRow]:
+    """Turn (row number, line, cells) into `RawRow`s: blank rows skipped, extra cells and bad
+    bytes reported in place."""
+    index = 0
+    width = len(columns)
+    for number, line, cells in rows:
+        if not any(c is not None and (not isinstance(c, str) or c.strip()) for c in cells):
+            continue
+        raw = RawRow(index, number, line)
+        index += 1
+        extra = [c for c in cells[width:] if c is not None and (not isinstance(c, str) or c.strip())]
+        if extra:
+            raw.problems.append(
+                Problem(
+                    "IO009",
+                    f"has {width + len(extra)} cells but the header has {width} columns",
+                    Location(name, line),
+                )
+            )
+            yield raw
+            continue
+        values: dict[str, Any] = {}
+        for col, cell in zip(columns, cells, strict=False):
+            if not col:
+                continue
+            if encoding is not None and isinstance(cell, str):
+                problem = bad_bytes(cell, encoding)
+                if problem is not None:
+                    raw.problems.append(Problem("IO005", problem, Location(name, line, None, col)))
+                    continue
+            values[col] = cell_value(cell)
+        raw.cells = values
+        yield raw
+
+
+def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
+    """`{"business.revenue": "12"}` -> `{"business": {"revenue": "12"}}`; absent cells dropped."""
+    out: dict[str, Any] = {}
+    for key, value in flat.items():
+        if value is None:
+            continue
+        parts = key.split(".")
+        target = out
+        for part in parts[:-1]:
+            nxt = target.setdefault(part, {})
+            if not isinstance(nxt, dict):
+                nxt = {}
+                target[part] = nxt
+            target = nxt
+        target[parts[-1]] = value
+    return out

@@ -1,0 +1,123 @@
+"""A portfolio file, whatever its format, as a source of rows that can be read more than once.
+
+CSV, JSON Lines and XLSX are streamed row by row; YAML and JSON lists are parsed whole (they are
+bounded by the input size limit, KAMRULES_MAX_FILE_MB). Standard input is copied to a
+temporary file first, so that it can be read twice like any file (the portfolio needs a first
+pass, see kamrules.portfolio.scan).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from kamrules.errors import InputFileError, Location, Problem
+from kamrules.io.accounts import detect_format, yaml_records
+from kamrules.io.files import STDIN, decode_text, display_name, read_bytes
+from kamrules.io.rows import RawRow
+from kamrules.io.textfile import csv_dialect, csv_rows, detect_encoding, jsonl_rows
+
+FORMATS = ("csv", "xlsx", "jsonl", "yaml", "json")
+ZIP_MAGIC = b"PK\x03\x04"
+_DESCRIBE = {"en": ("delimiter", "encoding"), "it": ("delimitatore", "codifica")}
+
+
+@dataclass(frozen=True)
+class Source:
+    path: Path
+    name: str
+    format: str
+    encoding: str | None = None
+    delimiter: str | None = None
+
+    def rows(self) -> Iterator[RawRow]:
+        """Every row, in file order (a new, independent pass each time it is called)."""
+        if self.format == "xlsx":
+            from kamrules.io.xlsx import xlsx_rows
+
+            return xlsx_rows(self.path, self.name)
+        if self.format == "csv":
+            return csv_rows(self.path, self.name, self.encoding or "utf-8", self.delimiter)
+        if self.format == "jsonl":
+            return jsonl_rows(self.path, self.name, self.encoding or "utf-8")
+        return _structured_rows(self.path, self.name)
+
+    def describe(self, lang: str = "en") -> str:
+        """What was detected, for the summary: "CSV, delimiter ';', encoding cp1252"."""
+        words = _DESCRIBE.get(lang, _DESCRIBE["en"])
+        parts = [self.format.upper()]
+        if self.delimiter:
+            parts.append(f"{words[0]} {self.delimiter!r}")
+        if self.encoding:
+            parts.append(f"{words[1]} {self.encoding}")
+        return ", ".join(parts)
+
+
+def _structured_rows(path: Path, name: str) -> Iterator[RawRow]:
+    # The same reading as kam advise's: a file "holding no account" is one error row.
+    for record in yaml_records(decode_text(read_bytes(path), name), name):
+        line = record.location(()).line if record.location is not None else None
+        problems = list(record.error.problems) if record.error is not None else []
+        yield RawRow(record.index, record.index + 1, line, data=record.data, problems=problems)
+
+
+def _guess_format(path: Path, name: str) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx"
+    if suffix == ".xls":
+        raise InputFileError("", [Problem("IO006", "is an old .xls workbook: save it as .xlsx or CSV", Location(name))])
+    with open(path, "rb") as handle:
+        head = handle.read(4096)
+    if head.startswith(ZIP_MAGIC):
+        return "xlsx"
+    kind = detect_format(str(path) if suffix else "", head.decode("utf-8", errors="replace"))
+    return kind
+
+
+@contextlib.contextmanager
+def open_source(
+    path: str | Path, fmt: str | None = None, encoding: str | None = None, delimiter: str | None = None
+) -> Iterator[Source]:
+    """The source for `path` (`-` is standard input, spooled to a temporary file)."""
+    name = display_name(path)
+    spooled: str | None = None
+    try:
+        if str(path) == STDIN:
+            fd, spooled = tempfile.mkstemp(prefix="kam-portfolio-", suffix=".input")
+            with os.fdopen(fd, "wb") as out:
+                shutil.copyfileobj(sys.stdin.buffer, out)
+            real = Path(spooled)
+        else:
+            real = Path(path)
+            read_check(real, name)
+        kind = fmt or _guess_format(real, name)
+        if kind == "json":
+            kind = "yaml"
+        enc = None
+        delim = None
+        if kind in ("csv", "jsonl"):
+            enc = encoding or detect_encoding(real)
+            if kind == "csv":
+                delim = delimiter or csv_dialect(real, enc)
+        yield Source(real, name, kind, enc, delim)
+    finally:
+        if spooled is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(spooled)
+
+
+def read_check(path: Path, name: str) -> None:
+    """The file exists, is a file and can be read: say so now rather than mid-way."""
+    if not path.exists():
+        raise InputFileError("", [Problem("IO001", "no such file", Location(name))])
+    if path.is_dir():
+        raise InputFileError("", [Problem("IO002", "is a folder, not a file", Location(name))])
+    if not os.access(path, os.R_OK):
+        raise InputFileError("", [Problem("IO001", "permission denied", Location(name))])

@@ -1,0 +1,129 @@
+"""Which encoding a text file is in, and CSV and JSON Lines read from it row by row.
+
+CRM and Excel exports come in three encodings: UTF-8, UTF-8 with a byte order mark (Excel's
+"CSV UTF-8"), and the Windows code page (Excel's plain "CSV" on a Western European Windows,
+cp1252). The BOM says so when present. Otherwise the whole file is scanned once, in chunks:
+a file with valid UTF-8 multi-byte characters is UTF-8 (and any invalid bytes are errors of the
+rows holding them); a file whose every non-ASCII byte is invalid UTF-8 is cp1252.
+
+The file is then read with `errors="surrogateescape"`, so bytes that are still undecodable make
+one error row each (see `rows.bad_bytes`), never the whole file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from kamrules.errors import InputFileError, Location, Problem
+from kamrules.io.rows import RawRow, bad_bytes, check_header, tabular_rows
+
+CHUNK = 1 << 20
+_INVALID = re.compile("[\udc80-\udcff]")
+_VALID = re.compile("[^\x00-\x7f\udc80-\udcff]")
+DELIMITERS = (",", ";", "\t", "|")
+
+
+def detect_encoding(path: str | Path) -> str:
+    """utf-8-sig, utf-16, utf-8 or cp1252 (see the module's docstring)."""
+    with open(path, "rb") as handle:
+        head = handle.read(4)
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        handle.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
+        valid = invalid = False
+        while not (valid and invalid):
+            chunk = handle.read(CHUNK)
+            text = decoder.decode(chunk, final=not chunk)
+            if not text.isascii():
+                invalid = invalid or _INVALID.search(text) is not None
+                valid = valid or _VALID.search(text) is not None
+            if not chunk:
+                break
+    return "cp1252" if invalid and not valid else "utf-8"
+
+
+def open_text(path: str | Path, encoding: str) -> IO[str]:
+    return open(path, encoding=encoding, errors="surrogateescape", newline="")  # the caller closes it
+
+
+def sniff_delimiter(header: str) -> str:
+    """Excel in much of Europe writes `;`; tabs and pipes happen too. The header line decides."""
+    counts = {d: header.count(d) for d in DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def csv_rows(path: str | Path, name: str, encoding: str, delimiter: str | None = None) -> Iterator[RawRow]:
+    """The rows of a CSV file, streamed. The first non-blank line is the header."""
+    with open_text(path, encoding) as handle:
+        first = handle.readline()
+        skipped = 1  # lines read up to and including the header
+        while first and not first.strip():
+            first = handle.readline()
+            skipped += 1
+        if not first:
+            raise InputFileError("", [Problem("IO007", "is empty", Location(name))])
+        delim = delimiter or sniff_delimiter(first)
+        header_reader = csv.reader([first], delimiter=delim)
+        columns = [h.strip() for h in next(header_reader)]
+        for col in columns:
+            problem = bad_bytes(col, encoding)
+            if problem is not None:
+                raise InputFileError("", [Problem("IO005", f"the header {problem}", Location(name, 1))])
+        check_header(columns, name, 1)
+        reader = csv.reader(handle, delimiter=delim)
+
+        def numbered() -> Iterator[tuple[int, int | None, list[Any]]]:
+            # Row numbers as a spreadsheet shows them: the header is row 1; a record that spans
+            # several lines (a quoted cell with line breaks) is still one row.
+            number = skipped
+            last = 0
+            for cells in reader:
+                number += 1
+                yield number, skipped + last + 1, list(cells)
+                last = reader.line_num
+
+        yield from tabular_rows(numbered(), columns, name, encoding)
+
+
+def csv_dialect(path: str | Path, encoding: str) -> str:
+    """The delimiter the header line uses (for the summary)."""
+    with open_text(path, encoding) as handle:
+        for line in handle:
+            if line.strip():
+                return sniff_delimiter(line)
+    return ","
+
+
+def jsonl_rows(path: str | Path, name: str, encoding: str) -> Iterator[RawRow]:
+    """The accounts of a JSON Lines file, one per line, streamed."""
+    index = 0
+    with open_text(path, encoding) as handle:
+        for lineno, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            raw = RawRow(index, lineno, lineno)
+            index += 1
+            problem = bad_bytes(line, encoding)
+            if problem is not None:
+                raw.problems.append(Problem("IO005", f"line {problem}", Location(name, lineno)))
+                yield raw
+                continue
+            try:
+                raw.data = json.loads(line, parse_constant=_no_constant)
+            except ValueError as exc:
+                raw.problems.append(Problem("IO008", f"not valid JSON: {exc}", Location(name, lineno)))
+            yield raw
+
+
+def _no_constant(value: str) -> Any:
+    raise ValueError(f"{value} is not a number kamrules accepts")

@@ -1,0 +1,107 @@
+"""XLSX (Excel) files: portfolio rows read in streaming mode, advice rows written in streaming mode.
+
+openpyxl's read-only and write-only modes keep one row in memory at a time, so a 100,000-row
+sheet costs no more memory than a 10-row one. The first sheet is read; its first non-blank row
+is the header. Cells keep their types: numbers stay numbers, dates become dates (a date with a
+time of day other than midnight stays a date and time, which the account facts refuse).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from kamrules.errors import InputFileError, Location, Problem
+from kamrules.io.rows import RawRow, check_header, tabular_rows
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0, 0) and value.tzinfo is None:
+        return value.date()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    return value
+
+
+def xlsx_rows(path: str | Path, name: str) -> Iterator[RawRow]:
+    """The rows of the workbook's first sheet, streamed."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputFileError(
+            "", [Problem("IO011", f"is not a readable XLSX workbook ({type(exc).__name__}: {exc})", Location(name))]
+        ) from None
+    try:
+        sheet = book.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        number = 0
+        columns: list[str] | None = None
+        for values in rows:
+            number += 1
+            if any(v is not None and str(v).strip() for v in values):
+                columns = ["" if v is None else str(v).strip() for v in values]
+                break
+        if columns is None:
+            raise InputFileError("", [Problem("IO007", "has no header row in its first sheet", Location(name))])
+        check_header(columns, name, number)
+        header_row = number
+
+        def numbered() -> Iterator[tuple[int, int | None, list[Any]]]:
+            for offset, values in enumerate(rows, start=1):
+                yield header_row + offset, None, [_cell(v) for v in values]
+
+        yield from tabular_rows(numbered(), columns, name, None)
+    finally:
+        book.close()
+
+
+class XlsxWriter:
+    """Rows to a new workbook, one sheet, streamed; `save` writes the file. The header row is
+    bold and stays in view while scrolling, as a sales director expects of a spreadsheet."""
+
+    def __init__(self, sheet_title: str) -> None:
+        from openpyxl import Workbook
+
+        self.book = Workbook(write_only=True)
+        self.sheet = self.book.create_sheet(sheet_title[:31])
+        self.sheet.freeze_panes = "A2"
+
+    def header(self, names: Sequence[str]) -> None:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+
+        bold = Font(bold=True)
+        cells = []
+        for k, name in enumerate(names, start=1):
+            cell = WriteOnlyCell(self.sheet, value=name)
+            cell.font = bold
+            cells.append(cell)
+            # Wide enough for the name, up to 40 characters; longer texts show in full when selected.
+            self.sheet.column_dimensions[get_column_letter(k)].width = min(40, max(10, len(name) + 2))
+        self.sheet.append(cells)
+
+    def append(self, values: Sequence[Any]) -> None:
+        self.sheet.append([_excel_value(v) for v in values])
+
+    def save(self, handle: Any) -> None:
+        self.book.save(handle)
+
+
+def _excel_value(value: Any) -> Any:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    # A list or mapping has no cell type: it is written as the text a reader sees elsewhere.
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
+    if isinstance(value, str):
+        # Control characters have no place in an XLSX cell (openpyxl refuses them).
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value

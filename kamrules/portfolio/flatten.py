@@ -1,0 +1,136 @@
+"""One output row per account: the advice and the portfolio's decisions, flattened.
+
+The columns are known before the first row (they follow the rule bases' declarations), so the
+CSV, XLSX and JSON Lines writers can stream. Column names are stable identifiers (dotted, like
+the input's); the texts in the cells are in the language asked for. A choice fact gives two
+columns: its identifier, and `<fact>.text`, its label in that language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from kamrules.advice.build import TREATMENT_KEYS
+from kamrules.language.rulebase import RuleBase
+from kamrules.model.advice import Advice
+from kamrules.model.facts import Account
+from kamrules.model.vocabulary import SEVERITY_ORDER
+
+# Not a column: each warning's code and severity, for the report's count by severity.
+WARNINGS_SEEN = "_warnings"
+BASE = ("row", "status", "id", "name", "sector", "error.column", "error.problem")
+# The account facts the matrices read: their axes, shown next to the decisions they led to.
+INPUTS = (
+    "business.revenue",
+    "business.potential_revenue",
+    "business.margin_pct",
+    "business.share_of_wallet",
+    "business.growth_rate",
+    "business.cost_to_serve",
+    "business.customer_since",
+    "assessment.current_contribution",
+    "assessment.potential_contribution",
+)
+ADVICE = (
+    "tier",
+    "tier.text",
+    "profile",
+    "profile.text",
+    "profile_source",
+    "strategy",
+    "strategy.text",
+    "scores.attractiveness",
+    "scores.relative_strength",
+    "warnings",
+    "warnings.severity",
+    "warnings.text",
+    "levers",
+    *(f"treatment.{k}" for k in TREATMENT_KEYS),
+)
+PLACE = ("portfolio.revenue_share", "portfolio.cumulative_share_before", "plan.exists")
+SECTOR = (
+    "sector.attractiveness",
+    "sector.adaptability",
+    "attractiveness_adaptability.quadrant",
+    "attractiveness_adaptability.quadrant.text",
+    "attractiveness_adaptability.advice",
+    "attractiveness_adaptability.advice.text",
+)
+
+
+def derived_columns(rb: RuleBase) -> list[str]:
+    cols: list[str] = []
+    for name, d in rb.derived.items():
+        cols.append(name)
+        if d.type.kind == "choice":
+            cols.append(f"{name}.text")
+    return cols
+
+
+def columns(rb: RuleBase) -> list[str]:
+    """Every output column, in order."""
+    return [*BASE, *INPUTS, *ADVICE, *PLACE, *SECTOR, *derived_columns(rb)]
+
+
+def cell(value: Any) -> Any:
+    """A value as an output cell: dates as ISO text, whole floats kept as floats (no rounding)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def account_cells(account: Account) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": account.id, "name": account.name, "sector": account.sector}
+    for path in INPUTS:
+        group, _, key = path.partition(".")
+        holder = getattr(account, group)
+        out[path] = cell(getattr(holder, key)) if holder is not None else None
+    return out
+
+
+def advice_cells(advice: Advice) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "tier": advice.tier,
+        "tier.text": advice.labels.get("tier"),
+        "profile": advice.profile,
+        "profile.text": advice.labels.get("profile"),
+        "profile_source": advice.profile_source,
+        "strategy": advice.strategy,
+        "strategy.text": advice.labels.get("strategy"),
+        "scores.attractiveness": advice.scores.attractiveness,
+        "scores.relative_strength": advice.scores.relative_strength,
+        "warnings": "; ".join(w.code for w in advice.warnings),
+        "warnings.severity": max((w.severity for w in advice.warnings), key=SEVERITY_ORDER.__getitem__, default=None),
+        "warnings.text": " | ".join(f"{w.code}: {w.message}" for w in advice.warnings),
+        "levers": "; ".join(lv.id for lv in advice.levers),
+        WARNINGS_SEEN: [(w.code, w.severity) for w in advice.warnings],
+    }
+    treatment = advice.treatment
+    for key in TREATMENT_KEYS:
+        value = getattr(treatment, key) if treatment is not None else None
+        out[f"treatment.{key}"] = "; ".join(value) if isinstance(value, list) else value
+    return out
+
+
+def derived_cells(rb: RuleBase, values: dict[str, Any], lang: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, d in rb.derived.items():
+        value = values.get(name)
+        out[name] = cell(value)
+        if d.type.kind == "choice":
+            out[f"{name}.text"] = rb.label(name, value, lang) if value is not None else None
+    return out
+
+
+def error_cells(row: int, ident: str | None, name: str | None, problems: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    return {
+        "row": row,
+        "status": "error",
+        "id": ident,
+        "name": name,
+        "error.column": "; ".join(dict.fromkeys(col for col, _ in problems if col)),
+        # Each problem names its column too: a row can have several.
+        "error.problem": "; ".join(f"{col}: {msg}" if col else msg for col, msg in problems),
+    }

@@ -1,0 +1,201 @@
+"""A whole portfolio, end to end: two passes over the file, every row advised and handed to the
+caller in input order, then the portfolio's totals and warnings.
+
+The core knows nothing of the command line: it calls `on_row` for each row (an advice row or an
+error row) and `progress` as rows are done, and returns what the summary, the report and the
+plots need. `kam portfolio` decides files, formats and exit codes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kamrules.engine.engine import Engine
+from kamrules.io.columns import IDENTITY, ColumnMap, load_column_map
+from kamrules.io.sources import Source, open_source
+from kamrules.language.rulebase import RuleBase
+from kamrules.language.texts import render
+from kamrules.model.vocabulary import SEVERITY_ORDER
+from kamrules.portfolio import flatten
+from kamrules.portfolio.evaluate import Evaluator, RowResult, Shared
+from kamrules.portfolio.knowledge import Compiled, PortfolioKnowledge, account_engine, load_knowledge
+from kamrules.portfolio.matrices import Context, PlotModel, plot_models
+from kamrules.portfolio.prepare import prepare
+from kamrules.portfolio.scan import Scan, scan
+from kamrules.portfolio.sectors import SectorResult, evaluate_sectors, load_sectors
+from kamrules.portfolio.tally import Tally
+from kamrules.portfolio.workers import Task, evaluate_parallel, evaluate_serial
+
+
+@dataclass(frozen=True)
+class Request:
+    path: str
+    as_of: dt.date
+    lang: str = "en"
+    fmt: str | None = None  # input format; guessed from the file otherwise
+    encoding: str | None = None
+    delimiter: str | None = None
+    columns: str | None = None  # a column map file
+    sectors: str | None = None  # a sectors file
+    plans: str | None = None  # a folder of plans, one file per account id
+    rules: tuple[str, ...] = ()
+    jobs: int = 1
+    keep_points: bool = False  # for the report and the plots
+    labels: int = 15  # how many of the largest accounts are named on the plots
+
+
+@dataclass(frozen=True)
+class PortfolioWarning:
+    code: str
+    severity: str
+    title: str
+    message: str
+    rule: str
+
+
+@dataclass
+class Outcome:
+    source: str
+    scan: Scan
+    tally: Tally
+    warnings: list[PortfolioWarning]
+    sectors: dict[str, SectorResult]
+    engine: Engine
+    knowledge: PortfolioKnowledge
+    request: Request
+    plots: list[PlotModel] = field(default_factory=list)
+
+
+def load_plans(folder: str | None) -> frozenset[str] | None:
+    """The account ids with a plan file (`<id>.yaml`, `.yml`, `.json` or `.md`) in `folder`."""
+    if folder is None:
+        return None
+    root = Path(folder)
+    if not root.is_dir():
+        from kamrules.errors import InputFileError, Location, Problem
+
+        raise InputFileError("", [Problem("IO002", "--plans: not a folder", Location(folder))])
+    return frozenset(p.stem for p in root.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json", ".md"))
+
+
+def _rendered_warnings(compiled: Compiled, values: dict[str, Any], as_of: dt.date, lang: str) -> list[PortfolioWarning]:
+    rb = compiled.rulebase
+    ev = compiled.program.run(dict(values), as_of, lang, trace=False)
+
+    def lookup(name: str) -> Any:
+        return rb.params[name].value if name in rb.params else ev.values.get(name)
+
+    def label(name: str, value: Any) -> str:
+        return rb.label(name, value, lang)
+
+    by_code: dict[str, PortfolioWarning] = {}
+    for rule in ev.warnings:
+        warn = rule.warn
+        if warn is None:  # pragma: no cover - ev.warnings holds warning rules only
+            continue
+        code = rb.warning_codes.get(warn.code)
+        candidate = PortfolioWarning(
+            warn.code,
+            warn.severity,
+            code.title.get(lang) if code else warn.code,
+            render(warn.message.get(lang), lookup, label, as_of, lang),
+            rule.id,
+        )
+        prev = by_code.get(warn.code)
+        # One warning per code: the most severe.
+        if prev is None or SEVERITY_ORDER[candidate.severity] > SEVERITY_ORDER[prev.severity]:
+            by_code[warn.code] = candidate
+    return sorted(by_code.values(), key=lambda w: (-SEVERITY_ORDER[w.severity], w.code))
+
+
+def _tasks(source: Source, result: Scan) -> Iterator[Task]:
+    for raw in source.rows():
+        yield raw, result.place(raw.index), result.duplicates.get(raw.index)
+
+
+class PortfolioRun:
+    """A portfolio run, ready to go: the rules, the column map, the sectors and the plans are
+    loaded (and every problem with them raised) before any row is read, and the output columns
+    are known, so the caller can open its output before `run`."""
+
+    def __init__(self, request: Request) -> None:
+        self.request = request
+        self.engine = account_engine(request.rules)
+        self.knowledge = load_knowledge(request.rules)
+        self.colmap: ColumnMap = load_column_map(request.columns) if request.columns else IDENTITY
+        self.sectors = (
+            evaluate_sectors(load_sectors(request.sectors), self.knowledge.sectors, request.as_of)
+            if request.sectors
+            else {}
+        )
+        self.plans = load_plans(request.plans)
+        self.columns = flatten.columns(self.knowledge.accounts.rulebase)
+
+    def run(self, on_row: Callable[[RowResult], None], progress: Callable[[int, int], None] | None = None) -> Outcome:
+        """Advise every row, in input order; see the module's docstring."""
+        request = self.request
+        colmap = self.colmap
+        with open_source(request.path, request.fmt, request.encoding, request.delimiter) as source:
+            first = scan(prepare(raw, colmap, source.name) for raw in source.rows())
+            shared = Shared(
+                request.rules,
+                request.lang,
+                request.as_of,
+                first.revenue_median,
+                first.potential_median,
+                self.sectors,
+                self.plans,
+            )
+            tally = Tally(keep_points=request.keep_points)
+            tasks = _tasks(source, first)
+            if request.jobs > 1:
+                results = evaluate_parallel(tasks, request.jobs, shared, colmap, source.name)
+            else:
+                results = evaluate_serial(Evaluator(self.engine, self.knowledge, shared), colmap, source.name, tasks)
+            for done, result in enumerate(results, start=1):
+                on_row(result)
+                tally.add(result.cells, result.ok)
+                if progress is not None:
+                    progress(done, first.rows)
+            described = f"{source.name} ({source.describe(request.lang)})"
+        totals = tally.totals(first.revenue_total)
+        warnings = _rendered_warnings(self.knowledge.totals, totals, request.as_of, request.lang)
+        outcome = Outcome(described, first, tally, warnings, self.sectors, self.engine, self.knowledge, request)
+        if request.keep_points:
+            outcome.plots = plot_models(tally.points, _context(outcome))
+        return outcome
+
+
+def run_portfolio(
+    request: Request,
+    on_row: Callable[[RowResult], None],
+    progress: Callable[[int, int], None] | None = None,
+) -> Outcome:
+    """Load everything `request` names, then advise every row of the portfolio."""
+    return PortfolioRun(request).run(on_row, progress)
+
+
+def _context(outcome: Outcome) -> Context:
+    k = outcome.knowledge
+    request = outcome.request
+
+    def run_accounts(values: dict[str, Any]) -> dict[str, Any]:
+        return k.accounts.program.run(dict(values), request.as_of, request.lang, trace=False).values
+
+    account_rb: RuleBase = outcome.engine.rulebase
+    return Context(
+        k.accounts.rulebase,
+        account_rb,
+        k.sectors.rulebase,
+        run_accounts,
+        outcome.scan.revenue_median,
+        outcome.scan.potential_median,
+        list(outcome.sectors.values()),
+        request.lang,
+        request.as_of,
+        request.labels,
+    )

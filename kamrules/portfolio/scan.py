@@ -1,0 +1,93 @@
+"""The first pass over a portfolio: what no single row can know about itself.
+
+Revenue class (ABC) needs each account's place in the cumulative revenue of the whole
+portfolio, ranked largest first; the revenue x potential matrix cuts at the portfolio's
+medians; a duplicate id is only a duplicate given the rows before it. So the file is read
+twice: this first pass validates every row and keeps, per valid account, its position, its id
+and two numbers (revenue and potential); the second pass advises and writes, row by row.
+Memory grows with those few values per account, never with the accounts' facts.
+
+An account is in the ranking when it is valid, not a duplicate, and has a revenue; equal
+revenues keep the order of the file. Rejected rows count for nothing.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from kamrules.portfolio.prepare import Prepared, RowProblem
+
+
+@dataclass(frozen=True)
+class Place:
+    """An account's place in the portfolio's revenue."""
+
+    revenue_share: float
+    cumulative_share_before: float
+
+
+@dataclass
+class Scan:
+    rows: int = 0  # input rows (valid or not)
+    revenue_total: float = 0.0
+    revenue_median: float | None = None
+    potential_median: float | None = None
+    # Row index -> revenue share and cumulative share before it; NaN where there is no place.
+    # Two arrays of floats, not one object per account: 16 bytes a row.
+    shares: array[float] = field(default_factory=lambda: array("d"))
+    befores: array[float] = field(default_factory=lambda: array("d"))
+    duplicates: dict[int, RowProblem] = field(default_factory=dict)  # row index -> the problem
+
+    def place(self, index: int) -> Place | None:
+        """The place of the row at `index` in the revenue ranking (None: no revenue, or rejected)."""
+        if index >= len(self.shares) or math.isnan(self.shares[index]):
+            return None
+        return Place(self.shares[index], self.befores[index])
+
+
+def duplicate_problem(ident: str, first_row: int, line: int | None) -> RowProblem:
+    return RowProblem("id", f"duplicate id {ident!r}: row {first_row} has the same id", "ROW001", line)
+
+
+def scan(rows: Iterable[Prepared]) -> Scan:
+    """Read every prepared row once; see the module's docstring."""
+    result = Scan()
+    first_row: dict[str, int] = {}
+    indexes = array("q")
+    revenues = array("d")
+    potentials = array("d")
+    for prep in rows:
+        result.rows += 1
+        if not prep.ok or prep.account is None:
+            continue
+        ident = prep.account.id
+        if ident in first_row:
+            result.duplicates[prep.index] = duplicate_problem(ident, first_row[ident], prep.line)
+            continue
+        first_row[ident] = prep.row
+        business = prep.account.business
+        if business is not None and business.revenue is not None:
+            indexes.append(prep.index)
+            revenues.append(business.revenue)
+        if business is not None and business.potential_revenue is not None:
+            potentials.append(business.potential_revenue)
+    total = float(sum(revenues))
+    result.revenue_total = total
+    if revenues:
+        result.revenue_median = float(statistics.median(revenues))
+    if potentials:
+        result.potential_median = float(statistics.median(potentials))
+    # Largest first; sorted() is stable, so equal revenues keep the file's order.
+    order = sorted(range(len(revenues)), key=lambda k: -revenues[k])
+    result.shares = array("d", [math.nan]) * result.rows
+    result.befores = array("d", [math.nan]) * result.rows
+    before = 0.0
+    for k in order:
+        result.shares[indexes[k]] = revenues[k] / total if total > 0 else 0.0
+        result.befores[indexes[k]] = min(1.0, before / total) if total > 0 else 1.0
+        before += revenues[k]
+    return result

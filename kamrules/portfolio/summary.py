@@ -1,0 +1,132 @@
+"""The Markdown summary `kam portfolio` prints: counts, portfolio warnings, each matrix's
+quadrants with their share of accounts and revenue and their advice, the BCG estimate."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kamrules.language.rulebase import RuleBase
+from kamrules.portfolio.matrices import MATRICES
+from kamrules.portfolio.run import Outcome
+from kamrules.portfolio.tally import ESTIMATES
+from kamrules.portfolio.texts import SEVERITY, money, percent, words
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _advice_of(rb: RuleBase, quadrant_fact: str, quadrant: str, lang: str) -> str:
+    """The advice paired with a quadrant: the table row that sets the quadrant also sets its advice."""
+    advice_fact = quadrant_fact.rsplit(".", 1)[0] + ".advice"
+    for table in rb.tables:
+        if quadrant_fact in table.outputs and advice_fact in table.outputs:
+            for row in table.rows:
+                if row.outputs[quadrant_fact].literal == quadrant:
+                    return rb.label(advice_fact, row.outputs[advice_fact].literal, lang)
+    return ""
+
+
+def quadrant_rows(outcome: Outcome, matrix_id: str) -> list[tuple[str, str, int, float, str]]:
+    """(quadrant, its name, accounts, share of revenue, advice) for one matrix, largest first."""
+    lang = outcome.request.lang
+    m = next(x for x in MATRICES if x.id == matrix_id)
+    rb = (
+        outcome.knowledge.sectors.rulebase
+        if m.id == "attractiveness_adaptability"
+        else outcome.knowledge.accounts.rulebase
+    )
+    counts: Mapping[str, int] = outcome.tally.quadrants.get(m.id, {})
+    revenue: Mapping[str, float] = outcome.tally.quadrant_revenue.get(m.id, {})
+    total = outcome.scan.revenue_total or 0.0
+    rows = []
+    for q, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        share = revenue.get(q, 0.0) / total if total else 0.0
+        rows.append((q, rb.label(m.quadrant_fact, q, lang), n, share, _advice_of(rb, m.quadrant_fact, q, lang)))
+    return rows
+
+
+def estimate_rows(outcome: Outcome) -> list[tuple[str, float, float]]:
+    """(label, low, high) of the BCG estimate summed over the key accounts."""
+    w = words(outcome.request.lang)
+    e = outcome.tally.estimate
+    pairs = (("revenue_gain", 0), ("margin_gain", 2), ("cost_saving", 4))
+    return [(w[label], e[ESTIMATES[k]], e[ESTIMATES[k + 1]]) for label, k in pairs]
+
+
+def render_summary(outcome: Outcome) -> str:
+    lang = outcome.request.lang
+    w = words(lang)
+    t = outcome.tally
+    lines = [f"# {w['title']} ({w['as_of']} {outcome.request.as_of.isoformat()})", ""]
+    lines.append(f"- {w['source']}: {outcome.source}")
+    lines.append(f"- {w['accounts']}: {t.ok}")
+    lines.append(f"- {w['rejected']}: {t.rejected}")
+    key_share = t.key_revenue / outcome.scan.revenue_total if outcome.scan.revenue_total else 0.0
+    lines.append(f"- {w['key_accounts']}: {t.key_accounts} ({percent(key_share, lang)} {w['of_revenue']})")
+    lines.append(f"- {w['revenue']}: {money(outcome.scan.revenue_total, lang)}")
+    if outcome.sectors and t.unplaced_sectors:
+        # Accounts whose sector the sectors file does not score: not on the target sectors matrix.
+        shown = ", ".join(f"{_cell(s)} ({n})" for s, n in t.unplaced_sectors.most_common(10))
+        lines.append(f"- {w['sector']} {w['not_in_file']}: {shown}")
+    lines += ["", f"## {w['warnings']}", ""]
+    if outcome.warnings:
+        for warn in outcome.warnings:
+            lines.append(f"- **{SEVERITY[lang][warn.severity].upper()}** `{warn.code}` {warn.title}: {warn.message}")
+    else:
+        lines.append(w["no_warnings"])
+    lines += ["", f"## {w['matrices']}"]
+    for m in MATRICES:
+        rows = quadrant_rows(outcome, m.id)
+        lines += ["", f"### {m.title.get(lang)}", ""]
+        if not rows:
+            lines.append("—")
+            continue
+        lines.append(f"| {w['quadrant']} | {w['count']} | {w['share']} | {w['advice']} |")
+        lines.append("|---|---:|---:|---|")
+        for _q, name, n, share, advice in rows:
+            lines.append(f"| {_cell(name)} | {n} | {percent(share, lang)} | {_cell(advice)} |")
+    if t.key_accounts:
+        lines += ["", f"## {w['estimate']}", "", w["estimate_note"], ""]
+        for label, low, high in estimate_rows(outcome):
+            lines.append(f"- {label}: {money(low, lang)} – {money(high, lang)}")
+    largest = t.largest()
+    if largest:
+        lines += ["", f"## {w['largest']}", ""]
+        total = outcome.scan.revenue_total or 1.0
+        for revenue, name in largest:
+            lines.append(f"- {_cell(name)}: {money(revenue, lang)} ({percent(revenue / total, lang)})")
+    return "\n".join(lines) + "\n"
+
+
+def summary_data(outcome: Outcome) -> dict[str, Any]:
+    """The summary as plain data (`--format json|yaml`): identifiers as keys, texts in the
+    language asked for, shares as fractions."""
+    t = outcome.tally
+    total = outcome.scan.revenue_total
+    matrices: dict[str, Any] = {}
+    for m in MATRICES:
+        matrices[m.id] = [
+            {"quadrant": q, "label": name, "accounts": n, "revenue_share": round(share, 6), "advice": advice}
+            for q, name, n, share, advice in quadrant_rows(outcome, m.id)
+        ]
+    e = t.estimate
+    return {
+        "source": outcome.source,
+        "as_of": outcome.request.as_of.isoformat(),
+        "lang": outcome.request.lang,
+        "accounts": t.ok,
+        "rejected": t.rejected,
+        "key_accounts": t.key_accounts,
+        "revenue": total,
+        "warnings": [
+            {"code": w.code, "severity": w.severity, "title": w.title, "message": w.message, "rule": w.rule}
+            for w in outcome.warnings
+        ],
+        "matrices": matrices,
+        # Labelled as what it is: BCG's observed ranges applied to the key accounts.
+        "bcg_estimate": {key.removeprefix("estimate."): e[key] for key in ESTIMATES} if t.key_accounts else None,
+        "largest": [{"name": name, "revenue": rev} for rev, name in t.largest()],
+        "sectors_not_in_file": dict(t.unplaced_sectors) if outcome.sectors else {},
+    }

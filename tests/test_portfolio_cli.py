@@ -1,0 +1,214 @@
+"""`kam portfolio` end to end on the example portfolio: exit codes, the summary, every output."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLES
+
+PORTFOLIO = EXAMPLES / "portfolio"
+
+
+def test_example_portfolio_summary_and_csv(tmp_path: Path, kam: Callable[..., tuple[int, str, str]]) -> None:
+    out = tmp_path / "advice.csv"
+    code, stdout, stderr = kam(
+        "portfolio",
+        str(PORTFOLIO / "portfolio.csv"),
+        "--sectors",
+        str(PORTFOLIO / "sectors.yaml"),
+        "--as-of",
+        "2026-11-27",
+        "--out",
+        str(out),
+    )
+    assert code == 0, stderr
+    assert "# Portfolio advice (as of 2026-11-27)" in stdout
+    assert "KEY_ACCOUNTS_WITHOUT_PLAN" in stdout
+    assert "| Certainty |" in stdout
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["id"] for r in rows] == [f"IT-{n:04d}" for n in range(42, 54)]
+    assert {r["status"] for r in rows} == {"ok"}
+    rossi = rows[0]
+    assert rossi["tier"] == "key_account"
+    assert rossi["revenue_quality.quadrant"] == "certainty"
+    assert rossi["attractiveness_adaptability.quadrant"] == "target"
+
+
+def test_italian_summary_uses_the_decks_words(tmp_path: Path, kam: Callable[..., tuple[int, str, str]]) -> None:
+    code, stdout, _ = kam("portfolio", str(PORTFOLIO / "portfolio.csv"), "--as-of", "2026-11-27", "--lang", "it")
+    assert code == 0
+    assert "Qualità del fatturato" in stdout
+    assert "| Certezza |" in stdout
+    assert "Selezione o sviluppo quota penetrazione" in stdout
+
+
+def test_unknown_output_extension_is_a_usage_error(tmp_path: Path, kam: Callable[..., tuple[int, str, str]]) -> None:
+    code, _, _ = kam("portfolio", str(PORTFOLIO / "portfolio.csv"), "--out", str(tmp_path / "x.pdf"))
+    assert code == 2
+    assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "jsonl"])
+def test_every_output_format_has_one_row_per_account(
+    tmp_path: Path, fmt: str, kam: Callable[..., tuple[int, str, str]]
+) -> None:
+    from kamrules.io.sources import open_source
+
+    out = tmp_path / f"advice.{fmt}"
+    code, _, stderr = kam("portfolio", str(PORTFOLIO / "portfolio.csv"), "--as-of", "2026-11-27", "--out", str(out))
+    assert code == 0, stderr
+    with open_source(out) as source:
+        rows = list(source.rows())
+    if fmt == "jsonl":
+        ids = [r.data["id"] for r in rows]
+        assert all(set(r.data) >= {"row", "status", "tier", "revenue_quality.quadrant"} for r in rows)
+    else:
+        ids = [r.cells["id"] for r in rows if r.cells is not None]
+    assert ids == [f"IT-{n:04d}" for n in range(42, 54)]
+    if fmt == "jsonl":
+        first = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+        assert first["business.revenue"] == 1200000
+
+
+def test_progress_bar_only_on_a_terminal(
+    tmp_path: Path, kam: Callable[..., tuple[int, str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.portfolio_data import generate, write_csv
+
+    source = tmp_path / "p.csv"
+    write_csv(generate(1200), source)
+    code, _, stderr = kam("portfolio", str(source), "--as-of", "2026-11-27")
+    assert code == 0
+    assert stderr == ""  # standard error is a pipe here: no bar
+    import sys
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    code, stdout, stderr = kam("portfolio", str(source), "--as-of", "2026-11-27", "--lang", "it")
+    assert code == 0
+    assert "Analisi" in stderr and "100%" in stderr  # the bar, on standard error only
+    assert "Analisi" not in stdout.split("\n", 1)[0]
+
+
+def test_plans_folder_marks_the_key_accounts_that_have_one(
+    tmp_path: Path, kam: Callable[..., tuple[int, str, str]]
+) -> None:
+    source = tmp_path / "p.csv"
+    source.write_text(
+        "id,name,assessment.current_contribution,assessment.potential_contribution\n"
+        "K1,Key One,8,8\nK2,Key Two,9,9\nR1,Regular,2,2\n",
+        encoding="utf-8",
+    )
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "K1.yaml").write_text("account: K1\n", encoding="utf-8")
+    out = tmp_path / "o.csv"
+    code, stdout, _ = kam("portfolio", str(source), "--plans", str(plans), "--out", str(out), "--as-of", "2026-11-27")
+    assert code == 0
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = {r["id"]: r for r in csv.DictReader(handle)}
+    assert (rows["K1"]["plan.exists"], rows["K1"]["no_plan"]) == ("true", "")
+    assert (rows["K2"]["plan.exists"], rows["K2"]["no_plan"]) == ("false", "true")
+    assert rows["R1"]["no_plan"] == ""  # only key accounts need a plan
+    assert "Key accounts with no Key Account Development Plan recorded: 1 (K2)." in stdout
+
+
+def test_standard_input_is_read_like_a_file(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    data = (PORTFOLIO / "portfolio.csv").read_bytes()
+    out = tmp_path / "o.jsonl"
+    result = subprocess.run(
+        [sys.executable, "-m", "kamrules", "portfolio", "-", "--as-of", "2026-11-27", "--out", str(out)],
+        input=data,
+        capture_output=True,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    assert b"Accounts advised: 12" in result.stdout
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 12
+
+
+def test_fail_on_portfolio_warnings(kam: Callable[..., tuple[int, str, str]]) -> None:
+    args = ("portfolio", str(PORTFOLIO / "portfolio.csv"), "--as-of", "2026-11-27")
+    assert kam(*args)[0] == 0  # never, by default
+    assert kam(*args, "--fail-on", "high")[0] == 1  # KEY_ACCOUNTS_WITHOUT_PLAN is high
+
+
+@pytest.mark.parametrize("suffix", ["jsonl", "json"])
+def test_json_lines_and_json_lists(tmp_path: Path, kam: Callable[..., tuple[int, str, str]], suffix: str) -> None:
+    from kamrules.io.yamlsafe import parse_document
+
+    accounts = parse_document((PORTFOLIO / "portfolio.yaml").read_text(encoding="utf-8"), "p").data
+    source = tmp_path / f"portfolio.{suffix}"
+    if suffix == "jsonl":
+        source.write_text("".join(json.dumps(a, default=str) + "\n" for a in accounts), encoding="utf-8")
+    else:
+        source.write_text(json.dumps(accounts, default=str, indent=1), encoding="utf-8")
+    out = tmp_path / "o.csv"
+    code, stdout, stderr = kam("portfolio", str(source), "--as-of", "2026-11-27", "--out", str(out), "--lang", "it")
+    assert code == 0, stderr
+    assert "Clienti analizzati: 5" in stdout
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["row"] for r in rows] == ["1", "2", "3", "4", "5"]  # the account's position (its line in JSON Lines)
+    assert rows[0]["plan.exists"] == "true" and rows[0]["tier.text"] == "Key Account"
+
+
+def test_rules_folder_layers_on_the_portfolio_rule_bases(
+    tmp_path: Path, kam: Callable[..., tuple[int, str, str]]
+) -> None:
+    rules = tmp_path / "rules"
+    totals = rules / "portfolio" / "totals"
+    totals.mkdir(parents=True)
+    manifest = "kind: manifest\nname: ours\nversion: '1'\nextends: builtin\n"
+    (rules / "kamrules.yaml").write_text(manifest, encoding="utf-8")
+    (rules / "portfolio" / "kamrules.yaml").write_text(manifest + "input: portfolio_account\n", encoding="utf-8")
+    (rules / "portfolio" / "overrides.yaml").write_text(
+        "kind: overrides\nparameters: {margin_class_1_from: 40%}\n", encoding="utf-8"
+    )
+    (totals / "kamrules.yaml").write_text(manifest + "input: portfolio\n", encoding="utf-8")
+    (totals / "overrides.yaml").write_text("kind: overrides\nparameters: {max_key_accounts: 5}\n", encoding="utf-8")
+    out = tmp_path / "o.csv"
+    args = ("portfolio", str(PORTFOLIO / "portfolio.csv"), "--as-of", "2026-11-27", "--out", str(out))
+    code, stdout, stderr = kam(*args, "--rules", str(rules))
+    assert code == 0, stderr
+    assert "`TOO_MANY_KEY_ACCOUNTS`" in stdout  # 6 key accounts are too many with at most 5
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        bianchi = next(r for r in csv.DictReader(handle) if r["id"] == "IT-0043")
+    assert bianchi["margin_class"] == "2"  # 31 % margin: class 1 now starts at 40 %
+    assert "TOO_MANY_KEY_ACCOUNTS" not in kam(*args)[1]
+
+
+def test_summary_as_data_and_rows_on_standard_output(kam: Callable[..., tuple[int, str, str]]) -> None:
+    args = ("portfolio", str(PORTFOLIO / "portfolio.csv"), "--as-of", "2026-11-27")
+    code, stdout, _ = kam(*args, "--format", "json")
+    assert code == 0
+    summary = json.loads(stdout)
+    assert (summary["accounts"], summary["key_accounts"]) == (12, 6)
+    assert {q["quadrant"] for q in summary["matrices"]["revenue_quality"]} >= {"certainty", "targeted_policies"}
+    assert summary["bcg_estimate"]["revenue_gain_low"] == pytest.approx(0.05 * 8_500_000)
+    code, stdout, _ = kam(*args, "--format", "jsonl")
+    assert code == 0
+    rows = [json.loads(line) for line in stdout.splitlines()]
+    assert [r["id"] for r in rows] == [f"IT-{n:04d}" for n in range(42, 54)]  # rows only: no summary
+    assert kam(*args, "--format", "xlsx")[0] == 2  # a workbook needs --out
+
+
+def test_out_with_a_summary_extension_takes_the_summary(
+    tmp_path: Path, kam: Callable[..., tuple[int, str, str]]
+) -> None:
+    args = ("portfolio", str(PORTFOLIO / "portfolio.csv"), "--as-of", "2026-11-27", "--out")
+    code, stdout, _ = kam(*args, str(tmp_path / "summary.md"))
+    assert (code, stdout) == (0, "")
+    assert (tmp_path / "summary.md").read_text(encoding="utf-8").startswith("# Portfolio advice")
+    code, _, _ = kam(*args, str(tmp_path / "summary.yaml"))
+    assert code == 0
+    assert "key_accounts: 6" in (tmp_path / "summary.yaml").read_text(encoding="utf-8")

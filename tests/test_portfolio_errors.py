@@ -1,0 +1,155 @@
+"""Nothing lost: every broken row is an error row (row number, column, problem) in the output
+and on standard error, every good row is still advised, and the exit code is 2."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+HEADER = "id,name,business.revenue,business.margin_pct,business.customer_since,assessment.current_contribution\n"
+GOOD = [
+    "G1,Good One,1000000,0.30,2015-01-01,8",
+    "G2,Good Two,500000,0.15,2018-06-30,5",
+    "G3,Good Three,250000,0.05,2020-02-29,3",
+    "G4,Caffè Quattro,100000,0.25,2010-10-10,2",
+    "G5,Good Five,90000,0.12,2011-11-11,6",
+    "G6,Good Six,80000,0.40,2012-12-12,9",
+]
+# (line, the column the error must name, a word of the problem)
+BROKEN = [
+    ("W1,Wrong Type,lots,0.2,2015-01-01,5", "business.revenue", "lots"),
+    (",No Id,300000,0.2,2015-01-01,5", "id", "required"),
+    ("G1,Duplicate Of G1,300000,0.2,2015-01-01,5", "id", "duplicate id 'G1': row 2"),
+    ("D1,Bad Date,300000,0.2,31/02/2020,5", "business.customer_since", "YYYY-MM-DD"),
+    ("S1,Share Out Of Range,300000,1.4,2015-01-01,5", "business.margin_pct", "fraction"),
+]
+
+
+def broken_portfolio(tmp_path: Path) -> Path:
+    # Good and broken rows alternate: G1, broken, G2, broken, ..., G6, then the encoding error.
+    lines = [HEADER.rstrip("\n").encode(), GOOD[0].encode()]
+    for (line, _, _), good in zip(BROKEN, GOOD[1:], strict=True):
+        lines.append(line.encode())
+        lines.append(good.encode())
+    # A row in another encoding inside a UTF-8 file (the good rows hold UTF-8 "è").
+    lines.append(b"E1,Citt" + b"\xe0 Sbagliata,300000,0.2,2015-01-01,5")
+    path = tmp_path / "broken.csv"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "jsonl"])
+def test_every_broken_row_is_reported_and_nothing_else_is_lost(
+    tmp_path: Path, kam: Callable[..., tuple[int, str, str]], fmt: str
+) -> None:
+    path = broken_portfolio(tmp_path)
+    out = tmp_path / f"advice.{fmt}"
+    code, stdout, stderr = kam("portfolio", str(path), "--as-of", "2026-11-27", "--out", str(out))
+    assert code == 2
+    from kamrules.io.sources import open_source
+
+    with open_source(out) as source:
+        raw = list(source.rows())
+    rows = [r.cells if r.cells is not None else r.data for r in raw]
+    # One output row per input row, in input order, each naming its row number.
+    assert [int(r["row"]) for r in rows] == list(range(2, 2 + len(rows)))
+    assert len(rows) == 1 + 2 * len(BROKEN) + 1
+    ok = [r for r in rows if r["status"] == "ok"]
+    errors = [r for r in rows if r["status"] == "error"]
+    assert [r["id"] for r in ok] == ["G1", "G2", "G3", "G4", "G5", "G6"]
+    assert len(errors) == len(BROKEN) + 1
+    for (_, column, word), row in zip(BROKEN, errors[:-1], strict=True):
+        assert row["error.column"] == column
+        assert word in row["error.problem"]
+    encoding_error = errors[-1]
+    assert encoding_error["error.column"] == "name"
+    assert "0xe0" in encoding_error["error.problem"]
+    # Every good row was advised and placed (the rejected rows' revenue counts for nothing).
+    assert all(r["revenue_class"] and r["revenue_quality.quadrant"] for r in ok)
+    assert {r["id"]: r["revenue_class"] for r in ok} == {
+        "G1": "A",
+        "G2": "A",
+        "G3": "A",
+        "G4": "B",
+        "G5": "B",
+        "G6": "C",
+    }
+    # The same errors on standard error, each with its row and column.
+    for row in errors:
+        assert f"row {row['row']}, column {row['error.column']}" in stderr
+    assert "rows could not be advised" in stderr
+    assert "Rows rejected: 6" in stdout
+
+
+def test_rejected_rows_do_not_count_in_the_revenue_ranking(
+    tmp_path: Path, kam: Callable[..., tuple[int, str, str]]
+) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text(
+        HEADER + "A,Alpha,800,0.3,2015-01-01,5\nB,Beta,200,0.3,2015-01-01,5\nA,Dup,100000,0.3,2015-01-01,5\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "o.csv"
+    code, _, _ = kam("portfolio", str(path), "--as-of", "2026-11-27", "--out", str(out))
+    assert code == 2
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["portfolio.revenue_share"] for r in rows[:2]] == ["0.8", "0.2"]
+    assert rows[2]["status"] == "error"
+
+
+def test_a_bad_ruleset_or_sectors_file_stops_before_any_row(
+    tmp_path: Path, kam: Callable[..., tuple[int, str, str]]
+) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text(HEADER + GOOD[0] + "\n", encoding="utf-8")
+    sectors = tmp_path / "sectors.yaml"
+    sectors.write_text("sectors:\n  - id: food\n    attractiveness: {margin: 11}\n", encoding="utf-8")
+    out = tmp_path / "o.csv"
+    out.write_text("the previous file\n", encoding="utf-8")
+    code, _, stderr = kam("portfolio", str(path), "--sectors", str(sectors), "--out", str(out))
+    assert code == 2
+    assert "sectors.yaml:3" in stderr and "attractiveness.margin" in stderr
+    assert out.read_text(encoding="utf-8") == "the previous file\n"  # untouched
+
+
+def test_output_is_atomic_when_a_run_fails_midway(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from kamrules.io.outputs import row_writer
+    from kamrules.portfolio import evaluate
+    from kamrules.portfolio.run import Request, run_portfolio
+
+    path = tmp_path / "p.csv"
+    path.write_text(HEADER + "\n".join(GOOD) + "\n", encoding="utf-8")
+    out = tmp_path / "o.csv"
+    out.write_text("the previous file\n", encoding="utf-8")
+    original = evaluate.Evaluator.evaluate
+    calls = {"n": 0}
+
+    def flaky(self: evaluate.Evaluator, *args: object) -> evaluate.RowResult:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt  # the user pressed Ctrl-C mid-way
+        return original(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(evaluate.Evaluator, "evaluate", flaky)
+    with pytest.raises(KeyboardInterrupt), row_writer(out, "csv", ["row", "id"]) as sink:
+        run_portfolio(Request(str(path), dt.date(2026, 11, 27)), lambda r: sink.write(r.cells))
+    assert out.read_text(encoding="utf-8") == "the previous file\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".o.csv")] == []  # no temporary left
+
+
+def test_worker_processes_give_the_same_rows_errors_included(
+    tmp_path: Path, kam: Callable[..., tuple[int, str, str]]
+) -> None:
+    path = broken_portfolio(tmp_path)
+    one, two = tmp_path / "one.csv", tmp_path / "two.csv"
+    code1, out1, err1 = kam("portfolio", str(path), "--as-of", "2026-11-27", "--out", str(one))
+    code2, out2, err2 = kam("portfolio", str(path), "--as-of", "2026-11-27", "--out", str(two), "--jobs", "2")
+    assert (code1, code2) == (2, 2)
+    assert one.read_bytes() == two.read_bytes()
+    assert (out1, err1) == (out2, err2)

@@ -9,6 +9,8 @@ from kamrules.engine.explain import near_miss, phrase
 from kamrules.engine.program import Evaluation, _json_value
 from kamrules.language.rulebase import RuleBase
 from kamrules.language.texts import Texts, render
+
+# Built from trusted, already-checked data: model_construct skips re-validating it.
 from kamrules.model.advice import (
     AccountRef,
     Advice,
@@ -100,9 +102,9 @@ def build_advice(rb: RuleBase, ev: Evaluation, account_id: str, account_name: st
         assert warn is not None
         message = render(warn.message.get(lang), lookup, label, ev.as_of, lang)
         code = rb.warning_codes.get(warn.code)
-        candidate = Warning(
+        candidate = Warning.model_construct(
             code=warn.code,
-            severity=warn.severity,
+            severity=warn.severity,  # type: ignore[arg-type]  # checked when the rules were loaded
             message=message,
             rule=rule.id,
             title=code.title.get(lang) if code else "",
@@ -116,9 +118,9 @@ def build_advice(rb: RuleBase, ev: Evaluation, account_id: str, account_name: st
         if fact in ev.undecided:
             by_code.setdefault(
                 f"UNDECIDED:{fact}",
-                Warning(
+                Warning.model_construct(
                     code="UNDECIDED",
-                    severity=undecided_code.severity if undecided_code else "high",
+                    severity=undecided_code.severity if undecided_code else "high",  # type: ignore[arg-type]
                     message=undecided_message(rb, fact, ev.undecided[fact], undecided, lang),
                     rule=f"decision:{fact}",
                     title=undecided_code.title.get(lang) if undecided_code else _u(lang, "title"),
@@ -133,7 +135,7 @@ def build_advice(rb: RuleBase, ev: Evaluation, account_id: str, account_name: st
             levers[pick.id] = prev_lever.model_copy(update={"rules": [*prev_lever.rules, rule.id]})
             continue
         definition = rb.levers.get(pick.id)
-        levers[pick.id] = Lever(
+        levers[pick.id] = Lever.model_construct(
             id=pick.id,
             why=render(pick.why.get(lang), lookup, label, ev.as_of, lang),
             label=definition.label.get(lang) if definition else pick.id,
@@ -143,7 +145,7 @@ def build_advice(rb: RuleBase, ev: Evaluation, account_id: str, account_name: st
     strategy = values.get("strategy")
     treatment = _treatment(rb, strategy, lang) if isinstance(strategy, str) else None
 
-    scores = Scores(**{name: _score(values, name) for name in Scores.model_fields})
+    scores = Scores.model_construct(None, **{name: _score(values, name) for name in Scores.model_fields})
     labels = {
         k: _label(rb, k, values[k], lang) for k in ("tier", "profile", "strategy") if isinstance(values.get(k), str)
     }
@@ -157,7 +159,7 @@ def build_advice(rb: RuleBase, ev: Evaluation, account_id: str, account_name: st
         if k in rb.derived and k not in CORE and not k.startswith("scores.") and v is not None
     }
     trace = [
-        TraceEntry(
+        TraceEntry.model_construct(
             rule=t.rule,
             because=t.because,
             decided=t.decided,
@@ -168,19 +170,19 @@ def build_advice(rb: RuleBase, ev: Evaluation, account_id: str, account_name: st
         )
         for t in ev.trace
     ]
-    return Advice(
-        account=AccountRef(id=account_id, name=account_name),
+    return Advice.model_construct(
+        account=AccountRef.model_construct(id=account_id, name=account_name),
         tier=_str(values.get("tier")),
         profile=_str(values.get("profile")),
-        profile_source=_str(values.get("profile_source")),
+        profile_source=_str(values.get("profile_source")),  # type: ignore[arg-type]
         strategy=_str(strategy),
         treatment=treatment,
         levers=list(levers.values()),
         warnings=warnings,
         scores=scores,
         trace=trace,
-        ruleset=RulesetRef(name=rb.name, version=rb.version, digest=rb.digest),
-        lang=lang,
+        ruleset=RulesetRef.model_construct(name=rb.name, version=rb.version, digest=rb.digest),
+        lang=lang,  # type: ignore[arg-type]
         as_of=ev.as_of.isoformat(),
         labels=labels,
         facts=extra,
@@ -219,7 +221,7 @@ def _treatment(rb: RuleBase, strategy: str, lang: str) -> Treatment | None:
             cells[key] = " ".join(v.get(lang) for v in value)
         else:
             cells[key] = value.get(lang) if value is not None else ""
-    return Treatment(**cells)
+    return Treatment.model_construct(**cells)
 
 
 def why_not(rb: RuleBase, ev: Evaluation) -> list[WhyNot]:
@@ -253,7 +255,7 @@ def why_not(rb: RuleBase, ev: Evaluation) -> list[WhyNot]:
                 continue
             seen.add(f"{outcome}: {miss.sentence}")
             out.append(
-                WhyNot(
+                WhyNot.model_construct(
                     outcome=outcome,
                     rule=rule.id,
                     because=f"{outcome}: {miss.sentence}",
@@ -281,7 +283,7 @@ def why_not(rb: RuleBase, ev: Evaluation) -> list[WhyNot]:
                 continue
             outcome = phrase(lang, "not_set").format(outcome=", ".join(changes))
             out.append(
-                WhyNot(
+                WhyNot.model_construct(
                     outcome=outcome,
                     rule=ref,
                     because=f"{outcome}: {miss.sentence}",

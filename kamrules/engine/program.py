@@ -109,7 +109,15 @@ def default_max_rulesets() -> int:
     return int(raw) if raw.isdigit() else 100
 
 
+_PLAIN = (str, int, type(None), bool)
+
+
 def _json_value(value: Any) -> Any:
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is float:
+        return int(value) if value.is_integer() else value
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
@@ -131,6 +139,7 @@ class Program:
         # Trace sentences are the same for the same rule, language and values read: keep the
         # most recent ones instead of rebuilding them for every account.
         self._because: dict[tuple[Any, ...], str] = {}
+        self._statics: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {}
         self._because_lock = threading.Lock()
         plans = [self._plan_stage(stage) for stage in rulebase.stages]
         needed = sum(len(specs) for _, _, _, specs in plans)
@@ -340,11 +349,21 @@ class Program:
                     facts = {**facts, "warning": owner.rule.warn.code}
                 if owner.rule.levers:
                     facts = {**facts, "levers": [p.id for p in owner.rule.levers]}
-            read = {f: _json_value(ev.as_of if f == "as_of" else ev.values.get(f)) for f in sorted(facts_read(cond))}
-            params = {p: _json_value(self.rb.params[p].value) for p in sorted(params_read(cond)) if p in self.rb.params}
+            reads, params = self._static(key, cond)
+            values = ev.values
+            read = {f: _json_value(ev.as_of if f == "as_of" else values.get(f)) for f in reads}
             ev.trace.append(
-                TraceItem(key, self._sentence(key, cond, read, ev), facts, where.file, where.line, read, params)
+                TraceItem(key, self._sentence(key, cond, read, ev), facts, where.file, where.line, read, dict(params))
             )
+
+    def _static(self, key: str, cond: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
+        """The facts a rule reads and its parameters' values: the same for every account."""
+        known = self._statics.get(key)
+        if known is None:
+            reads = tuple(sorted(facts_read(cond)))
+            params = {p: _json_value(self.rb.params[p].value) for p in sorted(params_read(cond)) if p in self.rb.params}
+            known = self._statics[key] = (reads, params)
+        return known
 
     def _sentence(self, key: str, cond: Any, read: dict[str, Any], ev: Evaluation) -> str:
         memo_key = (key, ev.lang, ev.as_of, repr(read))

@@ -1,8 +1,8 @@
 """kamrules: a Key Account Management advisor on declarative YAML rulesets and durable-rules.
 
-    from kamrules import Engine
-    engine = Engine.default()
-    advice = engine.advise({"id": "A1", "name": "Acme", "assessment": {...}}, lang="it")
+from kamrules import Engine
+engine = Engine.default()
+advice = engine.advise({"id": "A1", "name": "Acme", "assessment": {...}}, lang="it")
 """
 
 from __future__ import annotations

@@ -226,7 +226,9 @@ def why_not(rb: RuleBase, ev: Evaluation) -> list[WhyNot]:
         if rule.warn is not None and rule.warn.code not in raised:
             outcomes.append(phrase(lang, "not_raised").format(outcome=rule.warn.code))
         outcomes += [
-            phrase(lang, "not_raised").format(outcome=f"lever {p.id}") for p in rule.levers if p.id not in recommended
+            phrase(lang, "not_recommended").format(outcome=f"lever {p.id}")
+            for p in rule.levers
+            if p.id not in recommended
         ]
         outcomes += [
             phrase(lang, "not_set").format(outcome=f"{k}={v.literal}")

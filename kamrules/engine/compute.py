@@ -14,7 +14,7 @@ What a scorecard does when criteria are missing is part of the language (docs/ru
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,12 +23,20 @@ from kamrules.language.rulebase import Compute, Scorecard
 
 @dataclass
 class Outcome:
-    """A computed value (None when undecided), why, and what it read."""
+    """A computed value (None when undecided), why, and what it read.
+
+    `explain` builds the sentence only when a trace asks for it: formatting numbers into text for
+    every account would cost more than the arithmetic.
+    """
 
     value: Any
-    because: str
+    explain: Callable[[], str]
     facts: dict[str, Any] = field(default_factory=dict)
     missing: tuple[str, ...] = ()
+
+    @property
+    def because(self) -> str:
+        return self.explain()
 
 
 def _round(x: float) -> float:
@@ -38,7 +46,7 @@ def _round(x: float) -> float:
 def run_scorecard(card: Scorecard, values: Mapping[str, Any]) -> Outcome:
     if card.given is not None and values.get(card.given) is not None:
         v = float(values[card.given])
-        return Outcome(v, f"{card.given} is given: {v:g}", {card.given: v})
+        return Outcome(v, lambda: f"{card.given} is given: {v:g}", {card.given: v})
     if card.criteria_from is not None:
         criteria = values.get(card.criteria_from)
         if criteria:
@@ -46,7 +54,7 @@ def run_scorecard(card: Scorecard, values: Mapping[str, Any]) -> Outcome:
     if card.criteria:
         return _from_ruleset(card, values)
     missing = tuple(x for x in (card.given, card.criteria_from) if x)
-    return Outcome(None, "no score and no criteria", {}, missing)
+    return Outcome(None, lambda: "no score and no criteria", {}, missing)
 
 
 def _get(item: Any, name: str) -> float:
@@ -62,14 +70,16 @@ def _from_account(card: Scorecard, criteria: Mapping[str, Any]) -> Outcome:
         score = _round(min(10.0, max(1.0, 5.5 + (ours - best) / 2.0)))
         return Outcome(
             score,
-            f"{src}: our weighted score {ours:.2f} against the best competitor's {best:.2f} "
-            f"(5.5 at parity) gives {score:g}",
+            lambda: (
+                f"{src}: our weighted score {ours:.2f} against the best competitor's {best:.2f} "
+                f"(5.5 at parity) gives {score:g}"
+            ),
             {src: {k: dict(v) if isinstance(v, Mapping) else v for k, v in criteria.items()}},
         )
     score = _round(sum(_get(c, "weight") * _get(c, "score") for c in criteria.values()) / total)
     return Outcome(
         score,
-        f"{src}: weighted average of {len(criteria)} criteria gives {score:g}",
+        lambda: f"{src}: weighted average of {len(criteria)} criteria gives {score:g}",
         {src: {k: dict(v) if isinstance(v, Mapping) else v for k, v in criteria.items()}},
     )
 
@@ -83,11 +93,15 @@ def _from_ruleset(card: Scorecard, values: Mapping[str, Any]) -> Outcome:
     if missing and (card.on_missing == "undecided" or weight < card.min_weight or not have):
         rule = "every criterion" if card.on_missing == "undecided" else f"at least {card.min_weight:g} % of the weight"
         return Outcome(
-            None, f"criteria without a score: {', '.join(missing)} (the scorecard needs {rule})", read, missing
+            None, lambda: f"criteria without a score: {', '.join(missing)} (the scorecard needs {rule})", read, missing
         )
     score = _round(sum(c.weight * v for c, v in have) / weight)
     note = f"; {len(missing)} criteria without a score, weights renormalised" if missing else ""
-    return Outcome(score, f"weighted average of {len(have)} criteria gives {score:g}{note}", read)
+    return Outcome(score, lambda: f"weighted average of {len(have)} criteria gives {score:g}{note}", read)
+
+
+def _filters(comp: Compute) -> str:
+    return " and ".join(f"{k} in {'/'.join(v)}" for k, v in comp.filters)
 
 
 def run_compute(comp: Compute, values: Mapping[str, Any], as_of: dt.date) -> Outcome:
@@ -98,34 +112,33 @@ def run_compute(comp: Compute, values: Mapping[str, Any], as_of: dt.date) -> Out
     if op == "count":
         v = args[0]
         n = 0 if v is None else len(v)
-        return Outcome(float(n), f"{comp.args[0]} has {n} items", read)
+        return Outcome(float(n), lambda: f"{comp.args[0]} has {n} items", read)
     if op == "count_where":
         items = args[0] or []
         n = sum(
             1 for it in items if isinstance(it, Mapping) and all(it.get(k) in accepted for k, accepted in comp.filters)
         )
-        where = " and ".join(f"{k} in {'/'.join(v)}" for k, v in comp.filters)
-        return Outcome(float(n), f"{n} items of {comp.args[0]} have {where}", read)
+        return Outcome(float(n), lambda: f"{n} items of {comp.args[0]} have {_filters(comp)}", read)
     if missing:
-        return Outcome(None, f"missing {', '.join(missing)}", read, missing)
+        return Outcome(None, lambda: f"missing {', '.join(missing)}", read, missing)
     vals: list[Any] = [a for a in args if a is not None]
     if op == "ratio":
         num, den = float(vals[0]), float(vals[1])
         if den == 0:
-            return Outcome(None, f"{comp.args[1]} is zero", read)
-        return Outcome(_round(num / den), f"{comp.args[0]} / {comp.args[1]} = {num / den:.4g}", read)
+            return Outcome(None, lambda: f"{comp.args[1]} is zero", read)
+        return Outcome(_round(num / den), lambda: f"{comp.args[0]} / {comp.args[1]} = {num / den:.4g}", read)
     if op == "difference":
-        return Outcome(_round(float(vals[0]) - float(vals[1])), f"{comp.args[0]} - {comp.args[1]}", read)
+        return Outcome(_round(float(vals[0]) - float(vals[1])), lambda: f"{comp.args[0]} - {comp.args[1]}", read)
     if op == "product":
         result = comp.factor
         for a in vals:
             result *= float(a)
         shown = " x ".join([*comp.args, *comp.factor_params])
-        return Outcome(_round(result), f"{shown} = {result:.6g}", read)
+        return Outcome(_round(result), lambda: f"{shown} = {result:.6g}", read)
     if op == "sum":
-        return Outcome(_round(sum(float(a) for a in vals)), " + ".join(comp.args), read)
+        return Outcome(_round(sum(float(a) for a in vals)), lambda: " + ".join(comp.args), read)
     date: dt.date = vals[0]
     days = (as_of - date).days if op in ("days_since", "years_since") else (date - as_of).days
     if op == "years_since":
-        return Outcome(_round(days / 365.25), f"{days / 365.25:.1f} years since {date}", read)
-    return Outcome(float(days), f"{days} days", read)
+        return Outcome(_round(days / 365.25), lambda: f"{days / 365.25:.1f} years since {date}", read)
+    return Outcome(float(days), lambda: f"{days} days", read)

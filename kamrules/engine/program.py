@@ -455,7 +455,16 @@ class Program:
 
 
 def writers_read(rb: RuleBase, fact: str) -> list[str]:
-    """Every fact read by the rules, rows, scorecards and computations that decide `fact`."""
+    """Every fact read by the rules, rows, scorecards and computations that decide `fact`
+    (the same for every account: kept with the rule base once worked out)."""
+    cache: dict[str, list[str]] = rb.extra.setdefault("writers_read", {})
+    known = cache.get(fact)
+    if known is None:
+        known = cache[fact] = _writers_read(rb, fact)
+    return known
+
+
+def _writers_read(rb: RuleBase, fact: str) -> list[str]:
     read: list[str] = []
     for table in rb.tables:
         if fact in table.outputs:

@@ -46,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--cold-runs", type=int, help="runs per cold-start command (full: 9; quick: 3)")
     p.add_argument("--no-cold", action="store_true", help="skip (e)")
     p.add_argument("--no-zen", action="store_true", help="skip (d)")
+    p.add_argument("--no-breakdown", action="store_true", help="skip timing the steps of (b) one by one")
     p.add_argument(
         "--workdir",
         metavar="DIR",
@@ -91,8 +92,18 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             _log("  MISMATCH " + m.describe())
 
     _log(f"timing (a) to (d): {rounds} interleaved rounds")
-    timings = measure(contenders.contenders(prepared, engines), rounds)
+    timed = contenders.contenders(prepared, engines)
+    if not args.no_breakdown:
+        timed += contenders.breakdown(prepared, engines)
+    timings = measure(timed, rounds)
+    steps = {k: t for k, t in timings.items() if k.startswith("step_")}
+    timings = {k: t for k, t in timings.items() if k not in steps}
     figures["throughput"] = {k: t.summary() for k, t in timings.items()}
+    if steps:
+        e2e_us = 1e6 / timings["e2e"].throughput
+        figures["e2e_steps"] = {
+            k: {**t.summary(), "share_of_e2e": round(1e6 / t.throughput / e2e_us, 3)} for k, t in steps.items()
+        }
     ratios: dict[str, float] = {}
     zen_keys = [k for k in ("zen_dict", "zen_json") if k in timings]
     if zen_keys:

@@ -55,6 +55,7 @@ def _reset_engine(engine: Any) -> Callable[[], None]:
 @dataclass
 class Prepared:
     raw: list[dict[str, Any]]  # as generated: what a caller hands to advise_many
+    models: list[Any]  # validated kamrules Accounts
     values: list[dict[str, Any]]  # account_values(validated account): the decision core's input
     zen_dicts: list[dict[str, Any]]
     zen_texts: list[str]
@@ -68,7 +69,7 @@ def prepare(raw: list[dict[str, Any]], as_of: dt.date) -> Prepared:
     models = [validate_account(a) for a in raw]
     values = [account_values(m) for m in models]
     dicts = [zen_graph.context(m.model_dump(mode="json", exclude_none=True), as_of) for m in models]
-    return Prepared(raw, values, dicts, [json.dumps(d) for d in dicts], [m.id for m in models], as_of)
+    return Prepared(raw, models, values, dicts, [json.dumps(d) for d in dicts], [m.id for m in models], as_of)
 
 
 @dataclass
@@ -137,6 +138,38 @@ def contenders(p: Prepared, e: Engines) -> list[Contender]:
         out.append(Contender("zen_dict", "(d) zen-engine, dict input", lambda c: evaluate(key, c), p.zen_dicts))
         out.append(Contender("zen_json", "(d) zen-engine, JSON text input", lambda c: evaluate(key, c), p.zen_texts))
     return out
+
+
+def breakdown(p: Prepared, e: Engines) -> list[Contender]:
+    """The steps of `advise` (b), each timed on its own, to show where end to end goes:
+    validation, flattening, the evaluation with its trace, and building the advice model."""
+    from kamrules.advice.build import build_advice
+    from kamrules.engine.engine import account_values, validate_account
+
+    as_of = p.as_of
+    run = e.memo.program.run
+    rulebase = e.memo.rulebase
+    _reset_engine(e.memo)()
+    evaluations = [
+        (m.id, m.name, run(dict(v), as_of, "en", trace=True)) for m, v in zip(p.models, p.values, strict=True)
+    ]
+    return [
+        Contender("step_validate", "(b) step: validate the facts", validate_account, p.raw),
+        Contender("step_values", "(b) step: flatten to values", account_values, p.models),
+        Contender(
+            "step_run_trace",
+            "(b) step: decision core with trace",
+            lambda v: run(dict(v), as_of, "en", trace=True),
+            p.values,
+            reset=_reset_engine(e.memo),
+        ),
+        Contender(
+            "step_build",
+            "(b) step: build the advice",
+            lambda item: build_advice(rulebase, item[2], item[0], item[1]),
+            evaluations,
+        ),
+    ]
 
 
 @dataclass

@@ -172,6 +172,17 @@ def markdown(figures: dict[str, Any]) -> str:
             f"{_num(ratios.get(f'{key}_vs_zen'), 2)}{'×' if ratios.get(f'{key}_vs_zen') else ''} | "
             f"{_num(ratios.get(f'{key}_vs_plain'), 3)}{'×' if ratios.get(f'{key}_vs_plain') else ''} |"
         )
+    steps = figures.get("e2e_steps")
+    if steps:
+        lines += [
+            "",
+            "| where end to end goes (each step timed alone) | µs/account | share of (b) |",
+            "|---|---:|---:|",
+        ]
+        for t in steps.values():
+            lines.append(
+                f"| {t['label'].removeprefix('(b) step: ')} | {t['us_per_account']:,.1f} | {t['share_of_e2e']:.0%} |"
+            )
     eq = figures.get("equivalence", {})
     lines += [
         "",

@@ -73,7 +73,9 @@ def command(
             continue
         for record in records:
             if record.error is not None:
-                click.echo(record.error.render(), err=True)
+                # "accounts.csv row 3: accounts.csv:3: ..." names the row as a person counts it.
+                prefix = f"{record.label}: " if record.label.startswith(f"{path} ") else ""
+                click.echo(prefix + record.error.render(), err=True)
                 failed += 1
                 continue
             try:

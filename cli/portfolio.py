@@ -208,7 +208,8 @@ def command(
     elif not rows_to_stdout:
         click.echo(_summary(outcome, summary_fmt), nl=False)
     if outcome.tally.rejected:
-        click.echo(f"kam: {outcome.tally.rejected} {w['errors']}", err=True)
+        noun = w["error"] if outcome.tally.rejected == 1 else w["errors"]
+        click.echo(f"kam: {outcome.tally.rejected} {noun}", err=True)
         return 2
     severities = [warn.severity for warn in outcome.warnings]
     severities += [severity for _code, severity in outcome.tally.warnings]

@@ -166,3 +166,74 @@ def test_mutated_rulesets_load_or_fail_with_located_problems(tmp_path: Path, rng
     engine.advise(
         {"id": "F", "name": "Fuzz", "assessment": {"current_contribution": 7, "attractiveness": 4}}, as_of=AS_OF
     )
+
+
+# -- CSV ----------------------------------------------------------------------------------------
+
+CSV_COLUMNS = [
+    "id",
+    "name",
+    "business.revenue",
+    "business.margin_pct",
+    "business.contract_end",
+    "relationship.stage",
+    "assessment.current_contribution",
+    "assessment.potential_contribution",
+]
+garbage_cell = st.one_of(
+    st.text(alphabet=st.characters(blacklist_characters='"\r\n,', blacklist_categories=("Cs",)), max_size=12),
+    st.sampled_from(["", "12", "-3", "1e400", "nan", "2027-02-30", "basic", "45%", "[1, 2", "{x: }", "\x00"]),
+)
+
+
+@st.composite
+def garbage_csv(draw: st.DrawFn) -> tuple[bytes, int]:
+    lines = [",".join(CSV_COLUMNS).encode()]
+    rows = draw(st.integers(min_value=1, max_value=25))
+    for i in range(rows):
+        kind = draw(st.sampled_from(["good", "garbage", "short", "long", "bytes"]))
+        if kind == "good":
+            cells = [f"G{i}", f"Good {i}", "1000", "0.2", "2027-06-30", "basic", "7", "8"]
+        elif kind == "short":
+            cells = [f"S{i}", "x"]
+        elif kind == "long":
+            cells = [f"L{i}", *draw(st.lists(garbage_cell, min_size=9, max_size=12))]
+        else:
+            cells = draw(st.lists(garbage_cell, min_size=len(CSV_COLUMNS), max_size=len(CSV_COLUMNS)))
+        line = ",".join(cells).encode("utf-8", errors="surrogatepass")
+        if kind == "bytes":
+            line += b"\xff\xfe"
+        if not line.strip(b", \t"):
+            line = f"E{i},empty".encode()
+        lines.append(line)
+    return b"\n".join(lines) + b"\n", rows
+
+
+@settings(
+    max_examples=int(os.environ.get("KAMRULES_FUZZ_EXAMPLES", "80")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(garbage_csv())
+def test_csv_garbage_rows_are_all_accounted_for(tmp_path: Path, case: tuple[bytes, int]) -> None:
+    import json as json_module
+    import uuid
+
+    from kamrules.cli.main import run
+
+    data, rows = case
+    folder = tmp_path / uuid.uuid4().hex
+    folder.mkdir()
+    source = folder / "garbage.csv"
+    source.write_bytes(data)
+    out = folder / "out.jsonl"
+    code = run(["portfolio", str(source), "--out", str(out), "--as-of", "2026-11-27"])
+    assert code in (0, 2)
+    written = [json_module.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    # One output row per input row, numbered as a spreadsheet numbers them (header = row 1).
+    assert [r["row"] for r in written] == list(range(2, rows + 2))
+    for r in written:
+        assert r["status"] in ("ok", "error")
+        if r["status"] == "error":
+            assert r["error.problem"]
+    assert (code == 2) == any(r["status"] == "error" for r in written)

@@ -24,7 +24,8 @@ _WRAPPER = f"""
 import json, resource, subprocess, sys
 done = subprocess.run(sys.argv[1:], capture_output=True, text=True, timeout={LIMIT_S})
 peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({{"code": done.returncode, "stderr": done.stderr, "stdout": done.stdout[:2000], "peak_kb": peak_kb}}))
+result = {{"code": done.returncode, "stderr": done.stderr, "stdout": done.stdout[:200000], "peak_kb": peak_kb}}
+print(json.dumps(result))
 """
 
 
@@ -144,3 +145,27 @@ def test_a_ruleset_of_2_000_rules_is_sharded_and_runs(tmp_path: Path) -> None:
     result = kam_child("advise", str(account), "--rules", str(rules), "--format", "json")
     assert result["code"] == 0, result
     assert int(str(result["peak_kb"])) < LIMIT_MB * 1024
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", ["advise", "portfolio"])
+def test_a_csv_with_a_10_mb_field(tmp_path: Path, command: str) -> None:
+    csv = tmp_path / "accounts.csv"
+    csv.write_text(
+        "id,name,business.revenue,relationship.perceptions\nA1,Uno,100,ok\n"
+        + "A2,Due,200,"
+        + "x" * (10 * 1024 * 1024)
+        + "\nA3,Tre,300,fine\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.csv"
+    args = (
+        ["advise", str(csv), "--format", "json"] if command == "advise" else ["portfolio", str(csv), "--out", str(out)]
+    )
+    result = kam_child(*args, "--as-of", "2026-11-27")
+    assert_refused(result, "row 3", "a cell is longer than 131,072 characters")
+    if command == "advise":
+        assert [a["account"]["id"] for a in json.loads(str(result["stdout"]))] == ["A1", "A3"]
+    else:
+        rows = out.read_text(encoding="utf-8-sig").splitlines()
+        assert len(rows) == 4 and rows[2].startswith("3,error,")

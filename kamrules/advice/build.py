@@ -10,14 +10,8 @@ from kamrules.engine.program import Evaluation, _json_value
 from kamrules.language.rulebase import RuleBase
 from kamrules.language.texts import Texts, render
 from kamrules.model.advice import (
-    AccountRef,
     Advice,
-    Lever,
-    RulesetRef,
     Scores,
-    TraceEntry,
-    Treatment,
-    Warning,
     WhyNot,
 )
 from kamrules.model.vocabulary import SEVERITY_ORDER
@@ -94,56 +88,51 @@ def build_advice(rb: RuleBase, ev: Evaluation, account_id: str, account_name: st
         return _label(rb, name, value, lang)
 
     # Warnings: one per code, the most severe (then the first fired) wins.
-    by_code: dict[str, Warning] = {}
+    by_code: dict[str, dict[str, Any]] = {}
     for rule in ev.warnings:
         warn = rule.warn
         assert warn is not None
-        message = render(warn.message.get(lang), lookup, label, ev.as_of, lang)
-        code = rb.warning_codes.get(warn.code)
-        candidate = Warning(
-            code=warn.code,
-            severity=warn.severity,
-            message=message,
-            rule=rule.id,
-            title=code.title.get(lang) if code else "",
-        )
         prev = by_code.get(warn.code)
-        if prev is None or SEVERITY_ORDER[candidate.severity] > SEVERITY_ORDER[prev.severity]:
-            by_code[warn.code] = candidate
+        if prev is not None and SEVERITY_ORDER[warn.severity] <= SEVERITY_ORDER[prev["severity"]]:
+            continue
+        code = rb.warning_codes.get(warn.code)
+        by_code[warn.code] = {
+            "code": warn.code,
+            "severity": warn.severity,
+            "message": render(warn.message.get(lang), lookup, label, ev.as_of, lang),
+            "rule": rule.id,
+            "title": code.title.get(lang) if code else "",
+        }
     undecided = set(ev.undecided)
     undecided_code = rb.warning_codes.get("UNDECIDED")
     for fact in rb.decisions:
         if fact in ev.undecided:
             by_code.setdefault(
                 f"UNDECIDED:{fact}",
-                Warning(
-                    code="UNDECIDED",
-                    severity=undecided_code.severity if undecided_code else "high",
-                    message=undecided_message(rb, fact, ev.undecided[fact], undecided, lang),
-                    rule=f"decision:{fact}",
-                    title=undecided_code.title.get(lang) if undecided_code else _u(lang, "title"),
-                ),
+                {
+                    "code": "UNDECIDED",
+                    "severity": undecided_code.severity if undecided_code else "high",
+                    "message": undecided_message(rb, fact, ev.undecided[fact], undecided, lang),
+                    "rule": f"decision:{fact}",
+                    "title": undecided_code.title.get(lang) if undecided_code else _u(lang, "title"),
+                },
             )
-    warnings = sorted(by_code.values(), key=lambda w: (-SEVERITY_ORDER[w.severity], w.code, w.rule))
+    warnings = sorted(by_code.values(), key=lambda w: (-SEVERITY_ORDER[w["severity"]], w["code"], w["rule"]))
 
-    levers: dict[str, Lever] = {}
+    levers: dict[str, dict[str, Any]] = {}
     for rule, pick in ev.levers:
         if pick.id in levers:
-            prev_lever = levers[pick.id]
-            levers[pick.id] = prev_lever.model_copy(update={"rules": [*prev_lever.rules, rule.id]})
+            levers[pick.id]["rules"].append(rule.id)
             continue
         definition = rb.levers.get(pick.id)
-        levers[pick.id] = Lever(
-            id=pick.id,
-            why=render(pick.why.get(lang), lookup, label, ev.as_of, lang),
-            label=definition.label.get(lang) if definition else pick.id,
-            rules=[rule.id],
-        )
+        levers[pick.id] = {
+            "id": pick.id,
+            "why": render(pick.why.get(lang), lookup, label, ev.as_of, lang),
+            "label": definition.label.get(lang) if definition else pick.id,
+            "rules": [rule.id],
+        }
 
     strategy = values.get("strategy")
-    treatment = _treatment(rb, strategy, lang) if isinstance(strategy, str) else None
-
-    scores = Scores(**{name: _score(values, name) for name in Scores.model_fields})
     labels = {
         k: _label(rb, k, values[k], lang) for k in ("tier", "profile", "strategy") if isinstance(values.get(k), str)
     }
@@ -151,41 +140,42 @@ def build_advice(rb: RuleBase, ev: Evaluation, account_id: str, account_name: st
         labels["strategy"] = rb.strategies[strategy].label.get(lang)
     if isinstance(values.get("profile"), str) and values["profile"] in rb.profiles:
         labels["profile"] = rb.profiles[values["profile"]].label.get(lang)
-    extra = {
-        k: _json_value(v)
-        for k, v in values.items()
-        if k in rb.derived and k not in CORE and not k.startswith("scores.") and v is not None
+    data = {
+        "account": {"id": account_id, "name": account_name},
+        "tier": _str(values.get("tier")),
+        "profile": _str(values.get("profile")),
+        "profile_source": _str(values.get("profile_source")),
+        "strategy": _str(strategy),
+        "treatment": _treatment(rb, strategy, lang) if isinstance(strategy, str) else None,
+        "levers": list(levers.values()),
+        "warnings": warnings,
+        "scores": {name: _score(values, name) for name in Scores.model_fields},
+        "trace": [
+            {
+                "rule": t.rule,
+                "because": t.because,
+                "decided": t.decided,
+                "file": t.file,
+                "line": t.line,
+                "facts": t.facts,
+                "parameters": t.parameters,
+            }
+            for t in ev.trace
+        ],
+        "ruleset": {"name": rb.name, "version": rb.version, "digest": rb.digest},
+        "lang": lang,
+        "as_of": ev.as_of.isoformat(),
+        "labels": labels,
+        "facts": {
+            k: _json_value(v)
+            for k, v in values.items()
+            if k in rb.derived and k not in CORE and not k.startswith("scores.") and v is not None
+        },
+        "why_not": [w.model_dump() for w in why_not(rb, ev)] if explain else None,
     }
-    trace = [
-        TraceEntry(
-            rule=t.rule,
-            because=t.because,
-            decided=t.decided,
-            file=t.file,
-            line=t.line,
-            facts=t.facts,
-            parameters=t.parameters,
-        )
-        for t in ev.trace
-    ]
-    return Advice(
-        account=AccountRef(id=account_id, name=account_name),
-        tier=_str(values.get("tier")),
-        profile=_str(values.get("profile")),
-        profile_source=_str(values.get("profile_source")),
-        strategy=_str(strategy),
-        treatment=treatment,
-        levers=list(levers.values()),
-        warnings=warnings,
-        scores=scores,
-        trace=trace,
-        ruleset=RulesetRef(name=rb.name, version=rb.version, digest=rb.digest),
-        lang=lang,
-        as_of=ev.as_of.isoformat(),
-        labels=labels,
-        facts=extra,
-        why_not=why_not(rb, ev) if explain else None,
-    )
+    # One validation of the whole advice runs in pydantic's core: far cheaper than building the
+    # thirty-odd nested models one by one in Python, and it checks what the rules produced.
+    return Advice.model_validate(data)
 
 
 def _score(values: dict[str, Any], name: str) -> float | None:
@@ -201,7 +191,7 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _treatment(rb: RuleBase, strategy: str, lang: str) -> Treatment | None:
+def _treatment(rb: RuleBase, strategy: str, lang: str) -> dict[str, Any] | None:
     spec = rb.strategies.get(strategy)
     if spec is None:
         return None
@@ -219,7 +209,7 @@ def _treatment(rb: RuleBase, strategy: str, lang: str) -> Treatment | None:
             cells[key] = " ".join(v.get(lang) for v in value)
         else:
             cells[key] = value.get(lang) if value is not None else ""
-    return Treatment(**cells)
+    return cells
 
 
 def why_not(rb: RuleBase, ev: Evaluation) -> list[WhyNot]:
@@ -253,7 +243,7 @@ def why_not(rb: RuleBase, ev: Evaluation) -> list[WhyNot]:
                 continue
             seen.add(f"{outcome}: {miss.sentence}")
             out.append(
-                WhyNot(
+                WhyNot.model_construct(
                     outcome=outcome,
                     rule=rule.id,
                     because=f"{outcome}: {miss.sentence}",
@@ -281,7 +271,7 @@ def why_not(rb: RuleBase, ev: Evaluation) -> list[WhyNot]:
                 continue
             outcome = phrase(lang, "not_set").format(outcome=", ".join(changes))
             out.append(
-                WhyNot(
+                WhyNot.model_construct(
                     outcome=outcome,
                     rule=ref,
                     because=f"{outcome}: {miss.sentence}",

@@ -8,6 +8,7 @@ infinities never get here (the facts model refuses them).
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from typing import Any
@@ -27,7 +28,9 @@ def number(value: float | int) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=4096)
 def string(value: str) -> str:
+    # Cached: the texts sent to durable-rules are mostly the same few choice values.
     return json.dumps(value, ensure_ascii=False)
 
 

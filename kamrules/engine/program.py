@@ -82,6 +82,7 @@ class _Owner:
     rule: Rule | None = None
     table: Table | None = None
     row: Row | None = None
+    ref: str = ""  # the rule id, or table:row
 
 
 @dataclass
@@ -109,7 +110,15 @@ def default_max_rulesets() -> int:
     return int(raw) if raw.isdigit() else 100
 
 
+_PLAIN = (str, int, type(None), bool)
+
+
 def _json_value(value: Any) -> Any:
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is float:
+        return int(value) if value.is_integer() else value
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
@@ -131,6 +140,7 @@ class Program:
         # Trace sentences are the same for the same rule, language and values read: keep the
         # most recent ones instead of rebuilding them for every account.
         self._because: dict[tuple[Any, ...], str] = {}
+        self._statics: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {}
         self._because_lock = threading.Lock()
         plans = [self._plan_stage(stage) for stage in rulebase.stages]
         needed = sum(len(specs) for _, _, _, specs in plans)
@@ -153,10 +163,10 @@ class Program:
         for t in tables:
             for row in t.rows:
                 items.append(Item(t.row_ref(row), to_prims(row.when), f"row {row.id} of table {t.id} ({row.where})"))
-                owners.append(_Owner(table=t, row=row))
+                owners.append(_Owner(table=t, row=row, ref=t.row_ref(row)))
         for r in rules:
             items.append(Item(r.id, to_prims(r.when), f"rule {r.id} ({r.where})"))
-            owners.append(_Owner(rule=r))
+            owners.append(_Owner(rule=r, ref=r.id))
         specs: list[ShardSpec] = []
         if items:
             try:
@@ -221,29 +231,29 @@ class Program:
         # (priority, order, fact, value, owner) candidates for each fact set in this stage.
         writes: list[tuple[int, int, str, Any, _Owner]] = []
         appends: dict[str, list[Any]] = {}
-        row_index = 0
-        for table in sp.tables:
-            rows = list(table.rows)
-            matched = [row for k, row in enumerate(rows) if (row_index + k) in held]
-            row_index += len(rows)
-            for row in matched:
-                ev.fired.add(table.row_ref(row))
-            chosen = self._hit(table, matched, ev)
-            for row in chosen:
+        # Walk only what held (usually a handful), in rule-base order: table rows grouped by
+        # table, then rules.
+        matched_rows: dict[str, tuple[Table, list[_Owner]]] = {}
+        fired_rules: list[Rule] = []
+        owners = sp.owners
+        for i in sorted(held):
+            owner = owners[i]
+            if owner.table is not None:
+                matched_rows.setdefault(owner.table.id, (owner.table, []))[1].append(owner)
+                ev.fired.add(owner.ref)
+            elif owner.rule is not None:
+                fired_rules.append(owner.rule)
+        for table, matched in matched_rows.values():
+            by_row = {id(o.row): o for o in matched}
+            for row in self._hit(table, [o.row for o in matched if o.row is not None], ev):
                 for fact, out in row.outputs.items():
                     value = self._value(out, values)
                     if table.hit_policy == "collect" and self.rb.derived[fact].type.kind == "list":
-                        appends.setdefault(fact, [])
-                        if value not in appends[fact]:
-                            appends[fact].append(value)
+                        bucket = appends.setdefault(fact, [])
+                        if value not in bucket:
+                            bucket.append(value)
                     else:
-                        writes.append(
-                            (row.priority, table.order * 10000 + row.index, fact, value, _Owner(table=table, row=row))
-                        )
-        fired_rules: list[Rule] = []
-        for k, rule in enumerate(sp.rules):
-            if (row_index + k) in held:
-                fired_rules.append(rule)
+                        writes.append((row.priority, table.order * 10000 + row.index, fact, value, by_row[id(row)]))
         fired_rules.sort(key=lambda r: (-r.priority, r.order))
         for rule in fired_rules:
             ev.fired.add(rule.id)
@@ -340,11 +350,21 @@ class Program:
                     facts = {**facts, "warning": owner.rule.warn.code}
                 if owner.rule.levers:
                     facts = {**facts, "levers": [p.id for p in owner.rule.levers]}
-            read = {f: _json_value(ev.as_of if f == "as_of" else ev.values.get(f)) for f in sorted(facts_read(cond))}
-            params = {p: _json_value(self.rb.params[p].value) for p in sorted(params_read(cond)) if p in self.rb.params}
+            reads, params = self._static(key, cond)
+            values = ev.values
+            read = {f: _json_value(ev.as_of if f == "as_of" else values.get(f)) for f in reads}
             ev.trace.append(
-                TraceItem(key, self._sentence(key, cond, read, ev), facts, where.file, where.line, read, params)
+                TraceItem(key, self._sentence(key, cond, read, ev), facts, where.file, where.line, read, dict(params))
             )
+
+    def _static(self, key: str, cond: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
+        """The facts a rule reads and its parameters' values: the same for every account."""
+        known = self._statics.get(key)
+        if known is None:
+            reads = tuple(sorted(facts_read(cond)))
+            params = {p: _json_value(self.rb.params[p].value) for p in sorted(params_read(cond)) if p in self.rb.params}
+            known = self._statics[key] = (reads, params)
+        return known
 
     def _sentence(self, key: str, cond: Any, read: dict[str, Any], ev: Evaluation) -> str:
         memo_key = (key, ev.lang, ev.as_of, repr(read))

@@ -7,7 +7,6 @@ that cannot be read carries its error instead, so that one bad row never hides t
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Callable, Iterator
@@ -17,8 +16,7 @@ from typing import Any
 
 from kamrules.errors import InputFileError, KamError, Location, Problem
 from kamrules.io.files import STDIN, decode_text, display_name, read_bytes
-from kamrules.io.rows import cell_value, nest
-from kamrules.io.textfile import sniff_delimiter
+from kamrules.io.rows import nest
 from kamrules.io.yamlsafe import Document, parse_documents
 
 LocationOf = Callable[[tuple[str | int, ...]], Location]
@@ -127,40 +125,19 @@ def _line_locator(name: str, line: int) -> LocationOf:
 
 
 def _csv_records(text: str, name: str) -> Iterator[Record]:
-    delimiter = sniff_delimiter(text.split("\n", 1)[0])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    from kamrules.io.textfile import csv_rows_from
+
     try:
-        header = next(reader)
-    except StopIteration:
-        yield Record(0, name, error=InputFileError("", [Problem("IO007", "is empty", Location(name))]))
+        rows = list(csv_rows_from(io.StringIO(text, newline=""), name, None))
+    except KamError as exc:
+        yield Record(0, name, error=exc)
         return
-    columns = [h.strip() for h in header]
-    position = 0
-    for row in reader:
-        lineno = reader.line_num
-        if not any(cell.strip() for cell in row):
+    for raw in rows:
+        label = f"{name} row {raw.row}"
+        if raw.problems:
+            yield Record(raw.index, label, error=InputFileError("", raw.problems))
             continue
-        label = f"{name} row {position + 1}"
-        if len(row) > len(columns):
-            yield Record(
-                position,
-                label,
-                error=InputFileError(
-                    "",
-                    [
-                        Problem(
-                            "IO009",
-                            f"has {len(row)} cells but the header has {len(columns)} columns",
-                            Location(name, lineno),
-                        )
-                    ],
-                ),
-            )
-            position += 1
-            continue
-        flat = {col: cell_value(cell) for col, cell in zip(columns, row, strict=False) if col}
-        yield Record(position, label, nest(flat), _csv_locator(name, lineno))
-        position += 1
+        yield Record(raw.index, label, nest(raw.cells or {}), _csv_locator(name, raw.line or raw.row))
 
 
 def _csv_locator(name: str, line: int) -> LocationOf:

@@ -20,6 +20,16 @@ from kamrules.io.atomic import atomic_writer
 FORMATS = ("csv", "xlsx", "jsonl")
 
 
+# JSON allows these inside strings, but many line-oriented tools (and Python's str.splitlines)
+# treat them as line breaks: escaped, one JSON Lines record is always one line.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def jsonl_line(row: object) -> str:
+    """One JSON Lines record: UTF-8 text, no NaN, and no character a reader could split on."""
+    return json.dumps(row, ensure_ascii=False, allow_nan=False).translate(_LINE_BREAKS) + "\n"
+
+
 class RowSink(Protocol):
     def write(self, cells: dict[str, Any]) -> None: ...
 
@@ -50,7 +60,7 @@ class _Jsonl:
 
     def write(self, cells: dict[str, Any]) -> None:
         row = {c: cells.get(c) for c in self.columns}
-        self.handle.write(json.dumps(row, ensure_ascii=False, allow_nan=False) + "\n")
+        self.handle.write(jsonl_line(row))
 
 
 class _Xlsx:

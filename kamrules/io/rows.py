@@ -32,6 +32,20 @@ class RawRow:
     problems: list[Problem] = field(default_factory=list)
 
 
+class UnreadableRow(list[Any]):
+    """A CSV record the reader could not parse, standing in for its cells."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+    def explain(self) -> str:
+        match = re.search(r"field larger than field limit \((\d+)\)", self.reason)
+        if match:
+            return f"a cell is longer than {int(match.group(1)):,} characters, the CSV reader's limit"
+        return self.reason
+
+
 def bad_bytes(text: str, encoding: str) -> str | None:
     """A description of the undecodable bytes in `text`, or None when there are none."""
     match = _ESCAPED.search(text)
@@ -78,6 +92,12 @@ def tabular_rows(
     index = 0
     width = len(columns)
     for number, line, cells in rows:
+        if isinstance(cells, UnreadableRow):
+            raw = RawRow(index, number, line)
+            index += 1
+            raw.problems.append(Problem("IO010", f"cannot be read as CSV: {cells.explain()}", Location(name, line)))
+            yield raw
+            continue
         if not any(c is not None and (not isinstance(c, str) or c.strip()) for c in cells):
             continue
         raw = RawRow(index, number, line)

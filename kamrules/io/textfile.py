@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from kamrules.errors import InputFileError, Location, Problem
-from kamrules.io.rows import RawRow, bad_bytes, check_header, tabular_rows
+from kamrules.io.rows import RawRow, UnreadableRow, bad_bytes, check_header, tabular_rows
 
 CHUNK = 1 << 20
 _INVALID = re.compile("[\udc80-\udcff]")
@@ -65,34 +65,48 @@ def sniff_delimiter(header: str) -> str:
 def csv_rows(path: str | Path, name: str, encoding: str, delimiter: str | None = None) -> Iterator[RawRow]:
     """The rows of a CSV file, streamed. The first non-blank line is the header."""
     with open_text(path, encoding) as handle:
+        yield from csv_rows_from(handle, name, encoding, delimiter)
+
+
+def csv_rows_from(handle: IO[str], name: str, encoding: str | None, delimiter: str | None = None) -> Iterator[RawRow]:
+    """The rows of CSV text read from `handle` (`encoding` None: already decoded cleanly)."""
+    first = handle.readline()
+    skipped = 1  # lines read up to and including the header
+    while first and not first.strip():
         first = handle.readline()
-        skipped = 1  # lines read up to and including the header
-        while first and not first.strip():
-            first = handle.readline()
-            skipped += 1
-        if not first:
-            raise InputFileError("", [Problem("IO007", "is empty", Location(name))])
-        delim = delimiter or sniff_delimiter(first)
-        header_reader = csv.reader([first], delimiter=delim)
-        columns = [h.strip() for h in next(header_reader)]
-        for col in columns:
-            problem = bad_bytes(col, encoding)
-            if problem is not None:
-                raise InputFileError("", [Problem("IO005", f"the header {problem}", Location(name, 1))])
-        check_header(columns, name, 1)
-        reader = csv.reader(handle, delimiter=delim)
+        skipped += 1
+    if not first:
+        raise InputFileError("", [Problem("IO007", "is empty", Location(name))])
+    delim = delimiter or sniff_delimiter(first)
+    header_reader = csv.reader([first], delimiter=delim)
+    columns = [h.strip() for h in next(header_reader)]
+    for col in columns:
+        problem = bad_bytes(col, encoding) if encoding is not None else None
+        if problem is not None:
+            raise InputFileError("", [Problem("IO005", f"the header {problem}", Location(name, 1))])
+    check_header(columns, name, 1)
+    reader = csv.reader(handle, delimiter=delim)
 
-        def numbered() -> Iterator[tuple[int, int | None, list[Any]]]:
-            # Row numbers as a spreadsheet shows them: the header is row 1; a record that spans
-            # several lines (a quoted cell with line breaks) is still one row.
-            number = skipped
-            last = 0
-            for cells in reader:
-                number += 1
-                yield number, skipped + last + 1, list(cells)
-                last = reader.line_num
+    def numbered() -> Iterator[tuple[int, int | None, list[Any]]]:
+        # Row numbers as a spreadsheet shows them: the header is row 1; a record that spans
+        # several lines (a quoted cell with line breaks) is still one row.
+        number = skipped
+        last = 0
+        rows = iter(reader)
+        while True:
+            try:
+                cells: list[Any] = list(next(rows))
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                # One unreadable record (a cell over the reader's size limit, a stray NUL)
+                # is one error row; the reader carries on with the next line.
+                cells = UnreadableRow(str(exc))
+            number += 1
+            yield number, skipped + last + 1, cells
+            last = reader.line_num
 
-        yield from tabular_rows(numbered(), columns, name, encoding)
+    yield from tabular_rows(numbered(), columns, name, encoding)
 
 
 def csv_dialect(path: str | Path, encoding: str) -> str:

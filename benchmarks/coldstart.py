@@ -1,12 +1,19 @@
 """(e) The command line's cold start: each run a fresh process, the median of several.
 
-The operating system's file cache is warm (one discarded run first), as it is for a user who
-runs `kam` twice; what is measured is the interpreter starting, importing and doing the work.
-`python -c pass` is measured alongside: the floor no command can go under.
+The operating system's file cache and Python's bytecode cache are warm (one discarded run
+first), as they are for a user who runs `kam` twice: what is measured is the interpreter
+starting, importing and doing the work. The bytecode cache is kept in the work folder
+(PYTHONPYCACHEPREFIX), whatever PYTHONDONTWRITEBYTECODE says in the caller's environment, so
+that an environment which forbids it (some containers and CI set it) does not add the
+compilation of every module to each run. The same command with PYTHONDONTWRITEBYTECODE=1 is
+measured too: what that costs an editable install (a checkout), whose sources then compile on
+every run. `python -c pass` is measured alongside: the floor no command can go under. The
+commands take turns, round by round, so a slow spell of a shared machine falls on all of them.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import statistics
@@ -66,34 +73,56 @@ def kam_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "kamrules"]
 
 
-def _time(argv: list[str], cwd: Path) -> tuple[float, int]:
+def _time(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int]:
     start = time.perf_counter()
-    done = subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    done = subprocess.run(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     return (time.perf_counter() - start) * 1000.0, done.returncode
 
 
-def median_ms(argv: list[str], runs: int, cwd: Path) -> dict[str, Any]:
-    _time(argv, cwd)  # discarded: pages the files in
-    samples = []
-    codes = set()
-    for _ in range(runs):
-        ms, code = _time(argv, cwd)
-        samples.append(ms)
-        codes.add(code)
+def _summary(samples: list[float], codes: set[int]) -> dict[str, Any]:
     return {
         "median_ms": round(statistics.median(samples), 1),
         "min_ms": round(min(samples), 1),
         "max_ms": round(max(samples), 1),
-        "runs": runs,
+        "runs": len(samples),
         "exit_codes": sorted(codes),
     }
 
 
-def import_profile(argv: list[str], cwd: Path, top: int = 15) -> list[dict[str, Any]]:
+def interleaved(commands: dict[str, tuple[list[str], dict[str, str]]], runs: int, cwd: Path) -> dict[str, Any]:
+    """The median time of each command over `runs` rounds, the commands taking turns."""
+    for argv, env in commands.values():
+        _time(argv, cwd, env)  # discarded: pages the files in, writes the bytecode cache
+    names = list(commands)
+    samples: dict[str, list[float]] = {n: [] for n in names}
+    codes: dict[str, set[int]] = {n: set() for n in names}
+    for r in range(runs):
+        for k in range(len(names)):
+            name = names[(r + k) % len(names)]
+            argv, env = commands[name]
+            ms, code = _time(argv, cwd, env)
+            samples[name].append(ms)
+            codes[name].add(code)
+    return {n: _summary(samples[n], codes[n]) for n in names}
+
+
+def environments(workdir: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """(with a bytecode cache in the work folder, with PYTHONDONTWRITEBYTECODE=1)."""
+    cached = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    cached["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")
+    # Installed packages keep the bytecode pip compiled; sources that were never compiled (an
+    # editable install's, such as a checkout of kamrules) are compiled again on every run.
+    uncached = {k: v for k, v in os.environ.items() if k != "PYTHONPYCACHEPREFIX"}
+    uncached["PYTHONDONTWRITEBYTECODE"] = "1"
+    return cached, uncached
+
+
+def import_profile(argv: list[str], cwd: Path, env: dict[str, str], top: int = 15) -> list[dict[str, Any]]:
     """The slowest imports of one run (`python -X importtime`), by cumulative microseconds."""
     done = subprocess.run(
         [sys.executable, "-X", "importtime", *argv],
         cwd=cwd,
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -122,12 +151,20 @@ def measure(workdir: Path, runs: int, with_imports: bool = True) -> dict[str, An
     one = workdir / "one.yaml"
     one.write_text(yaml.safe_dump(ONE_ACCOUNT, sort_keys=False, allow_unicode=True), encoding="utf-8")
     kam = kam_command()
+    cached, uncached = environments(workdir)
     out: dict[str, Any] = {
         "command": " ".join(Path(kam[0]).name if k == 0 else a for k, a in enumerate(kam)),
-        "python_pass": median_ms([sys.executable, "-c", "pass"], runs, workdir),
-        "kam_help": median_ms([*kam, "--help"], runs, workdir),
-        "kam_advise_one": median_ms([*kam, "advise", str(one)], runs, workdir),
+        **interleaved(
+            {
+                "python_pass": ([sys.executable, "-c", "pass"], cached),
+                "kam_help": ([*kam, "--help"], cached),
+                "kam_advise_one": ([*kam, "advise", str(one)], cached),
+                "kam_advise_one_no_bytecode": ([*kam, "advise", str(one)], uncached),
+            },
+            runs,
+            workdir,
+        ),
     }
     if with_imports:
-        out["advise_imports"] = import_profile(["-m", "kamrules", "advise", str(one)], workdir)
+        out["advise_imports"] = import_profile(["-m", "kamrules", "advise", str(one)], workdir, cached)
     return out

@@ -9,6 +9,7 @@ Subcommands are imported only when run, so that `kam --help` starts fast.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import signal
 import sys

@@ -217,3 +217,13 @@ def test_an_internal_error_on_one_account_does_not_stop_the_others(monkeypatch: 
     assert [a["account"]["id"] for a in result.json()] == ["IT-0042", "IT-0107"]
     assert "star.yaml: internal error (KeyError" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_console_script_starts_in_a_fresh_process() -> None:
+    # The `kam` entry point imports less than `python -m kamrules` (no runpy): run it for real.
+    script = Path(sys.executable).with_name("kam")
+    if not script.exists():
+        pytest.skip("the kam console script is not installed next to this interpreter")
+    for args in (["--help"], ["profiles", "star", "--format", "json"]):
+        done = subprocess.run([str(script), *args], capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr

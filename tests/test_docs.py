@@ -24,3 +24,19 @@ def test_the_readme_names_the_two_commands() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "kam advise examples/accounts/strategic.yaml" in text
     assert "<!-- test-command -->" in text and "pytest" in text
+
+
+def test_the_readme_sample_is_what_kam_prints(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.cli_helpers import kam
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = "$ kam advise examples/accounts/strategic.yaml --as-of 2026-11-27"
+    block = text.split(command + "\n", 1)[1].split("```", 1)[0]
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.chdir(ROOT)
+    printed = kam("advise", "examples/accounts/strategic.yaml", "--as-of", "2026-11-27", "--format", "text").stdout
+
+    def body(s: str) -> list[str]:  # the rule base digest changes with every rule edit
+        return [line.rstrip() for line in s.strip().splitlines() if not line.startswith("Rules: ")]
+
+    assert body(block) == body(printed)

@@ -171,7 +171,7 @@ def test_a_failure_while_draining_rebuilds_the_ruleset_and_results_stay_right(mo
         for a in accounts:
             engine.advise(a, as_of=AS_OF)
     monkeypatch.setattr(durable, "_rule_index", real)
-    assert sum(s.durable.rebuilds for st in engine.program.stages for s in st.shards) >= 1
+    assert sum(s.rebuilds for s in engine.program.shards()) >= 1
     assert [engine.advise(a, as_of=AS_OF).model_dump_json() for a in accounts] == expected
 
 
@@ -196,3 +196,17 @@ def test_100_000_evaluations_in_bounded_memory(engine: Engine) -> None:
         engine.program.run(account_values(accounts[i % 500]), AS_OF, "en", trace=False)
     grown_mb = (_rss_kb() - before) / 1024
     assert grown_mb < 20, f"RSS grew by {grown_mb:.1f} MB over 100,000 evaluations"
+
+
+def test_independent_stages_share_one_durable_pass(engine: Engine) -> None:
+    passes = [[sp.stage.id for sp in p.stages] for p in engine.program.passes]
+    # information reads only the tier (decided earlier), so it joins limits; everything else
+    # reads what the stage before it decided.
+    assert passes == [["scores"], ["classification"], ["profile"], ["strategy"], ["limits", "information"], ["advice"]]
+
+
+def test_clear_caches_forgets_memoised_answers(engine: Engine) -> None:
+    engine.advise({"id": "C", "name": "Cache"}, as_of=AS_OF)
+    assert any(s.memo for s in engine.program.shards())
+    engine.program.clear_caches()
+    assert not any(s.memo for s in engine.program.shards())

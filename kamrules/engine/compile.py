@@ -23,7 +23,6 @@ from kamrules.language.conditions import (
     PAny,
     PCond,
     Prim,
-    branch_count,
     comparable,
     iter_prims,
 )
@@ -175,6 +174,31 @@ class KeySpace:
         return encode
 
 
+def fanout(tree: PCond) -> int:
+    """How many of this condition's branches can match one fact at the same time.
+
+    durable-rules fails when more than 64 condition nodes match one fact at once (error 303).
+    Alternatives that test one key for equality with different values exclude each other (a
+    stage is one value), so they count once; other alternatives count each.
+    """
+    if isinstance(tree, Prim):
+        return 1
+    if isinstance(tree, PAny):
+        prims = [t for t in tree.items if isinstance(t, Prim)]
+        if (
+            len(prims) == len(tree.items)
+            and all(p.cmp == "eq" and p.key == "value" and p.arg.kind != "fact" for p in prims)
+            and len({(p.fact, p.key) for p in prims}) == 1
+            and len({repr(p.arg.value) for p in prims}) == len(prims)
+        ):
+            return 1
+        return sum(fanout(t) for t in tree.items) or 1
+    total = 1
+    for t in tree.items:
+        total *= fanout(t)
+    return total
+
+
 def _finite_difference(a: float, b: float) -> float:
     # For finite doubles, a - b is 0 exactly when a == b (gradual underflow) and has the sign of
     # the exact difference, so comparing a - b with 0 compares a with b. Only an overflow to
@@ -323,7 +347,7 @@ def plan_shards(items: list[Item], kinds: Mapping[str, str] | None = None) -> li
     current = ShardSpec(keys=KeySpace(kinds=kinds))
     for index, item in enumerate(items):
         for part in clauses(item.pcond):
-            cost = branch_count(part)
+            cost = fanout(part)
             probe = current.keys.copy()
             compile_pcond(part, probe)
             if current.items and (current.branches + cost > MAX_BRANCHES or probe.size() > MAX_KEYS):

@@ -20,7 +20,7 @@ from kamrules.model.facts import Account
 from kamrules.model.validate import validate_model
 from kamrules.model.vocabulary import LANGS
 
-_GROUPS = ("company", "business", "relationship", "assessment")
+_GROUPS = ("company", "business", "relationship", "assessment", "plan")
 
 
 def account_values(account: Account) -> dict[str, Any]:
@@ -112,7 +112,7 @@ class Engine:
     def from_paths(cls, *paths: str | Path, builtin: bool = True, memo_size: int = 4096) -> Engine:
         """Folders (or files) of YAML on top of the built-in knowledge, or instead of it when a
         folder's manifest does not say `extends: builtin` (or `builtin=False`)."""
-        return cls(load_rulebase(list(paths), builtin=builtin), memo_size=memo_size)
+        return cls(load_rulebase(list(paths), builtin=builtin, tests=False), memo_size=memo_size)
 
     def evaluate(
         self,
@@ -175,7 +175,7 @@ _DEFAULT_LOCK = threading.Lock()
 
 @functools.cache
 def _default_engine_cached() -> Engine:
-    return Engine(load_rulebase())
+    return Engine(load_rulebase(tests=False))
 
 
 def _default_engine() -> Engine:

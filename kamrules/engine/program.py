@@ -100,8 +100,21 @@ class StageProgram:
     tables: list[Table]
     rules: list[Rule]
     owners: list[_Owner]
-    shards: list[_Shard]
     decided_here: list[str]
+    offset: int = 0  # where this stage's rules start among its pass's items
+
+
+@dataclass
+class PassProgram:
+    """Stages that read nothing from one another, asserted to durable-rules together.
+
+    Stages run in the declared order; a stage that reads no fact decided by the stages of the
+    current pass joins it, so that one assert answers for all of them. The outcome is the same
+    as running them one by one: none can see what the others decide.
+    """
+
+    stages: list[StageProgram]
+    shards: list[_Shard]
 
 
 def default_max_rulesets() -> int:
@@ -142,91 +155,146 @@ class Program:
         self._because: dict[tuple[Any, ...], str] = {}
         self._statics: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {}
         self._because_lock = threading.Lock()
-        plans = [self._plan_stage(stage) for stage in rulebase.stages]
-        needed = sum(len(specs) for _, _, _, specs in plans)
+        plans = [self._plan_pass(group) for group in self._group_stages()]
+        needed = sum(len(specs) for _, _, specs in plans)
         if needed > self.max_rulesets:
-            branches = sum(spec.branches for _, _, _, specs in plans for spec in specs)
+            branches = sum(spec.branches for _, _, specs in plans for spec in specs)
             raise RulesetError(
                 f"the rule base is too large for durable-rules: its {branches:,} condition branches need "
                 f"{needed} durable-rules rulesets (at most 48 branches each, since more than 64 conditions "
                 f"matching one account fail), and each costs about 1 MB; the limit is {self.max_rulesets} "
                 "(KAMRULES_MAX_RULESETS). Merge rules into decision tables or ranges, or raise the limit."
             )
-        self.stages: list[StageProgram] = [self._compile_stage(*plan) for plan in plans]
+        self.passes: list[PassProgram] = [self._compile_pass(*plan) for plan in plans]
+        self.stages: list[StageProgram] = [sp for p in self.passes for sp in p.stages]
 
-    def _plan_stage(self, stage: Stage) -> tuple[Stage, list[Item], list[_Owner], list[ShardSpec]]:
+    def _stage_reads(self, stage: Stage) -> set[str]:
+        """Every fact the stage's rules, rows, scorecards and computations read."""
         rb = self.rb
-        tables = [t for t in rb.tables if t.stage == stage.id]
-        rules = [r for r in rb.rules if r.stage == stage.id]
+        reads: set[str] = set()
+        for t in rb.tables:
+            if t.stage == stage.id:
+                reads.update(t.inputs.values())
+                for row in t.rows:
+                    reads |= facts_read(row.when)
+                    reads.update(o.fact for o in row.outputs.values() if o.fact)
+        for r in rb.rules:
+            if r.stage == stage.id:
+                reads |= facts_read(r.when)
+                reads.update(o.fact for o in (*r.sets.values(), *r.appends.values()) if o.fact)
+        for card in rb.scorecards:
+            if card.stage == stage.id:
+                reads.update(x for x in (card.given, card.criteria_from) if x)
+                reads.update(c.fact for c in card.criteria)
+        for comp in rb.computes:
+            if comp.stage == stage.id:
+                reads.update(comp.args)
+        return reads
+
+    def _group_stages(self) -> list[list[Stage]]:
+        groups: list[list[Stage]] = []
+        decided_in_group: set[str] = set()
+        for stage in self.rb.stages:
+            decides = {d for d, info in self.rb.derived.items() if info.stage == stage.id}
+            if groups and not (self._stage_reads(stage) & decided_in_group):
+                groups[-1].append(stage)
+            else:
+                groups.append([stage])
+                decided_in_group = set()
+            decided_in_group |= decides
+        return groups
+
+    def _plan_pass(self, stages: list[Stage]) -> tuple[list[StageProgram], list[Item], list[ShardSpec]]:
+        rb = self.rb
         items: list[Item] = []
-        owners: list[_Owner] = []
-        for t in tables:
-            for row in t.rows:
-                items.append(Item(t.row_ref(row), to_prims(row.when), f"row {row.id} of table {t.id} ({row.where})"))
-                owners.append(_Owner(table=t, row=row, ref=t.row_ref(row)))
-        for r in rules:
-            items.append(Item(r.id, to_prims(r.when), f"rule {r.id} ({r.where})"))
-            owners.append(_Owner(rule=r, ref=r.id))
+        programs: list[StageProgram] = []
+        for stage in stages:
+            tables = [t for t in rb.tables if t.stage == stage.id]
+            rules = [r for r in rb.rules if r.stage == stage.id]
+            owners: list[_Owner] = []
+            offset = len(items)
+            for t in tables:
+                for row in t.rows:
+                    items.append(
+                        Item(t.row_ref(row), to_prims(row.when), f"row {row.id} of table {t.id} ({row.where})")
+                    )
+                    owners.append(_Owner(table=t, row=row, ref=t.row_ref(row)))
+            for r in rules:
+                items.append(Item(r.id, to_prims(r.when), f"rule {r.id} ({r.where})"))
+                owners.append(_Owner(rule=r, ref=r.id))
+            programs.append(
+                StageProgram(
+                    stage,
+                    [s for s in rb.scorecards if s.stage == stage.id],
+                    [c for c in rb.computes if c.stage == stage.id],
+                    tables,
+                    rules,
+                    owners,
+                    [d for d, info in rb.derived.items() if info.stage == stage.id],
+                    offset,
+                )
+            )
         specs: list[ShardSpec] = []
         if items:
             try:
                 kinds = {name: info.type.kind for name, info in rb.facts.items()}
                 specs = plan_shards(items, kinds)
             except ValueError as exc:
-                raise RulesetError(f"a rule of stage {stage.id} is too complex for durable-rules: {exc}") from None
-        return stage, items, owners, specs
+                names = ", ".join(s.id for s in stages)
+                raise RulesetError(f"a rule of stage {names} is too complex for durable-rules: {exc}") from None
+        return programs, items, specs
 
-    def _compile_stage(
-        self, stage: Stage, items: list[Item], owners: list[_Owner], specs: list[ShardSpec]
-    ) -> StageProgram:
-        rb = self.rb
-        tables = [t for t in rb.tables if t.stage == stage.id]
-        rules = [r for r in rb.rules if r.stage == stage.id]
+    def _compile_pass(self, programs: list[StageProgram], items: list[Item], specs: list[ShardSpec]) -> PassProgram:
+        digest = self.rb.digest.removeprefix("sha256:")
+        name = "+".join(sp.stage.id for sp in programs)
         shards: list[_Shard] = []
-        if items:
-            for spec in specs:
-                labels = [items[i].label for i, _ in spec.items]
-                durable = DurableShard(
-                    stage.id, spec.definition(), labels, rb.digest.removeprefix("sha256:"), memo_size=self.memo_size
-                )
-                shards.append(_Shard(durable, spec.keys.encoder(), [i for i, _ in spec.items]))
-        decided = [d for d, info in rb.derived.items() if info.stage == stage.id]
-        return StageProgram(
-            stage,
-            [s for s in rb.scorecards if s.stage == stage.id],
-            [c for c in rb.computes if c.stage == stage.id],
-            tables,
-            rules,
-            owners,
-            shards,
-            decided,
-        )
+        for spec in specs:
+            labels = [items[i].label for i, _ in spec.items]
+            durable = DurableShard(name, spec.definition(), labels, digest, memo_size=self.memo_size)
+            shards.append(_Shard(durable, spec.keys.encoder(), [i for i, _ in spec.items]))
+        return PassProgram(programs, shards)
+
+    def shards(self) -> list[DurableShard]:
+        """Every durable-rules ruleset this program compiled to."""
+        return [shard.durable for p in self.passes for shard in p.shards]
+
+    def clear_caches(self) -> None:
+        """Forget the memoised durable-rules answers and trace sentences (benchmarks use this)."""
+        for shard in self.shards():
+            with shard.lock:
+                shard.memo.clear()
+        with self._because_lock:
+            self._because.clear()
 
     # -- evaluation -----------------------------------------------------------------------------
 
     def run(self, values: dict[str, Any], as_of: dt.date, lang: str = "en", *, trace: bool = True) -> Evaluation:
         ev = Evaluation(values, as_of, lang)
-        for sp in self.stages:
-            self._run_stage(sp, ev, trace)
+        for p in self.passes:
+            for sp in p.stages:
+                for card in sp.scorecards:
+                    self._apply_outcome(card.id, card.sets, run_scorecard(card, values), card.where, ev, trace)
+                for comp in sp.computes:
+                    self._apply_outcome(comp.id, comp.sets, run_compute(comp, values, as_of), comp.where, ev, trace)
+            held = self.fire_pass(p, values, as_of) if p.shards else set()
+            for sp in p.stages:
+                start, end = sp.offset, sp.offset + len(sp.owners)
+                mine = {i - start for i in held if start <= i < end} if held else held
+                self._run_stage(sp, ev, trace, mine)
         return ev
 
-    def fire_stage(self, sp: StageProgram, values: Mapping[str, Any], as_of: dt.date) -> set[int]:
-        """The indices (into `sp.owners`) of the rules and rows whose conditions hold."""
+    def fire_pass(self, p: PassProgram, values: Mapping[str, Any], as_of: dt.date) -> set[int]:
+        """The indices (into the pass's items) of the rules and rows whose conditions hold."""
         held: set[int] = set()
-        for shard in sp.shards:
+        for shard in p.shards:
             fact = shard.encode(values, as_of)
             for n in shard.durable.fire(fact):
                 held.add(shard.item_of[n])
         return held
 
-    def _run_stage(self, sp: StageProgram, ev: Evaluation, trace: bool) -> None:
+    def _run_stage(self, sp: StageProgram, ev: Evaluation, trace: bool, held: set[int]) -> None:
         values = ev.values
         lang = ev.lang
-        for card in sp.scorecards:
-            self._apply_outcome(card.id, card.sets, run_scorecard(card, values), card.where, ev, trace)
-        for comp in sp.computes:
-            self._apply_outcome(comp.id, comp.sets, run_compute(comp, values, ev.as_of), comp.where, ev, trace)
-        held = self.fire_stage(sp, values, ev.as_of) if sp.shards else set()
 
         # (priority, order, fact, value, owner) candidates for each fact set in this stage.
         writes: list[tuple[int, int, str, Any, _Owner]] = []

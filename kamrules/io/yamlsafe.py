@@ -20,7 +20,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,7 +85,7 @@ class Document:
             probe = probe[:-1]
 
 
-def dotted(path: Path) -> str:
+def dotted(path: Sequence[str | int]) -> str:
     """`("business", "competitors", 0, "share")` -> `business.competitors[0].share`."""
     out = ""
     for part in path:

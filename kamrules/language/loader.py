@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,7 +121,10 @@ def yaml_files(root: Path) -> list[Path]:
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())
 
 
-def read_folder(folder: SourceFolder, layer: int, state: _State) -> list[LoadedFile]:
+_TESTS_KIND = re.compile(r"""^kind:[ \t]*["']?tests["']?[ \t]*(?:#.*)?$""", re.MULTILINE)
+
+
+def read_folder(folder: SourceFolder, layer: int, state: _State, tests: bool = True) -> list[LoadedFile]:
     out: list[LoadedFile] = []
     if not folder.root.exists():
         state.error(Location(folder.display), "KR001", "no such folder or file")
@@ -134,18 +138,22 @@ def read_folder(folder: SourceFolder, layer: int, state: _State) -> list[LoadedF
         else:
             rel = path.relative_to(folder.root).as_posix()
             display = f"{folder.display.rstrip('/')}/{rel}"
-        loaded = read_file(path, display, layer, state)
+        loaded = read_file(path, display, layer, state, tests)
         if loaded is not None:
             out.append(loaded)
     return out
 
 
-def read_file(path: Path, display: str, layer: int, state: _State) -> LoadedFile | None:
+def read_file(path: Path, display: str, layer: int, state: _State, tests: bool = True) -> LoadedFile | None:
+    """One knowledge file, checked against its kind's schema. With `tests` false, test-case
+    files are skipped unparsed (advising never needs them; the toolkit does)."""
     from kamrules.errors import KamError
 
     try:
         data = read_bytes(path)
         text = decode_text(data, display)
+        if not tests and _TESTS_KIND.search(text):
+            return None
         doc = parse_document(text, display)
     except KamError as exc:
         state.problems.extend(exc.problems)
@@ -188,11 +196,12 @@ def default_sources() -> list[SourceFolder]:
     ]
 
 
-def load_rulebase(paths: Sequence[str | Path] = (), *, builtin: bool = True) -> RuleBase:
-    """Load the built-in knowledge (unless `builtin` is false) with `paths` layered on top."""
+def load_rulebase(paths: Sequence[str | Path] = (), *, builtin: bool = True, tests: bool = True) -> RuleBase:
+    """Load the built-in knowledge (unless `builtin` is false) with `paths` layered on top;
+    `tests` false leaves the test-case files out (they never change the advice)."""
     folders = default_sources() if builtin else []
     folders += [SourceFolder(Path(p), str(p)) for p in paths]
-    return load_folders(folders)
+    return load_folders(folders, tests=tests)
 
 
 @dataclass(frozen=True)
@@ -212,6 +221,7 @@ def load_report(
     *,
     input_model: type[BaseModel] = Account,
     input_name: str = "account",
+    tests: bool = True,
 ) -> LoadReport:
     """Load, layer and link the knowledge in `folders`, collecting every problem instead of raising.
 
@@ -232,7 +242,7 @@ def load_report(
     for folder, lay in zip(folders, layer_of, strict=True):
         while len(layers) <= lay:
             layers.append([])
-        layers[lay].extend(read_folder(folder, lay, state))
+        layers[lay].extend(read_folder(folder, lay, state, tests))
     read_all = [f for files in layers for f in files]
     if state.unreadable or not read_all:
         return LoadReport(None, problems_from(state.problems), tuple(read_all), readable=False)
@@ -254,6 +264,7 @@ def load_folders(
     *,
     input_model: type[BaseModel] = Account,
     input_name: str = "account",
+    tests: bool = True,
 ) -> RuleBase:
     """Load, layer and link the knowledge in `folders`.
 
@@ -261,7 +272,7 @@ def load_folders(
     default; a portfolio or a plan for their own rule bases); a manifest may name it with
     `input:`, which must then match `input_name`. Raises `RulesetError` naming every problem.
     """
-    report = load_report(folders, input_model=input_model, input_name=input_name)
+    report = load_report(folders, input_model=input_model, input_name=input_name, tests=tests)
     if not report.readable:
         raise RulesetError("the rulesets cannot be loaded:", report.problems)
     if report.rulebase is None:
@@ -581,6 +592,8 @@ class _Linker:
                 )
         digest = hashlib.sha256()
         for f in self.files:
+            if f.kind == "tests":
+                continue  # test cases never change the advice: the digest is the same without them
             digest.update(f.display.encode())
             digest.update(b"\0")
             digest.update(f.digest.encode())

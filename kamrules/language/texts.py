@@ -59,12 +59,14 @@ def placeholders(template: str) -> list[tuple[str, str | None]]:
     return [(m.group(1), m.group(2)) for m in PLACEHOLDER.finditer(template)]
 
 
-def format_number(value: float) -> str:
+def format_number(value: float, lang: str = "en") -> str:
+    """A number as people write it: thin-space thousands, and a decimal comma in Italian."""
     if isinstance(value, bool):
         return str(value).lower()
     if float(value).is_integer() and abs(value) < 1e15:
         return f"{int(value):,}".replace(",", "\u202f") if abs(value) >= 10000 else str(int(value))
-    return f"{value:.4g}" if abs(value) < 1e6 else f"{value:,.0f}".replace(",", "\u202f")
+    text = f"{value:.4g}" if abs(value) < 1e6 else f"{value:,.0f}".replace(",", "\u202f")
+    return text.replace(".", ",") if lang == "it" else text
 
 
 def render(
@@ -99,7 +101,8 @@ def format_value(
         return str((value - as_of).days)
     if fmt == "%" and isinstance(value, (int, float)):
         pct = value * 100
-        return f"{pct:.0f}%" if abs(pct - round(pct)) < 0.05 else f"{pct:.1f}%"
+        text = f"{pct:.0f}%" if abs(pct - round(pct)) < 0.05 else f"{pct:.1f}%"
+        return text.replace(".", ",") if lang == "it" else text
     if fmt == "int" and isinstance(value, (int, float)):
         return str(round(value))
     if fmt == "money" and isinstance(value, (int, float)):
@@ -113,7 +116,7 @@ def format_value(
     if isinstance(value, bool):
         return ("true" if value else "false") if lang == "en" else ("sì" if value else "no")
     if isinstance(value, (int, float)):
-        return format_number(value)
+        return format_number(value, lang)
     if isinstance(value, str):
         return label(name, value)
     return str(value)

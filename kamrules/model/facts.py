@@ -200,6 +200,13 @@ class Assessment(Strict):
         return self
 
 
+class PlanStatus(Strict):
+    """Whether the account has a Key Account Development Plan (DOMAIN.md §8), as a CRM records it."""
+
+    exists: bool | None = Field(None, description="true when a plan is recorded for the account.")
+    reviewed: IsoDate | None = Field(None, description="When the plan was last reviewed.")
+
+
 class Account(Strict):
     """One account, as a sales team describes it."""
 
@@ -211,3 +218,4 @@ class Account(Strict):
     business: Business | None = None
     relationship: Relationship | None = None
     assessment: Assessment | None = None
+    plan: PlanStatus | None = Field(None, description="The account's Key Account Development Plan, if any.")

@@ -12,20 +12,11 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from kamrules.errors import Location, Problem
+from kamrules.io.yamlsafe import dotted
 from kamrules.language.suggest import suggest
 
 M = TypeVar("M", bound=BaseModel)
 LocationOf = Callable[[tuple[str | int, ...]], Location]
-
-
-def dotted(loc: Sequence[str | int]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out = f"{out}.{part}" if out else str(part)
-    return out
 
 
 def _fields_at(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:

@@ -24,8 +24,9 @@ def amount(value: float, unit: str | None, lang: str) -> str:
     """A baseline or target: 0.45 with unit % is 45%; money gets thousands separators."""
     if unit == "%" and abs(value) <= 1.5:
         pct = value * 100
-        return (f"{pct:.0f}" if abs(pct - round(pct)) < 0.05 else f"{pct:.1f}") + "%"
-    text = format_number(value)
+        shown = f"{pct:.0f}" if abs(pct - round(pct)) < 0.05 else f"{pct:.1f}"
+        return (shown.replace(".", ",") if lang == "it" else shown) + "%"
+    text = format_number(value, lang)
     if abs(value) >= 1000:
         text = f"{value:,.0f}".replace(",", "." if lang == "it" else ",")
     return f"{text} {unit}" if unit and unit != "%" else text
@@ -55,7 +56,7 @@ def text(value: Any, lang: str) -> str:
     if isinstance(value, bool):
         return ("yes" if value else "no") if lang == "en" else ("sì" if value else "no")
     if isinstance(value, float):
-        return format_number(value)
+        return format_number(value, lang)
     if isinstance(value, list):
         return ", ".join(text(v, lang) for v in value)
     return str(value)

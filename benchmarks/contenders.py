@@ -33,23 +33,11 @@ def zen_available() -> bool:
 def _reset_engine(engine: Any) -> Callable[[], None]:
     """Empty the engine's per-ruleset memo and trace-sentence cache, outside the timed loop.
 
-    These are internals of kamrules (Program.stages[].shards[].durable.memo, Program._because):
-    looked up defensively, so a refactoring of the engine does not break the benchmark; it only
-    stops resetting what is no longer there.
+    Caches of things every account shares (compiled rules, texts of the rules, the encoding of
+    the few choice values) are left warm: a nightly run has them warm after its first accounts.
     """
-
-    def reset() -> None:
-        program = getattr(engine, "program", None)
-        for stage in getattr(program, "stages", ()):
-            for shard in getattr(stage, "shards", ()):
-                memo = getattr(getattr(shard, "durable", None), "memo", None)
-                if isinstance(memo, dict):
-                    memo.clear()
-        because = getattr(program, "_because", None)
-        if isinstance(because, dict):
-            because.clear()
-
-    return reset
+    clear: Callable[[], None] = engine.program.clear_caches
+    return clear
 
 
 @dataclass

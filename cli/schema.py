@@ -7,7 +7,7 @@ import json
 import click
 from kamrules.cli.common import emit, out_option
 
-KINDS = ("account", "advice", "ruleset", "profile")
+KINDS = ("account", "advice", "ruleset", "profile", "plan")
 
 
 @click.command("schema")

@@ -22,11 +22,12 @@ _TITLES = {
     "advice": "kamrules advice",
     "ruleset": "kamrules knowledge file (manifest, ruleset, overrides, profile, strategies, tests)",
     "profile": "kamrules customer profile",
+    "plan": "kamrules Key Account Development Plan",
 }
 
 
 def schema_of(kind: str) -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of `kind`: account, advice, ruleset or profile."""
+    """The JSON Schema (draft 2020-12) of `kind`: account, advice, ruleset, profile or plan."""
     if kind == "account":
         schema = Account.model_json_schema()
     elif kind == "advice":
@@ -35,6 +36,10 @@ def schema_of(kind: str) -> dict[str, Any]:
         schema = TypeAdapter(KnowledgeFile).json_schema()
     elif kind == "profile":
         schema = S.ProfileFile.model_json_schema()
+    elif kind == "plan":
+        from kamrules.plan.model import Plan
+
+        schema = Plan.model_json_schema()
     else:
         raise ValueError(f"unknown schema {kind!r}")
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema, "title": _TITLES[kind]}

@@ -175,7 +175,7 @@ def test_an_internal_error_is_exit_3_with_one_line(monkeypatch: pytest.MonkeyPat
     assert debug.exit_code == 3 and "Traceback" in debug.stderr
 
 
-@pytest.mark.parametrize("kind", ["account", "advice", "ruleset", "profile"])
+@pytest.mark.parametrize("kind", ["account", "advice", "ruleset", "profile", "plan"])
 def test_schema(kind: str) -> None:
     schema = kam("schema", kind).json()
     assert schema["$schema"].startswith("https://json-schema.org/")

@@ -4,6 +4,7 @@
     python -m benchmarks --quick --json   # a couple of minutes: one JSON object for scripts
     python -m benchmarks --out run.json   # keep the figures; then:
     python -m benchmarks --markdown --from run.json   # the tables of docs/performance.md
+    python -m benchmarks --from run.json --update docs/performance.md   # ...written into it
     python -m benchmarks --profile core   # cProfile of the decision core (or e2e, portfolio)
 
 Exit code 1 when the contenders' answers differ on any account (an equivalence failure is a bug,
@@ -32,6 +33,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--markdown", action="store_true", help="print the tables of docs/performance.md")
     p.add_argument("--from", dest="source", metavar="FILE", help="render --markdown from a saved --out file")
     p.add_argument("--out", metavar="FILE", help="also write the JSON figures to FILE")
+    p.add_argument(
+        "--update",
+        metavar="MARKDOWN",
+        help="replace the generated tables in this file (docs/performance.md) with the run's",
+    )
     p.add_argument("--accounts", type=int, help="accounts for (a) to (d) (full: 20,000; quick: 2,000)")
     p.add_argument("--rounds", type=int, help="interleaved rounds (full: 5; quick: 3)")
     p.add_argument("--seed", type=int, default=7, help="generator seed (default 7)")
@@ -58,6 +64,26 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+PATH_OPTIONS = ("--workdir", "--out", "--from", "--update")
+
+
+def shown_command(argv: list[str]) -> str:
+    """The command line as recorded in the figures: file and folder options by their last part
+    only, so that no path of the machine that ran it ends up in the published tables."""
+    shown: list[str] = []
+    hide = False
+    for arg in argv:
+        name, eq, value = arg.partition("=")
+        if hide:
+            shown.append(Path(arg).name)
+        elif eq and name in PATH_OPTIONS:
+            shown.append(f"{name}={Path(value).name}")
+        else:
+            shown.append(arg)
+        hide = not eq and arg in PATH_OPTIONS
+    return " ".join(["python -m benchmarks", *shown])
+
+
 def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -72,7 +98,7 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     sizes = [] if args.no_portfolio else (args.portfolio or list(preset["portfolio"]))  # type: ignore[call-overload]
     cold_runs = args.cold_runs or int(preset["cold_runs"])  # type: ignore[call-overload]
     figures: dict[str, Any] = {
-        "command": "python -m benchmarks " + " ".join(sys.argv[1:]),
+        "command": shown_command(sys.argv[1:]),
         "started": dt.datetime.now().isoformat(timespec="seconds"),
         "machine": report.machine(),
         "accounts": count,
@@ -141,7 +167,12 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.source:
         figures = json.loads(Path(args.source).read_text(encoding="utf-8"))
-        print(report.markdown(figures) if args.markdown or not args.json else json.dumps(figures, indent=2))
+        if args.update:
+            report.update(args.update, figures)
+        elif args.json:
+            print(json.dumps(figures, indent=2, ensure_ascii=False))
+        else:
+            print(report.markdown(figures))
         return 0
     with tempfile.TemporaryDirectory(prefix="kam-bench-") as tmp:
         workdir = Path(args.workdir) if args.workdir else Path(tmp)
@@ -152,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
     text = json.dumps(figures, indent=2, ensure_ascii=False)
     if args.out:
         Path(args.out).write_text(text + "\n", encoding="utf-8")
+    if args.update:
+        report.update(args.update, figures)
     if args.json:
         print(text)
     if args.markdown or not args.json:
@@ -172,7 +205,8 @@ def _profile(args: argparse.Namespace, workdir: Path) -> int:
     else:
         prof = profiling.profile_portfolio(count, args.seed, workdir)
     if args.json:
-        print(json.dumps({"profile": args.profile, "accounts": count, "top": profiling.top(prof)}, indent=2))
+        tops = {"by_own_time": profiling.top(prof), "by_cumulative_time": profiling.top(prof, key="cumtime")}
+        print(json.dumps({"profile": args.profile, "accounts": count, **tops}, indent=2))
     else:
         print(profiling.render(prof, f"{args.profile}, {count:,} accounts"))
     return 0

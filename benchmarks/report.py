@@ -221,8 +221,27 @@ def markdown(figures: dict[str, Any]) -> str:
                 f"{r['wall_s']:.1f} | {_num(r['accounts_per_s'])} | {_num(r.get('peak_rss_mb'))} | "
                 f"{_num(r.get('peak_pss_mb'))} | {r['exit_code']} |"
             )
+    for note in figures.get("notes", []):
+        lines += ["", f"Note: {note}."]
     lines += ["", "| target (issue 7) | goal | measured | met |", "|---|---|---|---|"]
     for t in figures.get("targets", []):
         met = {True: "yes", False: "**no**", None: "not measured"}[t["met"]]
         lines.append(f"| {t['target']} | {t['goal']} | {t['detail']} | {met} |")
     return "\n".join(lines) + "\n"
+
+
+BEGIN = "<!-- benchmark:begin (python -m benchmarks --markdown --from run.json --update docs/performance.md) -->"
+END = "<!-- benchmark:end -->"
+
+
+def update(path: str, figures: dict[str, Any]) -> None:
+    """Replace the generated tables of a Markdown file (between BEGIN and END) with this run's."""
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    start = text.find(BEGIN)
+    end = text.find(END)
+    if start < 0 or end < start:
+        raise SystemExit(f"{path}: no {BEGIN} ... {END} section to update")
+    text = text[: start + len(BEGIN)] + "\n" + markdown(figures) + text[end:]
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import canon, plain
-from benchmarks.cli import main
+from benchmarks import canon, plain, report
+from benchmarks.cli import main, shown_command
 from benchmarks.generate import AS_OF, accounts, write_csv
 from kamrules import Engine
 from kamrules.engine.engine import account_values, validate_account
@@ -48,6 +48,11 @@ def test_a_difference_is_reported_with_the_account_and_the_field() -> None:
     assert len(found) == 1
     assert found[0].field == "warnings"
     assert "X-1" in found[0].describe()
+
+
+def test_recorded_command_names_no_path_of_the_machine() -> None:
+    shown = shown_command(["--quick", "--workdir", "/srv/x/work", "--out=/srv/x/run.json", "--seed", "3"])
+    assert shown == "python -m benchmarks --quick --workdir work --out=run.json --seed 3"
 
 
 def test_quick_json_run_prints_every_figure_and_passes_the_equivalence_check(
@@ -100,3 +105,12 @@ def test_quick_json_run_prints_every_figure_and_passes_the_equivalence_check(
     table = capsys.readouterr().out
     assert "| (c) plain Python, by hand |" in table
     assert "| target (issue 7) |" in table
+
+    # ...and are written into the page between its markers, the rest of the page kept.
+    page = tmp_path / "performance.md"
+    page.write_text(f"# Title\n{report.BEGIN}\nold table\n{report.END}\nafter\n", encoding="utf-8")
+    assert main(["--from", str(tmp_path / "run.json"), "--update", str(page)]) == 0
+    updated = page.read_text(encoding="utf-8")
+    assert "old table" not in updated
+    assert updated.startswith("# Title\n") and updated.endswith(f"{report.END}\nafter\n")
+    assert "| (c) plain Python, by hand |" in updated

@@ -101,6 +101,7 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         "command": shown_command(sys.argv[1:]),
         "started": dt.datetime.now().isoformat(timespec="seconds"),
         "machine": report.machine(),
+        "code": report.code_version(),
         "accounts": count,
         "rounds": rounds,
         "seed": args.seed,

@@ -55,6 +55,27 @@ def machine() -> dict[str, Any]:
     return info
 
 
+def code_version() -> dict[str, Any]:
+    """The commit measured (and whether the checkout had changes), when this is a git checkout."""
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        status = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return {"commit": None, "modified": None}
+    return {"commit": commit, "modified": bool(status.strip())}
+
+
 def _target(name: str, goal: str, value: Any, met: bool | None, detail: str) -> dict[str, Any]:
     return {"target": name, "goal": goal, "measured": value, "met": met, "detail": detail}
 
@@ -154,9 +175,11 @@ def _num(x: Any, digits: int = 0) -> str:
 def markdown(figures: dict[str, Any]) -> str:
     """The tables of docs/performance.md, from one run's figures."""
     m = figures["machine"]
+    code = figures.get("code") or {}
+    measured = f"; code {code['commit']}{' (modified)' if code.get('modified') else ''}" if code.get("commit") else ""
     lines = [
         f"Run: `{figures['command']}` — {figures['accounts']:,} accounts, seed {figures['seed']}, "
-        f"{figures['rounds']} interleaved rounds; {figures.get('started', '')}",
+        f"{figures['rounds']} interleaved rounds; {figures.get('started', '')}{measured}",
         "",
         f"Machine: {m['nproc']} cores ({m['cpu']}), {m['implementation']} {m['python']}, {m['platform']}; "
         + ", ".join(f"{k} {v}" for k, v in m["versions"].items() if v)

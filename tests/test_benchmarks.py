@@ -99,6 +99,7 @@ def test_quick_json_run_prints_every_figure_and_passes_the_equivalence_check(
     judged = {t["target"] for t in figures["targets"]}
     assert {"decision core vs zen-engine", "end to end, accounts/s/process"} <= judged
     assert figures["machine"]["nproc"] >= 1
+    assert "commit" in figures["code"]
 
     # The tables of docs/performance.md come from a saved run.
     assert main(["--markdown", "--from", str(tmp_path / "run.json")]) == 0

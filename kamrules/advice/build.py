@@ -74,6 +74,17 @@ def _label(rb: RuleBase, fact: str, value: Any, lang: str) -> str:
 
 
 def build_advice(rb: RuleBase, ev: Evaluation, account_id: str, account_name: str, *, explain: bool = False) -> Advice:
+    """The advice, as the pydantic model of CONTRACT.md §3."""
+    # One validation of the whole advice runs in pydantic's core: far cheaper than building the
+    # thirty-odd nested models one by one in Python, and it checks what the rules produced.
+    return Advice.model_validate(advice_data(rb, ev, account_id, account_name, explain=explain))
+
+
+def advice_data(
+    rb: RuleBase, ev: Evaluation, account_id: str, account_name: str, *, explain: bool = False
+) -> dict[str, Any]:
+    """The advice as plain JSON-ready data (what `build_advice` validates into the model);
+    for callers that only serialise or flatten it, such as a portfolio row."""
     lang = ev.lang
     values = ev.values
 
@@ -173,9 +184,7 @@ def build_advice(rb: RuleBase, ev: Evaluation, account_id: str, account_name: st
         },
         "why_not": [w.model_dump() for w in why_not(rb, ev)] if explain else None,
     }
-    # One validation of the whole advice runs in pydantic's core: far cheaper than building the
-    # thirty-odd nested models one by one in Python, and it checks what the rules produced.
-    return Advice.model_validate(data)
+    return data
 
 
 def _score(values: dict[str, Any], name: str) -> float | None:
@@ -226,7 +235,9 @@ def why_not(rb: RuleBase, ev: Evaluation) -> list[WhyNot]:
         if rule.warn is not None and rule.warn.code not in raised:
             outcomes.append(phrase(lang, "not_raised").format(outcome=rule.warn.code))
         outcomes += [
-            phrase(lang, "not_raised").format(outcome=f"lever {p.id}") for p in rule.levers if p.id not in recommended
+            phrase(lang, "not_recommended").format(outcome=f"lever {p.id}")
+            for p in rule.levers
+            if p.id not in recommended
         ]
         outcomes += [
             phrase(lang, "not_set").format(outcome=f"{k}={v.literal}")

@@ -12,9 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kamrules.advice.build import build_advice
+from kamrules.advice.build import advice_data
 from kamrules.engine.engine import Engine, account_values
-from kamrules.model.advice import Advice
 from kamrules.portfolio import flatten
 from kamrules.portfolio.knowledge import PortfolioKnowledge
 from kamrules.portfolio.prepare import Prepared, RowProblem
@@ -65,7 +64,8 @@ class Evaluator:
         # The advice without its trace: a portfolio row has no room for it, and building the
         # trace's sentences costs a quarter of the time.
         _, evaluation = self.engine.evaluate(account, lang=self.shared.lang, as_of=self.shared.as_of, trace=False)
-        advice = build_advice(self.engine.rulebase, evaluation, account.id, account.name)
+        # Plain data, not the pydantic model: the row only flattens it.
+        advice = advice_data(self.engine.rulebase, evaluation, account.id, account.name)
         values = self._values(prep, advice, place)
         ev = self.knowledge.accounts.program.run(values, self.shared.as_of, self.shared.lang, trace=False)
         cells: dict[str, Any] = dict.fromkeys(self.columns)
@@ -80,11 +80,11 @@ class Evaluator:
         cells.update(flatten.derived_cells(self.knowledge.accounts.rulebase, ev.values, self.shared.lang))
         return RowResult(prep.index, prep.row, prep.line, cells, [])
 
-    def _values(self, prep: Prepared, advice: Advice, place: Place | None) -> dict[str, Any]:
+    def _values(self, prep: Prepared, advice: Mapping[str, Any], place: Place | None) -> dict[str, Any]:
         assert prep.account is not None  # the caller checked
         values = account_values(prep.account)
         for key in ("tier", "profile", "strategy"):
-            value = getattr(advice, key)
+            value = advice[key]
             if value is not None:
                 values[f"advice.{key}"] = value
         if place is not None:

@@ -9,12 +9,11 @@ columns: its identifier, and `<fact>.text`, its label in that language.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kamrules.advice.build import TREATMENT_KEYS
 from kamrules.language.rulebase import RuleBase
-from kamrules.model.advice import Advice
 from kamrules.model.facts import Account
 from kamrules.model.vocabulary import SEVERITY_ORDER
 
@@ -90,26 +89,29 @@ def account_cells(account: Account) -> dict[str, Any]:
     return out
 
 
-def advice_cells(advice: Advice) -> dict[str, Any]:
+def advice_cells(advice: Mapping[str, Any]) -> dict[str, Any]:
+    """The advice's columns, from its plain data (`kamrules.advice.build.advice_data`)."""
+    labels = advice["labels"]
+    warnings = advice["warnings"]
     out: dict[str, Any] = {
-        "tier": advice.tier,
-        "tier.text": advice.labels.get("tier"),
-        "profile": advice.profile,
-        "profile.text": advice.labels.get("profile"),
-        "profile_source": advice.profile_source,
-        "strategy": advice.strategy,
-        "strategy.text": advice.labels.get("strategy"),
-        "scores.attractiveness": advice.scores.attractiveness,
-        "scores.relative_strength": advice.scores.relative_strength,
-        "warnings": "; ".join(w.code for w in advice.warnings),
-        "warnings.severity": max((w.severity for w in advice.warnings), key=SEVERITY_ORDER.__getitem__, default=None),
-        "warnings.text": " | ".join(f"{w.code}: {w.message}" for w in advice.warnings),
-        "levers": "; ".join(lv.id for lv in advice.levers),
-        WARNINGS_SEEN: [(w.code, w.severity) for w in advice.warnings],
+        "tier": advice["tier"],
+        "tier.text": labels.get("tier"),
+        "profile": advice["profile"],
+        "profile.text": labels.get("profile"),
+        "profile_source": advice["profile_source"],
+        "strategy": advice["strategy"],
+        "strategy.text": labels.get("strategy"),
+        "scores.attractiveness": advice["scores"]["attractiveness"],
+        "scores.relative_strength": advice["scores"]["relative_strength"],
+        "warnings": "; ".join(w["code"] for w in warnings),
+        "warnings.severity": max((w["severity"] for w in warnings), key=SEVERITY_ORDER.__getitem__, default=None),
+        "warnings.text": " | ".join(f"{w['code']}: {w['message']}" for w in warnings),
+        "levers": "; ".join(lv["id"] for lv in advice["levers"]),
+        WARNINGS_SEEN: [(w["code"], w["severity"]) for w in warnings],
     }
-    treatment = advice.treatment
+    treatment = advice["treatment"]
     for key in TREATMENT_KEYS:
-        value = getattr(treatment, key) if treatment is not None else None
+        value = treatment.get(key) if treatment is not None else None
         out[f"treatment.{key}"] = "; ".join(value) if isinstance(value, list) else value
     return out
 

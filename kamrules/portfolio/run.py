@@ -28,7 +28,7 @@ from kamrules.portfolio.prepare import prepare
 from kamrules.portfolio.scan import Scan, scan
 from kamrules.portfolio.sectors import SectorResult, evaluate_sectors, load_sectors
 from kamrules.portfolio.tally import Tally
-from kamrules.portfolio.workers import Task, evaluate_parallel, evaluate_serial
+from kamrules.portfolio.workers import Task, evaluate_parallel, evaluate_serial, scan_parallel
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,10 @@ class PortfolioRun:
         request = self.request
         colmap = self.colmap
         with open_source(request.path, request.fmt, request.encoding, request.delimiter) as source:
-            first = scan(prepare(raw, colmap, source.name) for raw in source.rows())
+            if request.jobs > 1:
+                first = scan(scan_parallel(source.rows(), request.jobs, colmap, source.name))
+            else:
+                first = scan(prepare(raw, colmap, source.name) for raw in source.rows())
             shared = Shared(
                 request.rules,
                 request.lang,

@@ -49,32 +49,60 @@ class Scan:
         return Place(self.shares[index], self.befores[index])
 
 
+@dataclass(frozen=True)
+class ScanRow:
+    """What the first pass keeps of a row: small enough to send back from a worker process."""
+
+    index: int
+    row: int
+    line: int | None
+    ok: bool
+    ident: str | None
+    revenue: float | None
+    potential: float | None
+
+
+def summary(prep: Prepared) -> ScanRow:
+    account = prep.account
+    business = account.business if account is not None else None
+    return ScanRow(
+        prep.index,
+        prep.row,
+        prep.line,
+        prep.ok and account is not None,
+        account.id if account is not None else None,
+        business.revenue if business is not None else None,
+        business.potential_revenue if business is not None else None,
+    )
+
+
 def duplicate_problem(ident: str, first_row: int, line: int | None) -> RowProblem:
     return RowProblem("id", f"duplicate id {ident!r}: row {first_row} has the same id", "ROW001", line)
 
 
-def scan(rows: Iterable[Prepared]) -> Scan:
-    """Read every prepared row once; see the module's docstring."""
+def scan(rows: Iterable[Prepared | ScanRow]) -> Scan:
+    """Read every row once, in file order (prepared here, or summarised by worker processes);
+    see the module's docstring."""
     result = Scan()
     first_row: dict[str, int] = {}
     indexes = array("q")
     revenues = array("d")
     potentials = array("d")
-    for prep in rows:
+    for item in rows:
+        row = item if isinstance(item, ScanRow) else summary(item)
         result.rows += 1
-        if not prep.ok or prep.account is None:
+        if not row.ok or row.ident is None:
             continue
-        ident = prep.account.id
+        ident = row.ident
         if ident in first_row:
-            result.duplicates[prep.index] = duplicate_problem(ident, first_row[ident], prep.line)
+            result.duplicates[row.index] = duplicate_problem(ident, first_row[ident], row.line)
             continue
-        first_row[ident] = prep.row
-        business = prep.account.business
-        if business is not None and business.revenue is not None:
-            indexes.append(prep.index)
-            revenues.append(business.revenue)
-        if business is not None and business.potential_revenue is not None:
-            potentials.append(business.potential_revenue)
+        first_row[ident] = row.row
+        if row.revenue is not None:
+            indexes.append(row.index)
+            revenues.append(row.revenue)
+        if row.potential is not None:
+            potentials.append(row.potential)
     total = float(sum(revenues))
     result.revenue_total = total
     if revenues:

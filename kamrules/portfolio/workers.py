@@ -19,7 +19,7 @@ from kamrules.io.columns import ColumnMap
 from kamrules.io.rows import RawRow
 from kamrules.portfolio.evaluate import Evaluator, RowResult, Shared
 from kamrules.portfolio.prepare import RowProblem, prepare
-from kamrules.portfolio.scan import Place
+from kamrules.portfolio.scan import Place, ScanRow, summary
 
 Task = tuple[RawRow, Place | None, RowProblem | None]
 CHUNK = 200
@@ -46,8 +46,36 @@ def _work(tasks: list[Task]) -> list[RowResult]:
     return list(evaluate_serial(_state["evaluator"], _state["colmap"], _state["name"], tasks))
 
 
-def _chunks(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
-    chunk: list[Task] = []
+def _init_scan(colmap: ColumnMap, name: str) -> None:
+    _state["colmap"] = colmap
+    _state["name"] = name
+
+
+def _scan_work(rows: list[RawRow]) -> list[ScanRow]:
+    return [summary(prepare(raw, _state["colmap"], _state["name"])) for raw in rows]
+
+
+def scan_parallel(rows: Iterable[RawRow], jobs: int, colmap: ColumnMap, name: str) -> Iterator[ScanRow]:
+    """The first pass's summaries, in file order, validated by `jobs` worker processes (the
+    parent only reads the file and aggregates)."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_scan, initargs=(colmap, name)) as pool:
+        pending: deque[Future[list[ScanRow]]] = deque()
+        try:
+            for chunk in _chunks(rows, CHUNK * 2):
+                pending.append(pool.submit(_scan_work, chunk))
+                while len(pending) >= jobs * IN_FLIGHT_PER_WORKER:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            raise
+
+
+def _chunks(tasks: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
     for task in tasks:
         chunk.append(task)
         if len(chunk) >= size:

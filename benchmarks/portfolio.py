@@ -1,0 +1,178 @@
+"""(f) `kam portfolio` CSV to CSV on generated portfolios: wall time and the process tree's peak
+memory.
+
+The command runs as a user would run it, in its own process with `--jobs N` worker processes.
+Memory is sampled from /proc every 50 ms over the whole tree (the command and its workers):
+the peak of the sum of their resident sets (RSS, which counts shared pages once per process,
+so it is the pessimistic figure the target is judged on), and of their proportional sets (PSS,
+shared pages split between processes). Linux only: elsewhere no memory figure is given.
+getrusage's ru_maxrss is not used: a child started by fork (or vfork) and exec carries the
+high-water mark of the parent that started it, here the benchmark's own, much larger.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.coldstart import environments, kam_command
+from benchmarks.generate import AS_OF, write_csv
+
+PROC = Path("/proc")
+
+
+def _parents() -> dict[int, int]:
+    """Every process's parent, from /proc/<pid>/stat (the kernel may lack the `children` files)."""
+    out: dict[int, int] = {}
+    for entry in PROC.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # The command name may hold spaces and parentheses: the fields follow the last ")".
+        fields = stat[stat.rfind(")") + 2 :].split()
+        if len(fields) > 1 and fields[1].isdigit():
+            out[int(entry.name)] = int(fields[1])
+    return out
+
+
+def _tree(root: int) -> list[int]:
+    parents = _parents()
+    kids: dict[int, list[int]] = {}
+    for pid, ppid in parents.items():
+        kids.setdefault(ppid, []).append(pid)
+    seen = [root]
+    k = 0
+    while k < len(seen):
+        seen.extend(kids.get(seen[k], ()))
+        k += 1
+    return seen
+
+
+def _status_kb(pid: int, field: str) -> int:
+    try:
+        for line in (PROC / str(pid) / "status").read_text().splitlines():
+            if line.startswith(field):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+    return 0
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in (PROC / str(pid) / "smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+    return 0
+
+
+class TreeSampler(threading.Thread):
+    """Samples the memory of a process and all its descendants until stopped."""
+
+    def __init__(self, pid: int, interval: float = 0.05) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.interval = interval
+        self.peak_rss_kb = 0
+        self.peak_pss_kb = 0
+        self.peak_processes = 0
+        self.samples = 0
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            pids = _tree(self.pid)
+            rss = sum(_status_kb(p, "VmRSS:") for p in pids)
+            pss = sum(_pss_kb(p) for p in pids)
+            self.peak_rss_kb = max(self.peak_rss_kb, rss)
+            self.peak_pss_kb = max(self.peak_pss_kb, pss)
+            self.peak_processes = max(self.peak_processes, len(pids))
+            self.samples += 1
+            self._stop_event.wait(self.interval)
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join()
+
+
+def _count_rows(path: Path) -> int:
+    """Data rows of a CSV written by kam (no line breaks inside cells): lines minus the header."""
+    lines = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            lines += chunk.count(b"\n")
+    return max(0, lines - 1)
+
+
+def input_file(workdir: Path, count: int, seed: int) -> Path:
+    """The generated portfolio, written once per size and seed and reused (it is deterministic)."""
+    path = workdir / f"portfolio-{count}-seed{seed}.csv"
+    if not path.exists():
+        partial = path.with_suffix(".partial")
+        write_csv(partial, count, seed, AS_OF)
+        os.replace(partial, path)
+    return path
+
+
+def run(workdir: Path, count: int, seed: int, jobs: int, as_of: dt.date = AS_OF) -> dict[str, Any]:
+    started = time.perf_counter()
+    source = input_file(workdir, count, seed)
+    generated_s = time.perf_counter() - started
+    out = workdir / f"out-{count}.csv"
+    argv = [
+        *kam_command(),
+        "portfolio",
+        str(source),
+        "--out",
+        str(out),
+        "--jobs",
+        str(jobs),
+        "--as-of",
+        as_of.isoformat(),
+    ]
+    start = time.perf_counter()
+    env, _ = environments(workdir)
+    proc = subprocess.Popen(argv, cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    sampler = TreeSampler(proc.pid) if PROC.exists() else None
+    if sampler is not None:
+        sampler.start()
+    _, err = proc.communicate()
+    wall = time.perf_counter() - start
+    if sampler is not None:
+        sampler.stop()
+    rows = _count_rows(out) if out.exists() else 0
+    result: dict[str, Any] = {
+        "accounts": count,
+        "jobs": jobs,
+        "wall_s": round(wall, 2),
+        "accounts_per_s": round(count / wall, 1),
+        "exit_code": proc.returncode,
+        "rows_written": rows,
+        "input_mb": round(source.stat().st_size / 1e6, 1),
+        "output_mb": round(out.stat().st_size / 1e6, 1) if out.exists() else None,
+        "generate_s": round(generated_s, 1),
+    }
+    if sampler is not None:
+        result.update(
+            peak_rss_mb=round(sampler.peak_rss_kb / 1024, 1),
+            peak_pss_mb=round(sampler.peak_pss_kb / 1024, 1),
+            peak_processes=sampler.peak_processes,
+            memory_samples=sampler.samples,
+        )
+    if proc.returncode not in (0, 1):
+        result["stderr"] = err[-2000:]
+        print(f"kam portfolio exited {proc.returncode}: {err[-500:]}", file=sys.stderr)
+    if out.exists():
+        out.unlink()  # up to gigabytes for a million accounts
+    return result

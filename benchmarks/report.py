@@ -1,0 +1,270 @@
+"""The machine a run was made on, the issue's targets judged on a run's figures, and the
+Markdown tables of docs/performance.md (`python -m benchmarks --markdown`)."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import platform
+import sys
+from typing import Any
+
+CORE_VS_ZEN = 1.3
+E2E_PER_S = 10_000
+PORTFOLIO_ACCOUNTS = 1_000_000
+PORTFOLIO_S = 60.0
+PORTFOLIO_RSS_MB = 400.0
+COLD_ADVISE_MS = 300.0
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _version(dist: str) -> str | None:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def machine() -> dict[str, Any]:
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = os.cpu_count() or 0
+    info: dict[str, Any] = {
+        "nproc": usable,
+        "cpu": _cpu_model(),
+        "python": sys.version.split()[0],
+        "implementation": platform.python_implementation(),
+        "platform": platform.platform(terse=True),
+        "versions": {
+            d: _version(d) for d in ("kamrules", "durable-rules", "zen-engine", "pydantic", "pydantic-core", "click")
+        },
+    }
+    if hasattr(os, "getloadavg"):
+        info["load_average"] = [round(x, 2) for x in os.getloadavg()]
+    return info
+
+
+def code_version() -> dict[str, Any]:
+    """The commit measured (and whether the checkout had changes), when this is a git checkout."""
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        status = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return {"commit": None, "modified": None}
+    return {"commit": commit, "modified": bool(status.strip())}
+
+
+def _target(name: str, goal: str, value: Any, met: bool | None, detail: str) -> dict[str, Any]:
+    return {"target": name, "goal": goal, "measured": value, "met": met, "detail": detail}
+
+
+def targets(figures: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each target of issue 7: its goal, the measured value, met or not, and by how much."""
+    out: list[dict[str, Any]] = []
+    ratios = figures.get("ratios", {})
+    vs_zen = ratios.get("core_memo_vs_zen")
+    if vs_zen is None:
+        out.append(_target("decision core vs zen-engine", f">= {CORE_VS_ZEN}x", None, None, "zen-engine not measured"))
+    else:
+        off = ratios.get("core_nomemo_vs_zen")
+        out.append(
+            _target(
+                "decision core vs zen-engine",
+                f">= {CORE_VS_ZEN}x",
+                vs_zen,
+                vs_zen >= CORE_VS_ZEN,
+                f"{vs_zen:.2f}x zen-engine's throughput with the memo ({off:.2f}x without); the target needs "
+                f"{CORE_VS_ZEN / vs_zen:.2f}x the current speed",
+            )
+        )
+    e2e = figures.get("throughput", {}).get("e2e")
+    if e2e is not None:
+        rate = e2e["accounts_per_s"]
+        out.append(
+            _target(
+                "end to end, accounts/s/process",
+                f">= {E2E_PER_S:,}",
+                rate,
+                rate >= E2E_PER_S,
+                f"{rate:,.0f}/s; the target needs {E2E_PER_S / rate:.2f}x the current speed"
+                if rate < E2E_PER_S
+                else f"{rate / E2E_PER_S:.2f}x the target",
+            )
+        )
+    runs = {r["accounts"]: r for r in figures.get("portfolio", [])}
+    big = runs.get(PORTFOLIO_ACCOUNTS)
+    if big is None:
+        measured = max(runs) if runs else None
+        note = "not measured (the full benchmark runs it)"
+        if measured:
+            r = runs[measured]
+            note += f"; {measured:,} accounts took {r['wall_s']} s ({r['accounts_per_s']:,.0f}/s)"
+        out.append(_target("1,000,000 accounts CSV to CSV, --jobs 2", f"<= {PORTFOLIO_S:.0f} s", None, None, note))
+        out.append(_target("portfolio peak RSS (process tree)", f"<= {PORTFOLIO_RSS_MB:.0f} MB", None, None, note))
+    else:
+        wall = big["wall_s"]
+        out.append(
+            _target(
+                "1,000,000 accounts CSV to CSV, --jobs 2",
+                f"<= {PORTFOLIO_S:.0f} s",
+                wall,
+                wall <= PORTFOLIO_S and big["exit_code"] in (0, 1),
+                f"{wall:.0f} s ({big['accounts_per_s']:,.0f} accounts/s); "
+                + (f"{wall / PORTFOLIO_S:.1f}x the allowed time" if wall > PORTFOLIO_S else "within the target"),
+            )
+        )
+        rss = big.get("peak_rss_mb")
+        out.append(
+            _target(
+                "portfolio peak RSS (process tree)",
+                f"<= {PORTFOLIO_RSS_MB:.0f} MB",
+                rss,
+                rss is not None and rss <= PORTFOLIO_RSS_MB,
+                f"{rss} MB RSS summed over {big.get('peak_processes', '?')} processes "
+                f"(PSS {big.get('peak_pss_mb', '?')} MB)",
+            )
+        )
+    cold = figures.get("cold_start", {}).get("kam_advise_one")
+    if cold is not None:
+        ms = cold["median_ms"]
+        floor = figures["cold_start"]["python_pass"]["median_ms"]
+        out.append(
+            _target(
+                "kam advise one.yaml, cold, median",
+                f"<= {COLD_ADVISE_MS:.0f} ms",
+                ms,
+                ms <= COLD_ADVISE_MS,
+                f"{ms:.0f} ms (the interpreter alone: {floor:.0f} ms; with PYTHONDONTWRITEBYTECODE=1: "
+                f"{figures['cold_start'].get('kam_advise_one_no_bytecode', {}).get('median_ms', '?')} ms); "
+                + (f"{ms - COLD_ADVISE_MS:.0f} ms over" if ms > COLD_ADVISE_MS else "within the target"),
+            )
+        )
+    return out
+
+
+def _num(x: Any, digits: int = 0) -> str:
+    if x is None:
+        return "–"
+    if isinstance(x, float) and digits:
+        return f"{x:,.{digits}f}"
+    return f"{x:,.0f}" if isinstance(x, (int, float)) else str(x)
+
+
+def markdown(figures: dict[str, Any]) -> str:
+    """The tables of docs/performance.md, from one run's figures."""
+    m = figures["machine"]
+    code = figures.get("code") or {}
+    measured = f"; code {code['commit']}{' (modified)' if code.get('modified') else ''}" if code.get("commit") else ""
+    lines = [
+        f"Run: `{figures['command']}` — {figures['accounts']:,} accounts, seed {figures['seed']}, "
+        f"{figures['rounds']} interleaved rounds; {figures.get('started', '')}{measured}",
+        "",
+        f"Machine: {m['nproc']} cores ({m['cpu']}), {m['implementation']} {m['python']}, {m['platform']}; "
+        + ", ".join(f"{k} {v}" for k, v in m["versions"].items() if v)
+        + (f"; load average at start {m['load_average'][0]}" if m.get("load_average") else ""),
+        "",
+        "| contender | accounts/s | µs/account | p50 µs | p99 µs | vs zen-engine | vs plain Python |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    ratios = figures.get("ratios", {})
+    for key, t in figures["throughput"].items():
+        lines.append(
+            f"| {t['label']} | {_num(t['accounts_per_s'])} | {_num(t['us_per_account'], 1)} | "
+            f"{_num(t['p50_us'], 1)} | {_num(t['p99_us'], 1)} | "
+            f"{_num(ratios.get(f'{key}_vs_zen'), 2)}{'×' if ratios.get(f'{key}_vs_zen') else ''} | "
+            f"{_num(ratios.get(f'{key}_vs_plain'), 3)}{'×' if ratios.get(f'{key}_vs_plain') else ''} |"
+        )
+    steps = figures.get("e2e_steps")
+    if steps:
+        lines += [
+            "",
+            "| where end to end goes (each step timed alone) | µs/account | share of (b) |",
+            "|---|---:|---:|",
+        ]
+        for t in steps.values():
+            lines.append(
+                f"| {t['label'].removeprefix('(b) step: ')} | {t['us_per_account']:,.1f} | {t['share_of_e2e']:.0%} |"
+            )
+    eq = figures.get("equivalence", {})
+    lines += [
+        "",
+        f"Equivalence: {eq.get('accounts', 0):,} accounts, {', '.join(eq.get('compared', []))} against "
+        f"{eq.get('reference', '?')}: "
+        + ("all equal." if eq.get("ok") else f"**{eq.get('mismatches')} differences**."),
+    ]
+    cold = figures.get("cold_start")
+    if cold:
+        lines += [
+            "",
+            "| cold start (fresh process) | median ms | min ms | max ms | runs |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for key, label in (
+            ("python_pass", "`python -c pass` (the floor)"),
+            ("kam_help", "`kam --help`"),
+            ("kam_advise_one", "`kam advise one.yaml`"),
+            ("kam_advise_one_no_bytecode", "`kam advise one.yaml`, PYTHONDONTWRITEBYTECODE=1 (editable install)"),
+        ):
+            c = cold.get(key)
+            if c is None:
+                continue
+            lines.append(f"| {label} | {c['median_ms']:.0f} | {c['min_ms']:.0f} | {c['max_ms']:.0f} | {c['runs']} |")
+    runs = figures.get("portfolio")
+    if runs:
+        lines += [
+            "",
+            "| `kam portfolio` CSV → CSV | jobs | wall s | accounts/s | peak RSS MB (tree) | peak PSS MB | exit |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in runs:
+            lines.append(
+                f"| {r['accounts']:,} accounts ({r['input_mb']} MB in, {r['output_mb']} MB out) | {r['jobs']} | "
+                f"{r['wall_s']:.1f} | {_num(r['accounts_per_s'])} | {_num(r.get('peak_rss_mb'))} | "
+                f"{_num(r.get('peak_pss_mb'))} | {r['exit_code']} |"
+            )
+    for note in figures.get("notes", []):
+        lines += ["", f"Note: {note}."]
+    lines += ["", "| target (issue 7) | goal | measured | met |", "|---|---|---|---|"]
+    for t in figures.get("targets", []):
+        met = {True: "yes", False: "**no**", None: "not measured"}[t["met"]]
+        lines.append(f"| {t['target']} | {t['goal']} | {t['detail']} | {met} |")
+    return "\n".join(lines) + "\n"
+
+
+BEGIN = "<!-- benchmark:begin (python -m benchmarks --markdown --from run.json --update docs/performance.md) -->"
+END = "<!-- benchmark:end -->"
+
+
+def update(path: str, figures: dict[str, Any]) -> None:
+    """Replace the generated tables of a Markdown file (between BEGIN and END) with this run's."""
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    start = text.find(BEGIN)
+    end = text.find(END)
+    if start < 0 or end < start:
+        raise SystemExit(f"{path}: no {BEGIN} ... {END} section to update")
+    text = text[: start + len(BEGIN)] + "\n" + markdown(figures) + text[end:]
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text)

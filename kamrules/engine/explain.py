@@ -8,6 +8,7 @@ rule or row that failed on a single condition, with the actual value and what it
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -114,6 +115,18 @@ def _arg(arg: Arg, values: Mapping[str, Any] | None, param: bool = True) -> str:
 
 def expected(leaf: Leaf, lang: str, values: Mapping[str, Any] | None = None) -> str:
     """What the leaf needs, in words: "at least 5.5 (contribution_cutline)"."""
+    if any(a.kind == "fact" for a in leaf.args):
+        return _expected(leaf, lang, values)
+    return _expected_static(leaf, lang)
+
+
+@functools.lru_cache(maxsize=4096)
+def _expected_static(leaf: Leaf, lang: str) -> str:
+    # The same words for every account when no operand is another fact's value.
+    return _expected(leaf, lang, None)
+
+
+def _expected(leaf: Leaf, lang: str, values: Mapping[str, Any] | None) -> str:
     names = {a.name for a in leaf.args if a.kind == "param"}
     # Several values from one parameter name it once, at the end: "a or b (key_tiers)".
     grouped = len(leaf.args) > 1 and len(names) == 1 and all(a.kind == "param" for a in leaf.args)

@@ -326,7 +326,9 @@ class Program:
         for rule in fired_rules:
             ev.fired.add(rule.id)
             for fact, out in rule.sets.items():
-                writes.append((rule.priority, rule.order * 10000, fact, self._value(out, values), _Owner(rule=rule)))
+                writes.append(
+                    (rule.priority, rule.order * 10000, fact, self._value(out, values), _Owner(rule=rule, ref=rule.id))
+                )
             for fact, out in rule.appends.items():
                 value = self._value(out, values)
                 appends.setdefault(fact, [])
@@ -400,11 +402,10 @@ class Program:
     def _trace_writes(self, decided: dict[str, _Owner], fired_rules: list[Rule], ev: Evaluation) -> None:
         by_owner: dict[str, tuple[_Owner, dict[str, Any]]] = {}
         for fact, owner in decided.items():
-            key = owner.table.row_ref(owner.row) if owner.table and owner.row else (owner.rule.id if owner.rule else "")
-            by_owner.setdefault(key, (owner, {}))[1][fact] = _json_value(ev.values.get(fact))
+            by_owner.setdefault(owner.ref, (owner, {}))[1][fact] = _json_value(ev.values.get(fact))
         for rule in fired_rules:
             if rule.id not in by_owner and (rule.warn or rule.levers or rule.appends):
-                by_owner[rule.id] = (_Owner(rule=rule), {})
+                by_owner[rule.id] = (_Owner(rule=rule, ref=rule.id), {})
         for key, (owner, decided_facts) in by_owner.items():
             facts = dict(decided_facts)
             if owner.table is not None and owner.row is not None:
@@ -435,7 +436,11 @@ class Program:
         return known
 
     def _sentence(self, key: str, cond: Any, read: dict[str, Any], ev: Evaluation) -> str:
-        memo_key = (key, ev.lang, ev.as_of, repr(read))
+        try:
+            memo_key: tuple[Any, ...] = (key, ev.lang, ev.as_of, *read.values())
+            hash(memo_key)
+        except TypeError:  # a list or a mapping among the values read
+            memo_key = (key, ev.lang, ev.as_of, repr(read))
         with self._because_lock:
             known = self._because.get(memo_key)
         if known is not None:

@@ -54,8 +54,10 @@ _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _INT = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$")
 _HEX = re.compile(r"^0x[0-9a-fA-F]+$")
-# A float needs a decimal point or an exponent: `0039123` (a phone number) stays text.
-_FLOAT = re.compile(r"^[-+]?(?:(?:0|[1-9][0-9_]*)\.[0-9_]*|\.[0-9_]+|(?:0|[1-9][0-9_]*)(?=[eE]))(?:[eE][-+]?[0-9]+)?$")
+# A float needs a decimal point, as in PyYAML (YAML 1.1): `0039123` (a phone number) and `0E0` stay
+# text, so what PyYAML (or kamrules) writes reads back the same. `1e5` is text too: numeric facts
+# and parameters still accept it, as they accept "12" from a CSV cell.
+_FLOAT = re.compile(r"^[-+]?(?:(?:0|[1-9][0-9_]*)\.[0-9_]*|\.[0-9_]+)(?:[eE][-+]?[0-9]+)?$")
 _INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
 _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -288,6 +288,7 @@ def _texts(spec: S.I18n | str | None) -> Texts:
     return Texts.of(spec)
 
 
+_NUMBER_TEXT = re.compile(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$")
 _PARAM_NUMERIC = ("number", "integer", "fraction", "score", "money", "days")
 
 
@@ -300,6 +301,8 @@ def check_param_value(ptype: str, value: Any, values: list[str] | None) -> tuple
                 v = float(v.strip()[:-1]) / 100.0
             except ValueError:
                 return None, f"expected a {ptype}, found {value!r}"
+        elif isinstance(v, str) and _NUMBER_TEXT.match(v.strip()):
+            v = float(v.strip())  # `1e5`, which YAML reads as text
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             return None, f"expected a {ptype}, found {value!r}"
         if not math.isfinite(v):

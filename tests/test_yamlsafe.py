@@ -56,7 +56,7 @@ def test_quoted_scalars_are_text_and_marks_are_kept() -> None:
     assert doc.data == {"a": "12", "b": ["x", {"c": 3}]}
     assert doc.marks[("b", 1, "c")] == (4, 9)
     assert str(doc.location(("b", 1, "c"))) == "t.yaml:4:9: b[1].c"
-    assert str(doc.location(("b", 7))) == "t.yaml:2:1: b[7]"  # falls back to the nearest parent
+    assert str(doc.location(("b", 7))) == "t.yaml:3:3: b[7]"  # falls back to the nearest parent (the list)
 
 
 def test_duplicate_keys_tags_and_bad_keys_are_refused() -> None:

@@ -229,3 +229,9 @@ def test_any_plan_written_as_yaml_reads_back_the_same(
     )
     again, _doc = parse_plan(plan_to_yaml(plan), "p.yaml")
     assert again == plan
+
+
+def test_texts_with_unicode_line_breaks_read_back_the_same() -> None:
+    plan = Plan(kind="plan", account={"id": "A1", "name": "Acme\x85Ltd"}, owner="a\u2028b", notes="x\u2029y")  # type: ignore[arg-type]
+    again, _doc = parse_plan(plan_to_yaml(plan), "p.yaml")
+    assert again == plan

@@ -103,7 +103,9 @@ def test_several_documents() -> None:
 @given(st.text(max_size=30))
 def test_any_text_pyyaml_writes_reads_back_as_the_same_text(text: str) -> None:
     # Files kamrules writes (plans, schemas) go through PyYAML's dumper; they must read back.
-    doc = parse_document(yaml.safe_dump({"v": text}, allow_unicode=True), "t.yaml")
+    # (With allow_unicode, PyYAML itself writes U+0085 raw and reads it back as a space: the plan
+    # writer double-quotes such texts, see tests/test_plan_new.py.)
+    doc = parse_document(yaml.safe_dump({"v": text}, allow_unicode=False), "t.yaml")
     assert doc.data == {"v": text}
 
 

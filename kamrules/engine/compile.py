@@ -126,48 +126,60 @@ class KeySpace:
         number = jsonenc.number
         string = jsonenc.string
         head = f'{{"{ANCHOR_KEY}":1.0'
+        # Each key's JSON prefix is built once; each value is written by the way its fact's kind
+        # is encoded (known from the catalog), with a check of the type on the rare other paths.
+        plain = [(fact, f',"{key}":', compared) for fact, key, compared in value_keys]
+        days_plan = [(fact, f',"{key}":') for fact, key in day_keys]
+        count_plan = [(fact, f',"{key}":') for fact, key in count_keys]
+        has_plan = [
+            (fact, [(item, f',"{key}":1.0', f',"{key}":0.0') for item, key in items]) for fact, items in has_keys
+        ]
+        diff_plan = [(a, b, f',"{key}":') for a, b, key in diff_keys]
 
         def encode(values: Mapping[str, Any], as_of: dt.date) -> str:
             parts = [head]
             append = parts.append
-            for fact, key, compared in value_keys:
-                v = as_of if fact == "as_of" else values.get(fact)
+            get = values.get
+            for fact, prefix, compared in plain:
+                v = as_of if fact == "as_of" else get(fact)
                 if v is None:
                     continue
                 if not compared:
-                    append(f',"{key}":1.0')
-                elif isinstance(v, bool):
-                    append(f',"{key}":"{"true" if v else "false"}"')
-                elif isinstance(v, (int, float)):
-                    append(f',"{key}":{number(v)}')
-                elif isinstance(v, str):
-                    append(f',"{key}":{string(v)}')
+                    append(prefix + "1.0")
+                    continue
+                kind = type(v)
+                if kind is float or kind is int:
+                    append(prefix + number(v))  # type: ignore[arg-type]  # checked just above
+                elif kind is str:
+                    append(prefix + string(v))
+                elif kind is bool:
+                    append(prefix + ('"true"' if v else '"false"'))
                 elif isinstance(v, dt.date):
-                    append(f',"{key}":{number(v.toordinal())}')
+                    append(prefix + number(v.toordinal()))
                 else:  # a list or a mapping: only its presence is tested
-                    append(f',"{key}":{number(len(v))}')
-            for fact, key in day_keys:
-                v = values.get(fact)
+                    append(prefix + number(len(v)))
+            for fact, prefix in days_plan:
+                v = get(fact)
                 if isinstance(v, dt.date):
-                    append(f',"{key}":{number((v - as_of).days)}')
-            for fact, key in count_keys:
-                v = values.get(fact)
-                append(f',"{key}":{number(0 if v is None else len(v))}')
-            for fact, items in has_keys:
-                v = values.get(fact)
+                    append(prefix + number((v - as_of).days))
+            for fact, prefix in count_plan:
+                v = get(fact)
+                append(prefix + ("0.0" if v is None else number(len(v))))
+            for fact, items in has_plan:
+                v = get(fact)
                 if v is None:
                     continue
-                for item, key in items:
-                    append(f',"{key}":{"1.0" if item in v else "0.0"}')
-            for a, b, key in diff_keys:
-                va = as_of if a == "as_of" else values.get(a)
-                vb = as_of if b == "as_of" else values.get(b)
+                for item, yes, no in items:
+                    append(yes if item in v else no)
+            for a, b, prefix in diff_plan:
+                va = as_of if a == "as_of" else get(a)
+                vb = as_of if b == "as_of" else get(b)
                 if va is None or vb is None:
                     continue
                 if isinstance(va, dt.date) and isinstance(vb, dt.date):
-                    append(f',"{key}":{number((va - vb).days)}')
+                    append(prefix + number((va - vb).days))
                 elif isinstance(va, (int, float)) and isinstance(vb, (int, float)):
-                    append(f',"{key}":{number(_finite_difference(float(va), float(vb)))}')
+                    append(prefix + number(_finite_difference(float(va), float(vb))))
             append("}")
             return "".join(parts)
 

@@ -16,15 +16,17 @@ from typing import Any
 
 def number(value: float | int) -> str:
     """A float literal durable-rules parses: always a decimal point, exponent allowed after it."""
+    if type(value) is int and -(10**15) < value < 10**15:
+        return f"{value}.0"  # whole numbers (scores, counts, days): the common case, exact as a float
     f = float(value)
-    if not math.isfinite(f):
-        raise ValueError(f"durable-rules cannot hold the number {value!r}")
     text = repr(f)
     if "e" in text:
         mantissa, exponent = text.split("e")
         if "." not in mantissa:
             mantissa += ".0"
         return f"{mantissa}e{exponent}"
+    if not math.isfinite(f):
+        raise ValueError(f"durable-rules cannot hold the number {value!r}")
     return text
 
 

@@ -102,6 +102,8 @@ class StageProgram:
     owners: list[_Owner]
     decided_here: list[str]
     offset: int = 0  # where this stage's rules start among its pass's items
+    decisions_here: list[str] = field(default_factory=list)  # the manifest's decisions among them
+    list_facts: frozenset[str] = frozenset()  # derived list facts (collected, not overwritten)
 
 
 @dataclass
@@ -232,6 +234,8 @@ class Program:
                     owners,
                     [d for d, info in rb.derived.items() if info.stage == stage.id],
                     offset,
+                    [d for d, info in rb.derived.items() if info.stage == stage.id and d in rb.decisions],
+                    frozenset(d for d, info in rb.derived.items() if info.type.kind == "list"),
                 )
             )
         specs: list[ShardSpec] = []
@@ -302,7 +306,7 @@ class Program:
         # Walk only what held (usually a handful), in rule-base order: table rows grouped by
         # table, then rules.
         matched_rows: dict[str, tuple[Table, list[_Owner]]] = {}
-        fired_rules: list[Rule] = []
+        fired: list[_Owner] = []
         owners = sp.owners
         for i in sorted(held):
             owner = owners[i]
@@ -310,25 +314,26 @@ class Program:
                 matched_rows.setdefault(owner.table.id, (owner.table, []))[1].append(owner)
                 ev.fired.add(owner.ref)
             elif owner.rule is not None:
-                fired_rules.append(owner.rule)
+                fired.append(owner)
         for table, matched in matched_rows.values():
             by_row = {id(o.row): o for o in matched}
             for row in self._hit(table, [o.row for o in matched if o.row is not None], ev):
                 for fact, out in row.outputs.items():
                     value = self._value(out, values)
-                    if table.hit_policy == "collect" and self.rb.derived[fact].type.kind == "list":
+                    if table.hit_policy == "collect" and fact in sp.list_facts:
                         bucket = appends.setdefault(fact, [])
                         if value not in bucket:
                             bucket.append(value)
                     else:
                         writes.append((row.priority, table.order * 10000 + row.index, fact, value, by_row[id(row)]))
-        fired_rules.sort(key=lambda r: (-r.priority, r.order))
-        for rule in fired_rules:
+        fired.sort(key=lambda o: (-o.rule.priority, o.rule.order) if o.rule else (0, 0))
+        fired_rules = [o.rule for o in fired if o.rule is not None]
+        for owner in fired:
+            rule = owner.rule
+            assert rule is not None
             ev.fired.add(rule.id)
             for fact, out in rule.sets.items():
-                writes.append(
-                    (rule.priority, rule.order * 10000, fact, self._value(out, values), _Owner(rule=rule, ref=rule.id))
-                )
+                writes.append((rule.priority, rule.order * 10000, fact, self._value(out, values), owner))
             for fact, out in rule.appends.items():
                 value = self._value(out, values)
                 appends.setdefault(fact, [])
@@ -351,8 +356,8 @@ class Program:
             values[fact] = items
         if trace:
             self._trace_writes(decided, fired_rules, ev)
-        for fact in sp.decided_here:
-            if values.get(fact) is None and fact in self.rb.decisions:
+        for fact in sp.decisions_here:
+            if values.get(fact) is None:
                 ev.undecided[fact] = self._missing_for(fact, sp, ev)
         del lang
 

@@ -56,6 +56,19 @@ class _Dumper(yaml.SafeDumper):
         return True
 
 
+_LINE_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # PyYAML writes these Unicode line breaks raw and reads them back as spaces; double quotes
+    # make it escape them (\N, \L, \P), so every text reads back the same.
+    style = '"' if any(c in value for c in _LINE_BREAKS) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _text)
+
+
 def _dump(data: dict[str, Any], indent: int = 0) -> str:
     text = yaml.dump(
         _plain(data),

@@ -178,7 +178,10 @@ def command(
             column = f", {w['column']} {p.column}" if p.column else ""
             click.echo(f"{where}: {w['row']} {result.row}{column}: {p.code} {p.message}", err=True)
 
+    from kamrules.portfolio.evaluate import INTERNAL
+
     job = PortfolioRun(request)  # rules, maps, sectors: any problem with them stops us here
+    crashed: list[int] = []  # rows where kamrules met a bug (reported; the other rows go on)
 
     def run(sink: Any) -> Any:
         name = "<stdin>" if file == "-" else file
@@ -188,6 +191,8 @@ def command(
                 sink.write(result.cells)
             if not result.ok:
                 report_problems(result, name)
+                if any(p.code == INTERNAL for p in result.problems):
+                    crashed.append(result.row)
 
         with closing:
             return job.run(on_row, progress)
@@ -210,6 +215,15 @@ def command(
     if outcome.tally.rejected:
         noun = w["error"] if outcome.tally.rejected == 1 else w["errors"]
         click.echo(f"kam: {outcome.tally.rejected} {noun}", err=True)
+        if crashed:
+            from kamrules.cli.main import ISSUES_URL
+
+            click.echo(
+                f"kam: internal errors on rows {', '.join(map(str, crashed[:10]))}; please report them at "
+                f"{ISSUES_URL} (rerun with --debug for details)",
+                err=True,
+            )
+            return 3
         return 2
     severities = [warn.severity for warn in outcome.warnings]
     severities += [severity for _code, severity in outcome.tally.warnings]

@@ -4,8 +4,10 @@ and on standard error, every good row is still advised, and the exit code is 2."
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -153,3 +155,27 @@ def test_worker_processes_give_the_same_rows_errors_included(
     assert (code1, code2) == (2, 2)
     assert one.read_bytes() == two.read_bytes()
     assert (out1, err1) == (out2, err2)
+
+
+def test_an_internal_error_on_one_row_does_not_stop_the_portfolio(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kamrules.cli.main import run
+
+    from kamrules.portfolio import evaluate as evaluate_module
+
+    real = evaluate_module.Evaluator.evaluate
+
+    def sometimes(self: Any, prep: Any, place: Any, duplicate: Any) -> Any:
+        if prep.account is not None and prep.account.id == "B2":
+            raise KeyError("simulated bug")
+        return real(self, prep, place, duplicate)
+
+    monkeypatch.setattr(evaluate_module.Evaluator, "evaluate", sometimes)
+    source = tmp_path / "p.csv"
+    source.write_text("id,name,business.revenue\nB1,Uno,100\nB2,Due,200\nB3,Tre,300\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert run(["portfolio", str(source), "--out", str(out), "--as-of", "2026-11-27"]) == 3
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [(r["id"], r["status"]) for r in rows] == [("B1", "ok"), ("B2", "error"), ("B3", "ok")]
+    assert "internal error (KeyError" in rows[1]["error.problem"]

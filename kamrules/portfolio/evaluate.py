@@ -20,6 +20,8 @@ from kamrules.portfolio.prepare import Prepared, RowProblem
 from kamrules.portfolio.scan import Place
 from kamrules.portfolio.sectors import SectorResult
 
+INTERNAL = "INTERNAL"  # the code of a row's problem that is a bug of kamrules, not of the input
+
 
 @dataclass(frozen=True)
 class Shared:
@@ -130,6 +132,11 @@ class Evaluator:
             if sector.advice
             else None,
         }
+
+    def internal_error(self, prep: Prepared, exc: Exception) -> RowResult:
+        """An error row for a bug met on this row: reported, and the other rows go on."""
+        message = f"internal error ({type(exc).__name__}: {exc}); this is a bug, please report it"
+        return self._error(prep, [RowProblem("", message, INTERNAL, prep.line)])
 
     def _error(self, prep: Prepared, problems: list[RowProblem]) -> RowResult:
         cells: dict[str, Any] = dict.fromkeys(self.columns)

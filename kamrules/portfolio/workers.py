@@ -39,7 +39,11 @@ def _init(shared: Shared, colmap: ColumnMap, name: str) -> None:
 def evaluate_serial(evaluator: Evaluator, colmap: ColumnMap, name: str, tasks: Iterable[Task]) -> Iterator[RowResult]:
     """The results of `tasks`, in order, computed here (lazily: one row at a time)."""
     for raw, place, duplicate in tasks:
-        yield evaluator.evaluate(prepare(raw, colmap, name), place, duplicate)
+        prep = prepare(raw, colmap, name)
+        try:
+            yield evaluator.evaluate(prep, place, duplicate)
+        except Exception as exc:
+            yield evaluator.internal_error(prep, exc)
 
 
 def _work(tasks: list[Task]) -> list[RowResult]:

@@ -184,18 +184,32 @@ def _rss_kb() -> int:
 
 
 @pytest.mark.slow
-def test_100_000_evaluations_in_bounded_memory(engine: Engine) -> None:
+def test_a_million_evaluations_in_bounded_memory(engine: Engine) -> None:
     from kamrules.engine.engine import account_values, validate_account
 
     rng = random.Random(5)
-    accounts = [validate_account(sample_account(rng, n)) for n in range(500)]
+    # 5,000 distinct accounts, more than the memo holds, so durable-rules keeps being asked.
+    accounts = [account_values(validate_account(sample_account(rng, n))) for n in range(5000)]
     for a in accounts:  # warm up: caches, interned strings, allocator pools
-        engine.program.run(account_values(a), AS_OF, "en", trace=False)
+        engine.program.run(dict(a), AS_OF, "en", trace=False)
     before = _rss_kb()
-    for i in range(100_000):
-        engine.program.run(account_values(accounts[i % 500]), AS_OF, "en", trace=False)
+    for i in range(1_000_000):
+        engine.program.run(dict(accounts[i % 5000]), AS_OF, "en", trace=False)
     grown_mb = (_rss_kb() - before) / 1024
-    assert grown_mb < 20, f"RSS grew by {grown_mb:.1f} MB over 100,000 evaluations"
+    assert grown_mb < 20, f"RSS grew by {grown_mb:.1f} MB over 1,000,000 evaluations"
+
+
+@pytest.mark.slow
+def test_advice_with_its_trace_in_bounded_memory(engine: Engine) -> None:
+    rng = random.Random(6)
+    accounts = [sample_account(rng, n) for n in range(2000)]
+    for a in accounts:
+        engine.advise(a, as_of=AS_OF, explain=True)
+    before = _rss_kb()
+    for i in range(60_000):
+        engine.advise(accounts[i % 2000], as_of=AS_OF, explain=True)
+    grown_mb = (_rss_kb() - before) / 1024
+    assert grown_mb < 20, f"RSS grew by {grown_mb:.1f} MB over 60,000 explained advices"
 
 
 def test_independent_stages_share_one_durable_pass(engine: Engine) -> None:

@@ -7,7 +7,10 @@ starting, importing and doing the work. The bytecode cache is kept in the work f
 that an environment which forbids it (some containers and CI set it) does not add the
 compilation of every module to each run. The same command with PYTHONDONTWRITEBYTECODE=1 is
 measured too: what that costs an editable install (a checkout), whose sources then compile on
-every run. `python -c pass` is measured alongside: the floor no command can go under. The
+every run. The rule-base cache (`kamrules.language.cache`) lives in the work folder too; the
+discarded first run fills it, as a user's first `kam advise` does, and the same command is also
+timed with `KAMRULES_NO_CACHE=1`: a first run, or the first after the rules were edited, which
+reads and checks the YAML knowledge. `python -c pass` is measured alongside: the floor no command can go under. The
 commands take turns, round by round, so a slow spell of a shared machine falls on all of them.
 """
 
@@ -107,12 +110,15 @@ def interleaved(commands: dict[str, tuple[list[str], dict[str, str]]], runs: int
 
 
 def environments(workdir: Path) -> tuple[dict[str, str], dict[str, str]]:
-    """(with a bytecode cache in the work folder, with PYTHONDONTWRITEBYTECODE=1)."""
-    cached = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    """(with a bytecode cache in the work folder, with PYTHONDONTWRITEBYTECODE=1); both with
+    the rule-base cache in the work folder."""
+    base = {k: v for k, v in os.environ.items() if k != "KAMRULES_NO_CACHE"}
+    base["KAMRULES_CACHE_DIR"] = str(workdir / "kamrules-cache")
+    cached = {k: v for k, v in base.items() if k != "PYTHONDONTWRITEBYTECODE"}
     cached["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")
     # Installed packages keep the bytecode pip compiled; sources that were never compiled (an
     # editable install's, such as a checkout of kamrules) are compiled again on every run.
-    uncached = {k: v for k, v in os.environ.items() if k != "PYTHONPYCACHEPREFIX"}
+    uncached = {k: v for k, v in base.items() if k != "PYTHONPYCACHEPREFIX"}
     uncached["PYTHONDONTWRITEBYTECODE"] = "1"
     return cached, uncached
 
@@ -160,6 +166,7 @@ def measure(workdir: Path, runs: int, with_imports: bool = True) -> dict[str, An
                 "kam_help": ([*kam, "--help"], cached),
                 "kam_advise_one": ([*kam, "advise", str(one)], cached),
                 "kam_advise_one_no_bytecode": ([*kam, "advise", str(one)], uncached),
+                "kam_advise_one_no_rule_cache": ([*kam, "advise", str(one)], {**cached, "KAMRULES_NO_CACHE": "1"}),
             },
             runs,
             workdir,

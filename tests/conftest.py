@@ -3,17 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from kamrules import Engine
+# The rule-base cache goes to a temporary folder of this session, never the user's own cache
+# (tests write only to temporary folders); set before any engine is built, and inherited by
+# every `kam` child process the tests start.
+_CACHE_DIR = tempfile.mkdtemp(prefix="kamrules-test-cache-")
+os.environ["KAMRULES_CACHE_DIR"] = _CACHE_DIR
+os.environ.pop("KAMRULES_NO_CACHE", None)
+
+from kamrules import Engine  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 AS_OF = dt.date(2026, 11, 27)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_CACHE_DIR, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -227,3 +227,18 @@ def test_the_console_script_starts_in_a_fresh_process() -> None:
     for args in (["--help"], ["profiles", "star", "--format", "json"]):
         done = subprocess.run([str(script), *args], capture_output=True, text=True, check=False)
         assert done.returncode == 0, done.stderr
+
+
+def test_advise_with_the_example_rules_folder(tmp_path: Path) -> None:
+    """examples/my-rules disables a built-in test case; advising (which never loads test cases)
+    must accept that, and still report a disabled id that matches nothing, with a suggestion."""
+    result = kam("advise", "--rules", str(EXAMPLES / "my-rules"), "--format", "json", *AS_OF, STRATEGIC)
+    assert result.exit_code in (0, 1), result.stderr
+    advice = result.json()
+    assert any(w["code"] == "CONTRACT_EXPIRING" for w in advice["warnings"])  # 65 days, inside 120
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "o.yaml").write_text("kind: overrides\ndisable: [contract_not_expiring_on_day_9]\n", encoding="utf-8")
+    result = kam("advise", "--rules", str(rules), STRATEGIC)
+    assert result.exit_code == 2
+    assert "KR008" in result.stderr and "did you mean contract_not_expiring_on_day_91?" in result.stderr

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from kamrules.advice.build import build_advice
 from kamrules.engine.program import Evaluation, Program
 from kamrules.errors import FactsError, KamError, Location, Problem
-from kamrules.language.loader import load_rulebase
+from kamrules.language.cache import load_rulebase_cached
 from kamrules.language.rulebase import RuleBase
 from kamrules.model.advice import Advice
 from kamrules.model.facts import Account
@@ -112,7 +112,7 @@ class Engine:
     def from_paths(cls, *paths: str | Path, builtin: bool = True, memo_size: int = 4096) -> Engine:
         """Folders (or files) of YAML on top of the built-in knowledge, or instead of it when a
         folder's manifest does not say `extends: builtin` (or `builtin=False`)."""
-        return cls(load_rulebase(list(paths), builtin=builtin, tests=False), memo_size=memo_size)
+        return cls(load_rulebase_cached(list(paths), builtin=builtin), memo_size=memo_size)
 
     def evaluate(
         self,
@@ -175,7 +175,7 @@ _DEFAULT_LOCK = threading.Lock()
 
 @functools.cache
 def _default_engine_cached() -> Engine:
-    return Engine(load_rulebase(tests=False))
+    return Engine(load_rulebase_cached())
 
 
 def _default_engine() -> Engine:

@@ -92,6 +92,9 @@ class LoadedFile:
 class _State:
     problems: list[Problem] = field(default_factory=list)
     unreadable: int = 0  # files of which nothing could be read
+    # Test-case files left unparsed (loading for advice): (text, display), read only if an
+    # override disables an id nothing else has, which may be one of their cases.
+    skipped_tests: list[tuple[str, str]] = field(default_factory=list)
 
     def error(self, where: Location, code: str, message: str, suggestion: str | None = None) -> None:
         self.problems.append(Problem(code, message, where, suggestion))
@@ -153,6 +156,7 @@ def read_file(path: Path, display: str, layer: int, state: _State, tests: bool =
         data = read_bytes(path)
         text = decode_text(data, display)
         if not tests and _TESTS_KIND.search(text):
+            state.skipped_tests.append((text, display))
             return None
         doc = parse_document(text, display)
     except KamError as exc:
@@ -365,6 +369,7 @@ class _Linker:
     ) -> None:
         self.input_model = input_model
         self.input_name = input_name
+        self._skipped_ids: set[str] | None = None
         self.files = files
         self.state = state
         self.sources = sources
@@ -538,14 +543,14 @@ class _Linker:
                     + [f"{t.id}:{row.id}" for t in tables for row in t.rows]
                     + [case.id for case in tests]
                 )
-                if item not in known:
+                if item not in known and item not in self._skipped_case_ids():
                     self.err(
                         f,
                         ("disable", i),
                         "KR008",
                         f"cannot disable {item!r}: no rule, table, row, scorecard, computed fact "
                         "or test case has that id",
-                        suggest(item, known),
+                        suggest(item, known + sorted(self._skipped_case_ids())),
                     )
                     continue
                 disabled.append(item)
@@ -1333,6 +1338,25 @@ class _Linker:
         )
 
     # -- tests --------------------------------------------------------------------------------
+
+    def _skipped_case_ids(self) -> set[str]:
+        """The ids of the test cases in files that were not loaded (advising never needs them),
+        so that disabling one of them is not reported as an unknown id."""
+        if self._skipped_ids is None:
+            from kamrules.errors import KamError
+
+            ids: set[str] = set()
+            for text, display in self.state.skipped_tests:
+                try:
+                    data = parse_document(text, display).data
+                except KamError:
+                    continue  # reported when the tests themselves are loaded (kam rules validate)
+                cases = data.get("cases") if isinstance(data, dict) else None
+                for case in cases if isinstance(cases, list) else []:
+                    if isinstance(case, dict) and isinstance(case.get("id"), str):
+                        ids.add(case["id"])
+            self._skipped_ids = ids
+        return self._skipped_ids
 
     def _tests(self) -> list[TestCase]:
         out: list[TestCase] = []

@@ -13,9 +13,10 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kamrules.language.schema import I18n
+if TYPE_CHECKING:
+    from kamrules.language.schema import I18n
 from kamrules.model.vocabulary import LANGS
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)(?::([a-z%]+))?\}")

@@ -223,6 +223,10 @@ def advise(values: dict[str, Any], as_of: dt.date) -> Result:
             warn(("PROFILE_OVERRIDE_CONFLICT", "medium"))
         if profile in ("star", "opportunity") and price == "low":
             warn(("PROFILE_OVERRIDE_CONFLICT", "medium"))
+        if profile == "strategic" and stage in EARLY_STAGES:
+            warn(("PROFILE_OVERRIDE_CONFLICT", "medium"))
+        if profile == "opportunity" and stage in ("interdependent", "integrated"):
+            warn(("PROFILE_OVERRIDE_CONFLICT", "medium"))
     if cts_ratio is not None and max_cts is not None and cts_ratio > max_cts:
         warn(("OVERSERVICED", "medium"))
     if margin is not None and floor is not None and margin < floor:

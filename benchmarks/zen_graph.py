@@ -298,6 +298,14 @@ def _advice() -> dict[str, Any]:
             {source: "'override'", profile: "'star', 'opportunity'", price: "'low'"},
             warn("PROFILE_OVERRIDE_CONFLICT", "medium"),
         ),
+        (
+            {source: "'override'", profile: "'strategic'", stage: EARLY_STAGES},
+            warn("PROFILE_OVERRIDE_CONFLICT", "medium"),
+        ),
+        (
+            {source: "'override'", profile: "'opportunity'", stage: "'interdependent', 'integrated'"},
+            warn("PROFILE_OVERRIDE_CONFLICT", "medium"),
+        ),
         ({cts: "maxCts != null and $ > maxCts"}, warn("OVERSERVICED", "medium")),
         ({margin: "marginFloor != null and $ < marginFloor"}, warn("UNPROFITABLE_DEAL", "medium")),
         ({profile: "'strategic'", stage: EARLY_STAGES}, {**warn("STAGE_GAP", "medium"), **lever("personal_trust")}),

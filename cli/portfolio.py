@@ -251,8 +251,13 @@ def _write_pictures(outcome: Any, report: str | None, plot_dir: str | None) -> N
         from kamrules.portfolio.png import render_png
         from kamrules.portfolio.svg import render_svg
 
+        from kamrules.errors import OutputError
+
         folder = Path(plot_dir)
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError.of(plot_dir, exc) from None
         for plot in outcome.plots:
             write_text_atomic(folder / f"{plot.id}.svg", render_svg(plot))
             write_bytes_atomic(folder / f"{plot.id}.png", render_png(plot))

@@ -84,6 +84,15 @@ class InputFileError(KamError):
     """A file that cannot be read at all: missing, binary, too large, not YAML/JSON/CSV."""
 
 
+class OutputError(KamError):
+    """An output file or folder that cannot be written (no such folder, no permission, disk full)."""
+
+    @classmethod
+    def of(cls, path: object, exc: OSError) -> OutputError:
+        reason = exc.strerror or type(exc).__name__
+        return cls(f"cannot write {path}: {reason[0].lower() + reason[1:]}")
+
+
 class EngineError(Exception):
     """durable-rules refused something; the message names the rule and its file. A bug if seen."""
 

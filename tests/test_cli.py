@@ -242,3 +242,22 @@ def test_advise_with_the_example_rules_folder(tmp_path: Path) -> None:
     result = kam("advise", "--rules", str(rules), STRATEGIC)
     assert result.exit_code == 2
     assert "KR008" in result.stderr and "did you mean contract_not_expiring_on_day_91?" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("advise", STRATEGIC, "--out", "{missing}/advice.json"),
+        ("portfolio", str(EXAMPLES / "portfolio" / "portfolio.csv"), "--out", "{missing}/out.csv"),
+        ("portfolio", str(EXAMPLES / "portfolio" / "portfolio.csv"), "--report", "{missing}/r.html"),
+        ("portfolio", str(EXAMPLES / "portfolio" / "portfolio.csv"), "--plot", "{file}/plots"),
+        ("plan", "new", STRATEGIC, "--out", "{missing}/p.yaml"),
+    ],
+)
+def test_an_output_that_cannot_be_written_is_the_users_to_fix(args: tuple[str, ...], tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    real = [a.format(missing=tmp_path / "no" / "such", file=blocker) for a in args]
+    result = kam(*real)
+    assert result.exit_code == 2, result.stderr
+    assert "cannot write" in result.stderr and "internal error" not in result.stderr

@@ -14,12 +14,20 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from kamrules.errors import OutputError
+
 
 @contextlib.contextmanager
 def atomic_writer(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO[str]]:
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+    if target.is_dir():
+        raise OutputError(f"cannot write {path}: it is a folder")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        # The folder does not exist, or is not ours to write in: the user's to fix (exit 2).
+        raise OutputError.of(path, exc) from None
     try:
         # mkstemp makes the file private (0600); the result should have the mode any new file
         # gets here (or the mode of the file it replaces), so a shared report stays readable.
@@ -27,9 +35,15 @@ def atomic_writer(path: str | Path, mode: str = "w", encoding: str | None = "utf
         kwargs = {"encoding": encoding, "newline": ""} if "b" not in mode else {}
         with os.fdopen(fd, mode, **kwargs) as handle:  # type: ignore[call-overload]
             yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
+            try:
+                handle.flush()
+                os.fsync(handle.fileno())
+            except OSError as exc:  # a full disk, a quota
+                raise OutputError.of(path, exc) from None
+        try:
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise OutputError.of(path, exc) from None
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

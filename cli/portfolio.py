@@ -248,10 +248,9 @@ def _write_pictures(outcome: Any, report: str | None, plot_dir: str | None) -> N
 
         write_text_atomic(report, render_report(outcome))
     if plot_dir:
+        from kamrules.errors import OutputError
         from kamrules.portfolio.png import render_png
         from kamrules.portfolio.svg import render_svg
-
-        from kamrules.errors import OutputError
 
         folder = Path(plot_dir)
         try:

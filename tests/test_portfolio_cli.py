@@ -212,3 +212,24 @@ def test_out_with_a_summary_extension_takes_the_summary(
     code, _, _ = kam(*args, str(tmp_path / "summary.yaml"))
     assert code == 0
     assert "key_accounts: 6" in (tmp_path / "summary.yaml").read_text(encoding="utf-8")
+
+
+def test_a_sector_in_the_file_with_too_few_criteria_is_not_called_missing(
+    tmp_path: Path, kam: Callable[..., tuple[int, str, str]]
+) -> None:
+    (tmp_path / "sectors.yaml").write_text(
+        "sectors:\n  - {id: food, name: Food, attractiveness: {margin: 5}, adaptability: {quality: 8}}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "p.csv").write_text(
+        "id,name,sector,business.revenue\nS2,Two,Food,50\nS3,Three,steel,40\n", encoding="utf-8"
+    )
+    args = [str(tmp_path / "p.csv"), "--sectors", str(tmp_path / "sectors.yaml"), "--out", str(tmp_path / "o.csv")]
+    code, stdout, stderr = kam("portfolio", *args, "--as-of", "2026-11-27")
+    assert code == 0, stderr
+    assert "not in the sectors file: steel (1)" in stdout
+    assert "in the sectors file but not scored (too few of its criteria given): Food (1)" in stdout
+    code, stdout, stderr = kam("portfolio", *args, "--as-of", "2026-11-27", "--format", "json")
+    data = json.loads(stdout)
+    assert data["sectors_not_in_file"] == {"steel": 1}
+    assert data["sectors_not_scored"] == {"Food": 1}

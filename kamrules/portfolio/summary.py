@@ -3,6 +3,7 @@ quadrants with their share of accounts and revenue and their advice, the BCG est
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -66,10 +67,12 @@ def render_summary(outcome: Outcome) -> str:
     key_share = t.key_revenue / outcome.scan.revenue_total if outcome.scan.revenue_total else 0.0
     lines.append(f"- {w['key_accounts']}: {t.key_accounts} ({percent(key_share, lang)} {w['of_revenue']})")
     lines.append(f"- {w['revenue']}: {money(outcome.scan.revenue_total, lang)}")
-    if outcome.sectors and t.unplaced_sectors:
-        # Accounts whose sector the sectors file does not score: not on the target sectors matrix.
-        shown = ", ".join(f"{_cell(s)} ({n})" for s, n in t.unplaced_sectors.most_common(10))
-        lines.append(f"- {w['sector']} {w['not_in_file']}: {shown}")
+    # Accounts whose sector is not on the target sectors matrix: not in the sectors file, or in
+    # it with too few criteria scored to place it.
+    for unplaced, label in zip(_unplaced(outcome), ("not_in_file", "not_scored"), strict=True):
+        if unplaced:
+            shown = ", ".join(f"{_cell(s)} ({n})" for s, n in unplaced.most_common(10))
+            lines.append(f"- {w['sector']} {w[label]}: {shown}")
     lines += ["", f"## {w['warnings']}", ""]
     if outcome.warnings:
         for warn in outcome.warnings:
@@ -128,5 +131,17 @@ def summary_data(outcome: Outcome) -> dict[str, Any]:
         # Labelled as what it is: BCG's observed ranges applied to the key accounts.
         "bcg_estimate": {key.removeprefix("estimate."): e[key] for key in ESTIMATES} if t.key_accounts else None,
         "largest": [{"name": name, "revenue": rev} for rev, name in t.largest()],
-        "sectors_not_in_file": dict(t.unplaced_sectors) if outcome.sectors else {},
+        "sectors_not_in_file": dict(_unplaced(outcome)[0]),
+        "sectors_not_scored": dict(_unplaced(outcome)[1]),
     }
+
+
+def _unplaced(outcome: Outcome) -> tuple[Counter[str], Counter[str]]:
+    """(sectors not in the sectors file, sectors in it that could not be scored), with how many
+    accounts each; both empty when no sectors file was given."""
+    missing: Counter[str] = Counter()
+    unscored: Counter[str] = Counter()
+    if outcome.sectors:
+        for sector, n in outcome.tally.unplaced_sectors.items():
+            (unscored if sector.casefold() in outcome.sectors else missing)[sector] += n
+    return missing, unscored

@@ -59,6 +59,7 @@ WORDS: dict[str, dict[str, str]] = {
         "row": "row",
         "column": "column",
         "not_in_file": "not in the sectors file",
+        "not_scored": "in the sectors file but not scored (too few of its criteria given)",
     },
     "it": {
         "title": "Consigli sul portafoglio clienti",
@@ -112,6 +113,7 @@ WORDS: dict[str, dict[str, str]] = {
         "row": "riga",
         "column": "colonna",
         "not_in_file": "non nel file dei settori",
+        "not_scored": "nel file dei settori ma senza punteggio (troppo pochi criteri indicati)",
     },
 }
 

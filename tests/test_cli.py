@@ -261,3 +261,24 @@ def test_an_output_that_cannot_be_written_is_the_users_to_fix(args: tuple[str, .
     result = kam(*real)
     assert result.exit_code == 2, result.stderr
     assert "cannot write" in result.stderr and "internal error" not in result.stderr
+
+
+def test_json_lines_are_recognised_on_stdin_and_a_line_nested_too_deeply_is_one_error() -> None:
+    lines = '{"id": "L1", "name": "A"}\n{"id": "L2", "name": "B"}\n'
+    result = kam("advise", "-", "--format", "json", *AS_OF, stdin=lines)
+    assert result.exit_code in (0, 1), result.stderr
+    assert [a["account"]["id"] for a in result.json()] == ["L1", "L2"]
+    deep = '{"id": "X", "name": "X", "environment": ' + "[" * 5000 + "]" * 5000 + "}"
+    result = kam("advise", "-", "--format", "json", *AS_OF, stdin=lines + deep + "\n")
+    assert result.exit_code == 2
+    assert "<stdin>:3: IO008 not valid JSON: nested too deeply" in result.stderr
+    assert "internal error" not in result.stderr
+    assert [a["account"]["id"] for a in result.json()] == ["L1", "L2"]  # the others still advised
+
+
+@pytest.mark.parametrize("name, text", [("e.csv", "id,name\n"), ("e.jsonl", ""), ("e.yaml", ""), ("e.json", "[]")])
+def test_a_file_with_no_account_is_the_same_error_in_every_format(name: str, text: str, tmp_path: Path) -> None:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    result = kam("advise", str(tmp_path / name))
+    assert result.exit_code == 2
+    assert "IO007 holds no account" in result.stderr or "is empty" in result.stderr

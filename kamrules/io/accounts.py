@@ -43,11 +43,27 @@ def detect_format(path: str, text: str | None = None) -> str:
     if suffix in (".csv", ".tsv", ".txt"):
         return "csv"
     if text is not None:
+        if _looks_like_json_lines(text):
+            return "jsonl"
         head = text.lstrip()[:1]
         if head in ("{", "[", "#") or ":" in text.split("\n", 1)[0]:
             return "yaml"
         return "csv"
     return "yaml"
+
+
+def _looks_like_json_lines(text: str) -> bool:
+    """One JSON object per line: the first non-blank line is a whole JSON object by itself and
+    the next non-blank line starts another. (A pretty-printed JSON object, or YAML flow
+    mappings, fail the first test.)"""
+    lines = (line.strip() for line in text.splitlines())
+    first, second = next((ln for ln in lines if ln), ""), next((ln for ln in lines if ln), "")
+    if not (first.startswith("{") and second.startswith("{")):
+        return False
+    try:
+        return isinstance(json.loads(first, parse_constant=_no_constant), dict)
+    except (ValueError, RecursionError):
+        return False
 
 
 def read_records(path: str | Path, fmt: str | None = None) -> Iterator[Record]:
@@ -83,7 +99,7 @@ def yaml_records(text: str, name: str) -> Iterator[Record]:
             yield Record(position, label, item, _locator(doc, prefix))
             position += 1
     if position == 0:
-        yield Record(0, name, error=InputFileError("", [Problem("IO007", "holds no account", Location(name))]))
+        yield _no_account(name)
 
 
 def _locator(doc: Document, prefix: tuple[str | int, ...]) -> LocationOf:
@@ -102,15 +118,22 @@ def _jsonl_records(text: str, name: str) -> Iterator[Record]:
         label = f"{name} line {lineno}"
         try:
             item = json.loads(line, parse_constant=_no_constant)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
+            why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
             yield Record(
                 position,
                 label,
-                error=InputFileError("", [Problem("IO008", f"not valid JSON: {exc}", Location(name, lineno))]),
+                error=InputFileError("", [Problem("IO008", f"not valid JSON: {why}", Location(name, lineno))]),
             )
         else:
             yield Record(position, label, item, _line_locator(name, lineno))
         position += 1
+    if position == 0:
+        yield _no_account(name)
+
+
+def _no_account(name: str) -> Record:
+    return Record(0, name, error=InputFileError("", [Problem("IO007", "holds no account", Location(name))]))
 
 
 def _no_constant(value: str) -> Any:
@@ -138,6 +161,8 @@ def _csv_records(text: str, name: str) -> Iterator[Record]:
             yield Record(raw.index, label, error=InputFileError("", raw.problems))
             continue
         yield Record(raw.index, label, nest(raw.cells or {}), _csv_locator(name, raw.line or raw.row))
+    if not rows:
+        yield _no_account(name)
 
 
 def _csv_locator(name: str, line: int) -> LocationOf:

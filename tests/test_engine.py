@@ -224,3 +224,115 @@ def test_clear_caches_forgets_memoised_answers(engine: Engine) -> None:
     assert any(s.memo for s in engine.program.shards())
     engine.program.clear_caches()
     assert not any(s.memo for s in engine.program.shards())
+
+
+def _criteria_advice(engine: Engine, lang: str = "en", **assessment: Any) -> Advice:
+    facts = {
+        "id": "C1",
+        "name": "Criteria",
+        "assessment": {"current_contribution": 8, "potential_contribution": 8, **assessment},
+    }
+    return engine.advise(facts, as_of=AS_OF, lang=lang)
+
+
+def test_a_criterion_without_a_score_is_renormalised_away(engine: Engine) -> None:
+    # The brief's account: margin has a weight but no score; 60 % of the weight is scored.
+    advice = engine.advise(
+        {
+            "id": "x",
+            "name": "x",
+            "assessment": {"attractiveness_criteria": {"size": {"weight": 60, "score": 8}, "margin": {"weight": 40}}},
+        },
+        as_of=AS_OF,
+    )
+    assert advice.scores.attractiveness == 8
+    (entry,) = [t for t in advice.trace if t.rule == "attractiveness_score"]
+    assert entry.because == (
+        "assessment.attractiveness_criteria: weighted average of 1 criterion gives 8; "
+        "1 criterion without a score, weights renormalised"
+    )
+
+
+def test_weights_that_do_not_add_up_to_100_are_scaled(engine: Engine) -> None:
+    left_out = _criteria_advice(engine, attractiveness_criteria={"size": {"weight": 60, "score": 8}})
+    assert left_out.scores.attractiveness == 8
+    relative = _criteria_advice(
+        engine, attractiveness_criteria={"size": {"weight": 3, "score": 8}, "margin": {"weight": 1, "score": 4}}
+    )
+    assert relative.scores.attractiveness == 7
+
+
+def test_too_little_scored_weight_leaves_the_score_undecided_and_says_what_is_missing(engine: Engine) -> None:
+    advice = _criteria_advice(
+        engine,
+        relative_strength=7,
+        attractiveness_criteria={"size": {"weight": 40, "score": 8}, "margin": {"weight": 60}},
+    )
+    assert advice.scores.attractiveness is None
+    assert advice.profile is None
+    (undecided,) = [w for w in advice.warnings if w.code == "UNDECIDED" and w.rule == "decision:profile"]
+    assert (
+        "scores.attractiveness (from assessment.attractiveness or assessment.attractiveness_criteria.margin.score)"
+        in undecided.message
+    )
+    italian = _criteria_advice(
+        engine,
+        "it",
+        relative_strength=7,
+        attractiveness_criteria={"size": {"weight": 40, "score": 8}, "margin": {"weight": 60}},
+    )
+    assert any("assessment.attractiveness_criteria.margin.score" in w.message for w in italian.warnings)
+
+
+def test_a_buying_criterion_without_both_scores_is_a_missing_fact(engine: Engine) -> None:
+    advice = _criteria_advice(
+        engine,
+        attractiveness=8,
+        buying_criteria={
+            "price": {"weight": 50, "ours": 7, "best_competitor": 6},
+            "quality": {"weight": 50, "ours": 9},
+        },
+    )
+    assert advice.scores.relative_strength == 6  # 5.5 + (7 - 6) / 2 over the scored half
+    under = _criteria_advice(
+        engine,
+        attractiveness=8,
+        buying_criteria={
+            "price": {"weight": 30, "ours": 7, "best_competitor": 6},
+            "quality": {"weight": 70, "best_competitor": 5},
+        },
+    )
+    assert under.scores.relative_strength is None
+    assert any("assessment.buying_criteria.quality.ours" in w.message for w in under.warnings)
+
+
+def test_scorecard_and_computed_sentences_come_in_the_advice_language(engine: Engine) -> None:
+    facts = {
+        "id": "T1",
+        "name": "Trace",
+        "assessment": {"attractiveness": 7.5, "relative_strength": 6},
+        "business": {"revenue": 1000, "cost_to_serve": 75},
+        "relationship": {
+            "dmu": [
+                {"name": "a", "role": "decider", "attitude": "critic"},
+                {"name": "b", "role": "user", "attitude": "sponsor"},
+            ]
+        },
+    }
+    english = {t.rule: t.because for t in engine.advise(facts, as_of=AS_OF).trace}
+    assert english["attractiveness_score"] == "assessment.attractiveness is given: 7.5"
+    assert english["dmu_members"] == "relationship.dmu has 2 items"
+    assert english["dmu_critics"] == (
+        "1 item of relationship.dmu has role in decider/influencer and attitude in critic"
+    )
+    italian = {t.rule: t.because for t in engine.advise(facts, as_of=AS_OF, lang="it").trace}
+    assert italian["attractiveness_score"] == "assessment.attractiveness è indicato: 7.5"
+    assert italian["dmu_members"] == "relationship.dmu ha 2 elementi"
+    assert italian["dmu_critics"] == (
+        "1 elemento di relationship.dmu ha role tra decider/influencer e attitude tra critic"
+    )
+    assert italian["cost_to_serve_ratio"] == "business.cost_to_serve / business.revenue = 0.075"
+    one = {**facts, "relationship": {"dmu": [{"name": "a"}]}}
+    assert {t.rule: t.because for t in engine.advise(one, as_of=AS_OF).trace}["dmu_members"] == (
+        "relationship.dmu has 1 item"
+    )

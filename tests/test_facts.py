@@ -92,11 +92,43 @@ def test_wrong_types_and_ranges_name_the_field_and_the_value(facts: dict[str, An
     assert any(field in p and words in p for p in found), found
 
 
-def test_weights_must_add_up_to_100() -> None:
-    found = problems(
-        {"id": "A", "name": "B", "assessment": {"attractiveness_criteria": {"a": {"weight": 50, "score": 5}}}}
+def test_a_criterion_without_a_score_is_a_missing_fact_not_an_error() -> None:
+    # CONTRACT.md §2: a missing fact is never an error; the scorecard decides what it means.
+    account = validate_account(
+        {
+            "id": "A",
+            "name": "B",
+            "assessment": {
+                "attractiveness_criteria": {"size": {"weight": 60, "score": 8}, "margin": {"weight": 40}},
+                "buying_criteria": {"price": {"weight": 50, "ours": 7}, "quality": {"weight": 50}},
+            },
+        }
     )
-    assert any("add up to 50" in p for p in found)
+    assert account.assessment is not None
+    assert account.assessment.attractiveness_criteria is not None
+    assert account.assessment.attractiveness_criteria["margin"].score is None
+    assert account.assessment.buying_criteria is not None
+    assert account.assessment.buying_criteria["price"].best_competitor is None
+
+
+def test_weights_are_relative_and_need_not_add_up_to_100() -> None:
+    # Scorecards scale weights to add up to 100, as they do for a ruleset's criteria.
+    account = validate_account(
+        {"id": "A", "name": "B", "assessment": {"attractiveness_criteria": {"a": {"weight": 3, "score": 5}}}}
+    )
+    assert account.assessment is not None
+
+
+def test_a_criterion_still_needs_its_weight_and_scores_in_range() -> None:
+    found = problems(
+        {
+            "id": "A",
+            "name": "B",
+            "assessment": {"attractiveness_criteria": {"a": {"score": 5}, "b": {"weight": 50, "score": 11}}},
+        }
+    )
+    assert "assessment.attractiveness_criteria.a.weight: FACT002 is required but missing" in found
+    assert any(p.startswith("assessment.attractiveness_criteria.b.score:") and "10" in p for p in found), found
 
 
 def test_every_problem_is_reported_not_just_the_first() -> None:
@@ -116,6 +148,12 @@ def test_account_schema_is_exported() -> None:
     schema = schema_of("account")
     assert schema["required"] == ["id", "name"]
     assert "business" in schema["properties"]
+
+
+def test_the_account_schema_says_a_criterion_needs_only_its_weight() -> None:
+    defs = schema_of("account")["$defs"]
+    assert defs["Criterion"]["required"] == ["weight"]
+    assert defs["BuyingCriterion"]["required"] == ["weight"]
 
 
 @given(st.floats(min_value=0, max_value=1))

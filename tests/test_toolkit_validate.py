@@ -178,3 +178,143 @@ def test_several_items_set_aside_in_one_list_keep_the_lines_after_them(tmp_path:
         ("KR1001", 9, "rules[1].whem"),
         ("KR013", 12, "rules[2].when.relationship.loyalti"),
     ]
+
+
+def test_a_wrong_choice_in_an_override_is_reported_once_at_the_override(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, "overrides.yaml", "kind: overrides\nparameters:\n  key_tiers: [key_account, bogus_tier]\n")
+    ran = kam(capsys, "rules", "validate", tmp_path)
+    assert ran.code == 2
+    assert ran.out.splitlines() == [
+        f"{tmp_path}/overrides.yaml:3:28: KR024 parameter key_tiers: 'bogus_tier' is not one of its values "
+        "(key_account, potential_key_account, important_account, regular_account)",
+        "1 problem(s) in 1 file(s)",
+    ]
+    assert "<builtin>" not in ran.out
+
+
+def test_a_misspelt_choice_in_an_override_gets_a_suggestion(tmp_path: Path) -> None:
+    write(tmp_path, "overrides.yaml", "kind: overrides\nparameters:\n  key_tiers: key_acount\n")
+    (problem,) = validate(folders_for([tmp_path])).problems
+    assert problem.code == "KR024"
+    assert problem.location.file == f"{tmp_path}/overrides.yaml"
+    assert (problem.location.line, problem.location.column) == (3, 14)
+    assert problem.suggestion == "key_account"
+
+
+def test_a_right_choice_in_an_override_is_applied(tmp_path: Path) -> None:
+    write(tmp_path, "overrides.yaml", "kind: overrides\nparameters:\n  key_tiers: [key_account, important_account]\n")
+    rb = load_rulebase([tmp_path])
+    assert rb.params["key_tiers"].value == ["key_account", "important_account"]
+
+
+SETS_OF_THE_WRONG_TYPE = """
+    kind: ruleset
+    id: extra
+    stage: advice
+    parameters:
+      launch: {type: date, value: 2027-01-01}
+    derives:
+      my.date: {type: date}
+      my.later: {type: date}
+      my.text: {type: text}
+      my.flag: {type: boolean}
+      my.share: {type: number, minimum: 0, maximum: 1}
+      my.level: {type: choice, values: [a, b]}
+      my.tags: {type: list, values: [a, b]}
+    rules:
+      - id: wrong
+        when: {tier: key_account}
+        then: {set: {my.date: 5, my.text: 7, my.flag: "yes", my.share: 3, my.level: c, my.tags: a}}
+      - id: right
+        when: {tier: key_account}
+        then: {set: {my.later: launch, my.flag: true, my.share: 0.5, my.level: a}}
+"""
+
+
+def test_a_rule_setting_a_value_of_the_wrong_type_is_refused(tmp_path: Path) -> None:
+    write(tmp_path, "extra.yaml", SETS_OF_THE_WRONG_TYPE)
+    problems = validate(folders_for([tmp_path])).problems
+    found = [(p.code, p.location.path, p.message) for p in problems]
+    assert found == [
+        ("KR028", "rules[0].then.set.my.date", "my.date is a date; found 5 (write YYYY-MM-DD or a date parameter)"),
+        ("KR028", "rules[0].then.set.my.text", "my.text is a text; found 7 (quote it to mean the text)"),
+        ("KR028", "rules[0].then.set.my.flag", "my.flag is true or false; found 'yes'"),
+        ("KR028", "rules[0].then.set.my.share", "my.share is a number from 0 to 1; found 3"),
+        ("KR028", "rules[0].then.set.my.level", "'c' is not a value of my.level; its values are a, b"),
+        ("KR028", "rules[0].then.set.my.tags", "my.tags is a list: add values to it with append:"),
+    ]
+
+
+def test_a_date_fact_may_be_set_to_a_date_or_a_date_parameter(tmp_path: Path) -> None:
+    write(tmp_path, "extra.yaml", SETS_OF_THE_WRONG_TYPE.replace("my.date: 5, ", "my.date: 2027-03-01, "))
+    codes = [p.location.path for p in validate(folders_for([tmp_path])).problems]
+    assert "rules[0].then.set.my.date" not in codes
+    assert not any(c.startswith("rules[1]") for c in codes)
+
+
+@pytest.mark.parametrize(
+    ("placeholder", "words"),
+    [
+        ("{business.revenue:days}", "business.revenue is a number of at least 0, and :days prints the days"),
+        ("{dmu.critics:%}", "dmu.critics is a whole number (a count)"),
+        ("{name:money}", "name is a text, and :money prints a number as an amount; write it with no format"),
+        ("{tier:%}", "tier is one of key_account"),
+        (
+            "{business.contract_end:money}",
+            "business.contract_end is a date, and :money prints a number as an amount; formats that fit: :days",
+        ),
+        ("{scores.attractiveness:%}", "(a score, not a fraction)"),
+        ("{contract_notice_days:days}", "contract_notice_days is a days parameter"),
+        (
+            "{key_tiers:money}",
+            "key_tiers is a choice parameter, and :money prints a number as an amount; formats that fit: :list",
+        ),
+    ],
+)
+def test_a_placeholder_format_must_fit_the_type(tmp_path: Path, placeholder: str, words: str) -> None:
+    write(
+        tmp_path,
+        "extra.yaml",
+        f"""
+        kind: ruleset
+        id: extra
+        stage: advice
+        warnings:
+          MINE: {{severity: low, title: {{en: t, it: t}}}}
+        rules:
+          - id: mine
+            when: {{tier: key_account}}
+            then: {{warn: {{code: MINE, message: {{en: "x {placeholder}", it: "ok"}}}}}}
+        """,
+    )
+    (problem,) = validate(folders_for([tmp_path])).problems
+    assert problem.code == "KR042"
+    assert problem.location.path == "rules[0].then.warn.message.en"
+    assert (problem.location.line, problem.location.column) == (9, 45)
+    assert placeholder in problem.message and words in problem.message
+
+
+def test_placeholder_formats_that_fit_are_accepted(tmp_path: Path) -> None:
+    fine = (
+        "{business.share_of_wallet:%} {business.growth_rate:%} {dmu.critics:int} {business.revenue:money} "
+        "{business.contract_end:days} {relationship.dmu:list} {key_tiers:list} {strategic_min_share:%} "
+        "{contract_notice_days:int} {ratios.cost_to_serve:%}"
+    )
+    write(
+        tmp_path,
+        "extra.yaml",
+        f"""
+        kind: ruleset
+        id: extra
+        stage: advice
+        warnings:
+          MINE: {{severity: low, title: {{en: t, it: t}}}}
+        rules:
+          - id: mine
+            when: {{tier: key_account}}
+            then: {{warn: {{code: MINE, message: {{en: "{fine}", it: "{fine}"}}}}}}
+        """,
+    )
+    assert validate(folders_for([tmp_path])).problems == ()

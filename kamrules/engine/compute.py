@@ -3,12 +3,16 @@
 What a scorecard does when criteria are missing is part of the language (docs/ruleset-language.md):
 
 * `given:` present: the score is that fact, as is;
-* `criteria_from:` present: the account's own weighted criteria (weights add up to 100, checked
-  when the account is read), all present by construction;
+* `criteria_from:` present: the account's own weighted criteria. Weights are relative (scaled to
+  add up to 100, as a ruleset's are); a criterion without a score (for `versus_competitor`,
+  without `ours` or `best_competitor`) is a missing fact, handled as for ruleset criteria;
 * ruleset `criteria:`: with `on_missing: renormalise` (the default), the weights of the criteria
   that have a score are scaled up to 100, provided they make at least `min_weight` of the total;
   below that, or with `on_missing: undecided` and any criterion missing, the score is undecided
   and the advice names the missing criteria.
+
+The sentences of the trace come in the advice's language, from the same phrase book as the
+rules' (`kamrules.engine.explain`).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kamrules.engine.explain import phrase, phrase_n
 from kamrules.language.rulebase import Compute, Scorecard
 
 
@@ -25,18 +30,18 @@ from kamrules.language.rulebase import Compute, Scorecard
 class Outcome:
     """A computed value (None when undecided), why, and what it read.
 
-    `explain` builds the sentence only when a trace asks for it: formatting numbers into text for
-    every account would cost more than the arithmetic.
+    `explain(lang)` builds the sentence only when a trace asks for it: formatting numbers into
+    text for every account would cost more than the arithmetic. `missing` names the missing
+    facts that left the value undecided (a scorecard's criteria without a score, for instance).
     """
 
     value: Any
-    explain: Callable[[], str]
+    explain: Callable[[str], str]
     facts: dict[str, Any] = field(default_factory=dict)
     missing: tuple[str, ...] = ()
 
-    @property
-    def because(self) -> str:
-        return self.explain()
+    def because(self, lang: str = "en") -> str:
+        return self.explain(lang)
 
 
 def _round(x: float) -> float:
@@ -46,7 +51,8 @@ def _round(x: float) -> float:
 def run_scorecard(card: Scorecard, values: Mapping[str, Any]) -> Outcome:
     if card.given is not None and values.get(card.given) is not None:
         v = float(values[card.given])
-        return Outcome(v, lambda: f"{card.given} is given: {v:g}", {card.given: v})
+        given = card.given
+        return Outcome(v, lambda lang: phrase(lang, "sc_given").format(fact=given, value=f"{v:g}"), {given: v})
     if card.criteria_from is not None:
         criteria = values.get(card.criteria_from)
         if criteria:
@@ -54,34 +60,84 @@ def run_scorecard(card: Scorecard, values: Mapping[str, Any]) -> Outcome:
     if card.criteria:
         return _from_ruleset(card, values)
     missing = tuple(x for x in (card.given, card.criteria_from) if x)
-    return Outcome(None, lambda: "no score and no criteria", {}, missing)
+    return Outcome(None, lambda lang: phrase(lang, "sc_nothing"), {}, missing)
 
 
-def _get(item: Any, name: str) -> float:
-    return float(item[name] if isinstance(item, Mapping) else getattr(item, name))
+def _field(item: Any, name: str) -> float | None:
+    value = item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
+    return None if value is None else float(value)
+
+
+def _undecided(card: Scorecard, missing: tuple[str, ...], read: dict[str, Any]) -> Outcome:
+    def explain(lang: str) -> str:
+        if card.on_missing == "undecided":
+            needs = phrase(lang, "sc_needs_all")
+        else:
+            needs = phrase(lang, "sc_needs_weight").format(weight=f"{card.min_weight:g}")
+        return phrase(lang, "sc_undecided").format(missing=", ".join(missing), needs=needs)
+
+    return Outcome(None, explain, read, missing)
+
+
+def _weighted(lang: str, n: int, score: float) -> str:
+    return phrase_n(lang, "sc_weighted", n).format(n=n, score=f"{score:g}")
+
+
+def _renormalised(lang: str, n: int) -> str:
+    return phrase_n(lang, "sc_renormalised", n).format(n=n) if n else ""
 
 
 def _from_account(card: Scorecard, criteria: Mapping[str, Any]) -> Outcome:
-    total = sum(_get(c, "weight") for c in criteria.values())
     src = card.criteria_from or ""
+    fields = ("ours", "best_competitor") if card.method == "versus_competitor" else ("score",)
+    total = 0.0
+    have: list[tuple[float, tuple[float, ...]]] = []
+    missing: list[str] = []
+    for name, item in criteria.items():
+        weight = _field(item, "weight") or 0.0
+        total += weight
+        scores = [_field(item, f) for f in fields]
+        gaps = [f for f, v in zip(fields, scores, strict=True) if v is None]
+        if gaps:
+            missing += [f"{src}.{name}.{f}" for f in gaps]
+        else:
+            have.append((weight, tuple(v for v in scores if v is not None)))
+    read = {src: {k: _plain(v) for k, v in criteria.items()}}
+    weight = sum(w for w, _ in have)
+    if (
+        not have
+        or weight <= 0
+        or (missing and (card.on_missing == "undecided" or weight * 100.0 / total < card.min_weight))
+    ):
+        return _undecided(card, tuple(missing), read)
+    unscored = len(criteria) - len(have)
     if card.method == "versus_competitor":
-        ours = sum(_get(c, "weight") * _get(c, "ours") for c in criteria.values()) / total
-        best = sum(_get(c, "weight") * _get(c, "best_competitor") for c in criteria.values()) / total
+        ours = sum(w * s[0] for w, s in have) / weight
+        best = sum(w * s[1] for w, s in have) / weight
         score = _round(min(10.0, max(1.0, 5.5 + (ours - best) / 2.0)))
         return Outcome(
             score,
-            lambda: (
-                f"{src}: our weighted score {ours:.2f} against the best competitor's {best:.2f} "
-                f"(5.5 at parity) gives {score:g}"
+            lambda lang: (
+                phrase(lang, "sc_versus").format(src=src, ours=f"{ours:.2f}", best=f"{best:.2f}", score=f"{score:g}")
+                + _renormalised(lang, unscored)
             ),
-            {src: {k: dict(v) if isinstance(v, Mapping) else v for k, v in criteria.items()}},
+            read,
         )
-    score = _round(sum(_get(c, "weight") * _get(c, "score") for c in criteria.values()) / total)
+    score = _round(sum(w * s[0] for w, s in have) / weight)
+    n = len(have)
     return Outcome(
         score,
-        lambda: f"{src}: weighted average of {len(criteria)} criteria gives {score:g}",
-        {src: {k: dict(v) if isinstance(v, Mapping) else v for k, v in criteria.items()}},
+        lambda lang: f"{src}: {_weighted(lang, n, score)}{_renormalised(lang, unscored)}",
+        read,
     )
+
+
+def _plain(item: Any) -> Any:
+    if isinstance(item, Mapping):
+        return {k: v for k, v in item.items() if v is not None}
+    if hasattr(item, "model_dump"):
+        return item.model_dump(exclude_none=True)
+    return item
 
 
 def _from_ruleset(card: Scorecard, values: Mapping[str, Any]) -> Outcome:
@@ -91,17 +147,18 @@ def _from_ruleset(card: Scorecard, values: Mapping[str, Any]) -> Outcome:
     read = {c.fact: v for c, v in have}
     weight = sum(c.weight for c, _ in have)
     if missing and (card.on_missing == "undecided" or weight < card.min_weight or not have):
-        rule = "every criterion" if card.on_missing == "undecided" else f"at least {card.min_weight:g} % of the weight"
-        return Outcome(
-            None, lambda: f"criteria without a score: {', '.join(missing)} (the scorecard needs {rule})", read, missing
-        )
+        return _undecided(card, missing, read)
     score = _round(sum(c.weight * v for c, v in have) / weight)
-    note = f"; {len(missing)} criteria without a score, weights renormalised" if missing else ""
-    return Outcome(score, lambda: f"weighted average of {len(have)} criteria gives {score:g}{note}", read)
+    n = len(have)
+    return Outcome(
+        score,
+        lambda lang: _weighted(lang, n, score) + _renormalised(lang, len(missing)),
+        read,
+    )
 
 
-def _filters(comp: Compute) -> str:
-    return " and ".join(f"{k} in {'/'.join(v)}" for k, v in comp.filters)
+def _filters(comp: Compute, lang: str) -> str:
+    return phrase(lang, "and").join(phrase(lang, "cp_in").format(field=k, values="/".join(v)) for k, v in comp.filters)
 
 
 def run_compute(comp: Compute, values: Mapping[str, Any], as_of: dt.date) -> Outcome:
@@ -109,36 +166,47 @@ def run_compute(comp: Compute, values: Mapping[str, Any], as_of: dt.date) -> Out
     read = {a: v for a, v in zip(comp.args, args, strict=True) if v is not None}
     missing = tuple(a for a, v in zip(comp.args, args, strict=True) if v is None)
     op = comp.op
+    first = comp.args[0]
     if op == "count":
         v = args[0]
         n = 0 if v is None else len(v)
-        return Outcome(float(n), lambda: f"{comp.args[0]} has {n} items", read)
+        return Outcome(float(n), lambda lang: phrase_n(lang, "cp_count", n).format(fact=first, n=n), read)
     if op == "count_where":
         items = args[0] or []
-        n = sum(
-            1 for it in items if isinstance(it, Mapping) and all(it.get(k) in accepted for k, accepted in comp.filters)
+        k = sum(
+            1 for it in items if isinstance(it, Mapping) and all(it.get(f) in accepted for f, accepted in comp.filters)
         )
-        return Outcome(float(n), lambda: f"{n} items of {comp.args[0]} have {_filters(comp)}", read)
+        return Outcome(
+            float(k),
+            lambda lang: phrase_n(lang, "cp_count_where", k).format(n=k, fact=first, filters=_filters(comp, lang)),
+            read,
+        )
     if missing:
-        return Outcome(None, lambda: f"missing {', '.join(missing)}", read, missing)
+        shown = ", ".join(missing)
+        return Outcome(None, lambda lang: phrase_n(lang, "cp_missing", len(missing)).format(facts=shown), read, missing)
     vals: list[Any] = [a for a in args if a is not None]
     if op == "ratio":
         num, den = float(vals[0]), float(vals[1])
         if den == 0:
-            return Outcome(None, lambda: f"{comp.args[1]} is zero", read)
-        return Outcome(_round(num / den), lambda: f"{comp.args[0]} / {comp.args[1]} = {num / den:.4g}", read)
+            return Outcome(None, lambda lang: phrase(lang, "cp_zero").format(fact=comp.args[1]), read)
+        return Outcome(_round(num / den), lambda lang: f"{first} / {comp.args[1]} = {num / den:.4g}", read)
     if op == "difference":
-        return Outcome(_round(float(vals[0]) - float(vals[1])), lambda: f"{comp.args[0]} - {comp.args[1]}", read)
+        return Outcome(_round(float(vals[0]) - float(vals[1])), lambda lang: f"{first} - {comp.args[1]}", read)
     if op == "product":
         result = comp.factor
         for a in vals:
             result *= float(a)
         shown = " x ".join([*comp.args, *comp.factor_params])
-        return Outcome(_round(result), lambda: f"{shown} = {result:.6g}", read)
+        return Outcome(_round(result), lambda lang: f"{shown} = {result:.6g}", read)
     if op == "sum":
-        return Outcome(_round(sum(float(a) for a in vals)), lambda: " + ".join(comp.args), read)
+        return Outcome(_round(sum(float(a) for a in vals)), lambda lang: " + ".join(comp.args), read)
     date: dt.date = vals[0]
     days = (as_of - date).days if op in ("days_since", "years_since") else (date - as_of).days
     if op == "years_since":
-        return Outcome(_round(days / 365.25), lambda: f"{days / 365.25:.1f} years since {date}", read)
-    return Outcome(float(days), lambda: f"{days} days", read)
+        years = days / 365.25
+        return Outcome(
+            _round(years),
+            lambda lang: phrase(lang, "cp_years_since").format(years=f"{years:.1f}", date=date.isoformat()),
+            read,
+        )
+    return Outcome(float(days), lambda lang: phrase_n(lang, "cp_days", days).format(n=days), read)

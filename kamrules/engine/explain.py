@@ -49,6 +49,31 @@ _PHRASES: dict[str, dict[str, str]] = {
         "not_set": "{outcome} not decided",
         "any_failed": "none of its alternatives holds",
         "not_failed": "the condition it excludes holds",
+        # Scorecards and computed facts (kamrules.engine.compute); a key ending in _one is
+        # the singular of the key without it (see phrase_n).
+        "sc_given": "{fact} is given: {value}",
+        "sc_nothing": "no score and no criteria",
+        "sc_weighted": "weighted average of {n} criteria gives {score}",
+        "sc_weighted_one": "weighted average of {n} criterion gives {score}",
+        "sc_versus": "{src}: our weighted score {ours} against the best competitor's {best} "
+        "(5.5 at parity) gives {score}",
+        "sc_renormalised": "; {n} criteria without a score, weights renormalised",
+        "sc_renormalised_one": "; {n} criterion without a score, weights renormalised",
+        "sc_undecided": "criteria without a score: {missing} (the scorecard needs {needs})",
+        "sc_needs_all": "every criterion",
+        "sc_needs_weight": "at least {weight} % of the weight",
+        "cp_count": "{fact} has {n} items",
+        "cp_count_one": "{fact} has {n} item",
+        "cp_count_where": "{n} items of {fact} have {filters}",
+        "cp_count_where_one": "{n} item of {fact} has {filters}",
+        "cp_in": "{field} in {values}",
+        "and": " and ",
+        "cp_missing": "missing {facts}",
+        "cp_missing_one": "missing {facts}",
+        "cp_zero": "{fact} is zero",
+        "cp_years_since": "{years} years since {date}",
+        "cp_days": "{n} days",
+        "cp_days_one": "{n} day",
     },
     "it": {
         "eq": "{0}",
@@ -83,12 +108,40 @@ _PHRASES: dict[str, dict[str, str]] = {
         "not_set": "{outcome} non deciso",
         "any_failed": "nessuna delle alternative è vera",
         "not_failed": "è vera la condizione che esclude",
+        "sc_given": "{fact} è indicato: {value}",
+        "sc_nothing": "nessun punteggio e nessun criterio",
+        "sc_weighted": "la media pesata di {n} criteri dà {score}",
+        "sc_weighted_one": "la media pesata di {n} criterio dà {score}",
+        "sc_versus": "{src}: il nostro punteggio pesato {ours} contro {best} del miglior concorrente "
+        "(5.5 alla pari) dà {score}",
+        "sc_renormalised": "; {n} criteri senza punteggio, pesi rinormalizzati",
+        "sc_renormalised_one": "; {n} criterio senza punteggio, pesi rinormalizzati",
+        "sc_undecided": "criteri senza punteggio: {missing} (la scheda di valutazione richiede {needs})",
+        "sc_needs_all": "tutti i criteri",
+        "sc_needs_weight": "almeno il {weight} % del peso",
+        "cp_count": "{fact} ha {n} elementi",
+        "cp_count_one": "{fact} ha {n} elemento",
+        "cp_count_where": "{n} elementi di {fact} hanno {filters}",
+        "cp_count_where_one": "{n} elemento di {fact} ha {filters}",
+        "cp_in": "{field} tra {values}",
+        "and": " e ",
+        "cp_missing": "mancano {facts}",
+        "cp_missing_one": "manca {facts}",
+        "cp_zero": "{fact} è zero",
+        "cp_years_since": "{years} anni dal {date}",
+        "cp_days": "{n} giorni",
+        "cp_days_one": "{n} giorno",
     },
 }
 
 
 def phrase(lang: str, key: str) -> str:
     return _PHRASES.get(lang, _PHRASES["en"]).get(key) or _PHRASES["en"][key]
+
+
+def phrase_n(lang: str, key: str, n: float) -> str:
+    """The phrase for a count: `key_one` when `n` is one (or minus one), else `key`."""
+    return phrase(lang, f"{key}_one") if abs(n) == 1 else phrase(lang, key)
 
 
 def show(value: Any) -> str:

@@ -75,6 +75,9 @@ class Evaluation:
     levers: list[tuple[Rule, LeverPick]] = field(default_factory=list)
     undecided: dict[str, list[str]] = field(default_factory=dict)  # fact -> reasons
     conflicts: dict[str, str] = field(default_factory=dict)  # fact -> why
+    # fact -> the missing facts that left a scorecard or computed fact undecided, when they are
+    # finer than what it reads (the criterion without a score in the account's criteria)
+    missing_detail: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -388,6 +391,8 @@ class Program:
         self, item_id: str, fact: str, outcome: Outcome, where: Any, ev: Evaluation, trace: bool
     ) -> None:
         if outcome.value is None:
+            if outcome.missing:
+                ev.missing_detail[fact] = outcome.missing
             return
         ev.values[fact] = outcome.value
         ev.fired.add(item_id)
@@ -395,7 +400,7 @@ class Program:
             ev.trace.append(
                 TraceItem(
                     item_id,
-                    outcome.because,
+                    outcome.because(ev.lang),
                     {fact: _json_value(outcome.value)},
                     where.file,
                     where.line,
@@ -461,7 +466,7 @@ class Program:
         """Why `fact` stayed undecided: a conflict, or the missing facts (see `missing_inputs`)."""
         if fact in ev.conflicts:
             return [ev.conflicts[fact]]
-        return missing_inputs(self.rb, fact, ev.values)
+        return missing_inputs(self.rb, fact, ev.values, detail=ev.missing_detail)
 
 
 def writers_read(rb: RuleBase, fact: str) -> list[str]:
@@ -491,12 +496,20 @@ def _writers_read(rb: RuleBase, fact: str) -> list[str]:
     return list(dict.fromkeys(read))
 
 
-def missing_inputs(rb: RuleBase, fact: str, values: Mapping[str, Any], depth: int = 0) -> list[str]:
+def missing_inputs(
+    rb: RuleBase,
+    fact: str,
+    values: Mapping[str, Any],
+    depth: int = 0,
+    detail: Mapping[str, tuple[str, ...]] | None = None,
+) -> list[str]:
     """The missing facts that would decide `fact`, traced back through derived facts.
 
     A missing decision (tier, profile...) is named as such; a missing score or ratio is named
     with the account facts it comes from, "scores.attractiveness (from assessment.attractiveness
     or assessment.attractiveness_criteria)"; other missing derived facts are traced through.
+    `detail` (from the evaluation) names what is missing inside a fact that is given: the
+    criteria without a score, "assessment.attractiveness_criteria.margin.score".
     """
     out: list[str] = []
     for name in writers_read(rb, fact):
@@ -506,10 +519,13 @@ def missing_inputs(rb: RuleBase, fact: str, values: Mapping[str, Any], depth: in
             out.append(name)
         elif name in rb.derived:
             sources = [s for s in writers_read(rb, name) if s not in rb.derived]
+            finer = [d for d in (detail or {}).get(name, ()) if d not in sources]
+            if finer:
+                sources = [s for s in sources if values.get(s) is None] + finer
             if any(c.sets == name for c in rb.scorecards) or any(c.sets == name for c in rb.computes):
                 out.append(f"{name} (from {' or '.join(sources)})" if sources else name)
             else:
-                out.extend(missing_inputs(rb, name, values, depth + 1))
+                out.extend(missing_inputs(rb, name, values, depth + 1, detail))
         else:
             out.append(name)
     return list(dict.fromkeys(out))

@@ -292,6 +292,39 @@ def _texts(spec: S.I18n | str | None) -> Texts:
     return Texts.of(spec)
 
 
+# The parameter types each placeholder format fits, and what the format needs, in words.
+_FORMAT_PARAMS: dict[str, tuple[str, ...]] = {
+    "%": ("fraction", "number"),
+    "int": ("number", "integer", "fraction", "score", "money", "days"),
+    "money": ("number", "integer", "money"),
+    "days": ("date",),
+    "list": ("choice",),
+}
+_FORMAT_NEEDS = {
+    "%": "prints a fraction as a percentage",
+    "int": "prints a number rounded to a whole one",
+    "money": "prints a number as an amount",
+    "days": "prints the days from the evaluation date to a date",
+    "list": "prints the items of a list",
+}
+
+
+def _describe_for_format(t: FactType, whole: bool) -> str:
+    if t.kind == "number" and (t.integer or whole):
+        return "a whole number (a count)"
+    if t.kind == "number" and t.minimum is not None and t.minimum >= 1:
+        return t.describe() + " (a score, not a fraction)"
+    return t.describe()
+
+
+def _iso_date(text: str) -> dt.date | str:
+    """A date written as quoted text, or the text itself when it is not one."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return text
+
+
 _NUMBER_TEXT = re.compile(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$")
 _PARAM_NUMERIC = ("number", "integer", "fraction", "score", "money", "days")
 
@@ -374,6 +407,8 @@ class _Linker:
         self.state = state
         self.sources = sources
         self.order = 0
+        self.param_choices: dict[str, list[str]] = {}  # a choice parameter's declared values
+        self.whole_facts: set[str] = set()  # derived numbers that are counts or numbers of days
 
     def err(
         self, f: LoadedFile, path: tuple[str | int, ...], code: str, message: str, suggestion: str | None = None
@@ -695,6 +730,8 @@ class _Linker:
                 if problem:
                     self.err(f, ("parameters", name, "value"), "KR024", f"parameter {name}: {problem}")
                     continue
+                if p.type == "choice" and p.values:
+                    self.param_choices[name] = [str(v) for v in p.values]
                 params[name] = Param(name, p.type, value, p.unit, _texts(p.description), where, f.spec.id)
         return params
 
@@ -707,18 +744,15 @@ class _Linker:
                     )
                     continue
                 old = params[name]
-                value, problem = check_param_value(
-                    old.type,
-                    raw,
-                    None
-                    if old.type != "choice"
-                    else [str(v) for v in (old.value if isinstance(old.value, list) else [old.value])],
-                )
                 if old.type == "choice":
-                    value, problem = raw, None
-                if problem:
-                    self.err(f, ("parameters", name), "KR024", f"parameter {name}: {problem}")
-                    continue
+                    value = raw
+                    if not self._check_choice_override(f, name, raw):
+                        continue
+                else:
+                    value, problem = check_param_value(old.type, raw, None)
+                    if problem:
+                        self.err(f, ("parameters", name), "KR024", f"parameter {name}: {problem}")
+                        continue
                 params[name] = Param(
                     name,
                     old.type,
@@ -730,6 +764,27 @@ class _Linker:
                     f.doc.location(("parameters", name)),
                 )
         return params
+
+    def _check_choice_override(self, f: LoadedFile, name: str, raw: Any) -> bool:
+        """Whether an override's value for choice parameter `name` holds only values the
+        parameter declares; each value that does not is reported where the override writes it
+        (not where the rules use the parameter)."""
+        allowed = self.param_choices.get(name, [])
+        items = raw if isinstance(raw, list) else [raw]
+        ok = True
+        for k, item in enumerate(items):
+            if isinstance(item, str) and item in allowed:
+                continue
+            path: tuple[str | int, ...] = ("parameters", name, k) if isinstance(raw, list) else ("parameters", name)
+            self.err(
+                f,
+                path,
+                "KR024",
+                f"parameter {name}: {item!r} is not one of its values ({', '.join(allowed)})",
+                suggest(str(item), allowed) if isinstance(item, str) else None,
+            )
+            ok = False
+        return ok
 
     def _derived(self, rulesets: list[LoadedFile]) -> dict[str, Derived]:
         out: dict[str, Derived] = {}
@@ -931,12 +986,33 @@ class _Linker:
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 self.err(f, path, "KR028", f"{fact} is a number; found {value!r}")
                 return None
+            t = d.type
+            if (t.minimum is not None and value < t.minimum) or (t.maximum is not None and value > t.maximum):
+                self.err(f, path, "KR028", f"{fact} is {t.describe()}; found {value!r}")
+                return None
             return OutputValue(literal=float(value), param=param)
+        elif kind == "date":
+            param = None
+            if isinstance(value, str) and value in self.params:
+                if self.params[value].type != "date":
+                    self.err(f, path, "KR028", f"{fact} is a date; parameter {value} is a {self.params[value].type}")
+                    return None
+                param = value
+                value = self.params[value].value
+            elif isinstance(value, str):
+                value = _iso_date(value)
+            if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+                self.err(f, path, "KR028", f"{fact} is a date; found {value!r} (write YYYY-MM-DD or a date parameter)")
+                return None
+            return OutputValue(literal=value, param=param)
         elif kind == "boolean" and not isinstance(value, bool):
             self.err(f, path, "KR028", f"{fact} is true or false; found {value!r}")
             return None
         elif kind == "list":
             self.err(f, path, "KR028", f"{fact} is a list: add values to it with append:")
+            return None
+        elif kind == "text" and not isinstance(value, str):
+            self.err(f, path, "KR028", f"{fact} is a text; found {value!r} (quote it to mean the text)")
             return None
         return OutputValue(literal=value)
 
@@ -952,6 +1028,8 @@ class _Linker:
                         f"unknown format :{fmt} in {{{name}:{fmt}}}; formats are {', '.join(FORMATS)}",
                     )
                 if name in self.params or name in ctx.facts:
+                    if fmt in FORMATS:
+                        self._check_format(f, (*path, lang), name, fmt, ctx.facts.get(name))
                     continue
                 self.err(
                     f,
@@ -960,6 +1038,50 @@ class _Linker:
                     f"the placeholder {{{name}}} is neither a parameter nor a fact visible in stage {stage}",
                     suggest(name, list(self.params) + list(ctx.facts)),
                 )
+
+    def _check_format(
+        self, f: LoadedFile, path: tuple[str | int, ...], name: str, fmt: str, info: FactInfo | None
+    ) -> None:
+        """Report a placeholder format that does not fit the type of what it prints (KR042):
+        `{business.revenue:days}` or `{tier:%}` would print nonsense, or the bare value."""
+        param = self.params.get(name)
+        if param is not None:  # a parameter wins over a fact of the same name, as when rendering
+            fits = param.type in _FORMAT_PARAMS[fmt]
+            what = f"{name} is a {param.type} parameter"
+        elif info is not None:
+            fits = self._format_fits_fact(fmt, name, info.type)
+            what = f"{name} is {_describe_for_format(info.type, name in self.whole_facts)}"
+        else:
+            return
+        if fits:
+            return
+        ok = self._formats_for(name, info)
+        instead = f"formats that fit: {', '.join(':' + x for x in ok)}" if ok else "write it with no format"
+        self.err(
+            f,
+            path,
+            "KR042",
+            f"format :{fmt} does not fit {{{name}:{fmt}}}: {what}, and :{fmt} {_FORMAT_NEEDS[fmt]}; {instead}",
+        )
+
+    def _format_fits_fact(self, fmt: str, name: str, t: FactType) -> bool:
+        if fmt == "%":
+            # A fraction: not a whole-number count, not a 1-to-10 score.
+            whole = t.integer or name in self.whole_facts
+            return t.kind == "number" and not whole and not (t.minimum is not None and t.minimum >= 1)
+        if fmt in ("int", "money"):
+            return t.kind == "number"
+        if fmt == "days":
+            return t.kind == "date"
+        return t.kind in ("list", "mapping")  # list
+
+    def _formats_for(self, name: str, info: FactInfo | None) -> list[str]:
+        param = self.params.get(name)
+        if param is not None:
+            return [x for x in FORMATS if param.type in _FORMAT_PARAMS[x]]
+        if info is None:
+            return []
+        return [x for x in FORMATS if self._format_fits_fact(x, name, info.type)]
 
     def _scorecard(self, f: LoadedFile, i: int, c: S.ScorecardSpec, stage: str) -> Scorecard | None:
         base = ("scorecards", i)
@@ -1106,6 +1228,8 @@ class _Linker:
                 ok = False
         if self._check_target(f, (*base, "sets"), c.sets, stage) is None or not ok:
             return None
+        if op in ("count", "count_where", "days_since", "days_until"):
+            self.whole_facts.add(c.sets)
         return Compute(
             c.id,
             f.spec.id,

@@ -15,7 +15,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    model_validator,
 )
 
 from kamrules.model.vocabulary import Attitude, DmuRole, Level, ProfileId, Stage
@@ -164,22 +163,20 @@ class Relationship(Strict):
 
 
 class Criterion(Strict):
+    """One attractiveness criterion. Weights are relative: a scorecard scales them to add up to
+    100. A criterion without a score is a missing fact (the scorecard's on_missing applies)."""
+
     weight: Weight
-    score: Score
+    score: Score | None = None
 
 
 class BuyingCriterion(Strict):
+    """One of the customer's buying criteria: its weight (relative, as for Criterion), our score
+    and the best competitor's; without either score the criterion is a missing fact."""
+
     weight: Weight
-    ours: Score
-    best_competitor: Score
-
-
-def _check_weights(criteria: dict[str, Any] | None, field: str) -> None:
-    if not criteria:
-        return
-    total = sum(c.weight for c in criteria.values())
-    if abs(total - 100.0) > 0.5:
-        raise ValueError(f"{field}: the weights add up to {total:g}; they must add up to 100")
+    ours: Score | None = None
+    best_competitor: Score | None = None
 
 
 class Assessment(Strict):
@@ -192,12 +189,6 @@ class Assessment(Strict):
     relative_strength: Score | None = None
     buying_criteria: dict[Text, BuyingCriterion] | None = None
     profile: ProfileId | None = Field(None, description="A manual profile; overrides the matrix.")
-
-    @model_validator(mode="after")
-    def _weights_sum_to_100(self) -> Assessment:
-        _check_weights(self.attractiveness_criteria, "attractiveness_criteria")
-        _check_weights(self.buying_criteria, "buying_criteria")
-        return self
 
 
 class PlanStatus(Strict):

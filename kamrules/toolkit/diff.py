@@ -92,7 +92,8 @@ def show(shown: Shown, lang: str = "en") -> str:
 def show_outputs(outputs: Mapping[str, OutputValue]) -> str:
     shown = []
     for fact, out in outputs.items():
-        value = out.fact if out.fact else (f"{out.param} ({out.literal:g})" if out.param else out.literal)
+        literal = f"{out.literal:g}" if isinstance(out.literal, float) else str(out.literal)
+        value = out.fact if out.fact else (f"{out.param} ({literal})" if out.param else out.literal)
         shown.append(f"{fact} = {value}")
     return ", ".join(shown)
 

@@ -117,7 +117,7 @@ def out_format(fmt: str | None, out: str | None, choices: Sequence[str], *, defa
     if not out:
         return default
     guess = EXTENSION_FORMATS.get(Path(out).suffix.lower())
-    if guess in choices:
+    if guess is not None and guess in choices:
         return guess
     accepted = [ext for choice in choices for ext, f in EXTENSION_FORMATS.items() if f == choice]
     listed = ", ".join(accepted[:-1]) + f" or {accepted[-1]}" if len(accepted) > 1 else accepted[0]

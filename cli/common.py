@@ -109,6 +109,24 @@ def resolve_format(
     return tty_default if sys.stdout.isatty() else pipe_default
 
 
+def out_format(fmt: str | None, out: str | None, choices: Sequence[str], *, default: str) -> str:
+    """The output format: --format, else --out's extension, else `default`. A file name whose
+    extension is none of `choices`' is refused (exit 2) rather than written in another format."""
+    if fmt:
+        return fmt
+    if not out:
+        return default
+    guess = EXTENSION_FORMATS.get(Path(out).suffix.lower())
+    if guess is not None and guess in choices:
+        return guess
+    accepted = [ext for choice in choices for ext, f in EXTENSION_FORMATS.items() if f == choice]
+    listed = ", ".join(accepted[:-1]) + f" or {accepted[-1]}" if len(accepted) > 1 else accepted[0]
+    raise click.BadParameter(
+        f"{out}: the file name must end in {listed} (or give --format {'|'.join(choices)})",
+        param_hint="--out",
+    )
+
+
 def split_rules(rules: Sequence[str]) -> list[str]:
     """--rules values, with KAMRULES_PATH's os.pathsep-separated list split out."""
     out: list[str] = []

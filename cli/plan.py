@@ -19,9 +19,9 @@ from kamrules.cli.common import (
     emit,
     fail_on_option,
     format_option,
+    out_format,
     out_option,
     reached,
-    resolve_format,
     rules_option,
     split_rules,
     styler,
@@ -55,6 +55,11 @@ _WORDS = {
     },
 }
 _COLOUR = {"high": "red", "medium": "yellow", "low": "cyan", "info": "blue"}
+# Each command's formats; --out's extension picks one (.yaml/.yml, .json, .md/.markdown, .txt,
+# .html), and a file name with any other extension is refused, as kam portfolio refuses one.
+NEW_FORMATS = ("yaml", "markdown", "json")
+CHECK_FORMATS = ("text", "json", "yaml", "markdown")
+REPORT_FORMATS = ("markdown", "html")
 
 
 def _words(lang: str) -> dict[str, str]:
@@ -87,7 +92,7 @@ def command() -> None:
 @click.argument("account_file", type=click.Path(allow_dash=True))
 @click.option("--id", "account_id", default=None, help="The account to plan for, when the file holds several.")
 @rules_option
-@format_option(("yaml", "markdown", "json"))
+@format_option(NEW_FORMATS)
 @lang_choice
 @as_of_option
 @out_option
@@ -114,6 +119,7 @@ def new(
     from kamrules.plan.labels import decision_labels
     from kamrules.plan.layout import to_markdown
 
+    fmt = out_format(fmt, out, NEW_FORMATS, default="yaml")
     engine, checker = engines(split_rules(rules))
     language = lang or "en"
     day = as_of or dt.date.today()
@@ -126,7 +132,6 @@ def new(
         engine=engine,
         checker=checker,
     )
-    fmt = resolve_format(fmt, out, ("yaml", "markdown", "json"), tty_default="yaml", pipe_default="yaml")
     if fmt == "markdown":
         text = to_markdown(plan_document(plan, decision_labels(engine.rulebase, language)))
     elif fmt == "json":
@@ -148,7 +153,7 @@ def new(
     "(default: the plan's account.file).",
 )
 @rules_option
-@format_option(("text", "json", "yaml", "markdown"))
+@format_option(CHECK_FORMATS)
 @lang_choice
 @as_of_option
 @out_option
@@ -171,6 +176,7 @@ def check(
     """
     from kamrules.plan.api import check_plan_file, engines
 
+    fmt = out_format(fmt, out, CHECK_FORMATS, default="text")
     engine, checker = engines(split_rules(rules))
     result = check_plan_file(
         plan_file,
@@ -180,14 +186,13 @@ def check(
         engine=engine,
         checker=checker,
     )
-    fmt = resolve_format(fmt, out, ("text", "json", "yaml", "markdown"), tty_default="text", pipe_default="text")
     emit(_render_check(result, fmt, styler(use_colour(out))), out)
     return 1 if reached([f.severity for f in result.findings], fail_on) else 0
 
 
 @command.command("report")
 @click.argument("plan_file", type=click.Path(allow_dash=True))
-@format_option(("markdown", "html"))
+@format_option(REPORT_FORMATS)
 @lang_choice
 @out_option
 def report(plan_file: str, fmt: str | None, lang: str | None, out: str | None) -> int:
@@ -198,8 +203,8 @@ def report(plan_file: str, fmt: str | None, lang: str | None, out: str | None) -
     from kamrules.plan.api import report as render
     from kamrules.plan.read import read_plan
 
+    fmt = out_format(fmt, out, REPORT_FORMATS, default="markdown")
     loaded = read_plan(plan_file)
-    fmt = resolve_format(fmt, out, ("markdown", "html"), tty_default="markdown", pipe_default="markdown")
     emit(render(loaded.plan, fmt, lang), out)
     return 0
 

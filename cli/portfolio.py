@@ -71,7 +71,7 @@ SUMMARY_FORMATS = ("markdown", "text", "json", "yaml")
     "--plans",
     type=click.Path(exists=True, file_okay=False),
     default=None,
-    help="A folder of Key Account Development Plans, one file per account id (<id>.yaml...).",
+    help="A folder of Key Account Development Plans, one file per account id (<id>.yaml, .yml or .json).",
 )
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
 @click.option(
@@ -181,6 +181,8 @@ def command(
     from kamrules.portfolio.evaluate import INTERNAL
 
     job = PortfolioRun(request)  # rules, maps, sectors: any problem with them stops us here
+    for skipped in job.skipped_plans:  # a plan file that cannot be read is not a plan
+        click.echo(f"kam: --plans: {skipped}", err=True)
     crashed: list[int] = []  # rows where kamrules met a bug (reported; the other rows go on)
 
     def run(sink: Any) -> Any:

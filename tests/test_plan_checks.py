@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from kamrules.plan import PlanChecker, check_plan_file
 from kamrules.plan.checks import Finding
+from kamrules.plan.read import parse_plan
 from tests.conftest import AS_OF
 from tests.plan_support import EXAMPLE_PLAN, example, line_of, write_plan
 
@@ -371,3 +373,52 @@ def test_every_message_has_both_languages() -> None:
         assert rule.warn.message.missing_langs() == [], rule.id
     for code in rb.warning_codes.values():
         assert code.title.missing_langs() == [], code.code
+
+
+def test_strategy_unknown_says_the_advice_cannot_decide_and_which_facts_it_lacks(tmp_path: Path) -> None:
+    # The plan names its account file, but the account (an id and a name) is too thin for the
+    # advice to decide a strategy: the finding must say so, not that no file was named.
+    from kamrules.plan import new_plan
+    from kamrules.plan.emit import plan_to_yaml
+
+    (tmp_path / "min.yaml").write_text("id: M1\nname: Minimal Srl\n", encoding="utf-8")
+    plan = new_plan({"id": "M1", "name": "Minimal Srl"}, as_of=AS_OF, account_file="min.yaml")
+    path = tmp_path / "min.plan.yaml"
+    path.write_text(plan_to_yaml(plan, drafted_on=AS_OF.isoformat()), encoding="utf-8")
+    for lang, says, lacks in (
+        ("en", "The account's advice cannot decide a strategy", "missing facts that would decide it: "),
+        ("it", "Il consiglio sull'account non può decidere una strategia", "mancano i fatti che la deciderebbero: "),
+    ):
+        (finding,) = [f for f in check_plan_file(path, as_of=AS_OF, lang=lang).findings if f.id == "STRATEGY_UNKNOWN"]
+        assert finding.message.startswith(says), finding.message
+        assert lacks in finding.message and "assessment.profile" in finding.message
+        assert "relationship.stage" in finding.message
+        assert "no account file" not in finding.message and "file dell'account da valutare" not in finding.message
+        assert (finding.rule, finding.path, finding.severity) == (
+            "strategy_undecided_missing_facts",
+            "account.file",
+            "medium",
+        )
+        assert finding.line == line_of(path, "file: min.yaml")
+
+
+def test_strategy_unknown_without_an_account_file_keeps_its_message(tmp_path: Path) -> None:
+    (finding,) = [f for f in check(tmp_path, no_account_file(None)) if f.id == "STRATEGY_UNKNOWN"]
+    assert finding.rule == "strategy_unknown"
+    assert finding.message.startswith("The plan names no strategy (account.strategy) and no account file")
+
+
+def test_strategy_unknown_when_the_advice_is_undecided_for_no_missing_fact(tmp_path: Path) -> None:
+    # A conflict of the rules, not a missing fact, leaves the strategy undecided: no facts to name.
+    data = example()
+    no_account_file(None)(data)
+    plan, document = parse_plan(yaml.safe_dump(data, sort_keys=False), "plan.yaml")
+    for lang, says in (("en", "kam advise on the account file says why"), ("it", "kam advise sul file")):
+        found = PlanChecker.default().check(plan, as_of=AS_OF, lang=lang, document=document, advised=True)
+        (finding,) = [f for f in found if f.id == "STRATEGY_UNKNOWN"]
+        assert finding.rule == "strategy_undecided" and says in finding.message
+    # And a decided advice raises no STRATEGY_UNKNOWN at all.
+    found = PlanChecker.default().check(
+        plan, as_of=AS_OF, document=document, advised=True, advised_strategy="strategic_investment"
+    )
+    assert "STRATEGY_UNKNOWN" not in ids(found)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kamrules.io.yamlsafe import parse_document
-from tests.plan_support import EXAMPLE_PLAN, example, kam, write_plan
+from tests.plan_support import EXAMPLE_ACCOUNT, EXAMPLE_PLAN, example, kam, write_plan
 
 
 def medium_and_low(tmp_path: Path) -> Path:
@@ -113,3 +113,50 @@ def test_a_bad_option_exits_2() -> None:
     assert code == 2 and "expected a date written YYYY-MM-DD" in err
     code, _out, err = kam("plan", "report", str(EXAMPLE_PLAN), "--format", "pdf")
     assert code == 2 and "pdf" in err
+
+
+@pytest.mark.parametrize(
+    ("command", "accepted"),
+    [
+        ("new", ".yaml, .yml, .md, .markdown or .json"),
+        ("check", ".txt, .json, .yaml, .yml, .md or .markdown"),
+        ("report", ".md, .markdown or .html"),
+    ],
+)
+@pytest.mark.parametrize("name", ["x.pdf", "x", "x.csv"])
+def test_an_out_file_of_another_format_exits_2(tmp_path: Path, command: str, accepted: str, name: str) -> None:
+    # As kam portfolio does: a .pdf is refused, not written as Markdown or YAML.
+    source = str(EXAMPLE_ACCOUNT if command == "new" else EXAMPLE_PLAN)
+    out = tmp_path / name
+    code, stdout, err = kam("plan", command, source, "--out", str(out))
+    assert (code, stdout) == (2, "")
+    assert f"Invalid value for --out: {out}: the file name must end in {accepted} (or give --format " in err
+    assert not out.exists() and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("command", "name", "starts"),
+    [
+        ("new", "p.yml", "# Key Account Development Plan"),
+        ("new", "p.md", "# Key Account Development Plan"),
+        ("new", "p.json", "{"),
+        ("check", "c.txt", f"{EXAMPLE_PLAN}: no findings"),
+        ("check", "c.markdown", "# Plan check"),
+        ("report", "r.html", "<!DOCTYPE html>"),
+        ("report", "r.md", "# "),
+    ],
+)
+def test_the_out_extensions_each_command_documents(tmp_path: Path, command: str, name: str, starts: str) -> None:
+    source = str(EXAMPLE_ACCOUNT if command == "new" else EXAMPLE_PLAN)
+    out = tmp_path / name
+    dated = ["--as-of", "2026-11-27"] if command != "report" else []
+    code, _stdout, err = kam("plan", command, source, "--out", str(out), *dated)
+    assert (code, err) == (0, "")
+    assert out.read_text(encoding="utf-8").startswith(starts)
+
+
+def test_format_overrides_an_unknown_extension(tmp_path: Path) -> None:
+    out = tmp_path / "plan.txt"
+    code, _stdout, err = kam("plan", "new", str(EXAMPLE_ACCOUNT), "--out", str(out), "--format", "yaml")
+    assert (code, err) == (0, "")
+    assert "kind: plan" in out.read_text(encoding="utf-8")

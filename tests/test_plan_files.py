@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from kamrules.errors import KamError
 from kamrules.plan import PlanFileError, parse_plan
+from tests.conftest import EXAMPLES
 from tests.plan_support import EXAMPLE_ACCOUNT, EXAMPLE_PLAN, kam
 
 
@@ -126,3 +128,28 @@ def test_parse_plan_raises_a_kam_error() -> None:
         parse_plan("kind: plan\n", "p.yaml")
     assert caught.value.exit_code == 2
     assert "p.yaml:1:1: account: PLAN002 is required but missing" in caught.value.render()
+
+
+@pytest.mark.parametrize("command", ["check", "report"])
+def test_a_markdown_plan_is_for_reading(tmp_path: Path, command: str) -> None:
+    # kam plan new --out s.md writes Markdown, as documented; reading it back must say so, not
+    # report the YAML error its asterisks make (YAML005 unknown alias *Key).
+    page = tmp_path / "s.md"
+    code, _out, err = kam("plan", "new", str(EXAMPLES / "accounts" / "strategic.yaml"), "--out", str(page))
+    assert (code, err) == (0, "")
+    code, out, err = kam("plan", command, str(page))
+    assert (code, out) == (2, "")
+    assert f"{page}: PLAN009 this is a Markdown plan, which is for reading: check or report the YAML plan" in err
+    assert "--out plan.yaml" in err and "YAML005" not in err and "Traceback" not in err
+    # Whatever its name, or on standard input.
+    renamed = tmp_path / "s.txt"
+    renamed.write_text(page.read_text(encoding="utf-8"), encoding="utf-8")
+    code, _out, err = kam("plan", command, str(renamed))
+    assert code == 2 and f"{renamed}: PLAN009" in err
+
+
+def test_a_broken_yaml_plan_is_not_taken_for_markdown() -> None:
+    # The YAML plan kam writes opens with a Markdown-like comment; it is still a YAML plan.
+    with pytest.raises(KamError) as caught:
+        parse_plan("# Key Account Development Plan: Acme (A1)\n## notes\nkind: plan\naccount: [id\n", "p.yaml")
+    assert "YAML000" in caught.value.render() and "PLAN009" not in caught.value.render()

@@ -99,3 +99,31 @@ def test_a_bare_plan_gives_a_bare_report() -> None:
 
     plan, _ = parse_plan("kind: plan\nlang: it\naccount: {id: A1, name: Acme}\n", "p.yaml")
     assert report(plan) == "# Acme: Key Account Development Plan\n"
+
+
+def test_the_example_report_lists_each_opportunity_once(tmp_path: Path) -> None:
+    # The example once wrote the second opportunity in a YAML flow list, whose comma split it in
+    # two: "Transmission housings" and "today bought from another supplier".
+    text = report(read_plan(EXAMPLE_PLAN).plan, "markdown")
+    section = text.split("## Opportunities\n\n", 1)[1].split("\n\n", 1)[0]
+    assert section.splitlines() == [
+        "- E-drivetrain housings from 2027",
+        "- Transmission housings, today bought from another supplier",
+    ]
+
+
+@pytest.mark.parametrize("path", sorted((EXAMPLE_PLAN.parent).glob("*.plan.yaml")), ids=lambda p: p.name)
+def test_no_list_item_of_an_example_plan_is_a_fragment(path: Path) -> None:
+    # A comma inside an item of a flow list ([a, b, c]) starts a new item: the tell is an item
+    # of several words that begins in lower case, the rest of a sentence (one-word ids such as
+    # the choice criteria, quality or price, are lower case by design).
+    def items(value: object) -> list[str]:
+        if isinstance(value, dict):
+            return [i for v in value.values() for i in items(v)]
+        if isinstance(value, list):
+            return [v for v in value if isinstance(v, str)] + [i for v in value for i in items(v)]
+        return []
+
+    data = read_plan(path).document.data
+    fragments = [i for i in items(data) if i[:1].islower() and " " in i.strip()]
+    assert fragments == [], f"{path.name}: list items that look like the rest of a sentence: {fragments}"

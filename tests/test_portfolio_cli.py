@@ -106,7 +106,7 @@ def test_plans_folder_marks_the_key_accounts_that_have_one(
     )
     plans = tmp_path / "plans"
     plans.mkdir()
-    (plans / "K1.yaml").write_text("account: K1\n", encoding="utf-8")
+    (plans / "K1.yaml").write_text("kind: plan\naccount: {id: K1, name: Key One}\n", encoding="utf-8")
     out = tmp_path / "o.csv"
     code, stdout, _ = kam("portfolio", str(source), "--plans", str(plans), "--out", str(out), "--as-of", "2026-11-27")
     assert code == 0
@@ -116,6 +116,41 @@ def test_plans_folder_marks_the_key_accounts_that_have_one(
     assert (rows["K2"]["plan.exists"], rows["K2"]["no_plan"]) == ("false", "true")
     assert rows["R1"]["no_plan"] == ""  # only key accounts need a plan
     assert "Key accounts with no Key Account Development Plan recorded: 1 (K2)." in stdout
+
+
+def test_plans_folder_counts_only_the_plans_it_can_read(
+    tmp_path: Path, kam: Callable[..., tuple[int, str, str]]
+) -> None:
+    source = tmp_path / "p.csv"
+    source.write_text(
+        "id,name,assessment.current_contribution,assessment.potential_contribution\n"
+        "K1,Key One,8,8\nK2,Key Two,9,9\nK3,Key Three,9,9\nK4,Key Four,9,9\nK5,Key Five,9,9\n",
+        encoding="utf-8",
+    )
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "K1.yaml").write_text("kind: plan\naccount: {id: K1, name: Key One}\n", encoding="utf-8")
+    (plans / "K2.yaml").write_text("garbage: [\n", encoding="utf-8")  # not YAML
+    (plans / "K3.md").write_text("# Key Account Development Plan: Key Three (K3)\n\n## The plan\n", encoding="utf-8")
+    (plans / "K4.json").write_text('{"kind": "plan", "account": {"id": "K9", "name": "Nine"}}', encoding="utf-8")
+    (plans / "K5.yml").write_text("kind: plan\naccount: {id: K5, name: Key Five}\n", encoding="utf-8")
+    (plans / "K5.md").write_text("# Key Account Development Plan: Key Five (K5)\n", encoding="utf-8")  # its copy
+    (plans / "K5.html").write_text("<p>report</p>\n", encoding="utf-8")  # not a plan file: ignored
+    out = tmp_path / "o.csv"
+    code, stdout, stderr = kam(
+        "portfolio", str(source), "--plans", str(plans), "--out", str(out), "--as-of", "2026-11-27"
+    )
+    assert code == 0
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        exists = {r["id"]: r["plan.exists"] for r in csv.DictReader(handle)}
+    assert exists == {"K1": "true", "K2": "false", "K3": "false", "K4": "false", "K5": "true"}
+    assert "no Key Account Development Plan recorded: 3 (K2, K3, K4)." in stdout
+    lines = stderr.splitlines()
+    assert f"kam: --plans: {plans / 'K2.yaml'}: not counted as a plan:" in lines
+    assert any("YAML000 not valid YAML" in line for line in lines)
+    assert f"kam: --plans: {plans / 'K4.json'}: not counted as a plan: it is the plan of K9" in stderr
+    assert f"kam: --plans: {plans / 'K3.md'}: not counted as a plan: a Markdown plan is for reading" in stderr
+    assert "K5" not in stderr
 
 
 def test_standard_input_is_read_like_a_file(tmp_path: Path) -> None:

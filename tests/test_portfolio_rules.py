@@ -96,6 +96,73 @@ def test_matrices_place_an_account_and_give_advice(knowledge: PortfolioKnowledge
     assert values["bcg.revenue_gain_low"] == pytest.approx(50_000)
 
 
+@pytest.mark.parametrize(
+    ("since", "years", "quadrant"),
+    [
+        (dt.date(2021, 11, 27), 5.0, "true_friends"),  # the fifth anniversary: exactly five years
+        (dt.date(2021, 11, 28), 4.9973, "butterflies"),  # the day before it: still under five
+        (dt.date(2021, 11, 26), 5.0027, "true_friends"),
+        (dt.date(2025, 11, 27), 1.0, "butterflies"),
+    ],
+)
+def test_relationship_years_are_calendar_years(
+    knowledge: PortfolioKnowledge, since: dt.date, years: float, quadrant: str
+) -> None:
+    # days / 365.25 made the fifth anniversary 4.9993 years, on the wrong side of the 5-year line.
+    values = run_account(knowledge, **{"business.customer_since": since, "business.margin_pct": 0.25})
+    assert values["relationship_years"] == years
+    assert values["profitability_duration.quadrant"] == quadrant
+
+
+def test_relationship_years_through_kam_portfolio(tmp_path: Any) -> None:
+    import csv
+
+    from tests.cli_helpers import kam
+
+    source = tmp_path / "p.csv"
+    source.write_text(
+        "id,name,business.customer_since,business.margin_pct\n"
+        "A1,On the day,2021-11-27,0.25\nA2,The day before,2021-11-28,0.25\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "o.csv"
+    result = kam("portfolio", str(source), "--as-of", "2026-11-27", "--out", str(out))
+    assert result.exit_code == 0, result.stderr
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = {r["id"]: r for r in csv.DictReader(handle)}
+    assert (rows["A1"]["relationship_years"], rows["A1"]["profitability_duration.quadrant"]) == ("5", "true_friends")
+    assert (rows["A2"]["relationship_years"], rows["A2"]["profitability_duration.quadrant"]) == (
+        "4.9973",
+        "butterflies",
+    )
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (dt.date(2021, 11, 27), dt.date(2026, 11, 27), (5, 0, 5.0)),
+        (dt.date(2021, 11, 27), dt.date(2026, 11, 26), (4, 364, 4 + 364 / 365)),
+        (dt.date(2021, 11, 27), dt.date(2021, 11, 27), (0, 0, 0.0)),
+        # 29 February: its anniversary in a common year is 28 February.
+        (dt.date(2020, 2, 29), dt.date(2021, 2, 28), (1, 0, 1.0)),
+        (dt.date(2020, 2, 29), dt.date(2021, 2, 27), (0, 364, 364 / 365)),
+        (dt.date(2020, 2, 29), dt.date(2024, 2, 29), (4, 0, 4.0)),
+        (dt.date(2020, 2, 29), dt.date(2024, 2, 28), (3, 365, 3 + 365 / 366)),
+        # A leap day inside the year under way: the year has 366 days.
+        (dt.date(2023, 3, 1), dt.date(2024, 2, 29), (0, 365, 365 / 366)),
+        # A date in the future counts backwards.
+        (dt.date(2027, 11, 27), dt.date(2026, 11, 27), (-1, 0, -1.0)),
+    ],
+)
+def test_calendar_years(start: dt.date, end: dt.date, expected: tuple[int, int, float]) -> None:
+    from kamrules.engine.compute import calendar_years
+
+    whole, rest, years = calendar_years(start, end)
+    assert (whole, rest) == expected[:2]
+    assert years == pytest.approx(expected[2])
+    assert years < whole + 1
+
+
 def test_bcg_estimate_and_missing_plan_for_a_key_account(knowledge: PortfolioKnowledge) -> None:
     values = run_account(
         knowledge,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from kamrules.engine.explain import near_miss, phrase
@@ -60,8 +61,34 @@ def undecided_message(rb: RuleBase, fact: str, reasons: list[str], undecided: se
     blockers = [r for r in reasons if r in undecided]
     if blockers:
         return _u(lang, "because").format(fact=fact, other=", ".join(blockers))
-    shown = [r.replace(" (from ", f" ({_u(lang, 'from_word')} ").replace(" or ", _u(lang, "or")) for r in reasons]
+    shown = [_worded(r, lang) for r in reasons]
     return _u(lang, "missing").format(fact=fact, facts=", ".join(shown) or "?")
+
+
+def _worded(reason: str, lang: str) -> str:
+    """A missing fact as the UNDECIDED warning words it, in `lang`."""
+    return reason.replace(" (from ", f" ({_u(lang, 'from_word')} ").replace(" or ", _u(lang, "or"))
+
+
+def missing_facts(rb: RuleBase, undecided: Mapping[str, list[str]], fact: str, lang: str) -> list[str]:
+    """The missing facts that would decide `fact`, through the undecided decisions it waits on
+    (strategy waits on profile, profile on the scores), worded as the UNDECIDED warnings word
+    them; empty when `fact` is decided, or undecided for a conflict rather than a missing fact."""
+    out: list[str] = []
+    seen: set[str] = set()
+
+    def walk(name: str) -> None:
+        if name in seen:
+            return
+        seen.add(name)
+        for reason in undecided.get(name, []):
+            if reason in undecided:
+                walk(reason)
+            elif reason.split(" ", 1)[0] in rb.facts:
+                out.append(_worded(reason, lang))
+
+    walk(fact)
+    return list(dict.fromkeys(out))
 
 
 def _label(rb: RuleBase, fact: str, value: Any, lang: str) -> str:

@@ -201,12 +201,40 @@ def run_compute(comp: Compute, values: Mapping[str, Any], as_of: dt.date) -> Out
     if op == "sum":
         return Outcome(_round(sum(float(a) for a in vals)), lambda lang: " + ".join(comp.args), read)
     date: dt.date = vals[0]
-    days = (as_of - date).days if op in ("days_since", "years_since") else (date - as_of).days
     if op == "years_since":
-        years = days / 365.25
+        whole, rest, years = calendar_years(date, as_of)
         return Outcome(
             _round(years),
-            lambda lang: phrase(lang, "cp_years_since").format(years=f"{years:.1f}", date=date.isoformat()),
+            lambda lang: phrase(lang, "cp_years_since").format(
+                years=phrase_n(lang, "cp_years", whole).format(n=whole),
+                days=phrase_n(lang, "cp_days", rest).format(n=rest),
+                date=date.isoformat(),
+            ),
             read,
         )
+    days = (as_of - date).days if op == "days_since" else (date - as_of).days
     return Outcome(float(days), lambda lang: phrase_n(lang, "cp_days", days).format(n=days), read)
+
+
+def anniversary(start: dt.date, years: int) -> dt.date:
+    """`start`, `years` later; 29 February falls on 28 February in a common year."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:  # 29 February, in a year that has none
+        return dt.date(start.year + years, 2, 28)
+
+
+def calendar_years(start: dt.date, end: dt.date) -> tuple[int, int, float]:
+    """The whole calendar years from `start` to `end` (anniversaries passed), the days since the
+    last one, and the years as a number: the whole years plus the part of the year under way, so
+    that an anniversary gives exactly a whole number (five years on the fifth anniversary, not
+    4.9993 as days / 365.25 would say). Negative when `end` is before `start`."""
+    if end < start:
+        whole, rest, years = calendar_years(end, start)
+        return -whole, -rest, -years
+    whole = end.year - start.year
+    if anniversary(start, whole) > end:
+        whole -= 1
+    last, following = anniversary(start, whole), anniversary(start, whole + 1)
+    rest = (end - last).days
+    return whole, rest, whole + rest / (following - last).days

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kamrules.advice.build import build_advice, missing_facts
 from kamrules.engine.engine import Engine, check_lang, parse_as_of, validate_account
 from kamrules.errors import InputFileError, Location, Problem
 from kamrules.io.accounts import Record, read_records
@@ -161,16 +162,22 @@ def check_plan_file(
             raise InputFileError(
                 "", [Problem("PLAN008", f"the account file {plan.account.file!r} does not exist", where)]
             )
+    strategy_missing: list[str] = []
     if source is not None:
         account = read_account(source, plan.account.id, where=where)
-        advice = engine.advise(account, lang=language, as_of=day)
+        account, ev = engine.evaluate(account, lang=language, as_of=day)
+        advice = build_advice(engine.rulebase, ev, account.id, account.name)
+        # When the advice cannot decide a strategy, the facts the account lacks to decide it.
+        strategy_missing = missing_facts(engine.rulebase, ev.undecided, "strategy", language)
     strategy_labels = decision_labels(engine.rulebase, language)["strategy"]
     findings = checker.check(
         plan,
         as_of=day,
         lang=language,
         document=loaded.document,
+        advised=advice is not None,
         advised_strategy=advice.strategy if advice else None,
+        strategy_missing=strategy_missing,
         strategy_labels=strategy_labels,
     )
     rb = checker.rulebase

@@ -138,15 +138,26 @@ class PlanChecker:
         as_of: dt.date,
         lang: str = "en",
         document: Document | None = None,
+        advised: bool = False,
         advised_strategy: str | None = None,
+        strategy_missing: Sequence[str] = (),
         strategy_labels: Mapping[str, str] | None = None,
     ) -> list[Finding]:
-        """Every finding on `plan`, in the order of the file."""
+        """Every finding on `plan`, in the order of the file. `advised`: the account's advice
+        was asked (its file was given); `advised_strategy`: the strategy it gives, if any;
+        `strategy_missing`: the facts the account lacks for the advice to decide one."""
         g = guide()
         titles: dict[str, str] = {sid: step.title.get(lang) for sid, step in g.steps.items()}
         found: dict[tuple[str, str], Finding] = {}
         order: list[tuple[str, str]] = []
-        for subject in subjects(plan, as_of=as_of, step_titles=titles, advised_strategy=advised_strategy):
+        for subject in subjects(
+            plan,
+            as_of=as_of,
+            step_titles=titles,
+            advised=advised,
+            advised_strategy=advised_strategy,
+            strategy_missing=strategy_missing,
+        ):
             ev = self.program.run(dict(subject.values), as_of, lang, trace=False)
             for rule in ev.warnings:
                 finding = self._finding(rule, subject, ev.values, as_of, lang, document, strategy_labels or {})

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -50,6 +50,10 @@ class PlanLevel(Strict):
     strategy: StrategyId | None = None
     recorded_strategy: StrategyId | None = None
     advised_strategy: StrategyId | None = None
+    advised: bool | None = Field(None, description="True when the account's advice was asked (its file was given).")
+    strategy_missing: TextList | None = Field(
+        None, description="The facts the account lacks for its advice to decide a strategy."
+    )
     tier: TierId | None = None
     profile: ProfileId | None = None
     owner: Text | None = None
@@ -149,6 +153,8 @@ _PLAN_FIELDS: dict[str, PathT] = {
     "plan.strategy": ("account", "strategy"),
     "plan.recorded_strategy": ("account", "strategy"),
     "plan.advised_strategy": ("account",),
+    "plan.advised": ("account", "file"),
+    "plan.strategy_missing": ("account", "file"),
     "plan.tier": ("account", "tier"),
     "plan.profile": ("account", "profile"),
     "plan.owner": ("owner",),
@@ -230,7 +236,9 @@ def subjects(
     *,
     as_of: dt.date,
     step_titles: dict[str, str],
+    advised: bool = False,
     advised_strategy: str | None = None,
+    strategy_missing: Sequence[str] = (),
 ) -> list[Subject]:
     """Every subject of `plan` the checks run on, in the order of the file."""
     steps = plan.steps
@@ -248,6 +256,8 @@ def subjects(
         strategy=advised_strategy or plan.account.strategy,
         recorded_strategy=plan.account.strategy,
         advised_strategy=advised_strategy,
+        advised=True if advised else None,
+        strategy_missing=list(strategy_missing) if advised else None,
         tier=plan.account.tier,
         profile=plan.account.profile,
         owner=plan.owner if not blank(plan.owner) else None,

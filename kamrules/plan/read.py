@@ -8,12 +8,13 @@ wrong is for the checks to say.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kamrules.errors import KamError, Problem, problems_from
+from kamrules.errors import KamError, Location, Problem, problems_from
 from kamrules.io.files import STDIN, display_name, read_text
 from kamrules.io.yamlsafe import Document, parse_document
 from kamrules.model.validate import validate_model
@@ -34,10 +35,44 @@ class LoadedPlan:
     folder: Path
 
 
+# How `kam plan new --out plan.md` (or --format markdown) writes a plan: for people to read.
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+_MARKDOWN_HEADING = re.compile(r"^#{2,6} \S", re.MULTILINE)
+_KIND_KEY = re.compile(r"^kind\s*:", re.MULTILINE)
+
+
+def markdown_plan_error(source: str) -> PlanFileError:
+    """The error for a Markdown plan given where the plan file is read."""
+    return PlanFileError(
+        "",
+        [
+            Problem(
+                "PLAN009",
+                "this is a Markdown plan, which is for reading: check or report the YAML plan instead "
+                "(write one with kam plan new ACCOUNT_FILE --out plan.yaml)",
+                Location(source),
+            )
+        ],
+    )
+
+
+def looks_like_markdown(text: str) -> bool:
+    """Whether `text`, which did not read as a plan, is a Markdown page: section headings (## ...)
+    and no `kind:` key (the YAML plan kam writes opens with a comment, `# Key Account...`)."""
+    return bool(_MARKDOWN_HEADING.search(text)) and not _KIND_KEY.search(text)
+
+
 def parse_plan(text: str, source: str) -> tuple[Plan, Document]:
     """The plan in `text`, or `PlanFileError` naming every problem."""
-    doc = parse_document(text, source)
+    try:
+        doc = parse_document(text, source)
+    except KamError:
+        if looks_like_markdown(text):
+            raise markdown_plan_error(source) from None
+        raise
     data = doc.data
+    if not isinstance(data, dict) and looks_like_markdown(text):
+        raise markdown_plan_error(source)
     if not isinstance(data, dict):
         raise PlanFileError(
             "",
@@ -66,6 +101,8 @@ def parse_plan(text: str, source: str) -> tuple[Plan, Document]:
 def read_plan(path: str | Path) -> LoadedPlan:
     """Read the plan in the file `path` (`-` for standard input)."""
     name = display_name(path)
+    if str(path) != STDIN and Path(path).suffix.lower() in MARKDOWN_SUFFIXES:
+        raise markdown_plan_error(name)
     plan, doc = parse_plan(read_text(path), name)
     folder = Path.cwd() if str(path) == STDIN else Path(path).resolve().parent
     return LoadedPlan(plan, doc, name, folder)

@@ -70,16 +70,57 @@ class Outcome:
     plots: list[PlotModel] = field(default_factory=list)
 
 
-def load_plans(folder: str | None) -> frozenset[str] | None:
-    """The account ids with a plan file (`<id>.yaml`, `.yml`, `.json` or `.md`) in `folder`."""
-    if folder is None:
-        return None
+PLAN_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass(frozen=True)
+class PlanFolder:
+    """The account ids with a plan in a `--plans` folder, and the files that were not counted."""
+
+    ids: frozenset[str]
+    skipped: tuple[str, ...] = ()  # one message per file not counted, naming it and why
+
+
+def read_plan_folder(folder: str) -> PlanFolder:
+    """The plans in `folder`: each `<id>.yaml`, `.yml` or `.json` that reads as the plan of the
+    account `<id>` counts; a file that does not (broken YAML, not a plan, another account's
+    plan) is skipped and said why, and so is a Markdown plan (`.md`) with no readable plan
+    beside it: Markdown is for reading, and says nothing kamrules can check."""
+    from kamrules.errors import InputFileError, KamError, Location, Problem
+    from kamrules.plan.read import MARKDOWN_SUFFIXES, read_plan
+
     root = Path(folder)
     if not root.is_dir():
-        from kamrules.errors import InputFileError, Location, Problem
-
         raise InputFileError("", [Problem("IO002", "--plans: not a folder", Location(folder))])
-    return frozenset(p.stem for p in root.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json", ".md"))
+    ids: set[str] = set()
+    skipped: list[str] = []
+    markdown: list[Path] = []
+    for path in sorted(root.iterdir()):
+        suffix = path.suffix.lower()
+        if suffix in MARKDOWN_SUFFIXES:
+            markdown.append(path)
+            continue
+        if suffix not in PLAN_SUFFIXES or not path.is_file():
+            continue
+        try:
+            plan = read_plan(path).plan
+        except KamError as exc:
+            skipped.append(f"{path}: not counted as a plan:\n  " + exc.render().replace("\n", "\n  "))
+            continue
+        if plan.account.id != path.stem:
+            skipped.append(
+                f"{path}: not counted as a plan: it is the plan of {plan.account.id}, and the file of a plan "
+                f"is named after its account's id ({plan.account.id}{suffix})"
+            )
+            continue
+        ids.add(path.stem)
+    for path in markdown:
+        if path.stem not in ids:
+            skipped.append(
+                f"{path}: not counted as a plan: a Markdown plan is for reading; keep the YAML plan beside it "
+                f"({path.stem}.yaml, written by kam plan new ACCOUNT_FILE --out {path.stem}.yaml)"
+            )
+    return PlanFolder(frozenset(ids), tuple(skipped))
 
 
 def _rendered_warnings(compiled: Compiled, values: dict[str, Any], as_of: dt.date, lang: str) -> list[PortfolioWarning]:
@@ -132,7 +173,10 @@ class PortfolioRun:
             if request.sectors
             else {}
         )
-        self.plans = load_plans(request.plans)
+        plans = read_plan_folder(request.plans) if request.plans is not None else None
+        self.plans = plans.ids if plans is not None else None
+        # The plan files that were not counted, and why: the caller says so (kam portfolio, on stderr).
+        self.skipped_plans: tuple[str, ...] = plans.skipped if plans is not None else ()
         self.columns = flatten.columns(self.knowledge.accounts.rulebase)
 
     def run(self, on_row: Callable[[RowResult], None], progress: Callable[[int, int], None] | None = None) -> Outcome:

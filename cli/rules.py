@@ -4,20 +4,24 @@ Each command reads the built-in knowledge with the given folders layered on top 
 alone with --no-builtin), does its work through `kamrules.toolkit`, and decides here only the
 format and the exit code (CONTRACT.md §1): validate exits 2 on any problem; test and lint exit 1
 on failures, findings or missed coverage, 2 when the rules themselves cannot be loaded.
+validate, test and lint given no folder read those of KAMRULES_PATH, as `kam advise` does.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
-from kamrules.cli.common import DateType, emit, lang_option, out_option
+from kamrules.cli.common import DateType, emit, lang_option, out_option, resolve_format, split_rules
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = ("text", "json")
+DIFF_FORMATS = ("text", "json", "markdown")
+ENV_PATH = "KAMRULES_PATH"
 
 
 def dirs_argument(func: F) -> F:
@@ -35,8 +39,31 @@ def builtin_option(func: F) -> F:
 
 def text_format_option(func: F) -> F:
     return click.option(
-        "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format."
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default=None,
+        help="Output format: text, or json when --out's name ends in .json.",
     )(func)
+
+
+def _output_format(fmt: str | None, out: str | None, choices: tuple[str, ...]) -> str:
+    """--format, else by --out's extension (CONTRACT.md §1), else text (also when piped)."""
+    return resolve_format(fmt, out, choices, tty_default="text", pipe_default="text")
+
+
+def _dirs_or_env(dirs: tuple[str, ...]) -> tuple[str, ...]:
+    """DIR…, or without any the folders of KAMRULES_PATH (os.pathsep-separated), as --rules reads
+    them for `kam advise`: both then judge the same rule base."""
+    from kamrules.errors import KamError
+
+    if dirs:
+        return dirs
+    folders = split_rules([os.environ.get(ENV_PATH, "")])
+    for folder in folders:
+        if not os.path.exists(folder):
+            raise KamError(f"{ENV_PATH} names {folder!r}, which does not exist")
+    return tuple(folders)
 
 
 def _json(data: Any) -> str:
@@ -63,8 +90,24 @@ def command() -> None:
     """Validate, test, lint and diff rulesets (the built-in ones, or your folders on top of them).
 
     DIR… are folders (or files) of YAML knowledge, layered on the built-in rulesets in the order
-    given, exactly as --rules does for `kam advise`. Without DIR, the built-in knowledge alone.
+    given, exactly as --rules does for `kam advise`. Without DIR, validate, test and lint read the
+    folders of KAMRULES_PATH (separated by the system's path separator) on the built-in rulesets,
+    as `kam advise` does, or the built-in knowledge alone when it is not set. diff reads only the
+    folders it is given.
     """
+
+
+def _no_case_matches(patterns: tuple[str, ...], ids: list[str]) -> NoReturn:
+    """-k selected nothing: say so (exit 2), naming a likely intended id."""
+    from kamrules.errors import KamError
+    from kamrules.language.suggest import suggest
+
+    shown = " ".join(f"-k {p!r}" for p in patterns)
+    hints = [h for h in (suggest(p, ids) for p in patterns) if h]
+    raise KamError(
+        f"no test case matches {shown} (of {len(ids)} test cases; a pattern matches an id that contains it, "
+        "or shell-style such as tier_*)" + (f"; did you mean {hints[0]}?" if hints else "")
+    )
 
 
 @command.command("validate")
@@ -72,8 +115,12 @@ def command() -> None:
 @builtin_option
 @text_format_option
 @out_option
-def validate_command(dirs: tuple[str, ...], no_builtin: bool, fmt: str, out: str | None) -> int:
+def validate_command(dirs: tuple[str, ...], no_builtin: bool, fmt: str | None, out: str | None) -> int:
     """Every load-time check, every problem at once, each as file:line:col: CODE message.
+
+    Without DIR, the folders of KAMRULES_PATH (as `kam advise` reads them), or the built-in
+    rules alone when it is not set. The format is text, or JSON with --format json or an --out
+    file ending in .json.
 
     Exit 0 when the rules load cleanly, 2 when anything is wrong.
     """
@@ -81,7 +128,8 @@ def validate_command(dirs: tuple[str, ...], no_builtin: bool, fmt: str, out: str
     from kamrules.toolkit.sources import folders_for
     from kamrules.toolkit.validation import validate
 
-    result = validate(folders_for(dirs, builtin=not no_builtin))
+    fmt = _output_format(fmt, out, FORMATS)
+    result = validate(folders_for(_dirs_or_env(dirs), builtin=not no_builtin))
     rb = result.rulebase
     summary: dict[str, Any] = {"ok": result.ok, "files": len(result.files), "problems": len(result.problems)}
     if rb is not None:
@@ -140,7 +188,7 @@ def validate_command(dirs: tuple[str, ...], no_builtin: bool, fmt: str, out: str
 def test_command(
     dirs: tuple[str, ...],
     no_builtin: bool,
-    fmt: str,
+    fmt: str | None,
     lang: str,
     out: str | None,
     as_of: dt.date | None,
@@ -151,17 +199,26 @@ def test_command(
     """Run the test cases (files with kind: tests): facts in, expected decisions out.
 
     Shows expected against actual for each failure, and which rules, table rows, parameters and
-    warning codes no test exercises. Ends with the line `N passed, M failed`. Exit 1 when a case
-    fails or coverage is under --min-coverage, 2 when the rules or the cases are invalid.
+    warning codes no test exercises. Ends with the line `N passed, M failed`.
+
+    Without DIR, the folders of KAMRULES_PATH (as `kam advise` reads them), or the built-in
+    rules alone when it is not set. The format is text, or JSON with --format json or an --out
+    file ending in .json.
+
+    Exit 1 when a case fails or coverage is under --min-coverage; 2 when the rules or the cases
+    are invalid, or when -k matches no case (nothing ran, so nothing passed).
     """
     from kamrules.toolkit.render_tests import render_json, render_text
-    from kamrules.toolkit.runner import run_tests
+    from kamrules.toolkit.runner import run_tests, select
     from kamrules.toolkit.words import say
 
-    loaded = _loaded_or_report(dirs, no_builtin)
+    fmt = _output_format(fmt, out, FORMATS)
+    loaded = _loaded_or_report(_dirs_or_env(dirs), no_builtin)
     if loaded is None:
         return 2
     rb = loaded.rulebase
+    if patterns and rb.tests and not select(rb.tests, patterns):
+        _no_case_matches(patterns, [case.id for case in rb.tests])
     run = run_tests(rb, default_as_of=as_of or dt.date.today(), patterns=patterns)
     below = run.coverage.below(min_coverage)
     if fmt == "json":
@@ -209,7 +266,7 @@ def test_command(
 def lint_command(
     dirs: tuple[str, ...],
     no_builtin: bool,
-    fmt: str,
+    fmt: str | None,
     lang: str,
     out: str | None,
     fail_on: str,
@@ -220,6 +277,10 @@ def lint_command(
     """Static analysis: table gaps, overlaps and masked rows (each with a counter-example ready
     to paste as a test), conditions that can never be true, unused parameters, texts missing a
     language, warning codes with no test, scorecard weights. docs/lint-rules.md explains each id.
+
+    Without DIR, the folders of KAMRULES_PATH (as `kam advise` reads them), or the built-in
+    rules alone when it is not set. The format is text, or JSON with --format json or an --out
+    file ending in .json.
 
     Exit 1 when a finding reaches --fail-on (medium by default), 2 when the rules do not load.
     """
@@ -232,7 +293,8 @@ def lint_command(
     for name in (*select, *ignore):
         if name not in known and name not in known.values():
             raise click.BadParameter(f"unknown check {name!r}; the checks are {', '.join(known)}")
-    loaded = _loaded_or_report(dirs, no_builtin)
+    fmt = _output_format(fmt, out, FORMATS)
+    loaded = _loaded_or_report(_dirs_or_env(dirs), no_builtin)
     if loaded is None:
         return 2
     day = as_of or dt.date.today()
@@ -255,7 +317,13 @@ def lint_command(
     type=click.Path(allow_dash=True),
     help="A portfolio (YAML, JSON, JSON Lines or CSV): show which accounts the change moves. Repeatable.",
 )
-@click.option("--format", "fmt", type=click.Choice(("text", "json", "markdown")), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(DIFF_FORMATS),
+    default=None,
+    help="Output format: text, or by --out's extension (.json, .md).",
+)
 @lang_option
 @out_option
 @click.option(
@@ -266,7 +334,7 @@ def diff_command(
     new: str | None,
     no_builtin: bool,
     accounts: tuple[str, ...],
-    fmt: str,
+    fmt: str | None,
     lang: str,
     out: str | None,
     as_of: dt.date | None,
@@ -276,13 +344,15 @@ def diff_command(
     OLD and NEW are rules folders, each layered on the built-in knowledge. With one folder,
     OLD is the built-in knowledge alone and NEW the folder on top of it: what your folder
     changes. With --accounts, the impact: which accounts change tier, profile, strategy or
-    warnings, with counts and a table. Exit 0, or 2 when the rules or the accounts are invalid.
+    warnings, with counts and a table. KAMRULES_PATH does not apply here: only the folders
+    given are compared. Exit 0, or 2 when the rules or the accounts are invalid.
     """
     from kamrules.engine.engine import Engine
     from kamrules.toolkit.diff import diff_rulebases
     from kamrules.toolkit.impact import impact
     from kamrules.toolkit.render_diff import render_json, render_markdown, render_text
 
+    fmt = _output_format(fmt, out, DIFF_FORMATS)
     sides = [(), (old,)] if new is None else [(old,), (new,)]
     if new is None and no_builtin:
         raise click.UsageError("with --no-builtin give both OLD and NEW")

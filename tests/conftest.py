@@ -18,6 +18,8 @@ import pytest
 _CACHE_DIR = tempfile.mkdtemp(prefix="kamrules-test-cache-")
 os.environ["KAMRULES_CACHE_DIR"] = _CACHE_DIR
 os.environ.pop("KAMRULES_NO_CACHE", None)
+# The user's own rules folders must not change what the tests see (every command reads them).
+os.environ.pop("KAMRULES_PATH", None)
 
 from kamrules import Engine  # noqa: E402
 

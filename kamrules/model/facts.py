@@ -15,6 +15,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    WithJsonSchema,
 )
 
 from kamrules.model.vocabulary import Attitude, DmuRole, Level, ProfileId, Stage
@@ -67,30 +68,58 @@ def _text_list(value: Any) -> Any:
     return value
 
 
+# Where a range sits in these Annotated types matters for the JSON Schema (`kam schema account`).
+# A Field(ge=…) placed *before* the validators constrains the number itself, and the schema says
+# `minimum`/`maximum`/`exclusiveMinimum`. Placed *after* one, pydantic applies it as a separate
+# step and writes its own names (`ge`, `le`, `gt`) into the schema, which JSON Schema validators
+# ignore. The fractions keep their range after the validators, so that 45 gets the hint about
+# writing 0.45 or '45%' first; their schema is spelled out instead (a number in range, or a
+# percentage text, which is what `_percent_text` reads).
+_NUMBER = r"(?:\d+(?:\.\d*)?|\.\d+)"  # what float() reads before the % sign, without exotica
+_UP_TO_100 = r"(?:100(?:\.0*)?|\d{1,2}(?:\.\d*)?|\.\d+)"
+
+
+def _percent_schema(pattern: str, minimum: float, maximum: float | None = None) -> WithJsonSchema:
+    """A number from `minimum` to `maximum`, or a percentage text such as "45%" (`pattern` is the
+    part before the % sign)."""
+    in_range: dict[str, Any] = {"type": "number", "minimum": minimum}
+    if maximum is not None:
+        in_range["maximum"] = maximum
+    as_text = {"type": "string", "pattern": rf"^\s*{pattern}\s*%$", "examples": ["45%"]}
+    return WithJsonSchema({"anyOf": [in_range, as_text]})
+
+
 Number = Annotated[float, BeforeValidator(_reject_bool)]
-Money = Annotated[float, BeforeValidator(_reject_bool), Field(ge=0)]
+Money = Annotated[float, Field(ge=0), BeforeValidator(_reject_bool)]
 Fraction = Annotated[
     float,
     BeforeValidator(_percent_text),
     AfterValidator(_fraction_hint),
     Field(ge=0, le=1),
+    _percent_schema(rf"\+?{_UP_TO_100}", 0, 1),
 ]
 SignedFraction = Annotated[
     float,
     BeforeValidator(_percent_text),
     AfterValidator(_fraction_hint),
     Field(ge=-1, le=1),
+    _percent_schema(rf"[+-]?{_UP_TO_100}", -1, 1),
 ]
-Growth = Annotated[float, BeforeValidator(_percent_text), Field(ge=-1)]
-Score = Annotated[float, BeforeValidator(_reject_bool), Field(ge=1, le=10)]
-Weight = Annotated[float, BeforeValidator(_reject_bool), Field(gt=0, le=100)]
+Growth = Annotated[
+    float,
+    BeforeValidator(_percent_text),
+    Field(ge=-1),
+    _percent_schema(rf"(?:-{_UP_TO_100}|\+?{_NUMBER})", -1),
+]
+Score = Annotated[float, Field(ge=1, le=10), BeforeValidator(_reject_bool)]
+Weight = Annotated[float, Field(gt=0, le=100), BeforeValidator(_reject_bool)]
 # YAML reads an unquoted phone number or a numeric id as a number: the model config turns
 # numbers into texts (coerce_numbers_to_str) and strips surrounding blanks.
 Text = str
 RequiredText = Annotated[str, Field(min_length=1)]
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 TextList = Annotated[list[Text], BeforeValidator(_text_list)]
-PositiveNumber = Annotated[float, BeforeValidator(_reject_bool), Field(gt=0)]
+PositiveNumber = Annotated[float, Field(gt=0), BeforeValidator(_reject_bool)]
 
 
 class Strict(BaseModel):

@@ -13,6 +13,27 @@ import click
 import yaml
 from kamrules.cli.common import EXTENSION_FORMATS, as_of_option, fail_on_option, lang_option, reached, rules_option
 
+
+def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--encoding names a text encoding Python knows: checked now, a usage error (exit 2) if not."""
+    from kamrules.io.textfile import check_encoding
+
+    try:
+        return None if value is None else check_encoding(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _delimiter(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--delimiter is one character (`tab` or `\\t` for a tab): checked now, exit 2 if not."""
+    from kamrules.io.textfile import check_delimiter
+
+    try:
+        return None if value is None else check_delimiter(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 PROGRESS_FROM = 1000  # rows: shorter runs finish before a bar would be worth reading
 ROW_FORMATS = ("csv", "xlsx", "jsonl")
 SUMMARY_FORMATS = ("markdown", "text", "json", "yaml")
@@ -52,8 +73,18 @@ SUMMARY_FORMATS = ("markdown", "text", "json", "yaml")
     default=None,
     help="Format of FILE (default: from its name and content).",
 )
-@click.option("--encoding", default=None, help="Encoding of a CSV or JSON Lines FILE (default: detected).")
-@click.option("--delimiter", default=None, help="Delimiter of a CSV FILE (default: detected from the header).")
+@click.option(
+    "--encoding",
+    default=None,
+    callback=_encoding,
+    help="Encoding of a CSV or JSON Lines FILE, e.g. utf-8, cp1252, utf-16 (default: detected).",
+)
+@click.option(
+    "--delimiter",
+    default=None,
+    callback=_delimiter,
+    help="Delimiter of a CSV FILE, one character or tab (default: detected from the header).",
+)
 @click.option(
     "--columns",
     "columns",

@@ -21,14 +21,16 @@ class Result:
         return json.loads(self.stdout)
 
 
-def kam(*args: str, stdin: str | None = None) -> Result:
-    """Run `kam ARGS` in this process and capture what a user would see."""
+def kam(*args: str, stdin: str | bytes | None = None) -> Result:
+    """Run `kam ARGS` in this process and capture what a user would see (`stdin`: text, written
+    as UTF-8, or bytes as they are, such as a workbook piped in)."""
     out, err = io.StringIO(), io.StringIO()
     import sys
 
     old_stdin = sys.stdin
     if stdin is not None:
-        sys.stdin = io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8")), encoding="utf-8")
+        data = stdin if isinstance(stdin, bytes) else stdin.encode("utf-8")
+        sys.stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = run(list(args))

@@ -268,3 +268,160 @@ def test_a_sector_in_the_file_with_too_few_criteria_is_not_called_missing(
     data = json.loads(stdout)
     assert data["sectors_not_in_file"] == {"steel": 1}
     assert data["sectors_not_scored"] == {"Food": 1}
+
+
+def _workbook(path: Path) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["id", "name", "business.revenue"])
+    sheet.append(["X1", "Uno", 300])
+    sheet.append(["X2", "Due", 100])
+    book.save(path)
+    return path
+
+
+def test_xlsx_is_read_from_standard_input_and_from_any_file_name(tmp_path: Path) -> None:
+    from tests.cli_helpers import kam
+
+    data = _workbook(tmp_path / "p.xlsx").read_bytes()
+    renamed = tmp_path / "export.dat"  # openpyxl alone refuses a name not ending in .xlsx
+    renamed.write_bytes(data)
+    for args, stdin in [
+        (("-", "--input-format", "xlsx"), data),
+        (("-",), data),  # a workbook is told by its content too
+        ((str(renamed), "--input-format", "xlsx"), None),
+        ((str(renamed),), None),
+    ]:
+        result = kam("portfolio", *args, "--as-of", "2026-11-27", "--format", "json", stdin=stdin)
+        assert result.exit_code == 0, (args, result.stderr)
+        summary = result.json()
+        assert (summary["accounts"], summary["rejected"], summary["revenue"]) == (2, 0, 400), args
+        assert "(XLSX)" in summary["source"]
+
+
+def test_a_file_that_is_not_a_workbook_is_a_clear_error(tmp_path: Path) -> None:
+    from tests.cli_helpers import kam
+
+    text = tmp_path / "p.csv"
+    text.write_text("id,name\nA,Acme\n", encoding="utf-8")
+    truncated = tmp_path / "broken.xlsx"
+    truncated.write_bytes(_workbook(tmp_path / "whole.xlsx").read_bytes()[:300])
+    for path in (text, truncated):
+        result = kam("portfolio", str(path), "--input-format", "xlsx", "--as-of", "2026-11-27")
+        assert result.exit_code == 2, result.stderr
+        assert f"{path}: IO011 is not a readable XLSX workbook" in result.stderr
+        assert "internal error" not in result.stderr
+    result = kam("portfolio", "-", "--input-format", "xlsx", stdin=b"id,name\nA,Acme\n")
+    assert result.exit_code == 2 and "<stdin>: IO011" in result.stderr
+
+
+def test_encoding_option_is_checked_and_a_wrong_one_names_the_file(tmp_path: Path) -> None:
+    from tests.cli_helpers import kam
+
+    path = tmp_path / "p.csv"
+    path.write_bytes("id,name,business.revenue\nA,Caffè,100\n".encode("cp1252"))
+    unknown = kam("portfolio", str(path), "--encoding", "nope")
+    assert unknown.exit_code == 2
+    assert "Invalid value for '--encoding': unknown encoding 'nope'" in unknown.stderr
+    not_text = kam("portfolio", str(path), "--encoding", "base64")
+    assert not_text.exit_code == 2 and "'base64' is not a text encoding" in not_text.stderr
+    # UTF-16 needs its byte order mark: the whole file cannot be read, and the message says so.
+    wrong = kam("portfolio", str(path), "--encoding", "utf-16", "--as-of", "2026-11-27")
+    assert wrong.exit_code == 2, wrong.stderr
+    assert f"{path}: IO005 cannot be read as utf-16 text" in wrong.stderr
+    assert "internal error" not in wrong.stderr
+    right = kam("portfolio", str(path), "--encoding", "latin-1", "--as-of", "2026-11-27", "--format", "csv")
+    assert right.exit_code == 0, right.stderr
+    assert "Caffè" in right.stdout
+    # The same from Python: a KamError, not a LookupError.
+    from kamrules.errors import InputFileError
+    from kamrules.io.sources import open_source
+
+    with pytest.raises(InputFileError, match="unknown encoding 'nope'"), open_source(path, encoding="nope"):
+        pass
+
+
+@pytest.mark.parametrize("tab", ["tab", "\\t", "\t"])
+def test_delimiter_option_is_one_character_or_tab(tmp_path: Path, tab: str) -> None:
+    from tests.cli_helpers import kam
+
+    path = tmp_path / "p.txt"
+    path.write_text("id\tname\tbusiness.revenue\nA\tAcme, S.p.A.\t100\n", encoding="utf-8")
+    result = kam("portfolio", str(path), "--delimiter", tab, "--as-of", "2026-11-27", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["accounts"] == 1
+    assert "delimiter '\\t'" in result.json()["source"]
+
+
+@pytest.mark.parametrize("delimiter", ["::", "", '"'])
+def test_a_delimiter_that_is_not_one_character_is_a_usage_error(tmp_path: Path, delimiter: str) -> None:
+    from tests.cli_helpers import kam
+
+    path = tmp_path / "p.csv"
+    path.write_text("id,name\nA,Acme\n", encoding="utf-8")
+    result = kam("portfolio", str(path), "--delimiter", delimiter)
+    assert result.exit_code == 2
+    assert "Invalid value for '--delimiter'" in result.stderr
+    assert "internal error" not in result.stderr
+
+
+JSONL = '{"id": "J1", "name": "Uno", "business": {"revenue": 300}}\n\n{"id": "J2", "name": "Due"}\n'
+
+
+def test_json_lines_are_told_by_their_content(tmp_path: Path) -> None:
+    from tests.cli_helpers import kam
+
+    named_otherwise = tmp_path / "p.dat"
+    named_otherwise.write_text(JSONL, encoding="utf-8")
+    as_text = tmp_path / "p.txt"  # a .txt is CSV by its name: --input-format says otherwise
+    as_text.write_text(JSONL, encoding="utf-8")
+    for args, stdin in [
+        (("-",), JSONL),
+        ((str(named_otherwise),), None),
+        (("-", "--input-format", "jsonl"), JSONL),
+        ((str(as_text), "--input-format", "jsonl"), None),
+    ]:
+        result = kam("portfolio", *args, "--as-of", "2026-11-27", "--format", "json", stdin=stdin)
+        assert result.exit_code == 0, (args, result.stderr)
+        assert result.json()["accounts"] == 2
+        assert "(JSONL" in result.json()["source"]
+    # A JSON list over several lines is still JSON, and a YAML list still YAML.
+    from kamrules.io.accounts import detect_format
+
+    assert detect_format("", '[\n{"id": "A"},\n{"id": "B"}\n]\n') == "yaml"
+    assert detect_format("", '{"id": "A",\n "name": "B"}\n') == "yaml"
+    assert detect_format("", JSONL) == "jsonl"
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("zero.yaml", "[]\n"), ("zero.json", "[]"), ("zero.csv", "id,name,business.revenue\n"), ("zero.jsonl", "")],
+)
+def test_an_empty_portfolio_has_no_accounts_in_every_format(tmp_path: Path, name: str, content: str) -> None:
+    from tests.cli_helpers import kam
+
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    out = tmp_path / "o.csv"
+    result = kam("portfolio", str(path), "--as-of", "2026-11-27", "--out", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert "- Accounts advised: 0\n- Rows rejected: 0\n- Key accounts: 0\n- Revenue: 0\n" in result.stdout
+    assert result.stderr == ""
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        assert list(csv.DictReader(handle)) == []  # the header only
+    data = kam("portfolio", str(path), "--as-of", "2026-11-27", "--format", "json").json()
+    assert (data["accounts"], data["rejected"], data["largest"]) == (0, 0, [])
+
+
+def test_a_yaml_file_with_no_document_is_refused_as_a_whole(tmp_path: Path) -> None:
+    from tests.cli_helpers import kam
+
+    path = tmp_path / "empty.yaml"
+    path.write_text("# nothing yet\n", encoding="utf-8")
+    result = kam("portfolio", str(path), "--as-of", "2026-11-27")
+    assert result.exit_code == 2
+    assert f"{path}: IO007 holds no account" in result.stderr
+    assert "row 1" not in result.stderr  # not an error row standing for no row of the file

@@ -179,3 +179,142 @@ def test_an_internal_error_on_one_row_does_not_stop_the_portfolio(
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [(r["id"], r["status"]) for r in rows] == [("B1", "ok"), ("B2", "error"), ("B3", "ok")]
     assert "internal error (KeyError" in rows[1]["error.problem"]
+
+
+def _error_rows(out: Path) -> list[dict[str, Any]]:
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    return [{k: r[k] for k in ("row", "status", "id", "name", "error.column", "error.problem")} for r in rows]
+
+
+def test_a_row_with_more_cells_than_the_header_says_whose_row_it_is(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from tests.cli_helpers import kam
+
+    # An unquoted comma in the revenue shifts the cells after it: the row is refused, but it
+    # still says whose row it is, and what is wrong with it.
+    csv_file = tmp_path / "p.csv"
+    csv_file.write_text(
+        "id,name,business.revenue,business.margin_pct\nA1,Acme,1,200,0.3\nB1,Beta,100,0.2\n", encoding="utf-8"
+    )
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["id", "name", "business.revenue", "business.margin_pct"])
+    sheet.append(["A1", "Acme", 1, 200, 0.3])  # the same extra cell, under no header
+    sheet.append(["B1", "Beta", 100, 0.2])
+    sheet.append(["C1", "Gamma", 100, 0.2, None, "note"])  # a value further out still counts
+    xlsx_file = tmp_path / "p.xlsx"
+    book.save(xlsx_file)
+    out = tmp_path / "o.jsonl"
+    result = kam("portfolio", str(csv_file), "--as-of", "2026-11-27", "--out", str(out))
+    assert result.exit_code == 2
+    assert _error_rows(out)[0] == {
+        "row": 2,
+        "status": "error",
+        "id": "A1",
+        "name": "Acme",
+        "error.column": "",
+        "error.problem": "row 2 has 5 cells, the header 4 (a ',' inside a cell that is not in quotes?)",
+    }
+    assert _error_rows(out)[1]["status"] == "ok"
+    assert f"{csv_file}:2: row 2: IO009 row 2 has 5 cells, the header 4" in result.stderr
+    result = kam("portfolio", str(xlsx_file), "--as-of", "2026-11-27", "--out", str(out))
+    assert result.exit_code == 2
+    rows = _error_rows(out)
+    assert [(r["id"], r["name"], r["status"], r["error.problem"]) for r in rows] == [
+        ("A1", "Acme", "error", "row 2 has 5 cells, the header 4"),
+        ("B1", "Beta", "ok", None),
+        ("C1", "Gamma", "error", "row 4 has 6 cells, the header 4"),
+    ]
+
+
+def test_a_value_under_a_column_with_no_name_is_an_error_row(tmp_path: Path) -> None:
+    from tests.cli_helpers import kam
+
+    path = tmp_path / "p.csv"
+    path.write_text("id,,name\nA1,,Acme\nB1,lost,Beta\n", encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    result = kam("portfolio", str(path), "--as-of", "2026-11-27", "--out", str(out))
+    assert result.exit_code == 2
+    rows = _error_rows(out)
+    assert rows[0]["status"] == "ok"
+    assert (rows[1]["id"], rows[1]["name"]) == ("B1", "Beta")
+    assert rows[1]["error.problem"] == "row 3 has a value in column 2, which the header leaves without a name"
+
+
+def test_plan_errors_name_the_input_column(tmp_path: Path) -> None:
+    from tests.cli_helpers import kam
+
+    plain = tmp_path / "p.csv"
+    plain.write_text(
+        "id,name,plan.exists,plan.reviewed,relationship.loyalty\nA1,Acme,forse,2025-13-01,Fedeltà\n", encoding="utf-8"
+    )
+    out = tmp_path / "o.jsonl"
+    assert kam("portfolio", str(plain), "--as-of", "2026-11-27", "--out", str(out)).exit_code == 2
+    (row,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert row["error.column"] == "plan.exists; plan.reviewed; relationship.loyalty"
+    # Through a column map, the CRM's names, as for every other fact.
+    crm = tmp_path / "crm.csv"
+    crm.write_text(
+        "Account ID,Account Name,KAM Plan,Plan Review,Fedeltà\nA1,Acme,forse,2025-13-01,Fedeltà\n", encoding="utf-8"
+    )
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(
+        "columns: {Account ID: id, Account Name: name, KAM Plan: plan.exists, Plan Review: plan.reviewed, "
+        "Fedeltà: relationship.loyalty}\n",
+        encoding="utf-8",
+    )
+    result = kam("portfolio", str(crm), "--columns", str(mapping), "--as-of", "2026-11-27", "--out", str(out))
+    assert result.exit_code == 2
+    (row,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert row["error.column"] == "KAM Plan; Plan Review; Fedeltà"
+    assert "row 2, column KAM Plan: FACT005 'forse' is not valid" in result.stderr
+    assert "row 2, column Plan Review: FACT005 '2025-13-01' is not valid" in result.stderr
+
+
+def test_errors_quote_the_cell_as_the_file_holds_it(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    from tests.cli_helpers import kam
+
+    crm = tmp_path / "crm.csv"
+    crm.write_text("Account ID;Account Name;Sales;Fedeltà\nA1;Acme;12,5%;Altissima\n", encoding="utf-8")
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(
+        "columns: {Account ID: id, Account Name: name, Sales: business.revenue, Fedeltà: relationship.loyalty}\n"
+        "values: {relationship.loyalty: {Altissima: altissimo}}\n"  # a translation to no allowed value
+        'decimal: ","\n',
+        encoding="utf-8",
+    )
+    result = kam("portfolio", str(crm), "--columns", str(mapping), "--as-of", "2026-11-27")
+    assert result.exit_code == 2
+    assert "column Sales: FACT005 '12,5%' is not valid" in result.stderr
+    assert "'12.5%'" not in result.stderr
+    assert "column Fedeltà: FACT003 'Altissima' is not one of the allowed values" in result.stderr
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["id", "name", "business.customer_since"])
+    sheet.append(["A1", "Acme", dt.datetime(2020, 1, 1, 13, 30)])
+    path = tmp_path / "p.xlsx"
+    book.save(path)
+    result = kam("portfolio", str(path), "--as-of", "2026-11-27")
+    assert result.exit_code == 2
+    assert "column business.customer_since: FACT005 '2020-01-01T13:30:00' is not valid" in result.stderr
+    assert "datetime.datetime" not in result.stderr
+
+
+def test_a_json_line_nested_too_deeply_is_one_error_row(tmp_path: Path) -> None:
+    from tests.cli_helpers import kam
+
+    deep = '{"id": "X", "name": "X", "environment": ' + "[" * 5000 + "]" * 5000 + "}"
+    (tmp_path / "p.jsonl").write_text('{"id": "OK1", "name": "fine"}\n' + deep + "\n", encoding="utf-8")
+    result = kam("portfolio", str(tmp_path / "p.jsonl"), "--out", str(tmp_path / "o.jsonl"), "--as-of", "2026-11-27")
+    assert result.exit_code == 2, result.stderr
+    assert "internal error" not in result.stderr
+    rows = [json.loads(line) for line in (tmp_path / "o.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["row"], r["status"]) for r in rows] == [(1, "ok"), (2, "error")]
+    assert rows[1]["error.problem"] == "not valid JSON: nested too deeply"

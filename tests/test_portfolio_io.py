@@ -208,3 +208,29 @@ def test_any_text_survives_a_csv_round_trip(names: list[str], delimiter: str, en
                 writer.writerow([f"A{i}", name])
         rows = rows_of(path, delimiter=delimiter)
     assert [r.cells["name"] if r.cells else None for r in rows] == [n.strip() for n in names]
+
+
+def test_the_decimal_mark_error_lists_both_marks(tmp_path: Path) -> None:
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text('columns: {Account ID: id}\ndecimal: ";"\n', encoding="utf-8")
+    with pytest.raises(InputFileError) as info:
+        load_column_map(mapping)
+    (problem,) = info.value.problems
+    assert problem.message == "';' is not one of the allowed values: '.', ','"
+    assert problem.location.line == 2
+
+
+def test_allowed_values_are_read_whole_from_pydantic() -> None:
+    from kamrules.model.validate import expected_values
+
+    assert expected_values("'.' or ','") == [".", ","]
+    assert expected_values("'low', 'medium' or 'high'") == ["low", "medium", "high"]
+    assert expected_values("1 or 2") == ["1", "2"]
+
+
+def test_dates_in_problems_are_shown_in_iso_form() -> None:
+    from kamrules.model.validate import show_value
+
+    assert show_value(dt.datetime(2020, 1, 1, 13, 30)) == "'2020-01-01T13:30:00'"
+    assert show_value(dt.date(2020, 1, 1)) == "'2020-01-01'"
+    assert show_value("12,5%") == "'12,5%'"

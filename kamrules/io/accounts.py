@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,7 +43,7 @@ def detect_format(path: str, text: str | None = None) -> str:
     if suffix in (".csv", ".tsv", ".txt"):
         return "csv"
     if text is not None:
-        if _looks_like_json_lines(text):
+        if looks_like_jsonl(text.splitlines()):
             return "jsonl"
         head = text.lstrip()[:1]
         if head in ("{", "[", "#") or ":" in text.split("\n", 1)[0]:
@@ -52,16 +52,19 @@ def detect_format(path: str, text: str | None = None) -> str:
     return "yaml"
 
 
-def _looks_like_json_lines(text: str) -> bool:
-    """One JSON object per line: the first non-blank line is a whole JSON object by itself and
-    the next non-blank line starts another. (A pretty-printed JSON object, or YAML flow
-    mappings, fail the first test.)"""
-    lines = (line.strip() for line in text.splitlines())
-    first, second = next((ln for ln in lines if ln), ""), next((ln for ln in lines if ln), "")
-    if not (first.startswith("{") and second.startswith("{")):
+def looks_like_jsonl(lines: Iterable[str]) -> bool:
+    """JSON Lines, by content: the first non-blank line is a JSON object on its own and the next
+    non-blank line opens another. (Two such lines are never a valid YAML or JSON document.)"""
+    found: list[str] = []
+    for line in lines:
+        if line.strip():
+            found.append(line.strip().lstrip("\ufeff"))
+            if len(found) == 2:
+                break
+    if len(found) < 2 or not found[1].startswith("{"):
         return False
     try:
-        return isinstance(json.loads(first, parse_constant=_no_constant), dict)
+        return isinstance(json.loads(found[0]), dict)
     except (ValueError, RecursionError):
         return False
 
@@ -84,8 +87,11 @@ def read_records(path: str | Path, fmt: str | None = None) -> Iterator[Record]:
         yield from yaml_records(text, name)
 
 
-def yaml_records(text: str, name: str) -> Iterator[Record]:
-    """The accounts of a YAML (or JSON) text: one document, a list, or several documents."""
+def yaml_records(text: str, name: str, *, empty_list_ok: bool = False) -> Iterator[Record]:
+    """The accounts of a YAML (or JSON) text: one document, a list, or several documents.
+
+    A text with no account is one error record, except that with `empty_list_ok` an empty list
+    (`[]`) is what it says: no account at all (a portfolio of 0 accounts)."""
     docs = parse_documents(text, name)
     single = len(docs) == 1 and not isinstance(docs[0].data, list)
     position = 0
@@ -98,7 +104,7 @@ def yaml_records(text: str, name: str) -> Iterator[Record]:
             label = name if single else f"{name} account {position + 1}"
             yield Record(position, label, item, _locator(doc, prefix))
             position += 1
-    if position == 0:
+    if position == 0 and not (empty_list_ok and any(isinstance(doc.data, list) for doc in docs)):
         yield _no_account(name)
 
 

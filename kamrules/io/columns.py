@@ -34,6 +34,8 @@ from kamrules.model.validate import validate_model
 
 PORTFOLIO_COLUMNS = ("plan.exists", "plan.reviewed")
 _INDEX = re.compile(r"\[\d+\]")
+# A value the map changed: fact path -> (the cell as the file holds it, the value as read).
+Originals = dict[str, tuple[Any, Any]]
 _COMMA_NUMBER = re.compile(r"^\s*[-+]?\d{1,3}(?:\.\d{3})*(?:,\d+)?\s*%?\s*$|^\s*[-+]?\d+(?:,\d+)?\s*%?\s*$")
 
 
@@ -62,11 +64,14 @@ class ColumnMap:
     decimal: str = "."
     numeric: frozenset[str] = frozenset()  # the number facts, where a decimal comma is read
 
-    def apply(self, cells: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str], list[str]]:
-        """(facts by dotted path, dotted path -> source column, unmapped columns refused)."""
+    def apply(self, cells: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str], list[str], Originals]:
+        """(facts by dotted path, dotted path -> source column, unmapped columns refused, and
+        dotted path -> (the cell as the file holds it, as it was read) for the values the map
+        changed: a problem with one quotes what the file holds, `'12,5%'`, not `'12.5%'`)."""
         flat: dict[str, Any] = {}
         source: dict[str, str] = {}
         refused: list[str] = []
+        original: Originals = {}
         for col, value in cells.items():
             target = self.columns.get(col)
             if target is None:
@@ -80,24 +85,31 @@ class ColumnMap:
             translate = self.values.get(target)
             if translate is not None and isinstance(value, str) and value in translate:
                 flat[target] = translate[value]
+                original[target] = (value, flat[target])
             elif (
                 self.decimal == "," and target in self.numeric and isinstance(value, str) and _COMMA_NUMBER.match(value)
             ):
                 # 1.200,50 -> 1200.50; 22,5% -> 22.5%
                 flat[target] = value.replace(".", "").replace(",", ".")
+                original[target] = (value, flat[target])
             else:
                 flat[target] = value
             source[target] = col
-        return flat, source, refused
+        return flat, source, refused, original
 
-    def column_of(self, path: str, source: Mapping[str, str]) -> str:
-        """The input column a dotted fact path came from (its longest mapped prefix)."""
+    def target_of(self, path: str, source: Mapping[str, str]) -> str | None:
+        """The mapped fact a dotted fact path belongs to (its longest mapped prefix), if any."""
         probe = _INDEX.sub("", path)  # business.competitors[0].share came from business.competitors
         while probe:
             if probe in source:
-                return source[probe]
+                return probe
             probe = probe.rpartition(".")[0]
-        return path
+        return None
+
+    def column_of(self, path: str, source: Mapping[str, str]) -> str:
+        """The input column a dotted fact path came from (its longest mapped prefix)."""
+        target = self.target_of(path, source)
+        return source[target] if target is not None else path
 
 
 IDENTITY = ColumnMap()

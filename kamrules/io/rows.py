@@ -84,13 +84,27 @@ def check_header(columns: list[str], name: str, line: int | None) -> None:
         seen.add(col)
 
 
+def _filled(cell: Any) -> bool:
+    return cell is not None and (not isinstance(cell, str) or bool(cell.strip()))
+
+
 def tabular_rows(
-    rows: Iterator[tuple[int, int | None, list[Any]]], columns: list[str], name: str, encoding: str | None
+    rows: Iterator[tuple[int, int | None, list[Any]]],
+    columns: list[str],
+    name: str,
+    encoding: str | None,
+    delimiter: str | None = None,
 ) -> Iterator[RawRow]:
     """Turn (row number, line, cells) into `RawRow`s: blank rows skipped, extra cells and bad
-    bytes reported in place."""
+    bytes reported in place.
+
+    A row with a value beyond the header's last named column, or under a column the header
+    leaves unnamed, is an error row (in a CSV file, a delimiter inside an unquoted cell shifts
+    every cell after it): its cells under named columns are kept all the same, so that the
+    error row says whose row it is. `delimiter` is given for CSV, to say so."""
     index = 0
-    width = len(columns)
+    named = [k for k, col in enumerate(columns) if col]
+    width = named[-1] + 1 if named else 0  # the header's blank cells at the end do not count
     for number, line, cells in rows:
         if isinstance(cells, UnreadableRow):
             raw = RawRow(index, number, line)
@@ -98,21 +112,27 @@ def tabular_rows(
             raw.problems.append(Problem("IO010", f"cannot be read as CSV: {cells.explain()}", Location(name, line)))
             yield raw
             continue
-        if not any(c is not None and (not isinstance(c, str) or c.strip()) for c in cells):
+        filled = [k for k, c in enumerate(cells) if _filled(c)]
+        if not filled:
             continue
         raw = RawRow(index, number, line)
         index += 1
-        extra = [c for c in cells[width:] if c is not None and (not isinstance(c, str) or c.strip())]
-        if extra:
+        used = filled[-1] + 1
+        if used > width:
+            hint = f" (a {_shown(delimiter)} inside a cell that is not in quotes?)" if delimiter else ""
             raw.problems.append(
-                Problem(
-                    "IO009",
-                    f"has {width + len(extra)} cells but the header has {width} columns",
-                    Location(name, line),
-                )
+                Problem("IO009", f"row {number} has {used} cells, the header {width}{hint}", Location(name, line))
             )
-            yield raw
-            continue
+        else:
+            unnamed = [k for k in filled if not columns[k]]
+            if unnamed:
+                raw.problems.append(
+                    Problem(
+                        "IO009",
+                        f"row {number} has a value in column {unnamed[0] + 1}, which the header leaves without a name",
+                        Location(name, line),
+                    )
+                )
         values: dict[str, Any] = {}
         for col, cell in zip(columns, cells, strict=False):
             if not col:
@@ -125,6 +145,10 @@ def tabular_rows(
             values[col] = cell_value(cell)
         raw.cells = values
         yield raw
+
+
+def _shown(delimiter: str) -> str:
+    return "tab" if delimiter == "\t" else repr(delimiter)
 
 
 def nest(flat: Mapping[str, Any]) -> dict[str, Any]:

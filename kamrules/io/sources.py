@@ -16,12 +16,13 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from kamrules.errors import InputFileError, Location, Problem
-from kamrules.io.accounts import detect_format, yaml_records
+from kamrules.io.accounts import detect_format, looks_like_jsonl, yaml_records
 from kamrules.io.files import STDIN, decode_text, display_name, read_bytes
 from kamrules.io.rows import RawRow
-from kamrules.io.textfile import csv_dialect, csv_rows, detect_encoding, jsonl_rows
+from kamrules.io.textfile import check_delimiter, check_encoding, csv_dialect, csv_rows, detect_encoding, jsonl_rows
 
 FORMATS = ("csv", "xlsx", "jsonl", "yaml", "json")
 ZIP_MAGIC = b"PK\x03\x04"
@@ -60,8 +61,12 @@ class Source:
 
 
 def _structured_rows(path: Path, name: str) -> Iterator[RawRow]:
-    # The same reading as kam advise's: a file "holding no account" is one error row.
-    for record in yaml_records(decode_text(read_bytes(path), name), name):
+    # The same reading as kam advise's, but an empty list is a portfolio of 0 accounts (as a CSV
+    # file with a header only), and a file with no document at all is refused as a whole (as an
+    # empty CSV file is), not made into an error row that stands for no row of the file.
+    for record in yaml_records(decode_text(read_bytes(path), name), name, empty_list_ok=True):
+        if record.error is not None and record.location is None:
+            raise record.error
         line = record.location(()).line if record.location is not None else None
         problems = list(record.error.problems) if record.error is not None else []
         yield RawRow(record.index, record.index + 1, line, data=record.data, problems=problems)
@@ -75,10 +80,25 @@ def _guess_format(path: Path, name: str) -> str:
         raise InputFileError("", [Problem("IO006", "is an old .xls workbook: save it as .xlsx or CSV", Location(name))])
     with open(path, "rb") as handle:
         head = handle.read(4096)
-    if head.startswith(ZIP_MAGIC):
-        return "xlsx"
-    kind = detect_format(str(path) if suffix else "", head.decode("utf-8", errors="replace"))
-    return kind
+        if head.startswith(ZIP_MAGIC):
+            return "xlsx"
+        named = detect_format(str(path)) if suffix else None
+        if named in (None, "yaml") and suffix not in (".yaml", ".yml"):
+            # Not named by its suffix (standard input, p.dat): JSON Lines is told by its first
+            # two lines, read whole (an account's line may be longer than the head).
+            handle.seek(0)
+            if looks_like_jsonl(_first_lines(handle)):
+                return "jsonl"
+    return detect_format(str(path) if suffix else "", head.decode("utf-8", errors="replace"))
+
+
+def _first_lines(handle: BinaryIO, limit: int = 1 << 20) -> Iterator[str]:
+    """The lines of a binary file, decoded leniently, each cut at `limit` bytes."""
+    while True:
+        line = handle.readline(limit)
+        if not line:
+            return
+        yield line.decode("utf-8", errors="replace")
 
 
 @contextlib.contextmanager
@@ -88,6 +108,18 @@ def open_source(
     """The source for `path` (`-` is standard input, spooled to a temporary file)."""
     name = display_name(path)
     spooled: str | None = None
+    try:
+        # The command line checks these as it parses them; a caller from Python is told here.
+        if encoding is not None:
+            encoding = check_encoding(encoding)
+        if delimiter is not None:
+            delimiter = check_delimiter(delimiter)
+    except ValueError as exc:
+        raise InputFileError("", [Problem("IO012", str(exc), Location(name))]) from None
+    if fmt is not None and fmt not in FORMATS:
+        raise InputFileError(
+            "", [Problem("IO012", f"unknown input format {fmt!r}; one of {', '.join(FORMATS)}", Location(name))]
+        )
     try:
         if str(path) == STDIN:
             fd, spooled = tempfile.mkstemp(prefix="kam-portfolio-", suffix=".input")
@@ -105,7 +137,7 @@ def open_source(
         if kind in ("csv", "jsonl"):
             enc = encoding or detect_encoding(real)
             if kind == "csv":
-                delim = delimiter or csv_dialect(real, enc)
+                delim = delimiter or csv_dialect(real, enc, name)
         yield Source(real, name, kind, enc, delim)
     finally:
         if spooled is not None:

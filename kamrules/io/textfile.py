@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -27,6 +28,48 @@ CHUNK = 1 << 20
 _INVALID = re.compile("[\udc80-\udcff]")
 _VALID = re.compile("[^\x00-\x7f\udc80-\udcff]")
 DELIMITERS = (",", ";", "\t", "|")
+ENCODING_EXAMPLES = "utf-8, utf-8-sig, cp1252, latin-1, utf-16"
+_TAB_NAMES = ("tab", "\\t", "\t")
+
+
+def check_encoding(encoding: str) -> str:
+    """`encoding` if Python can read text in it; a ValueError saying why not otherwise."""
+    try:
+        io.TextIOWrapper(io.BytesIO(), encoding=encoding)  # refuses unknown and non-text codecs alike
+    except LookupError:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise ValueError(f"unknown encoding {encoding!r}; for example {ENCODING_EXAMPLES}") from None
+        raise ValueError(f"{encoding!r} is not a text encoding; for example {ENCODING_EXAMPLES}") from None
+    return encoding
+
+
+def check_delimiter(delimiter: str) -> str:
+    """The one character `delimiter` stands for (`tab` or `\\t` is a tab); a ValueError otherwise."""
+    if delimiter.lower() in _TAB_NAMES:
+        return "\t"
+    if len(delimiter) != 1:
+        raise ValueError(f"a delimiter is one character, found {delimiter!r}; for example , ; | or tab")
+    if delimiter in ('"', "\r", "\n"):
+        raise ValueError(f"{delimiter!r} cannot be a delimiter; for example , ; | or tab")
+    return delimiter
+
+
+def undecodable(name: str, encoding: str, exc: UnicodeError) -> InputFileError:
+    """A file that cannot be read at all in `encoding` (a UTF-16 file without its byte order mark...)."""
+    reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
+    return InputFileError(
+        "",
+        [
+            Problem(
+                "IO005",
+                f"cannot be read as {encoding} text ({reason}); check the encoding (--encoding), "
+                "or save the file as UTF-8",
+                Location(name),
+            )
+        ],
+    )
 
 
 def detect_encoding(path: str | Path) -> str:
@@ -65,7 +108,10 @@ def sniff_delimiter(header: str) -> str:
 def csv_rows(path: str | Path, name: str, encoding: str, delimiter: str | None = None) -> Iterator[RawRow]:
     """The rows of a CSV file, streamed. The first non-blank line is the header."""
     with open_text(path, encoding) as handle:
-        yield from csv_rows_from(handle, name, encoding, delimiter)
+        try:
+            yield from csv_rows_from(handle, name, encoding, delimiter)
+        except UnicodeError as exc:
+            raise undecodable(name, encoding, exc) from None
 
 
 def csv_rows_from(handle: IO[str], name: str, encoding: str | None, delimiter: str | None = None) -> Iterator[RawRow]:
@@ -106,37 +152,48 @@ def csv_rows_from(handle: IO[str], name: str, encoding: str | None, delimiter: s
             yield number, skipped + last + 1, cells
             last = reader.line_num
 
-    yield from tabular_rows(numbered(), columns, name, encoding)
+    yield from tabular_rows(numbered(), columns, name, encoding, delim)
 
 
-def csv_dialect(path: str | Path, encoding: str) -> str:
+def csv_dialect(path: str | Path, encoding: str, name: str | None = None) -> str:
     """The delimiter the header line uses (for the summary)."""
     with open_text(path, encoding) as handle:
-        for line in handle:
-            if line.strip():
-                return sniff_delimiter(line)
+        try:
+            for line in handle:
+                if line.strip():
+                    return sniff_delimiter(line)
+        except UnicodeError as exc:
+            raise undecodable(name or str(path), encoding, exc) from None
     return ","
 
 
 def jsonl_rows(path: str | Path, name: str, encoding: str) -> Iterator[RawRow]:
     """The accounts of a JSON Lines file, one per line, streamed."""
-    index = 0
     with open_text(path, encoding) as handle:
-        for lineno, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            raw = RawRow(index, lineno, lineno)
-            index += 1
-            problem = bad_bytes(line, encoding)
-            if problem is not None:
-                raw.problems.append(Problem("IO005", f"line {problem}", Location(name, lineno)))
-                yield raw
-                continue
-            try:
-                raw.data = json.loads(line, parse_constant=_no_constant)
-            except ValueError as exc:
-                raw.problems.append(Problem("IO008", f"not valid JSON: {exc}", Location(name, lineno)))
+        try:
+            yield from _jsonl_lines(handle, name, encoding)
+        except UnicodeError as exc:
+            raise undecodable(name, encoding, exc) from None
+
+
+def _jsonl_lines(handle: IO[str], name: str, encoding: str) -> Iterator[RawRow]:
+    index = 0
+    for lineno, line in enumerate(handle, start=1):
+        if not line.strip():
+            continue
+        raw = RawRow(index, lineno, lineno)
+        index += 1
+        problem = bad_bytes(line, encoding)
+        if problem is not None:
+            raw.problems.append(Problem("IO005", f"line {problem}", Location(name, lineno)))
             yield raw
+            continue
+        try:
+            raw.data = json.loads(line, parse_constant=_no_constant)
+        except (ValueError, RecursionError) as exc:
+            why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+            raw.problems.append(Problem("IO008", f"not valid JSON: {why}", Location(name, lineno)))
+        yield raw
 
 
 def _no_constant(value: str) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -26,38 +27,86 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _unreadable(name: str, exc: Exception) -> InputFileError:
+    reason = str(exc) or type(exc).__name__
+    message = f"is not a readable XLSX workbook ({reason}); save it from Excel as .xlsx"
+    return InputFileError("", [Problem("IO011", message, Location(name))])
+
+
+# What openpyxl raises on a file that is not a workbook, or a damaged one: not a zip, a zip
+# without the workbook's parts, parts that are not the XML they should be.
+_BROKEN = (zipfile.BadZipFile, zlib.error, KeyError, EOFError, OSError, ValueError, TypeError, SyntaxError)
+
+
 def xlsx_rows(path: str | Path, name: str) -> Iterator[RawRow]:
-    """The rows of the workbook's first sheet, streamed."""
+    """The rows of the workbook's first sheet, streamed.
+
+    The workbook is opened from a binary file object, not by name: openpyxl judges a file name
+    by its extension and refuses any other (standard input spooled to a temporary file, a
+    workbook saved as `export.dat`), while the content is what matters."""
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputFileError(
-            "", [Problem("IO011", f"is not a readable XLSX workbook ({type(exc).__name__}: {exc})", Location(name))]
-        ) from None
+        handle = open(path, "rb")  # noqa: SIM115 - closed in the finally below, after the last row
+    except OSError as exc:
+        raise _unreadable(name, exc) from None
     try:
-        sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        number = 0
-        columns: list[str] | None = None
-        for values in rows:
-            number += 1
-            if any(v is not None and str(v).strip() for v in values):
-                columns = ["" if v is None else str(v).strip() for v in values]
-                break
-        if columns is None:
-            raise InputFileError("", [Problem("IO007", "has no header row in its first sheet", Location(name))])
-        check_header(columns, name, number)
-        header_row = number
-
-        def numbered() -> Iterator[tuple[int, int | None, list[Any]]]:
-            for offset, values in enumerate(rows, start=1):
-                yield header_row + offset, None, [_cell(v) for v in values]
-
-        yield from tabular_rows(numbered(), columns, name, None)
+        try:
+            book = load_workbook(handle, read_only=True, data_only=True)
+        except (InvalidFileException, *_BROKEN) as exc:
+            raise _unreadable(name, exc) from None
+        try:
+            try:
+                sheets = book.worksheets
+                rows = sheets[0].iter_rows(values_only=True) if sheets else None
+            except _BROKEN as exc:
+                raise _unreadable(name, exc) from None
+            if rows is None:
+                raise InputFileError("", [Problem("IO007", "has no sheet", Location(name))])
+            yield from _sheet_rows(_guarded(rows, name), name)
+        finally:
+            book.close()
     finally:
-        book.close()
+        handle.close()
+
+
+def _guarded(rows: Iterator[tuple[Any, ...]], name: str) -> Iterator[tuple[Any, ...]]:
+    """openpyxl's rows; a damaged sheet (found only as it is read) is a problem of the file."""
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except _BROKEN as exc:
+            raise _unreadable(name, exc) from None
+        yield values
+
+
+def _sheet_rows(rows: Iterator[tuple[Any, ...]], name: str) -> Iterator[RawRow]:
+    number = 0
+    columns: list[str] | None = None
+    for values in rows:
+        number += 1
+        if any(v is not None and str(v).strip() for v in values):
+            columns = ["" if v is None else _header_text(v) for v in values]
+            break
+    if columns is None:
+        raise InputFileError("", [Problem("IO007", "has no header row in its first sheet", Location(name))])
+    check_header(columns, name, number)
+    header_row = number
+
+    def numbered() -> Iterator[tuple[int, int | None, list[Any]]]:
+        for offset, values in enumerate(rows, start=1):
+            yield header_row + offset, None, [_cell(v) for v in values]
+
+    yield from tabular_rows(numbered(), columns, name, None)
+
+
+def _header_text(value: Any) -> str:
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value).strip()
 
 
 class XlsxWriter:

@@ -6,6 +6,8 @@ expected; an unknown key gets a did-you-mean from the fields allowed at that pla
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -43,9 +45,36 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
+    """A value as a problem quotes it: as written (`'12,5%'`, `1200`), a date or time in ISO
+    form (`'2020-01-01T13:30:00'`), never a Python repr such as `datetime.datetime(...)`."""
+    if isinstance(value, (dt.date, dt.time)):  # dt.datetime is a dt.date
+        value = value.isoformat()
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+_show = show_value
+# pydantic's list of a Literal's values: "'.' or ','", "'a', 'b' or 'c'", "1 or 2".
+_EXPECTED = re.compile(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"|([^\s,']+)")
+
+
+def _listed(options: Sequence[str]) -> str:
+    # Words read well bare (low, medium, high); punctuation needs its quotes ('.', ',').
+    shown = [o for o in options if o]
+    if all(any(ch.isalnum() for ch in o) for o in shown):
+        return ", ".join(shown)
+    return ", ".join(repr(o) for o in shown)
+
+
+def expected_values(expected: str) -> list[str]:
+    """The allowed values in pydantic's `expected` text, each as written (`,` included)."""
+    values: list[str] = []
+    for single, double, bare in _EXPECTED.findall(expected):
+        if bare == "or":
+            continue
+        values.append(single or double or bare)
+    return values
 
 
 def _clean_message(msg: str) -> str:
@@ -89,11 +118,11 @@ def problems_of(
             problems.append(Problem(f"{code}002", "is required but missing", where))
         elif kind == "literal_error":
             expected = err.get("ctx", {}).get("expected", "")
-            options = [o.strip().strip("'") for o in str(expected).replace(" or ", ", ").split(",")]
+            options = expected_values(str(expected))
             problems.append(
                 Problem(
                     f"{code}003",
-                    f"{_show(value)} is not one of the allowed values: {', '.join(o for o in options if o)}",
+                    f"{_show(value)} is not one of the allowed values: {_listed(options)}",
                     where,
                     suggest(str(value), options) if isinstance(value, str) else None,
                 )

@@ -12,10 +12,10 @@ from typing import Any
 
 from kamrules.engine.engine import validate_account
 from kamrules.errors import KamError, Location, Problem
-from kamrules.io.columns import ColumnMap, refused_problem
+from kamrules.io.columns import ColumnMap, Originals, refused_problem
 from kamrules.io.rows import RawRow, nest
 from kamrules.model.facts import Account
-from kamrules.model.validate import validate_model
+from kamrules.model.validate import show_value, validate_model
 from kamrules.portfolio.facts import PlanFacts
 
 _YES = {"yes", "y", "true", "1", "si", "sì", "x"}
@@ -60,10 +60,23 @@ def _plan_value(value: Any) -> Any:
     return value
 
 
-def _problem(p: Problem, source: dict[str, str], colmap: ColumnMap, line: int | None) -> RowProblem:
+def _problem(
+    p: Problem,
+    source: dict[str, str],
+    colmap: ColumnMap,
+    line: int | None,
+    original: Originals | None = None,
+) -> RowProblem:
     path = p.location.path or ""
     column = colmap.column_of(path, source) if path else ""
-    return RowProblem(column, p.message + (f" (did you mean {p.suggestion}?)" if p.suggestion else ""), p.code, line)
+    message = p.message
+    target = colmap.target_of(path, source) if path and original else None
+    if original and target is not None and target in original:
+        # The column map changed the value (a decimal comma, a picklist value): quote the cell
+        # as the file holds it, which is what the user will look for.
+        as_written, as_read = original[target]
+        message = message.replace(show_value(as_read), show_value(as_written))
+    return RowProblem(column, message + (f" (did you mean {p.suggestion}?)" if p.suggestion else ""), p.code, line)
 
 
 def prepare(raw: RawRow, colmap: ColumnMap, name: str) -> Prepared:
@@ -72,8 +85,9 @@ def prepare(raw: RawRow, colmap: ColumnMap, name: str) -> Prepared:
     source: dict[str, str] = {}
     out.problems.extend(_problem(p, {}, colmap, raw.line) for p in raw.problems)
     data: Any = raw.data
+    original: Originals = {}
     if raw.cells is not None:
-        flat, source, refused = colmap.apply(raw.cells)
+        flat, source, refused, original = colmap.apply(raw.cells)
         if refused:
             out.problems.append(_problem(refused_problem(name, raw.line, refused), {}, colmap, raw.line))
         data = nest(flat)
@@ -95,11 +109,13 @@ def prepare(raw: RawRow, colmap: ColumnMap, name: str) -> Prepared:
             plan_data = {k: _plan_value(v) for k, v in plan_data.items()}
 
         def at_plan(path: tuple[str | int, ...]) -> Location:
-            return Location(name, raw.line, None, ".".join(str(x) for x in ("plan", *path)))
+            return Location(name, raw.line, None, ".".join(str(x) for x in path))
 
-        plan, problems = validate_model(PlanFacts, plan_data, at_plan)
+        # Located from the row's top (plan.exists), as every other fact, so that the problem
+        # names the input column the file has: plan.exists, or the CRM's "KAM Plan".
+        plan, problems = validate_model(PlanFacts, plan_data, at_plan, path_prefix=("plan",))
         out.plan = plan
-        out.problems.extend(_problem(p, source, colmap, raw.line) for p in problems)
+        out.problems.extend(_problem(p, source, colmap, raw.line, original) for p in problems)
 
     def at(path: tuple[str | int, ...]) -> Location:
         return Location(name, raw.line, None, ".".join(str(x) for x in path if isinstance(x, str)) or None)
@@ -107,7 +123,7 @@ def prepare(raw: RawRow, colmap: ColumnMap, name: str) -> Prepared:
     try:
         out.account = validate_account(facts, source=name, location=at)
     except KamError as exc:
-        out.problems.extend(_problem(p, source, colmap, raw.line) for p in exc.problems)
+        out.problems.extend(_problem(p, source, colmap, raw.line, original) for p in exc.problems)
     return out
 
 

@@ -8,7 +8,8 @@ and two numbers (revenue and potential); the second pass advises and writes, row
 Memory grows with those few values per account, never with the accounts' facts.
 
 An account is in the ranking when it is valid, not a duplicate, and has a revenue; equal
-revenues keep the order of the file. Rejected rows count for nothing.
+revenues keep the order of the file. Rejected rows count for nothing. A portfolio whose total
+revenue is 0 has no ranking: shares of nothing are undefined.
 """
 
 from __future__ import annotations
@@ -109,13 +110,17 @@ def scan(rows: Iterable[Prepared | ScanRow]) -> Scan:
         result.revenue_median = float(statistics.median(revenues))
     if potentials:
         result.potential_median = float(statistics.median(potentials))
-    # Largest first; sorted() is stable, so equal revenues keep the file's order.
-    order = sorted(range(len(revenues)), key=lambda k: -revenues[k])
     result.shares = array("d", [math.nan]) * result.rows
     result.befores = array("d", [math.nan]) * result.rows
+    if total <= 0:
+        # No revenue at all: a share of nothing is undefined, so no account has a place in the
+        # ranking (and so no revenue class), rather than every account sharing the last place.
+        return result
+    # Largest first; sorted() is stable, so equal revenues keep the file's order.
+    order = sorted(range(len(revenues)), key=lambda k: -revenues[k])
     before = 0.0
     for k in order:
-        result.shares[indexes[k]] = revenues[k] / total if total > 0 else 0.0
-        result.befores[indexes[k]] = min(1.0, before / total) if total > 0 else 1.0
+        result.shares[indexes[k]] = revenues[k] / total
+        result.befores[indexes[k]] = min(1.0, before / total)
         before += revenues[k]
     return result

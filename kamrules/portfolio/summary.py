@@ -64,8 +64,11 @@ def render_summary(outcome: Outcome) -> str:
     lines.append(f"- {w['source']}: {outcome.source}")
     lines.append(f"- {w['accounts']}: {t.ok}")
     lines.append(f"- {w['rejected']}: {t.rejected}")
-    key_share = t.key_revenue / outcome.scan.revenue_total if outcome.scan.revenue_total else 0.0
-    lines.append(f"- {w['key_accounts']}: {t.key_accounts} ({percent(key_share, lang)} {w['of_revenue']})")
+    if outcome.scan.revenue_total:
+        key_share = t.key_revenue / outcome.scan.revenue_total
+        lines.append(f"- {w['key_accounts']}: {t.key_accounts} ({percent(key_share, lang)} {w['of_revenue']})")
+    else:  # a share of no revenue means nothing
+        lines.append(f"- {w['key_accounts']}: {t.key_accounts}")
     lines.append(f"- {w['revenue']}: {money(outcome.scan.revenue_total, lang)}")
     # Accounts whose sector is not on the target sectors matrix: not in the sectors file, or in
     # it with too few criteria scored to place it.

@@ -116,8 +116,9 @@ class Tally:
             self.points.append({k: cells.get(k) for k in POINT_COLUMNS})
 
     def largest(self) -> list[tuple[float, str]]:
-        """The five largest accounts by revenue, largest first (ties: the earlier row first)."""
-        return [(rev, name) for rev, _, name in sorted(self._top, reverse=True)]
+        """The five largest accounts by revenue, largest first (ties: the earlier row first); an
+        account with no revenue is never among the largest."""
+        return [(rev, name) for rev, _, name in sorted(self._top, reverse=True) if rev > 0]
 
     def totals(self, revenue_total: float) -> dict[str, Any]:
         """The facts of the portfolio totals rule base (PortfolioTotals)."""

@@ -102,10 +102,9 @@ def resolve_format(
     if fmt:
         return fmt
     if out:
-        guess = EXTENSION_FORMATS.get(Path(out).suffix.lower())
-        if guess in choices:
-            return guess
-        return "text" if "text" in choices else choices[0]
+        # The file's extension says its format; one the command cannot write is refused, as
+        # out_format does, rather than text being written into `advice.pdf`.
+        return out_format(None, out, choices, default=choices[0])
     return tty_default if sys.stdout.isatty() else pipe_default
 
 

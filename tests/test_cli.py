@@ -282,3 +282,20 @@ def test_a_file_with_no_account_is_the_same_error_in_every_format(name: str, tex
     result = kam("advise", str(tmp_path / name))
     assert result.exit_code == 2
     assert "IO007 holds no account" in result.stderr or "is empty" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("advise", STRATEGIC, "--out", "{d}/advice.pdf"),
+        ("advise", STRATEGIC, "--out", "{d}/advice"),
+        ("profiles", "--out", "{d}/profiles.pdf"),
+        ("rules", "validate", "--out", "{d}/report.yaml"),
+        ("rules", "lint", "--out", "{d}/report.html"),
+    ],
+)
+def test_an_out_file_of_a_format_the_command_cannot_write_is_refused(args: tuple[str, ...], tmp_path: Path) -> None:
+    result = kam(*[a.format(d=tmp_path) for a in args])
+    assert result.exit_code == 2
+    assert "the file name must end in" in result.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing written

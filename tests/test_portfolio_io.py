@@ -158,6 +158,16 @@ def test_a_column_map_with_a_typo_is_refused_with_a_suggestion(tmp_path: Path) -
     assert problem.location.line == 3
 
 
+def test_two_columns_mapped_to_one_fact_are_refused(tmp_path: Path) -> None:
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("columns:\n  Account ID: id\n  Name: name\n  Code: id\n", encoding="utf-8")
+    with pytest.raises(InputFileError) as info:
+        load_column_map(mapping)
+    (problem,) = info.value.problems
+    assert problem.code == "MAP011" and problem.location.line == 4
+    assert "'Account ID' and 'Code' both map to 'id'" in problem.message
+
+
 def test_unmapped_error_refuses_unknown_columns(tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
     path.write_text("Account ID,Account Name,Owner\nA,Acme,Giulia\n", encoding="utf-8")

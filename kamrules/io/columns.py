@@ -135,7 +135,18 @@ def load_column_map(path: str | Path) -> ColumnMap:
     if spec is None:
         raise InputFileError("the column map cannot be used:", problems)
     known = known_targets()
+    first_column: dict[str, str] = {}
     for col, target in spec.columns.items():
+        if target in first_column:
+            # Two columns for one fact: which one wins would depend on the file's column order.
+            problems.append(
+                Problem(
+                    "MAP011",
+                    f"columns {first_column[target]!r} and {col!r} both map to {target!r}: map one of them",
+                    doc.location(("columns", col)),
+                )
+            )
+        first_column.setdefault(target, col)
         if target not in known:
             problems.append(
                 Problem(

@@ -160,3 +160,12 @@ def test_the_account_schema_says_a_criterion_needs_only_its_weight() -> None:
 def test_any_fraction_is_a_valid_share(share: float) -> None:
     account = validate_account({"id": "A", "name": "B", "business": {"share_of_wallet": share}})
     assert isinstance(account, Account)
+
+
+@pytest.mark.parametrize("written", ["125.5%", "101%", " 250 % "])
+def test_a_share_written_as_a_percentage_over_100_is_refused_as_written(written: str) -> None:
+    with pytest.raises(FactsError) as info:
+        validate_account({"id": "A", "name": "A", "business": {"share_of_wallet": written}})
+    text = str(info.value)
+    assert f"expected a share from 0% to 100%, found {written.strip()!r}" in text
+    assert "is written" not in text  # not the hint meant for 45 written for 45 %

@@ -31,12 +31,21 @@ def _reject_bool(value: Any) -> Any:
 def _percent_text(value: Any) -> Any:
     """`"45%"` means 0.45: CRM exports often write shares that way."""
     value = _reject_bool(value)
-    if isinstance(value, str) and value.endswith("%"):
+    if isinstance(value, str) and value.strip().endswith("%"):
         try:
-            return float(value[:-1].strip()) / 100.0
+            return float(value.strip()[:-1].strip()) / 100.0
         except ValueError:
             raise ValueError(f"expected a fraction such as 0.45 or 45%, found {value!r}") from None
     return value
+
+
+def _share_text(value: Any) -> Any:
+    """`_percent_text` for a share, which is at most 100 %: "125%" is refused as written, before
+    the hint for numbers such as 45 (meant as 45 %) could misread it."""
+    share = _percent_text(value)
+    if isinstance(value, str) and isinstance(share, float) and share > 1.0:
+        raise ValueError(f"expected a share from 0% to 100%, found {value.strip()!r}")
+    return share
 
 
 def _fraction_hint(value: float) -> float:
@@ -93,14 +102,14 @@ Number = Annotated[float, BeforeValidator(_reject_bool)]
 Money = Annotated[float, Field(ge=0), BeforeValidator(_reject_bool)]
 Fraction = Annotated[
     float,
-    BeforeValidator(_percent_text),
+    BeforeValidator(_share_text),
     AfterValidator(_fraction_hint),
     Field(ge=0, le=1),
     _percent_schema(rf"\+?{_UP_TO_100}", 0, 1),
 ]
 SignedFraction = Annotated[
     float,
-    BeforeValidator(_percent_text),
+    BeforeValidator(_share_text),
     AfterValidator(_fraction_hint),
     Field(ge=-1, le=1),
     _percent_schema(rf"[+-]?{_UP_TO_100}", -1, 1),

@@ -187,3 +187,16 @@ def test_a_row_masked_under_first_is_not_covered(tmp_path: Path, capsys: pytest.
     # Its condition held, but the earlier catch-all row decided: the row itself was never exercised.
     assert "pricing_approach:price_sensitive" in missed
     assert "pricing_approach:everyone" not in missed
+
+
+def test_no_test_case_at_all_is_not_a_pass(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    from kamrules.builtin import builtin_dirs
+
+    rulesets, profiles = builtin_dirs()
+    shutil.copytree(rulesets, tmp_path / "rulesets", ignore=shutil.ignore_patterns("tests"))
+    shutil.copytree(profiles, tmp_path / "profiles")
+    ran = kam(capsys, "rules", "test", "--no-builtin", str(tmp_path / "rulesets"), str(tmp_path / "profiles"))
+    assert ran.code == 1
+    assert "No test cases found" in ran.out

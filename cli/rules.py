@@ -72,10 +72,20 @@ def _json(data: Any) -> str:
 
 def _loaded_or_report(dirs: tuple[str, ...], no_builtin: bool) -> Any:
     """The validated rule base, or None after printing every problem to standard error."""
+    from kamrules.errors import KamError
     from kamrules.toolkit.render_problems import problem_line
-    from kamrules.toolkit.sources import folders_for
+    from kamrules.toolkit.sources import folders_for, kind_of
     from kamrules.toolkit.validation import validate
 
+    kind = kind_of(dirs)
+    if not kind.is_account:
+        # Test cases, lint's counter-examples and diff's impact are made of accounts.
+        raise KamError(
+            f"{', '.join(dirs)}: this rule base reads {kind.input_name} facts (input: {kind.input_name} in its "
+            "manifest); kam rules test, lint and diff work on account rules. Check it with "
+            "kam rules validate, and use it with "
+            + ("kam plan check --rules" if kind.input_name == "plan" else "kam portfolio --rules")
+        )
     result = validate(folders_for(dirs, builtin=not no_builtin))
     if result.ok:
         return result

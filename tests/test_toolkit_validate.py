@@ -318,3 +318,47 @@ def test_placeholder_formats_that_fit_are_accepted(tmp_path: Path) -> None:
         """,
     )
     assert validate(folders_for([tmp_path])).problems == ()
+
+
+# Nested rule bases: the plan checks and the portfolio's rules read other facts than an account's.
+
+
+@pytest.mark.parametrize(
+    "sub, name",
+    [("plan", "kamrules-plan"), ("portfolio", "kamrules-portfolio"), ("portfolio/sectors", "kamrules-sectors")],
+)
+def test_a_nested_built_in_rule_base_validates_with_its_own_facts(
+    sub: str, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kamrules.builtin import builtin_dirs
+
+    folder = builtin_dirs()[0] / sub
+    ran = kam(capsys, "rules", "validate", str(folder))
+    assert ran.code == 0, ran.err
+    assert ran.out.startswith(f"ok: {name} ")
+    assert kam(capsys, "rules", "validate", "--no-builtin", str(folder)).code == 0
+
+
+def test_a_users_plan_checks_are_validated_on_the_built_in_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = tmp_path / "plan"
+    write(plan, "kamrules.yaml", 'kind: manifest\nname: my-plan\nversion: "1"\nextends: builtin\ninput: plan\n')
+    write(plan, "o.yaml", "kind: overrides\nparameters:\n  max_review_gap_dayz: 100\n")
+    ran = kam(capsys, "rules", "validate", str(plan))
+    assert ran.code == 2
+    assert f"{plan}/o.yaml:3:24: KR025" in ran.out + ran.err
+    assert "max_review_gap_days" in ran.out + ran.err  # did you mean, from the built-in plan checks
+    write(plan, "o.yaml", "kind: overrides\nparameters:\n  max_review_gap_days: 100\n")
+    assert kam(capsys, "rules", "validate", str(plan)).code == 0
+
+
+@pytest.mark.parametrize("command", [("test",), ("lint",), ("diff",)])
+def test_test_lint_and_diff_say_they_work_on_account_rules(
+    command: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kamrules.builtin import builtin_dirs
+
+    ran = kam(capsys, "rules", *command, str(builtin_dirs()[0] / "plan"))
+    assert ran.code == 2
+    assert "this rule base reads plan facts" in ran.err and "kam plan check --rules" in ran.err

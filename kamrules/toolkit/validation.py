@@ -25,10 +25,16 @@ class Validation:
 
 
 def validate(folders: Sequence[SourceFolder]) -> Validation:
-    """Load and link `folders`, then check their test cases; collect every problem."""
-    report = load_report(folders)
+    """Load and link `folders`, then check their test cases; collect every problem.
+
+    The facts the rules may read are the account's, or those of the input the user folders'
+    manifest declares (`input: plan`, a portfolio's inputs: see `sources.kind_of`)."""
+    from kamrules.toolkit.sources import kind_of
+
+    kind = kind_of([f.root for f in folders if not f.builtin])
+    report = load_report(folders, input_model=kind.model, input_name=kind.input_name)
     problems = list(report.problems)
-    if report.linked is not None:
+    if report.linked is not None and kind.is_account:  # test cases hold account facts
         problems += check_cases(report.linked, report.files)
     found = problems_from(problems)
     return Validation(None if found else report.rulebase, found, report.files)

@@ -83,14 +83,17 @@ def out_option(func: F) -> F:
     )(func)
 
 
-def format_option(choices: Sequence[str]) -> Callable[[F], F]:
+def format_option(choices: Sequence[str], default: str | None = None) -> Callable[[F], F]:
+    """--format; `default` is the format without it (None: text on a terminal, json otherwise)."""
+    usual = f"{default}" if default else "text on a terminal, json otherwise"
+
     def decorate(func: F) -> F:
         return click.option(
             "--format",
             "fmt",
             type=click.Choice(list(choices)),
             default=None,
-            help="Output format (text on a terminal, json otherwise, or by --out's extension).",
+            help=f"Output format (by --out's extension, else {usual}).",
         )(func)
 
     return decorate

@@ -92,7 +92,7 @@ def command() -> None:
 @click.argument("account_file", type=click.Path(allow_dash=True))
 @click.option("--id", "account_id", default=None, help="The account to plan for, when the file holds several.")
 @rules_option
-@format_option(NEW_FORMATS)
+@format_option(NEW_FORMATS, default="yaml")
 @lang_choice
 @as_of_option
 @out_option
@@ -153,7 +153,7 @@ def new(
     "(default: the plan's account.file).",
 )
 @rules_option
-@format_option(CHECK_FORMATS)
+@format_option(CHECK_FORMATS, default="text")
 @lang_choice
 @as_of_option
 @out_option
@@ -192,7 +192,7 @@ def check(
 
 @command.command("report")
 @click.argument("plan_file", type=click.Path(allow_dash=True))
-@format_option(REPORT_FORMATS)
+@format_option(REPORT_FORMATS, default="markdown")
 @lang_choice
 @out_option
 def report(plan_file: str, fmt: str | None, lang: str | None, out: str | None) -> int:

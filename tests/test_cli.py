@@ -299,3 +299,22 @@ def test_an_out_file_of_a_format_the_command_cannot_write_is_refused(args: tuple
     assert result.exit_code == 2
     assert "the file name must end in" in result.stderr
     assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_a_rules_folder_holding_only_plan_checks_works_with_every_command(tmp_path: Path) -> None:
+    plan = tmp_path / "my-rules" / "plan"
+    plan.mkdir(parents=True)
+    (plan / "kamrules.yaml").write_text(
+        'kind: manifest\nname: our-plan-checks\nversion: "1"\ninput: plan\nextends: builtin\n', encoding="utf-8"
+    )
+    (plan / "overrides.yaml").write_text("kind: overrides\nparameters: {max_review_gap_days: 90}\n", encoding="utf-8")
+    rules = str(tmp_path / "my-rules")
+    assert kam("advise", "--rules", rules, "--format", "json", *AS_OF, STRATEGIC).exit_code in (0, 1)
+    assert kam("rules", "validate", rules).exit_code == 0
+    assert kam("rules", "validate", str(plan)).exit_code == 0
+    checked = kam("plan", "check", str(EXAMPLES / "plans" / "rossi-meccanica.plan.yaml"), "--rules", rules, *AS_OF)
+    assert checked.exit_code in (0, 1), checked.stderr
+    # An empty folder is still a mistake worth naming.
+    (tmp_path / "empty").mkdir()
+    result = kam("advise", "--rules", str(tmp_path / "empty"), STRATEGIC)
+    assert result.exit_code == 2 and "KR001 holds no .yaml files" in result.stderr

@@ -362,3 +362,11 @@ def test_test_lint_and_diff_say_they_work_on_account_rules(
     ran = kam(capsys, "rules", *command, str(builtin_dirs()[0] / "plan"))
     assert ran.code == 2
     assert "this rule base reads plan facts" in ran.err and "kam plan check --rules" in ran.err
+
+
+def test_a_fraction_parameter_written_as_a_percentage_over_100_gets_no_misleading_hint() -> None:
+    from kamrules.language.loader import check_param_value
+
+    assert check_param_value("fraction", "160%", None) == (None, "a fraction is between 0 and 1, found '160%'")
+    assert check_param_value("fraction", 45, None)[1] == "a fraction is between 0 and 1, found 45 (write 0.45 or '45%')"
+    assert check_param_value("fraction", "45%", None) == (0.45, None)

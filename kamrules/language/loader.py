@@ -133,7 +133,8 @@ def read_folder(folder: SourceFolder, layer: int, state: _State, tests: bool = T
         state.error(Location(folder.display), "KR001", "no such folder or file")
         return out
     files = yaml_files(folder.root)
-    if not files:
+    if not files and not _holds_nested_rule_bases(folder.root):
+        # (A folder holding only nested rule bases, such as my-rules/plan/, adds nothing here.)
         state.error(Location(folder.display), "KR001", "holds no .yaml files")
     for path in files:
         if folder.root.is_file():
@@ -145,6 +146,10 @@ def read_folder(folder: SourceFolder, layer: int, state: _State, tests: bool = T
         if loaded is not None:
             out.append(loaded)
     return out
+
+
+def _holds_nested_rule_bases(root: Path) -> bool:
+    return root.is_dir() and any(p.parent != root for p in root.rglob(NESTED_MANIFEST))
 
 
 def read_file(path: Path, display: str, layer: int, state: _State, tests: bool = True) -> LoadedFile | None:
@@ -345,7 +350,8 @@ def check_param_value(ptype: str, value: Any, values: list[str] | None) -> tuple
         if not math.isfinite(v):
             return None, "expected a finite number"
         if ptype == "fraction" and not 0 <= v <= 1:
-            hint = f" (write {v / 100:g} or '{v:g}%')" if 1 < v <= 100 else ""
+            # The hint is for 45 meant as 45 %, never for a percentage text such as '160%'.
+            hint = f" (write {v / 100:g} or '{v:g}%')" if 1 < v <= 100 and not isinstance(value, str) else ""
             return None, f"a fraction is between 0 and 1, found {value!r}{hint}"
         if ptype == "score" and not 1 <= v <= 10:
             return None, f"a score is between 1 and 10, found {value!r}"

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
@@ -139,37 +140,72 @@ def validate_command(dirs: tuple[str, ...], no_builtin: bool, fmt: str | None, o
     from kamrules.toolkit.validation import validate
 
     fmt = _output_format(fmt, out, FORMATS)
-    result = validate(folders_for(_dirs_or_env(dirs), builtin=not no_builtin))
+    folders = _dirs_or_env(dirs)
+    result = validate(folders_for(folders, builtin=not no_builtin))
+    # A folder given may also hold nested rule bases (my-rules/plan/ for `kam plan check --rules`,
+    # my-rules/portfolio/...): each is validated too, with its own facts, so that validating the
+    # folder one passes to --rules finds what any command reading it would refuse.
+    nested = [(str(n), validate(folders_for([n], builtin=not no_builtin))) for n in _nested_rule_bases(folders)]
+    problems = [*result.problems, *(p for _n, r in nested for p in r.problems)]
+    ok = not problems
     rb = result.rulebase
-    summary: dict[str, Any] = {"ok": result.ok, "files": len(result.files), "problems": len(result.problems)}
+    summary: dict[str, Any] = {"ok": ok, "files": len(result.files), "problems": len(problems)}
     if rb is not None:
-        summary |= {
-            "name": rb.name,
-            "version": rb.version,
-            "digest": rb.digest,
-            "rules": len(rb.rules),
-            "tables": len(rb.tables),
-            "rows": sum(len(t.rows) for t in rb.tables),
-            "parameters": len(rb.params),
-            "warning_codes": len(rb.warning_codes),
-            "test_cases": len(rb.tests),
-        }
+        summary |= _rulebase_summary(rb, len(result.files))
+    if nested:
+        summary["nested"] = [
+            {"folder": n, "ok": r.ok, "problems": len(r.problems)}
+            | (_rulebase_summary(r.rulebase, len(r.files)) if r.rulebase else {})
+            for n, r in nested
+        ]
     if fmt == "json":
-        text = _json({**summary, "problems": [problem_json(p) for p in result.problems]})
+        text = _json({**summary, "problems": [problem_json(p) for p in problems]})
     else:
-        lines = [problem_line(p) for p in result.problems]
-        if rb is not None:
-            lines.append(
-                f"ok: {rb.name} {rb.version}: {summary['rules']} rules, {summary['tables']} tables with "
-                f"{summary['rows']} rows, {summary['parameters']} parameters, {summary['warning_codes']} warning "
-                f"codes, {summary['test_cases']} test cases, from {summary['files']} files"
-            )
-        else:
-            files = len({p.location.file for p in result.problems})
-            lines.append(f"{len(result.problems)} problem(s) in {files} file(s)")
+        lines = [problem_line(p) for p in problems]
+        for label, res in [("", result), *((f" ({n})", r) for n, r in nested)]:
+            if res.rulebase is not None:
+                lines.append(_ok_line(_rulebase_summary(res.rulebase, len(res.files))) + label)
+        if problems:
+            files = len({p.location.file for p in problems})
+            lines.append(f"{len(problems)} problem(s) in {files} file(s)")
         text = "\n".join(lines) + "\n"
     emit(text, out)
-    return 0 if result.ok else 2
+    return 0 if ok else 2
+
+
+def _nested_rule_bases(folders: tuple[str, ...]) -> list[Path]:
+    """The folders below `folders` holding a rule base of their own (a kamrules.yaml manifest)."""
+    from kamrules.language.loader import NESTED_MANIFEST
+
+    found: list[Path] = []
+    for folder in folders:
+        root = Path(folder)
+        if root.is_dir():
+            found += sorted({m.parent for m in root.rglob(NESTED_MANIFEST) if m.parent != root})
+    return found
+
+
+def _rulebase_summary(rb: Any, files: int) -> dict[str, Any]:
+    return {
+        "name": rb.name,
+        "version": rb.version,
+        "digest": rb.digest,
+        "rules": len(rb.rules),
+        "tables": len(rb.tables),
+        "rows": sum(len(t.rows) for t in rb.tables),
+        "parameters": len(rb.params),
+        "warning_codes": len(rb.warning_codes),
+        "test_cases": len(rb.tests),
+        "files": files,
+    }
+
+
+def _ok_line(s: dict[str, Any]) -> str:
+    return (
+        f"ok: {s['name']} {s['version']}: {s['rules']} rules, {s['tables']} tables with {s['rows']} rows, "
+        f"{s['parameters']} parameters, {s['warning_codes']} warning codes, {s['test_cases']} test cases, "
+        f"from {s['files']} files"
+    )
 
 
 @command.command("test")

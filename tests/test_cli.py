@@ -318,3 +318,12 @@ def test_a_rules_folder_holding_only_plan_checks_works_with_every_command(tmp_pa
     (tmp_path / "empty").mkdir()
     result = kam("advise", "--rules", str(tmp_path / "empty"), STRATEGIC)
     assert result.exit_code == 2 and "KR001 holds no .yaml files" in result.stderr
+
+
+def test_json_lines_whose_first_line_is_nested_too_deeply_keep_the_others() -> None:
+    deep = '{"id": "A0", "name": "D", "x": ' + "[" * 5000 + "]" * 5000 + "}"
+    lines = deep + '\n{"id": "A1", "name": "Acme"}\n{"id": "A2", "name": "Beta"}\n'
+    result = kam("advise", "-", "--format", "json", *AS_OF, stdin=lines)
+    assert result.exit_code == 2
+    assert "<stdin>:1: IO008 not valid JSON: nested too deeply" in result.stderr
+    assert [a["account"]["id"] for a in result.json()] == ["A1", "A2"]

@@ -215,3 +215,17 @@ def test_the_default_folder_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_pat
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/is/ignored")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert cache.cache_dir() == tmp_path / "home" / ".cache" / "kamrules"
+
+
+def test_a_cache_folder_refusing_the_snapshot_changes_nothing(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read-only cache folder (mkstemp refused): the atomic writer says OutputError, which the
+    cache must swallow like any other failure to write."""
+    import tempfile
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    engine = Engine.from_paths(EXAMPLES / "my-rules")
+    assert engine.rulebase.params["contract_notice_days"].value == 120
+    assert snapshots(cache_dir) == []

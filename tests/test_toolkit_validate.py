@@ -370,3 +370,41 @@ def test_a_fraction_parameter_written_as_a_percentage_over_100_gets_no_misleadin
     assert check_param_value("fraction", "160%", None) == (None, "a fraction is between 0 and 1, found '160%'")
     assert check_param_value("fraction", 45, None)[1] == "a fraction is between 0 and 1, found 45 (write 0.45 or '45%')"
     assert check_param_value("fraction", "45%", None) == (0.45, None)
+
+
+def test_validating_a_rules_folder_checks_the_plan_checks_it_holds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = tmp_path / "my-rules"
+    write(
+        rules / "plan", "kamrules.yaml", 'kind: manifest\nname: my-plan\nversion: "1"\nextends: builtin\ninput: plan\n'
+    )
+    write(rules / "plan", "o.yaml", "kind: overrides\nparameters:\n  max_strech: 3\n")
+    ran = kam(capsys, "rules", "validate", str(rules))
+    assert ran.code == 2
+    assert f"{rules}/plan/o.yaml:3:15: KR025 unknown parameter 'max_strech' (did you mean max_stretch?)" in ran.out
+    write(rules / "plan", "o.yaml", "kind: overrides\nparameters:\n  max_stretch: 3\n")
+    ran = kam(capsys, "rules", "validate", str(rules))
+    assert ran.code == 0, ran.out
+    assert ran.out.splitlines()[-1].endswith(f"({rules}/plan)")
+
+
+def test_a_misspelt_input_is_named_with_the_inputs_there_are(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = tmp_path / "plan"
+    write(plan, "kamrules.yaml", 'kind: manifest\nname: my-plan\nversion: "1"\nextends: builtin\ninput: plans\n')
+    ran = kam(capsys, "rules", "validate", str(plan))
+    assert ran.code == 2
+    assert (
+        "KR004 unknown input 'plans'; a rule base reads one of account, plan, portfolio_account, sector, portfolio"
+        in ran.out
+    )
+    assert "(did you mean plan?)" in ran.out
+
+
+def test_a_missing_field_is_named_in_the_text_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path / "r", "x.yaml", "kind: ruleset\nid: x\n")
+    ran = kam(capsys, "rules", "validate", str(tmp_path / "r"))
+    assert ran.code == 2
+    assert f"{tmp_path}/r/x.yaml:1:1: KR1002 stage: is required but missing" in ran.out

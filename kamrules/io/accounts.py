@@ -65,7 +65,9 @@ def looks_like_jsonl(lines: Iterable[str]) -> bool:
         return False
     try:
         return isinstance(json.loads(found[0]), dict)
-    except (ValueError, RecursionError):
+    except RecursionError:
+        return True  # an object nested too deeply: JSON Lines, its first line an error row
+    except ValueError:
         return False
 
 

@@ -128,13 +128,15 @@ def _read(path: Path) -> RuleBase | None:
 
 
 def _write(folder: Path, key: str, rulebase: RuleBase) -> None:
+    from kamrules.errors import OutputError
     from kamrules.io.atomic import write_text_atomic
 
     try:
         text = json.dumps(encode_rulebase(rulebase), ensure_ascii=False, separators=(",", ":"))
     except SnapshotError:
         return
-    with contextlib.suppress(OSError):
+    # OutputError: the atomic writer's word for an OSError (a read-only or full folder).
+    with contextlib.suppress(OSError, OutputError):
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         write_text_atomic(folder / f"{key}.json", text)
         _prune(folder)

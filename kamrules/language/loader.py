@@ -105,6 +105,9 @@ class _State:
 
 
 NESTED_MANIFEST = "kamrules.yaml"
+# What a manifest's `input:` may name: the account (the advice), the plan (its checks), and the
+# portfolio's three rule bases (one account's place, one sector, the whole portfolio).
+RULE_BASE_INPUTS = ("account", "plan", "portfolio_account", "sector", "portfolio")
 
 
 def yaml_files(root: Path) -> list[Path]:
@@ -454,7 +457,15 @@ class _Linker:
         params = self._apply_param_overrides(params, overrides)
         derived = self._derived(rulesets)
         for f in manifests:
-            if f.spec.input != self.input_name:
+            if f.spec.input not in RULE_BASE_INPUTS:
+                self.err(
+                    f,
+                    ("input",),
+                    "KR004",
+                    f"unknown input {f.spec.input!r}; a rule base reads one of {', '.join(RULE_BASE_INPUTS)}",
+                    suggest(str(f.spec.input), list(RULE_BASE_INPUTS)),
+                )
+            elif f.spec.input != self.input_name:
                 self.err(
                     f,
                     ("input",),

@@ -13,8 +13,16 @@ def where(loc: Location) -> str:
     return ":".join(parts)
 
 
+# How the schema checks' messages begin, without naming the field they are about.
+_SUBJECTLESS = ("is ", "expected ", "must ", "should ")
+
+
 def problem_line(problem: Problem) -> str:
     text = f"{problem.code} {problem.message}"
+    field = problem.location.path
+    if field and problem.message.startswith(_SUBJECTLESS):
+        # A message such as "is required but missing" needs the field it is about.
+        text = f"{problem.code} {field}: {problem.message}"
     if problem.suggestion:
         text += f" (did you mean {problem.suggestion}?)"
     head = where(problem.location)

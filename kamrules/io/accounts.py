@@ -16,7 +16,7 @@ from typing import Any
 
 from kamrules.errors import InputFileError, KamError, Location, Problem
 from kamrules.io.files import STDIN, decode_text, display_name, read_bytes
-from kamrules.io.rows import nest
+from kamrules.io.rows import json_line, nest
 from kamrules.io.yamlsafe import Document, parse_documents
 
 LocationOf = Callable[[tuple[str | int, ...]], Location]
@@ -124,15 +124,9 @@ def _jsonl_records(text: str, name: str) -> Iterator[Record]:
         if not line.strip():
             continue
         label = f"{name} line {lineno}"
-        try:
-            item = json.loads(line, parse_constant=_no_constant)
-        except (ValueError, RecursionError) as exc:
-            why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-            yield Record(
-                position,
-                label,
-                error=InputFileError("", [Problem("IO008", f"not valid JSON: {why}", Location(name, lineno))]),
-            )
+        item, problem = json_line(line, name, lineno)
+        if problem is not None:
+            yield Record(position, label, error=InputFileError("", [problem]))
         else:
             yield Record(position, label, item, _line_locator(name, lineno))
         position += 1
@@ -142,10 +136,6 @@ def _jsonl_records(text: str, name: str) -> Iterator[Record]:
 
 def _no_account(name: str) -> Record:
     return Record(0, name, error=InputFileError("", [Problem("IO007", "holds no account", Location(name))]))
-
-
-def _no_constant(value: str) -> Any:
-    raise ValueError(f"{value} is not a number kamrules accepts")
 
 
 def _line_locator(name: str, line: int) -> LocationOf:

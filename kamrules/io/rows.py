@@ -8,6 +8,7 @@ cannot be read carries its problems instead of data, so that one bad row never h
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -167,3 +168,19 @@ def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
             target = nxt
         target[parts[-1]] = value
     return out
+
+
+def json_line(line: str, name: str, lineno: int) -> tuple[Any, Problem | None]:
+    """One line of a JSON Lines file: its value, or the problem (IO008) that makes it no account.
+    NaN and Infinity are refused, and an object nested too deeply is a problem, not a crash."""
+    try:
+        return json.loads(line, parse_constant=_no_constant), None
+    except RecursionError:
+        why = "nested too deeply"
+    except ValueError as exc:
+        why = str(exc)
+    return None, Problem("IO008", f"not valid JSON: {why}", Location(name, lineno))
+
+
+def _no_constant(value: str) -> Any:
+    raise ValueError(f"{value} is not a number kamrules accepts")

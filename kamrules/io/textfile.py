@@ -15,14 +15,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from kamrules.errors import InputFileError, Location, Problem
-from kamrules.io.rows import RawRow, UnreadableRow, bad_bytes, check_header, tabular_rows
+from kamrules.io.rows import RawRow, UnreadableRow, bad_bytes, check_header, json_line, tabular_rows
 
 CHUNK = 1 << 20
 _INVALID = re.compile("[\udc80-\udcff]")
@@ -188,13 +187,7 @@ def _jsonl_lines(handle: IO[str], name: str, encoding: str) -> Iterator[RawRow]:
             raw.problems.append(Problem("IO005", f"line {problem}", Location(name, lineno)))
             yield raw
             continue
-        try:
-            raw.data = json.loads(line, parse_constant=_no_constant)
-        except (ValueError, RecursionError) as exc:
-            why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-            raw.problems.append(Problem("IO008", f"not valid JSON: {why}", Location(name, lineno)))
+        raw.data, invalid = json_line(line, name, lineno)
+        if invalid is not None:
+            raw.problems.append(invalid)
         yield raw
-
-
-def _no_constant(value: str) -> Any:
-    raise ValueError(f"{value} is not a number kamrules accepts")

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 from kamrules.io.columns import ColumnMap
 from kamrules.io.rows import RawRow
@@ -26,6 +26,7 @@ CHUNK = 200
 IN_FLIGHT_PER_WORKER = 3
 
 _state: dict[str, Any] = {}
+R = TypeVar("R")
 
 
 def _init(shared: Shared, colmap: ColumnMap, name: str) -> None:
@@ -62,12 +63,31 @@ def _scan_work(rows: list[RawRow]) -> list[ScanRow]:
 def scan_parallel(rows: Iterable[RawRow], jobs: int, colmap: ColumnMap, name: str) -> Iterator[ScanRow]:
     """The first pass's summaries, in file order, validated by `jobs` worker processes (the
     parent only reads the file and aggregates)."""
+    return _in_order(_scan_work, _chunks(rows, CHUNK * 2), jobs, _init_scan, (colmap, name))
+
+
+def evaluate_parallel(
+    tasks: Iterable[Task], jobs: int, shared: Shared, colmap: ColumnMap, name: str
+) -> Iterator[RowResult]:
+    """The results of `tasks`, in order, computed by `jobs` worker processes."""
+    return _in_order(_work, _chunks(tasks, CHUNK), jobs, _init, (shared, colmap, name))
+
+
+def _in_order(
+    work: Callable[[list[Any]], list[R]],
+    chunks: Iterable[list[Any]],
+    jobs: int,
+    initializer: Callable[..., None],
+    initargs: tuple[Any, ...],
+) -> Iterator[R]:
+    """`work` on each chunk in `jobs` worker processes, the results in input order, with at most
+    a few chunks per worker in flight (bounded memory); the rest is cancelled on any error."""
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_scan, initargs=(colmap, name)) as pool:
-        pending: deque[Future[list[ScanRow]]] = deque()
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=initializer, initargs=initargs) as pool:
+        pending: deque[Future[list[R]]] = deque()
         try:
-            for chunk in _chunks(rows, CHUNK * 2):
-                pending.append(pool.submit(_scan_work, chunk))
+            for chunk in chunks:
+                pending.append(pool.submit(work, chunk))
                 while len(pending) >= jobs * IN_FLIGHT_PER_WORKER:
                     yield from pending.popleft().result()
             while pending:
@@ -87,23 +107,3 @@ def _chunks(tasks: Iterable[Any], size: int) -> Iterator[list[Any]]:
             chunk = []
     if chunk:
         yield chunk
-
-
-def evaluate_parallel(
-    tasks: Iterable[Task], jobs: int, shared: Shared, colmap: ColumnMap, name: str
-) -> Iterator[RowResult]:
-    """The results of `tasks`, in order, computed by `jobs` worker processes."""
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init, initargs=(shared, colmap, name)) as pool:
-        pending: deque[Future[list[RowResult]]] = deque()
-        try:
-            for chunk in _chunks(tasks, CHUNK):
-                pending.append(pool.submit(_work, chunk))
-                while len(pending) >= jobs * IN_FLIGHT_PER_WORKER:
-                    yield from pending.popleft().result()
-            while pending:
-                yield from pending.popleft().result()
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            raise

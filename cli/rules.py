@@ -87,7 +87,7 @@ def _loaded_or_report(dirs: tuple[str, ...], no_builtin: bool) -> Any:
             "kam rules validate, and use it with "
             + ("kam plan check --rules" if kind.input_name == "plan" else "kam portfolio --rules")
         )
-    result = validate(folders_for(dirs, builtin=not no_builtin))
+    result = validate(folders_for(dirs, builtin=not no_builtin, kind=kind), kind)
     if result.ok:
         return result
     for problem in result.problems:
@@ -136,16 +136,22 @@ def validate_command(dirs: tuple[str, ...], no_builtin: bool, fmt: str | None, o
     Exit 0 when the rules load cleanly, 2 when anything is wrong.
     """
     from kamrules.toolkit.render_problems import problem_json, problem_line
-    from kamrules.toolkit.sources import folders_for
+    from kamrules.toolkit.sources import folders_for, kind_of
     from kamrules.toolkit.validation import validate
 
     fmt = _output_format(fmt, out, FORMATS)
     folders = _dirs_or_env(dirs)
-    result = validate(folders_for(folders, builtin=not no_builtin))
+    kind = kind_of(folders)
+    result = validate(folders_for(folders, builtin=not no_builtin, kind=kind), kind)
     # A folder given may also hold nested rule bases (my-rules/plan/ for `kam plan check --rules`,
     # my-rules/portfolio/...): each is validated too, with its own facts, so that validating the
     # folder one passes to --rules finds what any command reading it would refuse.
-    nested = [(str(n), validate(folders_for([n], builtin=not no_builtin))) for n in _nested_rule_bases(folders)]
+    nested = []
+    for folder in _nested_rule_bases(folders):
+        nested_kind = kind_of([folder])
+        nested.append(
+            (str(folder), validate(folders_for([folder], builtin=not no_builtin, kind=nested_kind), nested_kind))
+        )
     problems = [*result.problems, *(p for _n, r in nested for p in r.problems)]
     ok = not problems
     rb = result.rulebase

@@ -18,6 +18,7 @@ cannot read, all fall back to loading the YAML, silently.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -98,21 +99,18 @@ def _yaml_files(root: Path) -> list[tuple[str, Path]]:
     return sorted((rel, p) for rel, p in found if p.is_file())
 
 
-_CODE_DIGEST: list[str] = []
-
-
+@functools.cache
 def _code_digest() -> str:
-    if not _CODE_DIGEST:
-        digest = hashlib.sha256()
-        for name in _LOADING_CODE:
-            target = _PACKAGE / name
-            files = [target] if target.is_file() else sorted(target.rglob("*.py"))
-            for path in files:
-                digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0")
-                with contextlib.suppress(OSError):
-                    digest.update(path.read_bytes())
-        _CODE_DIGEST.append(digest.hexdigest())
-    return _CODE_DIGEST[0]
+    """A digest of the loading code's source (read once a process: it does not change under it)."""
+    digest = hashlib.sha256()
+    for name in _LOADING_CODE:
+        target = _PACKAGE / name
+        files = [target] if target.is_file() else sorted(target.rglob("*.py"))
+        for path in files:
+            digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0")
+            with contextlib.suppress(OSError):
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _read(path: Path) -> RuleBase | None:

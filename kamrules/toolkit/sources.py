@@ -83,13 +83,15 @@ def _builtin(rulesets: Path, sub: str) -> SourceFolder:
     return SourceFolder(rulesets / sub, f"{BUILTIN_LABEL}/rulesets/{sub}", builtin=True)
 
 
-def folders_for(paths: Sequence[str | Path], *, builtin: bool = True) -> list[SourceFolder]:
+def folders_for(
+    paths: Sequence[str | Path], *, builtin: bool = True, kind: RuleBaseKind | None = None
+) -> list[SourceFolder]:
     """The built-in knowledge (unless `builtin` is false) with `paths` layered on top, in order.
 
     A folder whose manifest does not say `extends: builtin` replaces what comes before it, as
     everywhere else in kamrules; `builtin=False` reads the folders alone. Folders of a nested
     rule base (`input: plan`...) are layered on that rule base's built-in folder.
     """
-    folders = list(kind_of(paths).builtin) if builtin else []
+    folders = list((kind or kind_of(paths)).builtin) if builtin else []
     folders += [SourceFolder(Path(p), str(p)) for p in paths]
     return folders

@@ -9,6 +9,7 @@ from kamrules.errors import Problem, problems_from
 from kamrules.language.loader import LoadedFile, SourceFolder, load_report
 from kamrules.language.rulebase import RuleBase
 from kamrules.toolkit.cases import check_cases
+from kamrules.toolkit.sources import RuleBaseKind, kind_of
 
 
 @dataclass(frozen=True)
@@ -24,14 +25,14 @@ class Validation:
         return not self.problems
 
 
-def validate(folders: Sequence[SourceFolder]) -> Validation:
+def validate(folders: Sequence[SourceFolder], kind: RuleBaseKind | None = None) -> Validation:
     """Load and link `folders`, then check their test cases; collect every problem.
 
     The facts the rules may read are the account's, or those of the input the user folders'
-    manifest declares (`input: plan`, a portfolio's inputs: see `sources.kind_of`)."""
-    from kamrules.toolkit.sources import kind_of
-
-    kind = kind_of([f.root for f in folders if not f.builtin])
+    manifest declares (`input: plan`, a portfolio's inputs: see `sources.kind_of`); give `kind`
+    when it is known already."""
+    if kind is None:
+        kind = kind_of([f.root for f in folders if not f.builtin])
     report = load_report(folders, input_model=kind.model, input_name=kind.input_name)
     problems = list(report.problems)
     if report.linked is not None and kind.is_account:  # test cases hold account facts

@@ -135,6 +135,7 @@ def validate_command(dirs: tuple[str, ...], no_builtin: bool, fmt: str | None, o
 
     Exit 0 when the rules load cleanly, 2 when anything is wrong.
     """
+    from kamrules.language.loader import nested_rule_bases
     from kamrules.toolkit.render_problems import problem_json, problem_line
     from kamrules.toolkit.sources import folders_for, kind_of
     from kamrules.toolkit.validation import validate
@@ -147,7 +148,7 @@ def validate_command(dirs: tuple[str, ...], no_builtin: bool, fmt: str | None, o
     # my-rules/portfolio/...): each is validated too, with its own facts, so that validating the
     # folder one passes to --rules finds what any command reading it would refuse.
     nested = []
-    for folder in _nested_rule_bases(folders):
+    for folder in (n for f in folders for n in nested_rule_bases(Path(f))):
         nested_kind = kind_of([folder])
         nested.append(
             (str(folder), validate(folders_for([folder], builtin=not no_builtin, kind=nested_kind), nested_kind))
@@ -177,18 +178,6 @@ def validate_command(dirs: tuple[str, ...], no_builtin: bool, fmt: str | None, o
         text = "\n".join(lines) + "\n"
     emit(text, out)
     return 0 if ok else 2
-
-
-def _nested_rule_bases(folders: tuple[str, ...]) -> list[Path]:
-    """The folders below `folders` holding a rule base of their own (a kamrules.yaml manifest)."""
-    from kamrules.language.loader import NESTED_MANIFEST
-
-    found: list[Path] = []
-    for folder in folders:
-        root = Path(folder)
-        if root.is_dir():
-            found += sorted({m.parent for m in root.rglob(NESTED_MANIFEST) if m.parent != root})
-    return found
 
 
 def _rulebase_summary(rb: Any, files: int) -> dict[str, Any]:

@@ -118,7 +118,7 @@ def yaml_files(root: Path) -> list[Path]:
     """
     if root.is_file():
         return [root]
-    nested = {p.parent for p in root.rglob(NESTED_MANIFEST) if p.parent != root}
+    nested = set(nested_rule_bases(root))
     files = [
         p
         for p in root.rglob("*")
@@ -136,7 +136,7 @@ def read_folder(folder: SourceFolder, layer: int, state: _State, tests: bool = T
         state.error(Location(folder.display), "KR001", "no such folder or file")
         return out
     files = yaml_files(folder.root)
-    if not files and not _holds_nested_rule_bases(folder.root):
+    if not files and not nested_rule_bases(folder.root):
         # (A folder holding only nested rule bases, such as my-rules/plan/, adds nothing here.)
         state.error(Location(folder.display), "KR001", "holds no .yaml files")
     for path in files:
@@ -151,8 +151,11 @@ def read_folder(folder: SourceFolder, layer: int, state: _State, tests: bool = T
     return out
 
 
-def _holds_nested_rule_bases(root: Path) -> bool:
-    return root.is_dir() and any(p.parent != root for p in root.rglob(NESTED_MANIFEST))
+def nested_rule_bases(root: Path) -> list[Path]:
+    """The folders below `root` holding a rule base of their own (their own kamrules.yaml)."""
+    if not root.is_dir():
+        return []
+    return sorted({p.parent for p in root.rglob(NESTED_MANIFEST) if p.parent != root})
 
 
 def read_file(path: Path, display: str, layer: int, state: _State, tests: bool = True) -> LoadedFile | None:

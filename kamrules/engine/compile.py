@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kamrules.engine import jsonenc
+from kamrules.engine.abstract import KeyEncoder, key_encoder
 from kamrules.language.conditions import (
     Arg,
     PAll,
@@ -54,6 +55,10 @@ class KeySpace:
     has: dict[str, dict[str, str]] = field(default_factory=dict)  # fact -> value -> key
     diffs: dict[tuple[str, str], str] = field(default_factory=dict)  # (a, b) -> key of a - b
     kinds: Mapping[str, str] = field(default_factory=dict)  # fact -> kind (number, date, text...)
+    # key -> the (comparison, literal) tests the shard's rules make on it, and the keys compared
+    # with another fact's key (sent as they are): see `abstraction`.
+    tests: dict[str, list[tuple[str, Any]]] = field(default_factory=dict)
+    raw: set[str] = field(default_factory=set)
 
     def copy(self) -> KeySpace:
         return KeySpace(
@@ -65,7 +70,13 @@ class KeySpace:
             {k: dict(v) for k, v in self.has.items()},
             dict(self.diffs),
             self.kinds,
+            {k: list(v) for k, v in self.tests.items()},
+            set(self.raw),
         )
+
+    def note(self, key: str, cmp: str, literal: Any) -> None:
+        """Record that a rule compares `key` with `literal`."""
+        self.tests.setdefault(key, []).append((cmp, literal))
 
     def diff_key(self, a: str, b: str) -> str:
         """The key of `a - b` (days between two dates), compared with 0 in durable-rules."""
@@ -111,45 +122,73 @@ class KeySpace:
             + len(self.diffs)
         )
 
-    def encoder(self) -> Callable[[Mapping[str, Any], dt.date], str]:
-        """A function turning an account's values into this shard's fact, as JSON text."""
+    def encoder(self, abstract: bool = True) -> Callable[[Mapping[str, Any], dt.date], str]:
+        """A function turning an account's values into this shard's fact, as JSON text.
+
+        With `abstract`, each compared value is sent as the representative of where it falls
+        among the literals the rules compare it with (see `kamrules.engine.abstract`): the
+        same rules fire, and accounts alike in that respect become the same fact."""
         # A fact only tested for presence is sent as 1.0: a shorter fact, and identical stage
         # inputs for accounts that differ only in, say, their address text.
-        value_keys = [
-            (fact, f"f{self.index[fact]}", fact in self.compared)
-            for fact in sorted(self.value, key=self.index.__getitem__)
-        ]
-        day_keys = [(fact, f"f{self.index[fact]}d") for fact in sorted(self.days, key=self.index.__getitem__)]
-        count_keys = [(fact, f"f{self.index[fact]}c") for fact in sorted(self.count, key=self.index.__getitem__)]
-        has_keys = [(fact, list(values.items())) for fact, values in self.has.items()]
-        diff_keys = [(a, b, key) for (a, b), key in self.diffs.items()]
+
+        def abstraction(key: str) -> KeyEncoder | None:
+            if not abstract or key in self.raw:
+                return None
+            return key_encoder(self.tests.get(key, ()))
+
         number = jsonenc.number
         string = jsonenc.string
         head = f'{{"{ANCHOR_KEY}":1.0'
+        by_index = self.index.__getitem__
         # Each key's JSON prefix is built once; each value is written by the way its fact's kind
         # is encoded (known from the catalog), with a check of the type on the rare other paths.
-        plain = [(fact, f',"{key}":', compared) for fact, key, compared in value_keys]
-        days_plan = [(fact, f',"{key}":') for fact, key in day_keys]
-        count_plan = [(fact, f',"{key}":') for fact, key in count_keys]
-        has_plan = [
-            (fact, [(item, f',"{key}":1.0', f',"{key}":0.0') for item, key in items]) for fact, items in has_keys
+        plain = [
+            (fact, f',"f{self.index[fact]}":', fact in self.compared, abstraction(f"f{self.index[fact]}"))
+            for fact in sorted(self.value, key=by_index)
         ]
-        diff_plan = [(a, b, f',"{key}":') for a, b, key in diff_keys]
+        days_plan = [
+            (fact, f',"f{self.index[fact]}d":', abstraction(f"f{self.index[fact]}d"))
+            for fact in sorted(self.days, key=by_index)
+        ]
+        count_plan = [
+            (fact, f',"f{self.index[fact]}c":', abstraction(f"f{self.index[fact]}c"))
+            for fact in sorted(self.count, key=by_index)
+        ]
+        has_plan = [
+            (fact, [(item, f',"{key}":1.0', f',"{key}":0.0') for item, key in values.items()])
+            for fact, values in self.has.items()
+        ]
+        diff_plan = [(a, b, f',"{key}":', abstraction(key)) for (a, b), key in self.diffs.items()]
+
+        def measured(prefix: str, v: float | int, enc: KeyEncoder | None) -> str:
+            if enc is not None:
+                text = enc(v)
+                if text is not None:
+                    return prefix + text
+            return prefix + number(v)
 
         def encode(values: Mapping[str, Any], as_of: dt.date) -> str:
             parts = [head]
             append = parts.append
             get = values.get
-            for fact, prefix, compared in plain:
-                v = as_of if fact == "as_of" else get(fact)
+            for fact, prefix, compared, enc in plain:
+                v: Any = as_of if fact == "as_of" else get(fact)
                 if v is None:
                     continue
                 if not compared:
                     append(prefix + "1.0")
                     continue
                 kind = type(v)
+                if kind is dt.date:
+                    v = v.toordinal()
+                    kind = int
+                if enc is not None:
+                    text = enc(v)
+                    if text is not None:
+                        append(prefix + text)
+                        continue
                 if kind is float or kind is int:
-                    append(prefix + number(v))  # type: ignore[arg-type]  # checked just above
+                    append(prefix + number(v))
                 elif kind is str:
                     append(prefix + string(v))
                 elif kind is bool:
@@ -158,28 +197,28 @@ class KeySpace:
                     append(prefix + number(v.toordinal()))
                 else:  # a list or a mapping: only its presence is tested
                     append(prefix + number(len(v)))
-            for fact, prefix in days_plan:
+            for fact, prefix, enc in days_plan:
                 v = get(fact)
                 if isinstance(v, dt.date):
-                    append(prefix + number((v - as_of).days))
-            for fact, prefix in count_plan:
+                    append(measured(prefix, (v - as_of).days, enc))
+            for fact, prefix, enc in count_plan:
                 v = get(fact)
-                append(prefix + ("0.0" if v is None else number(len(v))))
+                append(measured(prefix, 0 if v is None else len(v), enc))
             for fact, items in has_plan:
                 v = get(fact)
                 if v is None:
                     continue
                 for item, yes, no in items:
                     append(yes if item in v else no)
-            for a, b, prefix in diff_plan:
+            for a, b, prefix, enc in diff_plan:
                 va = as_of if a == "as_of" else get(a)
                 vb = as_of if b == "as_of" else get(b)
                 if va is None or vb is None:
                     continue
                 if isinstance(va, dt.date) and isinstance(vb, dt.date):
-                    append(prefix + number((va - vb).days))
+                    append(measured(prefix, (va - vb).days, enc))
                 elif isinstance(va, (int, float)) and isinstance(vb, (int, float)):
-                    append(prefix + number(_finite_difference(float(va), float(vb))))
+                    append(measured(prefix, _finite_difference(float(va), float(vb)), enc))
             append("}")
             return "".join(parts)
 
@@ -237,6 +276,7 @@ def compile_prim(prim: Prim, keys: KeySpace) -> dict[str, Any]:
         # missing field; the difference is simply absent when either fact is missing.
         assert prim.arg.name is not None
         diff = keys.diff_key(prim.fact, prim.arg.name)
+        keys.note(diff, prim.cmp, 0.0)
         return {diff: 0.0} if prim.cmp == "eq" else {_OPS[prim.cmp]: {diff: 0.0}}
     key = keys.key(prim)
     if prim.key == "present":
@@ -247,6 +287,7 @@ def compile_prim(prim: Prim, keys: KeySpace) -> dict[str, Any]:
     if prim.arg.kind == "fact":
         assert prim.arg.name is not None
         other = keys.value_key(prim.arg.name)
+        keys.raw.update((key, other))
         right: Any = {"$m": other}
         # durable-rules compares a field with a *missing* one as true, whatever the operator:
         # the other fact must be present for the comparison to mean anything.
@@ -255,6 +296,7 @@ def compile_prim(prim: Prim, keys: KeySpace) -> dict[str, Any]:
         right = _literal(prim.arg)
         if isinstance(right, (int, float)) and not isinstance(right, bool):
             right = float(right)
+        keys.note(key, prim.cmp, right)
     if prim.cmp == "eq":
         test: dict[str, Any] = {key: right}
     else:

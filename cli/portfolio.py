@@ -166,8 +166,8 @@ def command(
     out_fmt = format_of(out, row_fmt) if out else row_fmt
     if out and out_fmt is None:
         raise click.BadParameter(
-            "the file name must end in .csv, .xlsx or .jsonl for the rows, or .md, .txt, .json or .yaml for "
-            "the summary (or give --format)",
+            "the file name must end in .csv, .xlsx, .jsonl or .ndjson for the rows, or .md, .markdown, .txt, "
+            ".json, .yaml or .yml for the summary (or give --format)",
             param_hint="--out",
         )
     if out_fmt == "xlsx" and not out:

@@ -49,9 +49,12 @@ def test_italian_summary_uses_the_decks_words(tmp_path: Path, kam: Callable[...,
 
 
 def test_unknown_output_extension_is_a_usage_error(tmp_path: Path, kam: Callable[..., tuple[int, str, str]]) -> None:
-    code, _, _ = kam("portfolio", str(PORTFOLIO / "portfolio.csv"), "--out", str(tmp_path / "x.pdf"))
+    code, _, err = kam("portfolio", str(PORTFOLIO / "portfolio.csv"), "--out", str(tmp_path / "x.pdf"))
     assert code == 2
     assert not (tmp_path / "x.pdf").exists()
+    # every extension the command accepts is named, the spellings it also reads included
+    for ext in (".csv", ".xlsx", ".jsonl", ".ndjson", ".md", ".markdown", ".txt", ".json", ".yaml", ".yml"):
+        assert ext in err.replace("\n", " ")
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "jsonl"])

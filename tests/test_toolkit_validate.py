@@ -254,6 +254,25 @@ def test_a_date_fact_may_be_set_to_a_date_or_a_date_parameter(tmp_path: Path) ->
     assert not any(c.startswith("rules[1]") for c in codes)
 
 
+def _warning_with_message(folder: Path, en: str, it: str) -> None:
+    """A ruleset whose one rule raises a warning with these messages (on line 9 of the file)."""
+    write(
+        folder,
+        "extra.yaml",
+        f"""
+        kind: ruleset
+        id: extra
+        stage: advice
+        warnings:
+          MINE: {{severity: low, title: {{en: t, it: t}}}}
+        rules:
+          - id: mine
+            when: {{tier: key_account}}
+            then: {{warn: {{code: MINE, message: {{en: "{en}", it: "{it}"}}}}}}
+        """,
+    )
+
+
 @pytest.mark.parametrize(
     ("placeholder", "words"),
     [
@@ -274,21 +293,7 @@ def test_a_date_fact_may_be_set_to_a_date_or_a_date_parameter(tmp_path: Path) ->
     ],
 )
 def test_a_placeholder_format_must_fit_the_type(tmp_path: Path, placeholder: str, words: str) -> None:
-    write(
-        tmp_path,
-        "extra.yaml",
-        f"""
-        kind: ruleset
-        id: extra
-        stage: advice
-        warnings:
-          MINE: {{severity: low, title: {{en: t, it: t}}}}
-        rules:
-          - id: mine
-            when: {{tier: key_account}}
-            then: {{warn: {{code: MINE, message: {{en: "x {placeholder}", it: "ok"}}}}}}
-        """,
-    )
+    _warning_with_message(tmp_path, f"x {placeholder}", "ok")
     (problem,) = validate(folders_for([tmp_path])).problems
     assert problem.code == "KR042"
     assert problem.location.path == "rules[0].then.warn.message.en"
@@ -302,21 +307,7 @@ def test_placeholder_formats_that_fit_are_accepted(tmp_path: Path) -> None:
         "{business.contract_end:days} {relationship.dmu:list} {key_tiers:list} {strategic_min_share:%} "
         "{contract_notice_days:int} {ratios.cost_to_serve:%}"
     )
-    write(
-        tmp_path,
-        "extra.yaml",
-        f"""
-        kind: ruleset
-        id: extra
-        stage: advice
-        warnings:
-          MINE: {{severity: low, title: {{en: t, it: t}}}}
-        rules:
-          - id: mine
-            when: {{tier: key_account}}
-            then: {{warn: {{code: MINE, message: {{en: "{fine}", it: "{fine}"}}}}}}
-        """,
-    )
+    _warning_with_message(tmp_path, fine, fine)
     assert validate(folders_for([tmp_path])).problems == ()
 
 

@@ -38,10 +38,9 @@ def _is_number(value: Any) -> bool:
 
 
 def numeric_representatives(thresholds: Sequence[float]) -> list[float] | None:
-    """One value strictly inside each interval the sorted, distinct `thresholds` cut the line
-    into (len(thresholds) + 1 of them), or None when floating point has no room for one."""
-    if not thresholds:
-        return [0.0]
+    """One value strictly inside each interval the sorted, distinct `thresholds` (at least one)
+    cut the line into (len(thresholds) + 1 of them), or None when floating point has no room
+    for one."""
     first, last = thresholds[0], thresholds[-1]
     reps = [first - (1.0 + abs(first))]
     for low, high in itertools.pairwise(thresholds):
@@ -54,9 +53,8 @@ def numeric_representatives(thresholds: Sequence[float]) -> list[float] | None:
     return reps
 
 
-def numeric_encoder(literals: Sequence[Any]) -> KeyEncoder | None:
-    if not all(_is_number(v) for v in literals):
-        return None
+def numeric_encoder(literals: Sequence[float]) -> KeyEncoder | None:
+    """For a key compared only with the numbers `literals` (at least one)."""
     thresholds = sorted({float(v) for v in literals})
     reps = numeric_representatives(thresholds)
     if reps is None:

@@ -7,8 +7,6 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -22,10 +20,7 @@ os.environ.pop("KAMRULES_NO_CACHE", None)
 os.environ.pop("KAMRULES_PATH", None)
 
 from kamrules import Engine  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
-AS_OF = dt.date(2026, 11, 27)
+from tests.support import AS_OF, EXAMPLES, ROOT, account  # noqa: E402, F401  (older tests import them from here)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -40,13 +35,6 @@ def engine() -> Engine:
 @pytest.fixture
 def as_of() -> dt.date:
     return AS_OF
-
-
-def account(**groups: Any) -> dict[str, Any]:
-    """A minimal account with the given groups of facts."""
-    facts: dict[str, Any] = {"id": groups.pop("id", "T-1"), "name": groups.pop("name", "Test S.p.A.")}
-    facts.update(groups)
-    return facts
 
 
 @pytest.fixture

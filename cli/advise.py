@@ -8,7 +8,8 @@ import shutil
 
 import click
 import yaml
-from kamrules.cli.common import (
+
+from .common import (
     as_of_option,
     emit,
     fail_on_option,
@@ -57,9 +58,9 @@ def command(
     engine = load_engine(rules)
     fmt = resolve_format(fmt, out, FORMATS)
     day = as_of or dt.date.today()
-    from kamrules.cli.main import ISSUES_URL
+    from kamrules.model.validate import validate_account
 
-    from kamrules.engine.engine import validate_account
+    from .main import ISSUES_URL
 
     advices = []
     failed = 0

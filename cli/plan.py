@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
-from kamrules.cli.common import (
+
+from .common import (
     SEVERITIES,
+    F,
+    Style,
     as_of_option,
     emit,
     fail_on_option,
@@ -27,6 +30,9 @@ from kamrules.cli.common import (
     styler,
     use_colour,
 )
+
+if TYPE_CHECKING:
+    from kamrules.plan.api import CheckResult
 
 _WORDS = {
     "en": {
@@ -66,7 +72,7 @@ def _words(lang: str) -> dict[str, str]:
     return _WORDS["it" if lang == "it" else "en"]
 
 
-def lang_choice(func: Any) -> Any:
+def lang_choice(func: F) -> F:
     # No default: a plan check or report speaks the plan's own language unless told otherwise.
     return click.option(
         "--lang",
@@ -216,7 +222,7 @@ def _counts(severities: list[str], lang: str) -> str:
     return ", ".join(f"{counter[s]} {LABELS['severity'][s][lang]}" for s in reversed(SEVERITIES) if counter.get(s))
 
 
-def _render_check(result: Any, fmt: str, style: Any) -> str:
+def _render_check(result: CheckResult, fmt: str, style: Style) -> str:
     from kamrules.model.vocabulary import LABELS
 
     lang = result.lang

@@ -6,12 +6,19 @@ import contextlib
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 import yaml
-from kamrules.cli.common import EXTENSION_FORMATS, as_of_option, fail_on_option, lang_option, reached, rules_option
+
+from .common import EXTENSION_FORMATS, as_of_option, fail_on_option, lang_option, reached, rules_option
+
+if TYPE_CHECKING:
+    from kamrules.io.outputs import RowSink
+    from kamrules.portfolio.evaluate import RowResult
+    from kamrules.portfolio.run import Outcome
 
 
 def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -150,11 +157,11 @@ def command(
     the exit code is then 2. The file is read twice: a first pass ranks revenue for the ABC
     classes and finds duplicate ids.
     """
-    from kamrules.cli.common import split_rules
-
     from kamrules.io.outputs import format_of, row_writer, stream_writer
     from kamrules.portfolio.run import PortfolioRun, Request
     from kamrules.portfolio.texts import words
+
+    from .common import split_rules
 
     w = words(lang)
     row_fmt = fmt if fmt in ROW_FORMATS else None
@@ -194,16 +201,17 @@ def command(
         labels=labels,
     )
     closing = contextlib.ExitStack()
-    bar: list[Any] = []
+    advance: list[Callable[[int], None]] = []  # the progress bar's update, once there is one
 
     def progress(done: int, total: int) -> None:
         if total < PROGRESS_FROM or not sys.stderr.isatty():
             return
-        if not bar:  # made at the first row, when the first pass has counted them
-            bar.append(closing.enter_context(click.progressbar(length=total, label=w["progress"], file=sys.stderr)))
-        bar[0].update(1)
+        if not advance:  # made at the first row, when the first pass has counted them
+            bar = closing.enter_context(click.progressbar(length=total, label=w["progress"], file=sys.stderr))
+            advance.append(bar.update)
+        advance[0](1)
 
-    def report_problems(result: Any, name: str) -> None:
+    def report_problems(result: RowResult, name: str) -> None:
         for p in result.problems:
             where = f"{name}:{p.line}" if p.line else name
             column = f", {w['column']} {p.column}" if p.column else ""
@@ -216,10 +224,10 @@ def command(
         click.echo(f"kam: --plans: {skipped}", err=True)
     crashed: list[int] = []  # rows where kamrules met a bug (reported; the other rows go on)
 
-    def run(sink: Any) -> Any:
+    def run(sink: RowSink | None) -> Outcome:
         name = "<stdin>" if file == "-" else file
 
-        def on_row(result: Any) -> None:
+        def on_row(result: RowResult) -> None:
             if sink is not None:
                 sink.write(result.cells)
             if not result.ok:
@@ -249,7 +257,7 @@ def command(
         noun = w["error"] if outcome.tally.rejected == 1 else w["errors"]
         click.echo(f"kam: {outcome.tally.rejected} {noun}", err=True)
         if crashed:
-            from kamrules.cli.main import ISSUES_URL
+            from .main import ISSUES_URL
 
             click.echo(
                 f"kam: internal errors on rows {', '.join(map(str, crashed[:10]))}; please report them at "
@@ -263,7 +271,7 @@ def command(
     return 1 if reached(severities, fail_on) else 0
 
 
-def _summary(outcome: Any, fmt: str) -> str:
+def _summary(outcome: Outcome, fmt: str) -> str:
     from kamrules.portfolio.summary import render_summary, summary_data
 
     if fmt == "json":
@@ -273,7 +281,7 @@ def _summary(outcome: Any, fmt: str) -> str:
     return str(render_summary(outcome))  # markdown reads well as text on a terminal too
 
 
-def _write_pictures(outcome: Any, report: str | None, plot_dir: str | None) -> None:
+def _write_pictures(outcome: Outcome, report: str | None, plot_dir: str | None) -> None:
     from kamrules.io.atomic import write_bytes_atomic, write_text_atomic
 
     if report:

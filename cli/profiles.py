@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 import shutil
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import yaml
-from kamrules.cli.common import emit, format_option, lang_option, load_engine, out_option, resolve_format, rules_option
+
+from .common import emit, format_option, lang_option, load_engine, out_option, resolve_format, rules_option
+
+if TYPE_CHECKING:
+    from kamrules.language.rulebase import RuleBase
 
 FORMATS = ("text", "json", "yaml", "markdown")
 _WORDS = {
@@ -23,7 +27,8 @@ _WORDS = {
 }
 
 
-def profiles_data(rb: Any, lang: str, only: str | None = None) -> list[dict[str, Any]]:
+def profiles_data(rb: RuleBase, lang: str, only: str | None = None) -> list[dict[str, Any]]:
+    """Each profile (or only `only`) as plain data: its texts in `lang` and its full treatment."""
     from kamrules.advice.build import TREATMENT_KEYS
     from kamrules.language.texts import Texts
 
@@ -55,7 +60,7 @@ def profiles_data(rb: Any, lang: str, only: str | None = None) -> list[dict[str,
     return out
 
 
-def _cell(value: Any) -> str:
+def _cell(value: object) -> str:
     return "; ".join(value) if isinstance(value, list) else str(value)
 
 
@@ -72,7 +77,7 @@ def command(profile_id: str | None, rules: tuple[str, ...], fmt: str | None, lan
     """
     from kamrules.advice.render import two_columns
     from kamrules.errors import KamError
-    from kamrules.language.suggest import suggest
+    from kamrules.suggest import suggest
 
     engine = load_engine(rules)
     rb = engine.rulebase

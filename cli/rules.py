@@ -12,14 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 import click
-from kamrules.cli.common import DateType, emit, lang_option, out_option, resolve_format, split_rules
 
-F = TypeVar("F", bound=Callable[..., Any])
+from .common import DateType, F, emit, lang_option, out_option, resolve_format, split_rules
+
+if TYPE_CHECKING:
+    from kamrules.language.loader import LoadedFile
+    from kamrules.language.rulebase import RuleBase
+
 FORMATS = ("text", "json")
 DIFF_FORMATS = ("text", "json", "markdown")
 ENV_PATH = "KAMRULES_PATH"
@@ -67,11 +70,18 @@ def _dirs_or_env(dirs: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(folders)
 
 
-def _json(data: Any) -> str:
+def _json(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
-def _loaded_or_report(dirs: tuple[str, ...], no_builtin: bool) -> Any:
+class Loaded(NamedTuple):
+    """A rule base that validated, and the files it was read from."""
+
+    rulebase: RuleBase
+    files: tuple[LoadedFile, ...]
+
+
+def _loaded_or_report(dirs: tuple[str, ...], no_builtin: bool) -> Loaded | None:
     """The validated rule base, or None after printing every problem to standard error."""
     from kamrules.errors import KamError
     from kamrules.toolkit.render_problems import problem_line
@@ -88,8 +98,8 @@ def _loaded_or_report(dirs: tuple[str, ...], no_builtin: bool) -> Any:
             + ("kam plan check --rules" if kind.input_name == "plan" else "kam portfolio --rules")
         )
     result = validate(folders_for(dirs, builtin=not no_builtin, kind=kind), kind)
-    if result.ok:
-        return result
+    if result.ok and result.rulebase is not None:
+        return Loaded(result.rulebase, result.files)
     for problem in result.problems:
         click.echo(problem_line(problem), err=True)
     click.echo(f"kam: the rules have {len(result.problems)} problem(s); `kam rules validate` lists them too", err=True)
@@ -111,7 +121,7 @@ def command() -> None:
 def _no_case_matches(patterns: tuple[str, ...], ids: list[str]) -> NoReturn:
     """-k selected nothing: say so (exit 2), naming a likely intended id."""
     from kamrules.errors import KamError
-    from kamrules.language.suggest import suggest
+    from kamrules.suggest import suggest
 
     shown = " ".join(f"-k {p!r}" for p in patterns)
     hints = [h for h in (suggest(p, ids) for p in patterns) if h]
@@ -180,7 +190,7 @@ def validate_command(dirs: tuple[str, ...], no_builtin: bool, fmt: str | None, o
     return 0 if ok else 2
 
 
-def _rulebase_summary(rb: Any, files: int) -> dict[str, Any]:
+def _rulebase_summary(rb: RuleBase, files: int) -> dict[str, Any]:
     return {
         "name": rb.name,
         "version": rb.version,
@@ -326,10 +336,10 @@ def lint_command(
 
     Exit 1 when a finding reaches --fail-on (medium by default), 2 when the rules do not load.
     """
-    from kamrules.cli.common import reached
-
     from kamrules.toolkit.lint import check_ids, lint
     from kamrules.toolkit.render_lint import render_json, render_text
+
+    from .common import reached
 
     known = check_ids()
     for name in (*select, *ignore):
@@ -389,7 +399,7 @@ def diff_command(
     warnings, with counts and a table. KAMRULES_PATH does not apply here: only the folders
     given are compared. Exit 0, or 2 when the rules or the accounts are invalid.
     """
-    from kamrules.engine.engine import Engine
+    from kamrules.api import Engine
     from kamrules.toolkit.diff import diff_rulebases
     from kamrules.toolkit.impact import impact
     from kamrules.toolkit.render_diff import render_json, render_markdown, render_text

@@ -40,7 +40,7 @@ def as_of() -> dt.date:
 @pytest.fixture
 def kam(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
     """`kam ARGS` through the real entry point (so its exit codes), with what it printed."""
-    from kamrules.cli.main import run
+    from cli.main import run
 
     def invoke(*args: str) -> tuple[int, str, str]:
         code = run(list(args))

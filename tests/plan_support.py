@@ -9,8 +9,8 @@ from typing import Any
 
 import yaml
 from click.testing import CliRunner
-from kamrules.cli.main import run
 
+from cli.main import run
 from kamrules.io.yamlsafe import parse_document
 from tests.conftest import EXAMPLES
 

@@ -43,7 +43,7 @@ class Result:
 def kam(*args: str, stdin: str | bytes | None = None) -> Result:
     """Run `kam ARGS` in this process, through the real entry point and its exit-code handling
     (`stdin`: text, written as UTF-8, or bytes as they are, such as a workbook piped in)."""
-    from kamrules.cli.main import run
+    from cli.main import run
 
     out, err = io.StringIO(), io.StringIO()
     old_stdin = sys.stdin

@@ -14,7 +14,8 @@ from benchmarks import canon, plain, report
 from benchmarks.cli import main, shown_command
 from benchmarks.generate import AS_OF, accounts, write_csv
 from kamrules import Engine
-from kamrules.engine.engine import account_values, validate_account
+from kamrules.model.facts import account_values
+from kamrules.model.validate import validate_account
 
 
 def test_generator_is_seeded_and_gives_valid_distinct_accounts() -> None:

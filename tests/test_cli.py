@@ -161,7 +161,7 @@ def test_a_bad_rules_folder_is_exit_2(tmp_path: Path) -> None:
 
 
 def test_an_internal_error_is_exit_3_with_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    import kamrules.cli.advise as advise_module
+    import cli.advise as advise_module
 
     def broken(*_: object, **__: object) -> None:
         raise ZeroDivisionError("boom")
@@ -201,7 +201,7 @@ def test_python_dash_m_and_help() -> None:
 
 
 def test_an_internal_error_on_one_account_does_not_stop_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
-    from kamrules.engine import engine as engine_module
+    from kamrules import api as engine_module
 
     real = engine_module.Engine.advise
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from kamrules.cli.main import run
 
+from cli.main import run
 from tests.conftest import ROOT
 
 DOC = ROOT / "docs" / "authoring.md"

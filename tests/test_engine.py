@@ -185,7 +185,8 @@ def _rss_kb() -> int:
 
 @pytest.mark.slow
 def test_a_million_evaluations_in_bounded_memory(engine: Engine) -> None:
-    from kamrules.engine.engine import account_values, validate_account
+    from kamrules.model.facts import account_values
+    from kamrules.model.validate import validate_account
 
     rng = random.Random(5)
     # 5,000 distinct accounts, more than the memo holds, so durable-rules keeps being asked.

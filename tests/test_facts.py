@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from kamrules import Account, FactsError, validate_account
 from kamrules.io.yamlsafe import parse_document
-from kamrules.schemas import schema_of
+from kamrules.json_schemas import schema_of
 
 
 def problems(facts: dict[str, Any]) -> list[str]:

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from kamrules import Engine, FactsError, RulesetError
 from kamrules.builtin import builtin_dirs
-from kamrules.language.catalog import input_catalog
+from kamrules.model.catalog import input_catalog
 
 AS_OF = dt.date(2026, 11, 27)
 PATHS = [p for p in input_catalog() if p != "as_of"]
@@ -219,7 +219,7 @@ def test_csv_garbage_rows_are_all_accounted_for(tmp_path: Path, case: tuple[byte
     import json as json_module
     import uuid
 
-    from kamrules.cli.main import run
+    from cli.main import run
 
     data, rows = case
     folder = tmp_path / uuid.uuid4().hex

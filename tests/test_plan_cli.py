@@ -98,7 +98,8 @@ def test_check_as_yaml_and_markdown(tmp_path: Path) -> None:
 
 def test_check_reads_standard_input(tmp_path: Path) -> None:
     from click.testing import CliRunner
-    from kamrules.cli.main import run
+
+    from cli.main import run
 
     runner = CliRunner()
     text = EXAMPLE_PLAN.read_text(encoding="utf-8").replace("  file: rossi-meccanica.account.yaml\n", "")

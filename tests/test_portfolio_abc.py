@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kamrules.io.columns import IDENTITY
 from kamrules.io.rows import RawRow
+from kamrules.portfolio.columns import IDENTITY
 from kamrules.portfolio.knowledge import PortfolioKnowledge, load_knowledge
 from kamrules.portfolio.prepare import prepare
 from kamrules.portfolio.scan import scan

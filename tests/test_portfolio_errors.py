@@ -160,8 +160,7 @@ def test_worker_processes_give_the_same_rows_errors_included(
 def test_an_internal_error_on_one_row_does_not_stop_the_portfolio(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kamrules.cli.main import run
-
+    from cli.main import run
     from kamrules.portfolio import evaluate as evaluate_module
 
     real = evaluate_module.Evaluator.evaluate

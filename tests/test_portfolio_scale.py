@@ -29,7 +29,8 @@ def portfolio() -> list[dict[str, Any]]:
 def kam(*args: str) -> tuple[int, str, str]:
     """`kam ARGS` in this process; its exit code, standard output and standard error."""
     from click.testing import CliRunner
-    from kamrules.cli.main import kam as group
+
+    from cli.main import kam as group
 
     result = CliRunner().invoke(group, list(args), standalone_mode=False)
     if result.exception is not None:

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
+from kamrules.json_schemas import schema_of
 from kamrules.model.facts import Account
-from kamrules.schemas import schema_of
 from tests.conftest import EXAMPLES
 from tests.toolkit_support import kam, write
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kamrules.schemas import schema_of
+from kamrules.json_schemas import schema_of
 from tests.conftest import ROOT
 from tests.toolkit_support import kam
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from kamrules.cli.main import run
+
+from cli.main import run
 
 
 @dataclass

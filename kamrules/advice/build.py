@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from kamrules.engine.explain import near_miss, phrase
-from kamrules.engine.program import Evaluation, _json_value
+from kamrules.engine.program import Evaluation, json_value
+from kamrules.language.explain import near_miss, phrase
 from kamrules.language.rulebase import RuleBase
 from kamrules.language.texts import Texts, render
 from kamrules.model.advice import (
@@ -205,7 +205,7 @@ def advice_data(
         "as_of": ev.as_of.isoformat(),
         "labels": labels,
         "facts": {
-            k: _json_value(v)
+            k: json_value(v)
             for k, v in values.items()
             if k in rb.derived and k not in CORE and not k.startswith("scores.") and v is not None
         },

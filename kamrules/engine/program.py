@@ -26,13 +26,13 @@ from typing import Any
 from kamrules.engine.compile import Item, ShardSpec, plan_shards
 from kamrules.engine.compute import Outcome, run_compute, run_scorecard
 from kamrules.engine.durable import DurableShard
-from kamrules.engine.explain import because
 from kamrules.errors import RulesetError
 from kamrules.language.conditions import (
     facts_read,
     params_read,
     to_prims,
 )
+from kamrules.language.explain import because
 from kamrules.language.rulebase import (
     Compute,
     LeverPick,
@@ -131,7 +131,7 @@ def default_max_rulesets() -> int:
 _PLAIN = (str, int, type(None), bool)
 
 
-def _json_value(value: Any) -> Any:
+def json_value(value: Any) -> Any:
     kind = type(value)
     if kind in _PLAIN:
         return value
@@ -142,9 +142,9 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, Mapping):
-        return {str(k): _json_value(v) for k, v in value.items()}
+        return {str(k): json_value(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_json_value(v) for v in value]
+        return [json_value(v) for v in value]
     return value
 
 
@@ -401,10 +401,10 @@ class Program:
                 TraceItem(
                     item_id,
                     outcome.because(ev.lang),
-                    {fact: _json_value(outcome.value)},
+                    {fact: json_value(outcome.value)},
                     where.file,
                     where.line,
-                    {k: _json_value(v) for k, v in outcome.facts.items()},
+                    {k: json_value(v) for k, v in outcome.facts.items()},
                     {},
                 )
             )
@@ -412,7 +412,7 @@ class Program:
     def _trace_writes(self, decided: dict[str, _Owner], fired_rules: list[Rule], ev: Evaluation) -> None:
         by_owner: dict[str, tuple[_Owner, dict[str, Any]]] = {}
         for fact, owner in decided.items():
-            by_owner.setdefault(owner.ref, (owner, {}))[1][fact] = _json_value(ev.values.get(fact))
+            by_owner.setdefault(owner.ref, (owner, {}))[1][fact] = json_value(ev.values.get(fact))
         for rule in fired_rules:
             if rule.id not in by_owner and (rule.warn or rule.levers or rule.appends):
                 by_owner[rule.id] = (_Owner(rule=rule, ref=rule.id), {})
@@ -431,7 +431,7 @@ class Program:
                     facts = {**facts, "levers": [p.id for p in owner.rule.levers]}
             reads, params = self._static(key, cond)
             values = ev.values
-            read = {f: _json_value(ev.as_of if f == "as_of" else values.get(f)) for f in reads}
+            read = {f: json_value(ev.as_of if f == "as_of" else values.get(f)) for f in reads}
             ev.trace.append(
                 TraceItem(key, self._sentence(key, cond, read, ev), facts, where.file, where.line, read, dict(params))
             )
@@ -441,7 +441,7 @@ class Program:
         known = self._statics.get(key)
         if known is None:
             reads = tuple(sorted(facts_read(cond)))
-            params = {p: _json_value(self.rb.params[p].value) for p in sorted(params_read(cond)) if p in self.rb.params}
+            params = {p: json_value(self.rb.params[p].value) for p in sorted(params_read(cond)) if p in self.rb.params}
             known = self._statics[key] = (reads, params)
         return known
 

@@ -25,10 +25,10 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from kamrules import __version__
 from kamrules.builtin import builtin_dirs
 from kamrules.language.rulebase import RuleBase
 from kamrules.language.snapshot import SnapshotError, decode_rulebase, encode_rulebase
+from kamrules.version import __version__
 
 SNAPSHOT_FORMAT = "1"
 KEEP = 16  # snapshots kept in the folder; older ones are removed when a new one is written

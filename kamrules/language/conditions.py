@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Union
 
 from kamrules.errors import Location, Problem
-from kamrules.language.catalog import FactInfo
-from kamrules.language.suggest import suggest
+from kamrules.model.catalog import FactInfo
+from kamrules.suggest import suggest
 
 Truth = bool | None
 

@@ -26,7 +26,6 @@ from kamrules.errors import Location, Problem, RulesetError, problems_from
 from kamrules.io.files import decode_text, read_bytes
 from kamrules.io.yamlsafe import Document, parse_document
 from kamrules.language import schema as S
-from kamrules.language.catalog import FactInfo, FactType, input_catalog, input_groups
 from kamrules.language.conditions import (
     TRUE,
     All,
@@ -62,9 +61,10 @@ from kamrules.language.rulebase import (
     WarningCode,
 )
 from kamrules.language.salvage import validate_salvaging
-from kamrules.language.suggest import suggest
 from kamrules.language.texts import FORMATS, Texts, placeholders
+from kamrules.model.catalog import FactInfo, FactType, input_catalog, input_groups
 from kamrules.model.facts import Account
+from kamrules.suggest import suggest
 
 BUILTIN_LABEL = "<builtin>"
 

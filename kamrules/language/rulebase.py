@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from kamrules.errors import Location
-from kamrules.language.catalog import FactInfo, FactType
 from kamrules.language.conditions import Cond
 from kamrules.language.texts import Texts
+from kamrules.model.catalog import FactInfo, FactType
 
 
 @dataclass(frozen=True)

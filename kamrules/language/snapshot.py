@@ -17,7 +17,6 @@ import datetime as dt
 from typing import Any
 
 from kamrules.errors import Location
-from kamrules.language.catalog import FactInfo, FactType
 from kamrules.language.conditions import All, AnyOf, Arg, Leaf, Not
 from kamrules.language.rulebase import (
     Compute,
@@ -41,6 +40,7 @@ from kamrules.language.rulebase import (
     WarningCode,
 )
 from kamrules.language.texts import Texts
+from kamrules.model.catalog import FactInfo, FactType
 
 # Every class a rule base is made of. Decoding builds these and nothing else.
 _CLASSES: dict[str, type[Any]] = {

@@ -248,3 +248,17 @@ class Account(Strict):
     relationship: Relationship | None = None
     assessment: Assessment | None = None
     plan: PlanStatus | None = Field(None, description="The account's Key Account Development Plan, if any.")
+
+
+_GROUPS = ("company", "business", "relationship", "assessment", "plan")
+
+
+def account_values(account: Account) -> dict[str, Any]:
+    """The account's facts by dotted path (groups kept too, for exists/missing tests)."""
+    values: dict[str, Any] = {}
+    for name, value in account.model_dump(exclude_none=True).items():
+        values[name] = value
+        if name in _GROUPS and isinstance(value, dict):
+            for key, inner in value.items():
+                values[f"{name}.{key}"] = inner
+    return values

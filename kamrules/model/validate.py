@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from kamrules.errors import Location, Problem
+from kamrules.errors import FactsError, Location, Problem
 from kamrules.io.yamlsafe import dotted
-from kamrules.language.suggest import suggest
+from kamrules.model.facts import Account
+from kamrules.suggest import suggest
 
 M = TypeVar("M", bound=BaseModel)
 LocationOf = Callable[[tuple[str | int, ...]], Location]
@@ -150,3 +151,31 @@ def validate_model(
         return model.model_validate(data), []
     except ValidationError as exc:
         return None, problems_of(exc, model, location_of, code=code, path_prefix=path_prefix)
+
+
+def validate_account(
+    facts: Mapping[str, Any] | Account,
+    *,
+    source: str | None = None,
+    location: LocationOf | None = None,
+) -> Account:
+    """Check account facts against the contract; raise `FactsError` naming every problem."""
+    if isinstance(facts, Account):
+        return facts
+    if not isinstance(facts, Mapping):
+        raise FactsError(
+            "",
+            [Problem("FACT004", f"an account is a mapping of facts, found {type(facts).__name__}", Location(source))],
+        )
+
+    def where(path: tuple[str | int, ...]) -> Location:
+        if location is not None:
+            return location(path)
+        return Location(source, None, None, None)
+
+    account, problems = validate_model(Account, facts, where)
+    if account is None:
+        ident = facts.get("id") if isinstance(facts, Mapping) else None
+        head = f"account {ident!r} has invalid facts:" if ident is not None else "invalid account facts:"
+        raise FactsError(head, problems)
+    return account

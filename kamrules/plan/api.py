@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from kamrules.advice.build import build_advice, missing_facts
-from kamrules.engine.engine import Engine, check_lang, parse_as_of, validate_account
+from kamrules.api import Engine, check_lang, parse_as_of
 from kamrules.errors import InputFileError, Location, Problem
 from kamrules.io.accounts import Record, read_records
 from kamrules.language.loader import yaml_files
 from kamrules.model.advice import Advice
 from kamrules.model.facts import Account
+from kamrules.model.validate import validate_account
 from kamrules.plan.checks import PLAN_RULES, Finding, PlanChecker, user_plan_folders
 from kamrules.plan.draft import draft_plan
 from kamrules.plan.labels import decision_labels

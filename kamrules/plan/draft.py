@@ -17,10 +17,9 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from kamrules.engine.engine import account_values
 from kamrules.language.texts import format_value, render
 from kamrules.model.advice import Advice
-from kamrules.model.facts import Account
+from kamrules.model.facts import Account, account_values
 from kamrules.model.vocabulary import LABELS
 from kamrules.plan.guide import Candidate, CandidateAction, CandidateObjective, Guide, Source, guide
 from kamrules.plan.model import (

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from kamrules.advice.build import advice_data
-from kamrules.engine.engine import Engine, account_values
+from kamrules.api import Engine
+from kamrules.model.facts import account_values
 from kamrules.portfolio import flatten
 from kamrules.portfolio.knowledge import PortfolioKnowledge
 from kamrules.portfolio.prepare import Prepared, RowProblem

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from kamrules.api import Engine
 from kamrules.builtin import builtin_dirs
-from kamrules.engine.engine import Engine
 from kamrules.engine.program import Program
 from kamrules.language.loader import BUILTIN_LABEL, SourceFolder, load_folders
 from kamrules.language.rulebase import RuleBase

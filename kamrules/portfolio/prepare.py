@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from kamrules.engine.engine import validate_account
 from kamrules.errors import KamError, Location, Problem
-from kamrules.io.columns import ColumnMap, Originals, refused_problem
 from kamrules.io.rows import RawRow, nest
 from kamrules.model.facts import Account
-from kamrules.model.validate import show_value, validate_model
+from kamrules.model.validate import show_value, validate_account, validate_model
+from kamrules.portfolio.columns import ColumnMap, Originals, refused_problem
 from kamrules.portfolio.facts import PlanFacts
 
 _YES = {"yes", "y", "true", "1", "si", "sì", "x"}

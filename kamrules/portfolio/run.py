@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kamrules.engine.engine import Engine
-from kamrules.io.columns import IDENTITY, ColumnMap, load_column_map
+from kamrules.api import Engine
 from kamrules.io.sources import Source, open_source
 from kamrules.language.rulebase import RuleBase
 from kamrules.language.texts import render
 from kamrules.model.vocabulary import SEVERITY_ORDER
 from kamrules.portfolio import flatten
+from kamrules.portfolio.columns import IDENTITY, ColumnMap, load_column_map
 from kamrules.portfolio.evaluate import Evaluator, RowResult, Shared
 from kamrules.portfolio.knowledge import Compiled, PortfolioKnowledge, account_engine, load_knowledge
 from kamrules.portfolio.matrices import Context, PlotModel, plot_models

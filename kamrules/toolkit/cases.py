@@ -15,9 +15,9 @@ from kamrules.errors import Location, Problem
 from kamrules.language import schema as S
 from kamrules.language.loader import LoadedFile
 from kamrules.language.rulebase import RuleBase
-from kamrules.language.suggest import suggest
 from kamrules.model.facts import Account
 from kamrules.model.validate import validate_model
+from kamrules.suggest import suggest
 
 CHOICE_EXPECTATIONS = ("tier", "profile", "profile_source", "strategy")
 CODE_EXPECTATIONS = ("warnings", "not_warnings", "only_warnings")

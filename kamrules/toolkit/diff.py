@@ -13,9 +13,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from kamrules.engine.explain import expected
 from kamrules.errors import Location
 from kamrules.language.conditions import All, AnyOf, Arg, Cond, Leaf, Not
+from kamrules.language.explain import expected
 from kamrules.language.rulebase import OutputValue, Param, Rule, RuleBase, Table
 
 Action = Literal["added", "removed", "changed", "disabled"]

@@ -18,9 +18,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kamrules.language.catalog import FactInfo
 from kamrules.language.conditions import Prim, comparable
 from kamrules.language.rulebase import RuleBase
+from kamrules.model.catalog import FactInfo
 
 
 class _Absent:

@@ -1,4 +1,8 @@
-"""The public Python API: `Engine.default()`, `Engine.from_paths(...)`, `advise`, `advise_many`."""
+"""The public Python API: `Engine.default()`, `Engine.from_paths(...)`, `advise`, `advise_many`.
+
+It sits above the engine (`kamrules.engine`, which runs a compiled rule base) and the advice
+(`kamrules.advice`, which words what the run decided); `from kamrules import Engine` reads it.
+"""
 
 from __future__ import annotations
 
@@ -12,26 +16,13 @@ from typing import Any, Literal
 
 from kamrules.advice.build import build_advice
 from kamrules.engine.program import Evaluation, Program
-from kamrules.errors import FactsError, KamError, Location, Problem
+from kamrules.errors import KamError
 from kamrules.language.cache import load_rulebase_cached
 from kamrules.language.rulebase import RuleBase
 from kamrules.model.advice import Advice
-from kamrules.model.facts import Account
-from kamrules.model.validate import validate_model
+from kamrules.model.facts import Account, account_values
+from kamrules.model.validate import validate_account
 from kamrules.model.vocabulary import LANGS
-
-_GROUPS = ("company", "business", "relationship", "assessment", "plan")
-
-
-def account_values(account: Account) -> dict[str, Any]:
-    """The account's facts by dotted path (groups kept too, for exists/missing tests)."""
-    values: dict[str, Any] = {}
-    for name, value in account.model_dump(exclude_none=True).items():
-        values[name] = value
-        if name in _GROUPS and isinstance(value, dict):
-            for key, inner in value.items():
-                values[f"{name}.{key}"] = inner
-    return values
 
 
 def parse_as_of(as_of: dt.date | str | None) -> dt.date:
@@ -51,35 +42,6 @@ def check_lang(lang: str) -> Literal["en", "it"]:
     if lang not in LANGS:
         raise KamError(f"unknown language {lang!r}: kamrules speaks {', '.join(LANGS)}")
     return lang
-
-
-def validate_account(
-    facts: Mapping[str, Any] | Account,
-    *,
-    source: str | None = None,
-    location: Any = None,
-) -> Account:
-    """Check account facts against the contract; raise `FactsError` naming every problem."""
-    if isinstance(facts, Account):
-        return facts
-    if not isinstance(facts, Mapping):
-        raise FactsError(
-            "",
-            [Problem("FACT004", f"an account is a mapping of facts, found {type(facts).__name__}", Location(source))],
-        )
-
-    def where(path: tuple[str | int, ...]) -> Location:
-        if location is not None:
-            loc: Location = location(path)
-            return loc
-        return Location(source, None, None, None)
-
-    account, problems = validate_model(Account, facts, where)
-    if account is None:
-        ident = facts.get("id") if isinstance(facts, Mapping) else None
-        head = f"account {ident!r} has invalid facts:" if ident is not None else "invalid account facts:"
-        raise FactsError(head, problems)
-    return account
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from kamrules.errors import InputFileError, Location, Problem
 from kamrules.io.files import read_text
 from kamrules.io.yamlsafe import parse_document
-from kamrules.language.suggest import suggest
 from kamrules.model.validate import validate_model
+from kamrules.suggest import suggest
 
 PORTFOLIO_COLUMNS = ("plan.exists", "plan.reviewed")
 _INDEX = re.compile(r"\[\d+\]")
@@ -116,13 +116,13 @@ IDENTITY = ColumnMap()
 
 
 def known_targets() -> list[str]:
-    from kamrules.language.catalog import input_catalog
+    from kamrules.model.catalog import input_catalog
 
     return [p for p in input_catalog() if p != "as_of"] + list(PORTFOLIO_COLUMNS)
 
 
 def numeric_targets() -> frozenset[str]:
-    from kamrules.language.catalog import input_catalog
+    from kamrules.model.catalog import input_catalog
 
     return frozenset(p for p, info in input_catalog().items() if info.type.kind == "number")
 

@@ -20,7 +20,7 @@ import click
 from .common import DateType, F, emit, lang_option, out_option, resolve_format, split_rules
 
 if TYPE_CHECKING:
-    from kamrules.language.loader import LoadedFile
+    from kamrules.language.read import LoadedFile
     from kamrules.language.rulebase import RuleBase
 
 FORMATS = ("text", "json")
@@ -145,7 +145,7 @@ def validate_command(dirs: tuple[str, ...], no_builtin: bool, fmt: str | None, o
 
     Exit 0 when the rules load cleanly, 2 when anything is wrong.
     """
-    from kamrules.language.loader import nested_rule_bases
+    from kamrules.language.read import nested_rule_bases
     from kamrules.toolkit.render_problems import problem_json, problem_line
     from kamrules.toolkit.sources import folders_for, kind_of
     from kamrules.toolkit.validation import validate

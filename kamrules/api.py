@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from kamrules.advice.build import build_advice
-from kamrules.engine.program import Evaluation, Program
+from kamrules.engine.evaluation import Evaluation
+from kamrules.engine.program import Program
 from kamrules.errors import KamError
 from kamrules.language.cache import load_rulebase_cached
 from kamrules.language.rulebase import RuleBase

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Union
 
 from pydantic import Field, TypeAdapter
 
-from kamrules.language import schema as S
+from kamrules.language import spec as S
 from kamrules.model.advice import Advice
 from kamrules.model.facts import Account
 

@@ -9,7 +9,7 @@ import operator
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from kamrules.engine.abstract import key_encoder, numeric_representatives
+from kamrules.engine.representatives import key_encoder, numeric_representatives
 
 OPS = {
     "eq": operator.eq,

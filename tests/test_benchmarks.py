@@ -47,7 +47,7 @@ def test_every_contender_agrees_on_every_built_in_test_case() -> None:
     100 % coverage), so a rule added to the YAML and not to the hand-written rules or the zen
     graph fails here, not in a 25-minute benchmark run."""
     from benchmarks.contenders import engines, equivalence, prepare
-    from kamrules.language.loader import load_rulebase
+    from kamrules.language.load import load_rulebase
 
     by_date: dict[object, list[dict[str, object]]] = {}
     for case in load_rulebase(tests=True).tests:

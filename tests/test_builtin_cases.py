@@ -9,7 +9,7 @@ import pytest
 
 from kamrules import Engine
 from kamrules.language import rulebase
-from kamrules.language.loader import load_rulebase
+from kamrules.language.load import load_rulebase
 from kamrules.toolkit.render_tests import mismatch_line
 from kamrules.toolkit.runner import run_case, run_tests
 

@@ -20,7 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kamrules import Engine
-from kamrules.language.conditions import eval_pcond, evaluate, to_prims
+from kamrules.engine.lower import eval_pcond, to_prims
+from kamrules.language.conditions.evaluate import evaluate
 
 AS_OF = dt.date(2026, 11, 27)
 N_RULES = 60

@@ -425,7 +425,8 @@ rules:
         ),
         encoding="utf-8",
     )
-    from kamrules.language.loader import SourceFolder, load_folders
+    from kamrules.language.load import load_folders
+    from kamrules.language.read import SourceFolder
 
     rb = load_folders([SourceFolder(base, "base"), SourceFolder(layer, "layer")])
     engine = Engine(rb)
@@ -491,7 +492,7 @@ rules:
 def test_conditions_beyond_durable_expression_limits_still_compile(tmp_path: Path) -> None:
     import yaml
 
-    from kamrules.language.conditions import evaluate
+    from kamrules.language.conditions.evaluate import evaluate
 
     many_groups = {"any": [{"business.revenue": f">= {i}", "business.margin_pct": f"< 0.{i}"} for i in range(1, 17)]}
     many_lists = {f"relationship.{k}": ["low", "medium"] for k in ("loyalty", "satisfaction", "price_sensitivity")}

@@ -220,7 +220,8 @@ def test_portfolio_warnings(knowledge: PortfolioKnowledge) -> None:
 
 def test_product_rejects_a_text_parameter(tmp_path: Any) -> None:
     from kamrules.errors import RulesetError
-    from kamrules.language.loader import SourceFolder, load_folders
+    from kamrules.language.load import load_folders
+    from kamrules.language.read import SourceFolder
 
     (tmp_path / "kamrules.yaml").write_text(
         "kind: manifest\nname: t\nversion: '1'\nstages: [{id: s}]\n", encoding="utf-8"

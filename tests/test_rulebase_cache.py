@@ -14,7 +14,7 @@ import yaml
 from kamrules import Engine
 from kamrules.errors import RulesetError
 from kamrules.language import cache
-from kamrules.language.loader import load_rulebase
+from kamrules.language.load import load_rulebase
 from kamrules.language.snapshot import SnapshotError, decode, decode_rulebase, encode
 from kamrules.plan.checks import load_plan_rulebase
 from kamrules.portfolio.knowledge import PARTS, load_part
@@ -109,12 +109,12 @@ def test_the_second_engine_comes_from_the_snapshot_and_advises_the_same(
     assert len(snapshots(cache_dir)) == 1
 
     # The second engine must not read the YAML: make reading it fail.
-    from kamrules.language import loader
+    from kamrules.language import load
 
     def no_yaml(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("the YAML was loaded although a snapshot exists")
 
-    monkeypatch.setattr(loader, "load_rulebase", no_yaml)
+    monkeypatch.setattr(load, "load_rulebase", no_yaml)
     second = Engine.from_paths(rules)
     assert second.rulebase == first.rulebase
     for lang in ("en", "it"):

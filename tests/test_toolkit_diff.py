@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kamrules import Engine
-from kamrules.language.loader import load_rulebase
+from kamrules.language.load import load_rulebase
 from kamrules.toolkit.diff import diff_rulebases
 from kamrules.toolkit.impact import impact
 from tests.conftest import EXAMPLES

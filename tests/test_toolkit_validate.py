@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kamrules.language.loader import load_rulebase
+from kamrules.language.load import load_rulebase
 from kamrules.toolkit.sources import folders_for
 from kamrules.toolkit.validation import validate
 from tests.toolkit_support import kam, write
@@ -356,7 +356,7 @@ def test_test_lint_and_diff_say_they_work_on_account_rules(
 
 
 def test_a_fraction_parameter_written_as_a_percentage_over_100_gets_no_misleading_hint() -> None:
-    from kamrules.language.loader import check_param_value
+    from kamrules.language.link.parameters import check_param_value
 
     assert check_param_value("fraction", "160%", None) == (None, "a fraction is between 0 and 1, found '160%'")
     assert check_param_value("fraction", 45, None)[1] == "a fraction is between 0 and 1, found 45 (write 0.45 or '45%')"

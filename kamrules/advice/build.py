@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from kamrules.engine.program import Evaluation, json_value
-from kamrules.language.explain import near_miss, phrase
+from kamrules.engine.evaluation import Evaluation, json_value
+from kamrules.language.conditions.explain import near_miss, phrase
 from kamrules.language.rulebase import RuleBase
 from kamrules.language.texts import Texts, render
 from kamrules.model.advice import (

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kamrules.language.explain import phrase, phrase_n
+from kamrules.language.conditions.explain import phrase, phrase_n
 from kamrules.language.rulebase import Compute, Scorecard
 
 

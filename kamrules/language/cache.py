@@ -62,7 +62,7 @@ def load_rulebase_cached(paths: Sequence[str | Path] = (), *, builtin: bool = Tr
         cached = _read(folder / f"{key}.json")
         if cached is not None:
             return cached
-    from kamrules.language.loader import load_rulebase  # only when the YAML must be read
+    from kamrules.language.load import load_rulebase  # only when the YAML must be read
 
     rulebase = load_rulebase(list(paths), builtin=builtin, tests=False)
     if folder is not None and key is not None:

@@ -7,11 +7,11 @@ them; the toolkit (`kam rules ...`) inspects them. Nothing here evaluates anythi
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from kamrules.errors import Location
-from kamrules.language.conditions import Cond
+from kamrules.language.conditions.tree import Cond
 from kamrules.language.texts import Texts
 from kamrules.model.catalog import FactInfo, FactType
 
@@ -243,13 +243,6 @@ class RuleBase:
     files: tuple[SourceFile, ...]
     disabled: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def stage_index(self, stage: str) -> int:
-        for s in self.stages:
-            if s.id == stage:
-                return s.index
-        raise KeyError(stage)
 
     def label(self, fact: str, value: Any, lang: str) -> str:
         """The label of a choice value of `fact` in `lang` (the value itself when unlabelled)."""

@@ -17,7 +17,7 @@ import datetime as dt
 from typing import Any
 
 from kamrules.errors import Location
-from kamrules.language.conditions import All, AnyOf, Arg, Leaf, Not
+from kamrules.language.conditions.tree import All, AnyOf, Arg, Leaf, Not
 from kamrules.language.rulebase import (
     Compute,
     Criterion,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from kamrules.language.schema import I18n
+    from kamrules.language.spec import I18n
 from kamrules.model.vocabulary import LANGS
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)(?::([a-z%]+))?\}")

@@ -19,7 +19,7 @@ from kamrules.advice.build import build_advice, missing_facts
 from kamrules.api import Engine, check_lang, parse_as_of
 from kamrules.errors import InputFileError, Location, Problem
 from kamrules.io.accounts import Record, read_records
-from kamrules.language.loader import yaml_files
+from kamrules.language.read import yaml_files
 from kamrules.model.advice import Advice
 from kamrules.model.facts import Account
 from kamrules.model.validate import validate_account

@@ -22,8 +22,9 @@ from kamrules.builtin import builtin_dirs
 from kamrules.engine.program import Program
 from kamrules.errors import Location, Problem, RulesetError
 from kamrules.io.yamlsafe import Document
-from kamrules.language.conditions import All, Leaf, leaves
-from kamrules.language.loader import BUILTIN_LABEL, SourceFolder, load_folders
+from kamrules.language.conditions.tree import All, Leaf, leaves
+from kamrules.language.load import load_folders
+from kamrules.language.read import BUILTIN_LABEL, SourceFolder
 from kamrules.language.rulebase import Rule, RuleBase
 from kamrules.language.texts import render
 from kamrules.model.vocabulary import SEVERITY_ORDER, Severity

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from kamrules.errors import Location, Problem
-from kamrules.language import schema as S
-from kamrules.language.loader import LoadedFile
+from kamrules.language import spec as S
+from kamrules.language.read import LoadedFile
 from kamrules.language.rulebase import RuleBase
 from kamrules.model.facts import Account
 from kamrules.model.validate import validate_model

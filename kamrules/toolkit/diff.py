@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from kamrules.errors import Location
-from kamrules.language.conditions import All, AnyOf, Arg, Cond, Leaf, Not
-from kamrules.language.explain import expected
+from kamrules.language.conditions.explain import expected
+from kamrules.language.conditions.tree import All, AnyOf, Arg, Cond, Leaf, Not
 from kamrules.language.rulebase import OutputValue, Param, Rule, RuleBase, Table
 
 Action = Literal["added", "removed", "changed", "disabled"]

@@ -105,7 +105,7 @@ def change_line(c: Change, lang: str) -> list[str]:
     return lines
 
 
-def json_value(value: Any) -> Any:
+def _json_value(value: Any) -> Any:
     if isinstance(value, Shown):
         return show(value)
     value = plain(value)
@@ -185,8 +185,8 @@ def render_json(changes: Sequence[Change], result: Impact | None) -> dict[str, A
                 "action": c.action,
                 "id": c.id,
                 "aspects": list(c.aspects),
-                "old": json_value(c.old),
-                "new": json_value(c.new),
+                "old": _json_value(c.old),
+                "new": _json_value(c.new),
                 **(location_json(c.where) if c.where is not None else {}),
             }
             for c in changes

@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from kamrules.errors import KamError
-from kamrules.language.loader import BUILTIN_LABEL, NESTED_MANIFEST, SourceFolder, default_sources
+from kamrules.language.read import BUILTIN_LABEL, NESTED_MANIFEST, SourceFolder, default_sources
 
 ACCOUNT = "account"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kamrules.language.conditions import params_read
+from kamrules.language.conditions.tree import params_read
 from kamrules.language.rulebase import OutputValue, Rule, RuleBase
 from kamrules.language.texts import Texts, placeholders
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kamrules.errors import Location
-from kamrules.language.loader import LoadedFile
+from kamrules.language.read import LoadedFile
 from kamrules.language.rulebase import RuleBase, Table
 from kamrules.language.texts import Texts
 from kamrules.toolkit.lint.domains import ABSENT

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from kamrules.language import schema as S
+from kamrules.language import spec as S
 from kamrules.language.texts import Texts
 from kamrules.toolkit.lint.finding import Finding, LintContext
 

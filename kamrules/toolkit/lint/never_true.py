@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kamrules.language.conditions import facts_read
+from kamrules.language.conditions.tree import facts_read
 from kamrules.language.texts import Texts
 from kamrules.toolkit.lint.finding import Finding, LintContext
 

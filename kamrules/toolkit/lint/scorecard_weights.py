@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kamrules.language import schema as S
+from kamrules.language import spec as S
 from kamrules.language.texts import Texts
 from kamrules.toolkit.lint.finding import Finding, LintContext
 

@@ -16,8 +16,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from kamrules.language.conditions import Leaf, evaluate, leaves, to_prims
-from kamrules.language.conditions import iter_prims as prims_in
+from kamrules.engine.lower import iter_prims as prims_in
+from kamrules.engine.lower import to_prims
+from kamrules.language.conditions.evaluate import evaluate
+from kamrules.language.conditions.tree import Leaf, leaves
 from kamrules.language.rulebase import Row, Table
 from kamrules.toolkit.lint.domains import ABSENT
 from kamrules.toolkit.lint.solve import Solver

@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kamrules.language.conditions import All, AnyOf, Arg, Cond, Leaf, Not, evaluate
+from kamrules.language.conditions.evaluate import evaluate
+from kamrules.language.conditions.tree import All, AnyOf, Arg, Cond, Leaf, Not
 
 _PHRASES: dict[str, dict[str, str]] = {
     "en": {

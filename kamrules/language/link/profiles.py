@@ -1,0 +1,70 @@
+"""The customer profiles (kind: profile) and the strategies with their treatment (kind: strategies)."""
+
+from __future__ import annotations
+
+from kamrules.language import spec as S
+from kamrules.language.link.context import Linker
+from kamrules.language.rulebase import Profile, Strategy
+from kamrules.language.texts import Texts
+from kamrules.suggest import suggest
+
+
+def profiles(lk: Linker) -> dict[str, Profile]:
+    """The profiles in their declared order; a later layer's profile replaces one with its id."""
+    out: dict[str, Profile] = {}
+    for f in lk.of_kind("profile"):
+        s: S.ProfileFile = f.spec
+        prev = out.get(s.id)
+        if prev is not None and prev.where.file and lk.layer_of(prev.where.file) == f.layer:
+            lk.error(f, ("id",), "KR006", f"profile {s.id!r} is also defined in {prev.where.file}")
+            continue
+        out[s.id] = Profile(
+            s.id,
+            Texts.of(s.label),
+            Texts.of(s.description),
+            Texts.of(s.buying_behaviour),
+            s.strategy,
+            f.doc.location(("strategy",)),
+            f.doc.location(()),
+            s.order,
+        )
+    return dict(sorted(out.items(), key=lambda kv: kv[1].order))
+
+
+def strategies(lk: Linker) -> tuple[dict[str, Strategy], dict[str, Texts]]:
+    """The strategies, each with a text for every treatment row, and the rows' titles."""
+    out: dict[str, Strategy] = {}
+    rows: dict[str, Texts] = {}
+    for f in lk.of_kind("strategies"):
+        s: S.StrategiesFile = f.spec
+        for key, title in s.rows.items():
+            rows[key] = Texts.of(title)
+        for sid, spec in s.strategies.items():
+            treatment: dict[str, tuple[Texts, ...] | Texts] = {}
+            for key, value in spec.treatment.items():
+                if key not in s.rows:
+                    lk.error(
+                        f,
+                        ("strategies", sid, "treatment", key),
+                        "KR031",
+                        f"treatment key {key!r} is not one of the rows",
+                        suggest(key, list(s.rows)),
+                    )
+                treatment[key] = tuple(Texts.of(v) for v in value) if isinstance(value, list) else Texts.of(value)
+            for key in s.rows:
+                if key not in treatment:
+                    lk.error(f, ("strategies", sid, "treatment"), "KR031", f"strategy {sid} has no {key!r} row")
+            out[sid] = Strategy(sid, Texts.of(spec.label), treatment, f.doc.location(("strategies", sid)))
+    return out, rows
+
+
+def check_strategies(lk: Linker, found: dict[str, Profile], defined: dict[str, Strategy]) -> None:
+    """Each profile names a strategy a strategies file defines (when one is loaded)."""
+    for pid, p in found.items():
+        if defined and p.strategy not in defined:
+            lk.error_at(
+                p.strategy_where,
+                "KR030",
+                f"profile {pid} names strategy {p.strategy!r}, which no strategies file defines",
+                suggest(p.strategy, list(defined)),
+            )

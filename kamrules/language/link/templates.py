@@ -1,0 +1,105 @@
+"""Message templates (a warning's message, a lever's why): every `{placeholder}` names a parameter
+or a fact its rule's stage can read, and its format (`:%`, `:days`...) fits what it prints."""
+
+from __future__ import annotations
+
+from kamrules.language.link.context import Linker, Path
+from kamrules.language.read import LoadedFile
+from kamrules.language.texts import FORMATS, Texts, placeholders
+from kamrules.model.catalog import FactInfo, FactType
+from kamrules.suggest import suggest
+
+# The parameter types each placeholder format fits, and what the format needs, in words.
+_FORMAT_PARAMS: dict[str, tuple[str, ...]] = {
+    "%": ("fraction", "number"),
+    "int": ("number", "integer", "fraction", "score", "money", "days"),
+    "money": ("number", "integer", "money"),
+    "days": ("date",),
+    "list": ("choice",),
+}
+_FORMAT_NEEDS = {
+    "%": "prints a fraction as a percentage",
+    "int": "prints a number rounded to a whole one",
+    "money": "prints a number as an amount",
+    "days": "prints the days from the evaluation date to a date",
+    "list": "prints the items of a list",
+}
+
+
+def check_template(lk: Linker, f: LoadedFile, path: Path, text: Texts, stage: str) -> None:
+    """Report the placeholders of `text` (in each language) that name nothing readable in
+    `stage`, and the formats that do not exist or do not fit (KR029, KR042)."""
+    ctx = lk.parse_context(f, stage)
+    for lang, template in text.as_dict().items():
+        for name, fmt in placeholders(template):
+            if fmt is not None and fmt not in FORMATS:
+                lk.error(
+                    f,
+                    (*path, lang),
+                    "KR029",
+                    f"unknown format :{fmt} in {{{name}:{fmt}}}; formats are {', '.join(FORMATS)}",
+                )
+            if name in lk.params or name in ctx.facts:
+                if fmt in FORMATS:
+                    _check_format(lk, f, (*path, lang), name, fmt, ctx.facts.get(name))
+                continue
+            lk.error(
+                f,
+                (*path, lang),
+                "KR029",
+                f"the placeholder {{{name}}} is neither a parameter nor a fact visible in stage {stage}",
+                suggest(name, list(lk.params) + list(ctx.facts)),
+            )
+
+
+def _check_format(lk: Linker, f: LoadedFile, path: Path, name: str, fmt: str, info: FactInfo | None) -> None:
+    """Report a placeholder format that does not fit the type of what it prints (KR042):
+    `{business.revenue:days}` or `{tier:%}` would print nonsense, or the bare value."""
+    param = lk.params.get(name)
+    if param is not None:  # a parameter wins over a fact of the same name, as when rendering
+        fits = param.type in _FORMAT_PARAMS[fmt]
+        what = f"{name} is a {param.type} parameter"
+    elif info is not None:
+        fits = _fits_fact(lk, fmt, name, info.type)
+        what = f"{name} is {_describe_for_format(info.type, name in lk.whole_facts)}"
+    else:
+        return
+    if fits:
+        return
+    ok = _formats_for(lk, name, info)
+    instead = f"formats that fit: {', '.join(':' + x for x in ok)}" if ok else "write it with no format"
+    lk.error(
+        f,
+        path,
+        "KR042",
+        f"format :{fmt} does not fit {{{name}:{fmt}}}: {what}, and :{fmt} {_FORMAT_NEEDS[fmt]}; {instead}",
+    )
+
+
+def _describe_for_format(t: FactType, whole: bool) -> str:
+    if t.kind == "number" and (t.integer or whole):
+        return "a whole number (a count)"
+    if t.kind == "number" and t.minimum is not None and t.minimum >= 1:
+        return t.describe() + " (a score, not a fraction)"
+    return t.describe()
+
+
+def _fits_fact(lk: Linker, fmt: str, name: str, t: FactType) -> bool:
+    if fmt == "%":
+        # A fraction: not a whole-number count, not a 1-to-10 score.
+        whole = t.integer or name in lk.whole_facts
+        return t.kind == "number" and not whole and not (t.minimum is not None and t.minimum >= 1)
+    if fmt in ("int", "money"):
+        return t.kind == "number"
+    if fmt == "days":
+        return t.kind == "date"
+    return t.kind in ("list", "mapping")  # list
+
+
+def _formats_for(lk: Linker, name: str, info: FactInfo | None) -> list[str]:
+    param = lk.params.get(name)
+    if param is not None:
+        return [x for x in FORMATS if param.type in _FORMAT_PARAMS[x]]
+    if info is None:
+        return []
+    return [x for x in FORMATS if _fits_fact(lk, x, name, info.type)]

@@ -23,6 +23,7 @@ from .common import (
     styler,
     use_colour,
 )
+from .errors import render
 
 FORMATS = ("text", "json", "yaml", "markdown")
 
@@ -69,21 +70,21 @@ def command(
         try:
             records = list(read_records(path))
         except KamError as exc:
-            click.echo(exc.render(), err=True)
+            click.echo(render(exc), err=True)
             failed += 1
             continue
         for record in records:
             if record.error is not None:
                 # "accounts.csv row 3: accounts.csv:3: ..." names the row as a person counts it.
                 prefix = f"{record.label}: " if record.label.startswith(f"{path} ") else ""
-                click.echo(prefix + record.error.render(), err=True)
+                click.echo(prefix + render(record.error), err=True)
                 failed += 1
                 continue
             try:
                 account = validate_account(record.data, source=record.label, location=record.location)
                 advices.append(engine.advise(account, lang=lang, as_of=day, explain=explain))
             except KamError as exc:
-                click.echo(f"{record.label}: {exc.render()}", err=True)
+                click.echo(f"{record.label}: {render(exc)}", err=True)
                 failed += 1
             except Exception as exc:
                 click.echo(

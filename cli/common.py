@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from kamrules.i18n.languages import LANGS
+
 if TYPE_CHECKING:
     from kamrules.api import Engine
 
@@ -58,7 +60,7 @@ def rules_option(func: F) -> F:
 def lang_option(func: F) -> F:
     return click.option(
         "--lang",
-        type=click.Choice(["en", "it"]),
+        type=click.Choice(list(LANGS)),
         default="en",
         envvar="KAMRULES_LANG",
         show_default=True,

@@ -80,6 +80,8 @@ def run(argv: list[str]) -> int:
     """Run `kam` with `argv`; return the exit code. `--debug` may appear anywhere."""
     from kamrules.errors import KamError
 
+    from .errors import message
+
     debug = "--debug" in argv or os.environ.get("KAMRULES_DEBUG") == "1"
     args = [a for a in argv if a != "--debug"]
 
@@ -99,7 +101,7 @@ def run(argv: list[str]) -> int:
     except KamError as exc:
         if debug:
             traceback.print_exc()
-        click.echo(f"kam: {exc.render()}" if not exc.problems or exc.message else exc.render(), err=True)
+        click.echo(message(exc), err=True)
         return exc.exit_code
     except BrokenPipeError:
         return 0

@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+from kamrules.i18n.catalog import Phrases, phrases
+from kamrules.i18n.languages import LANGS
+
 from .common import (
     SEVERITIES,
     F,
@@ -34,32 +37,6 @@ from .common import (
 if TYPE_CHECKING:
     from kamrules.plan.api import CheckResult
 
-_WORDS = {
-    "en": {
-        "clean": "{plan}: no findings as of {date}",
-        "summary": "{plan}: {n} finding(s) as of {date}: {counts}",
-        "plan_for": "plan for {name} ({id}), held to the strategy {strategy}",
-        "unknown": "unknown",
-        "wrote": "kam: wrote {out}",
-        "severity": "Severity",
-        "id": "Id",
-        "where": "Where",
-        "message": "Finding",
-        "title": "Plan check: {name} ({id})",
-    },
-    "it": {
-        "clean": "{plan}: nessun rilievo al {date}",
-        "summary": "{plan}: {n} rilievo/i al {date}: {counts}",
-        "plan_for": "piano per {name} ({id}), confrontato con la strategia {strategy}",
-        "unknown": "sconosciuta",
-        "wrote": "kam: scritto {out}",
-        "severity": "Gravità",
-        "id": "Codice",
-        "where": "Dove",
-        "message": "Rilievo",
-        "title": "Controllo del piano: {name} ({id})",
-    },
-}
 _COLOUR = {"high": "red", "medium": "yellow", "low": "cyan", "info": "blue"}
 # Each command's formats; --out's extension picks one (.yaml/.yml, .json, .md/.markdown, .txt,
 # .html), and a file name with any other extension is refused, as kam portfolio refuses one.
@@ -68,15 +45,15 @@ CHECK_FORMATS = ("text", "json", "yaml", "markdown")
 REPORT_FORMATS = ("markdown", "html")
 
 
-def _words(lang: str) -> dict[str, str]:
-    return _WORDS["it" if lang == "it" else "en"]
+def _words(lang: str) -> Phrases:
+    return phrases(lang, "cli.plan")
 
 
 def lang_choice(func: F) -> F:
     # No default: a plan check or report speaks the plan's own language unless told otherwise.
     return click.option(
         "--lang",
-        type=click.Choice(["en", "it"]),
+        type=click.Choice(list(LANGS)),
         default=None,
         envvar="KAMRULES_LANG",
         help="Language of the texts (also KAMRULES_LANG); default the plan's own, or en for a new plan.",

@@ -157,13 +157,13 @@ def command(
     the exit code is then 2. The file is read twice: a first pass ranks revenue for the ABC
     classes and finds duplicate ids.
     """
+    from kamrules.i18n.catalog import phrases
     from kamrules.io.outputs import format_of, row_writer, stream_writer
     from kamrules.portfolio.run import PortfolioRun, Request
-    from kamrules.portfolio.texts import words
 
     from .common import split_rules
 
-    w = words(lang)
+    w = phrases(lang, "portfolio")
     row_fmt = fmt if fmt in ROW_FORMATS else None
     by_extension = EXTENSION_FORMATS.get(Path(out).suffix.lower()) if out else None
     # --out summary.md (or .txt, .json, .yaml) takes the summary instead of standard output.

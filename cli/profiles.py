@@ -16,21 +16,12 @@ if TYPE_CHECKING:
     from kamrules.language.rulebase import RuleBase
 
 FORMATS = ("text", "json", "yaml", "markdown")
-_WORDS = {
-    "en": {"strategy": "Strategy", "buying": "Buying behaviour", "table": "The investment table", "profile": "Profile"},
-    "it": {
-        "strategy": "Strategia",
-        "buying": "Comportamento d'acquisto",
-        "table": "La tabella degli investimenti",
-        "profile": "Profilo",
-    },
-}
 
 
 def profiles_data(rb: RuleBase, lang: str, only: str | None = None) -> list[dict[str, Any]]:
     """Each profile (or only `only`) as plain data: its texts in `lang` and its full treatment."""
     from kamrules.advice.build import TREATMENT_KEYS
-    from kamrules.language.texts import Texts
+    from kamrules.i18n.texts import Texts
 
     out = []
     for pid, p in rb.profiles.items():
@@ -77,6 +68,7 @@ def command(profile_id: str | None, rules: tuple[str, ...], fmt: str | None, lan
     """
     from kamrules.advice.render import two_columns
     from kamrules.errors import KamError
+    from kamrules.i18n.catalog import phrases
     from kamrules.suggest import suggest
 
     engine = load_engine(rules)
@@ -89,7 +81,7 @@ def command(profile_id: str | None, rules: tuple[str, ...], fmt: str | None, lan
         )
     data = profiles_data(rb, lang, profile_id)
     fmt = resolve_format(fmt, out, FORMATS)
-    w = _WORDS[lang]
+    w = phrases(lang, "cli.profiles")
     rows = {k: v.get(lang) for k, v in rb.treatment_rows.items()}
     if fmt == "json":
         text = (

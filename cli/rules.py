@@ -281,7 +281,13 @@ def test_command(
         text = render_text(run, lang, verbose=verbose, total_cases=len(rb.tests))
         if below:
             notes = [
-                say(lang, "below_min", kind=say(lang, "kind_" + m.kind), percent=m.percent, minimum=min_coverage)
+                say(
+                    lang,
+                    "below_min",
+                    kind=say(lang, "kind_" + m.kind),
+                    percent=m.percent,
+                    minimum=min_coverage,
+                )
                 for m in below
             ]
             # The closing line stays the last one.

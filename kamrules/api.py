@@ -12,18 +12,19 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
+from kamrules import codes
 from kamrules.advice.build import build_advice
 from kamrules.engine.evaluation import Evaluation
 from kamrules.engine.program import Program
-from kamrules.errors import KamError
+from kamrules.errors import ArgumentError, KamError
+from kamrules.i18n.languages import LANGS, Lang
 from kamrules.language.cache import load_rulebase_cached
 from kamrules.language.rulebase import RuleBase
 from kamrules.model.advice import Advice
 from kamrules.model.facts import Account, account_values
 from kamrules.model.validate import validate_account
-from kamrules.model.vocabulary import LANGS
 
 
 def parse_as_of(as_of: dt.date | str | None) -> dt.date:
@@ -36,12 +37,17 @@ def parse_as_of(as_of: dt.date | str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(str(as_of).strip())
     except ValueError:
-        raise KamError(f"--as-of: expected a date written YYYY-MM-DD, found {as_of!r}") from None
+        raise ArgumentError(
+            codes.BAD_DATE, "as_of", f"{{parameter}}: expected a date written YYYY-MM-DD, found {as_of!r}"
+        ) from None
 
 
-def check_lang(lang: str) -> Literal["en", "it"]:
+def check_lang(lang: str) -> Lang:
+    """`lang`, if kamrules speaks it; else an `ArgumentError` about the parameter `lang`."""
     if lang not in LANGS:
-        raise KamError(f"unknown language {lang!r}: kamrules speaks {', '.join(LANGS)}")
+        raise ArgumentError(
+            codes.UNKNOWN_LANGUAGE, "lang", f"unknown language {lang!r}: kamrules speaks {', '.join(LANGS)}"
+        )
     return lang
 
 

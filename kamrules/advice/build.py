@@ -7,9 +7,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from kamrules.engine.evaluation import Evaluation, json_value
+from kamrules.i18n.catalog import phrases
+from kamrules.i18n.texts import Texts
 from kamrules.language.conditions.explain import near_miss, phrase
 from kamrules.language.rulebase import RuleBase
-from kamrules.language.texts import Texts, render
+from kamrules.language.templates import render
 from kamrules.model.advice import (
     Advice,
     Scores,
@@ -30,28 +32,9 @@ TREATMENT_KEYS = (
 )
 CORE = ("tier", "profile", "profile_source", "strategy")
 
-_UNDECIDED = {
-    "en": {
-        "title": "Undecided",
-        "missing": "{fact} could not be decided; missing facts that would decide it: {facts}",
-        "because": "{fact} could not be decided because {other} is undecided",
-        "conflict": "{fact} could not be decided: {why}",
-        "from_word": "from",
-        "or": " or ",
-    },
-    "it": {
-        "title": "Non deciso",
-        "missing": "{fact} non può essere deciso; mancano i fatti che lo deciderebbero: {facts}",
-        "because": "{fact} non può essere deciso perché {other} non è deciso",
-        "conflict": "{fact} non può essere deciso: {why}",
-        "from_word": "da",
-        "or": " o ",
-    },
-}
-
 
 def _u(lang: str, key: str) -> str:
-    return _UNDECIDED.get(lang, _UNDECIDED["en"])[key]
+    return phrases(lang, "undecided")[key]
 
 
 def undecided_message(rb: RuleBase, fact: str, reasons: list[str], undecided: set[str], lang: str) -> str:

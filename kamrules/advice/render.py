@@ -6,53 +6,19 @@ import textwrap
 from collections.abc import Callable, Sequence
 
 from kamrules.advice.build import TREATMENT_KEYS
+from kamrules.i18n.catalog import Phrases, phrases
 from kamrules.language.rulebase import RuleBase
 from kamrules.model.advice import Advice
 from kamrules.model.vocabulary import LABELS
 
 Style = Callable[..., str]
 
-_WORDS = {
-    "en": {
-        "tier": "Tier",
-        "profile": "Profile",
-        "strategy": "Strategy",
-        "treatment": "Treatment",
-        "levers": "Relationship levers",
-        "warnings": "Warnings",
-        "none": "none",
-        "undecided": "undecided",
-        "as_of": "as of",
-        "from": "decided by",
-        "why_not": "Why not",
-        "trace": "Why",
-        "no_warnings": "No warnings.",
-        "no_levers": "No lever stands out from the facts given.",
-        "ruleset": "Rules",
-    },
-    "it": {
-        "tier": "Livello",
-        "profile": "Profilo",
-        "strategy": "Strategia",
-        "treatment": "Trattamento",
-        "levers": "Leve relazionali",
-        "warnings": "Segnalazioni",
-        "none": "nessuna",
-        "undecided": "non deciso",
-        "as_of": "al",
-        "from": "deciso da:",
-        "why_not": "Perché no",
-        "trace": "Perché",
-        "no_warnings": "Nessuna segnalazione.",
-        "no_levers": "Nessuna leva emerge dai fatti indicati.",
-        "ruleset": "Regole",
-    },
-}
 _SEVERITY_COLOUR = {"high": "red", "medium": "yellow", "low": "cyan", "info": "blue"}
 
 
-def words(lang: str) -> dict[str, str]:
-    return _WORDS.get(lang, _WORDS["en"])
+def words(lang: str) -> Phrases:
+    """The words of the advice's frame (headings, "undecided"...) in `lang`."""
+    return phrases(lang, "advice")
 
 
 def _plain(text: str, **_: object) -> str:

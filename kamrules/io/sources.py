@@ -13,20 +13,22 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from kamrules import codes
 from kamrules.errors import InputFileError, Location, Problem
+from kamrules.i18n.catalog import phrases
 from kamrules.io.accounts import detect_format, looks_like_jsonl, yaml_records
 from kamrules.io.files import STDIN, decode_text, display_name, read_bytes
+from kamrules.io.formats import OLD_WORKBOOK, PORTFOLIO_FORMATS, XLSX, read_as
 from kamrules.io.rows import RawRow
 from kamrules.io.textfile import check_delimiter, check_encoding, csv_dialect, csv_rows, detect_encoding, jsonl_rows
 
-FORMATS = ("csv", "xlsx", "jsonl", "yaml", "json")
+FORMATS = PORTFOLIO_FORMATS
 ZIP_MAGIC = b"PK\x03\x04"
-_DESCRIBE = {"en": ("delimiter", "encoding"), "it": ("delimitatore", "codifica")}
 
 
 @dataclass(frozen=True)
@@ -51,12 +53,12 @@ class Source:
 
     def describe(self, lang: str = "en") -> str:
         """What was detected, for the summary: "CSV, delimiter ';', encoding cp1252"."""
-        words = _DESCRIBE.get(lang, _DESCRIBE["en"])
+        words = phrases(lang, "io")
         parts = [self.format.upper()]
         if self.delimiter:
-            parts.append(f"{words[0]} {self.delimiter!r}")
+            parts.append(f"{words['delimiter']} {self.delimiter!r}")
         if self.encoding:
-            parts.append(f"{words[1]} {self.encoding}")
+            parts.append(f"{words['encoding']} {self.encoding}")
         return ", ".join(parts)
 
 
@@ -74,10 +76,12 @@ def _structured_rows(path: Path, name: str) -> Iterator[RawRow]:
 
 def _guess_format(path: Path, name: str) -> str:
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return "xlsx"
-    if suffix == ".xls":
-        raise InputFileError("", [Problem("IO006", "is an old .xls workbook: save it as .xlsx or CSV", Location(name))])
+    if read_as(path, (XLSX,)) is not None:
+        return XLSX
+    if suffix == OLD_WORKBOOK:
+        raise InputFileError(
+            "", [Problem(codes.SPREADSHEET, "is an old .xls workbook: save it as .xlsx or CSV", Location(name))]
+        )
     with open(path, "rb") as handle:
         head = handle.read(4096)
         if head.startswith(ZIP_MAGIC):
@@ -108,17 +112,22 @@ def open_source(
     """The source for `path` (`-` is standard input, spooled to a temporary file)."""
     name = display_name(path)
     spooled: str | None = None
-    try:
-        # The command line checks these as it parses them; a caller from Python is told here.
-        if encoding is not None:
-            encoding = check_encoding(encoding)
-        if delimiter is not None:
-            delimiter = check_delimiter(delimiter)
-    except ValueError as exc:
-        raise InputFileError("", [Problem("IO012", str(exc), Location(name))]) from None
+    # The command line checks these as it parses them; a caller from Python is told here.
+    if encoding is not None:
+        encoding = _checked("encoding", check_encoding, encoding, name)
+    if delimiter is not None:
+        delimiter = _checked("delimiter", check_delimiter, delimiter, name)
     if fmt is not None and fmt not in FORMATS:
         raise InputFileError(
-            "", [Problem("IO012", f"unknown input format {fmt!r}; one of {', '.join(FORMATS)}", Location(name))]
+            "",
+            [
+                Problem(
+                    codes.BAD_READ_OPTION,
+                    f"unknown input format {fmt!r}; one of {', '.join(FORMATS)}",
+                    Location(name),
+                    parameter="fmt",
+                )
+            ],
         )
     try:
         if str(path) == STDIN:
@@ -145,11 +154,21 @@ def open_source(
                 os.unlink(spooled)
 
 
+def _checked(parameter: str, check: Callable[[str], str], value: str, name: str) -> str:
+    """`value` as `check` accepts it, or an `InputFileError` about `parameter`."""
+    try:
+        return check(value)
+    except ValueError as exc:
+        raise InputFileError(
+            "", [Problem(codes.BAD_READ_OPTION, str(exc), Location(name), parameter=parameter)]
+        ) from None
+
+
 def read_check(path: Path, name: str) -> None:
     """The file exists, is a file and can be read: say so now rather than mid-way."""
     if not path.exists():
-        raise InputFileError("", [Problem("IO001", "no such file", Location(name))])
+        raise InputFileError("", [Problem(codes.NO_FILE, "no such file", Location(name))])
     if path.is_dir():
-        raise InputFileError("", [Problem("IO002", "is a folder, not a file", Location(name))])
+        raise InputFileError("", [Problem(codes.NOT_A_FILE, "is a folder, not a file", Location(name))])
     if not os.access(path, os.R_OK):
-        raise InputFileError("", [Problem("IO001", "permission denied", Location(name))])
+        raise InputFileError("", [Problem(codes.NO_FILE, "permission denied", Location(name))])

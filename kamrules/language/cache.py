@@ -30,11 +30,11 @@ from kamrules.language.rulebase import RuleBase
 from kamrules.language.snapshot import SnapshotError, decode_rulebase, encode_rulebase
 from kamrules.version import __version__
 
-SNAPSHOT_FORMAT = "1"
+SNAPSHOT_FORMAT = "2"
 KEEP = 16  # snapshots kept in the folder; older ones are removed when a new one is written
 _PACKAGE = Path(__file__).resolve().parent.parent
 # The modules whose code decides what a loaded rule base holds.
-_LOADING_CODE = ("language", "model", "io", "builtin", "errors.py")
+_LOADING_CODE = ("language", "model", "io", "i18n", "builtin", "errors.py")
 
 
 def cache_dir() -> Path | None:

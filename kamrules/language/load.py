@@ -17,6 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from kamrules.errors import Problem, RulesetError, problems_from
+from kamrules.language import spec as S
 from kamrules.language.link import link
 from kamrules.language.read import LoadedFile, ReadState, SourceFolder, default_sources, read_folder
 from kamrules.language.rulebase import RuleBase
@@ -111,6 +112,6 @@ def _first_effective_layer(layers: list[list[LoadedFile]]) -> int:
     start = 0
     for i, files in enumerate(layers):
         for f in files:
-            if f.kind == "manifest" and f.spec.extends is None:
+            if f.kind == S.FileKind.MANIFEST and f.spec.extends is None:
                 start = i
     return start

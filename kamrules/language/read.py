@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kamrules import codes
 from kamrules.builtin import builtin_dirs
 from kamrules.errors import KamError, Location, Problem
 from kamrules.io.files import decode_text, read_bytes
@@ -102,12 +103,12 @@ def read_folder(folder: SourceFolder, layer: int, state: ReadState, tests: bool 
     """Every knowledge file of `folder` that can be read, as layer `layer`."""
     out: list[LoadedFile] = []
     if not folder.root.exists():
-        state.error(Location(folder.display), "KR001", "no such folder or file")
+        state.error(Location(folder.display), codes.NO_KNOWLEDGE, "no such folder or file")
         return out
     files = yaml_files(folder.root)
     if not files and not nested_rule_bases(folder.root):
         # (A folder holding only nested rule bases, such as my-rules/plan/, adds nothing here.)
-        state.error(Location(folder.display), "KR001", "holds no .yaml files")
+        state.error(Location(folder.display), codes.NO_KNOWLEDGE, "holds no .yaml files")
     for path in files:
         if folder.root.is_file():
             display = folder.display
@@ -136,14 +137,14 @@ def read_file(path: Path, display: str, layer: int, state: ReadState, tests: boo
         return None
     digest = hashlib.sha256(data).hexdigest()
     if not isinstance(doc.data, dict):
-        state.error(doc.location(()), "KR002", "a knowledge file is a YAML mapping with a kind: key")
+        state.error(doc.location(()), codes.NOT_A_MAPPING, "a knowledge file is a YAML mapping with a kind: key")
         state.unreadable += 1
         return None
     kind = doc.data.get("kind")
     if not isinstance(kind, str) or kind not in S.FILE_KINDS:
         state.error(
             doc.location(("kind",)),
-            "KR003",
+            codes.UNKNOWN_KIND,
             f"kind must be one of {', '.join(S.FILE_KINDS)}, found {kind!r}",
             suggest(str(kind), list(S.FILE_KINDS)) if kind else None,
         )
@@ -151,7 +152,7 @@ def read_file(path: Path, display: str, layer: int, state: ReadState, tests: boo
         return None
     model = S.FILE_KINDS[kind]
     # Items that fail the schema are set aside (and reported) so that the rest is still checked.
-    spec, problems, doc = validate_salvaging(model, doc, code="KR1")
+    spec, problems, doc = validate_salvaging(model, doc, family=codes.KNOWLEDGE)
     state.problems.extend(problems)
     if spec is None:
         state.unreadable += 1

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from kamrules.errors import Location
+from kamrules.i18n.texts import Texts
 from kamrules.language.conditions.tree import Cond
-from kamrules.language.texts import Texts
 from kamrules.model.catalog import FactInfo, FactType
 
 

@@ -9,6 +9,7 @@ validates the files, exports the JSON Schema editors use (`kam schema ruleset`),
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -311,13 +312,27 @@ class CasesFile(FileModel):
     cases: list[CaseSpec]
 
 
+class FileKind(StrEnum):
+    """The kinds of knowledge file, by their `kind:` key: the one registry of them."""
+
+    MANIFEST = "manifest"
+    RULESET = "ruleset"
+    OVERRIDES = "overrides"
+    PROFILE = "profile"
+    STRATEGIES = "strategies"
+    TESTS = "tests"  # test cases, which never change the advice (see `CHANGES_ADVICE`)
+
+
+# Each kind's shape, in the order kinds are listed to a user.
 FILE_KINDS: dict[str, type[FileModel]] = {
-    "manifest": ManifestFile,
-    "ruleset": RulesetFile,
-    "overrides": OverridesFile,
-    "profile": ProfileFile,
-    "strategies": StrategiesFile,
-    "tests": CasesFile,
+    FileKind.MANIFEST: ManifestFile,
+    FileKind.RULESET: RulesetFile,
+    FileKind.OVERRIDES: OverridesFile,
+    FileKind.PROFILE: ProfileFile,
+    FileKind.STRATEGIES: StrategiesFile,
+    FileKind.TESTS: CasesFile,
 }
+# The kinds whose files make the advice: a rule base's digest is of these (test cases never change it).
+CHANGES_ADVICE = frozenset(kind for kind in FileKind if kind != FileKind.TESTS)
 
 ComputeSpec.model_rebuild()

@@ -18,6 +18,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from kamrules.model.numbers import DIGITS
 from kamrules.model.vocabulary import Attitude, DmuRole, Level, ProfileId, Stage
 
 
@@ -84,7 +85,6 @@ def _text_list(value: Any) -> Any:
 # ignore. The fractions keep their range after the validators, so that 45 gets the hint about
 # writing 0.45 or '45%' first; their schema is spelled out instead (a number in range, or a
 # percentage text, which is what `_percent_text` reads).
-_NUMBER = r"(?:\d+(?:\.\d*)?|\.\d+)"  # what float() reads before the % sign, without exotica
 _UP_TO_100 = r"(?:100(?:\.0*)?|\d{1,2}(?:\.\d*)?|\.\d+)"
 
 
@@ -118,7 +118,7 @@ Growth = Annotated[
     float,
     BeforeValidator(_percent_text),
     Field(ge=-1),
-    _percent_schema(rf"(?:-{_UP_TO_100}|\+?{_NUMBER})", -1),
+    _percent_schema(rf"(?:-{_UP_TO_100}|\+?{DIGITS})", -1),
 ]
 Score = Annotated[float, Field(ge=1, le=10), BeforeValidator(_reject_bool)]
 Weight = Annotated[float, Field(gt=0, le=100), BeforeValidator(_reject_bool)]

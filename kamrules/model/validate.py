@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from kamrules import codes
 from kamrules.errors import FactsError, Location, Problem
 from kamrules.io.yamlsafe import dotted
 from kamrules.model.facts import Account
@@ -90,7 +91,7 @@ def problems_of(
     model: type[BaseModel],
     location_of: LocationOf,
     *,
-    code: str = "FACT",
+    family: codes.SchemaCodes = codes.FACT,
     path_prefix: Sequence[str | int] = (),
 ) -> list[Problem]:
     """One `Problem` per pydantic error, located, in words."""
@@ -109,32 +110,32 @@ def problems_of(
             name = str(loc[-1]) if loc else "?"
             problems.append(
                 Problem(
-                    f"{code}001",
+                    family.unknown_field,
                     f"unknown field {name!r}" + (f"; allowed here: {', '.join(known)}" if known else ""),
                     where,
                     suggest(name, known),
                 )
             )
         elif kind == "missing":
-            problems.append(Problem(f"{code}002", "is required but missing", where))
+            problems.append(Problem(family.missing, "is required but missing", where))
         elif kind == "literal_error":
             expected = err.get("ctx", {}).get("expected", "")
             options = expected_values(str(expected))
             problems.append(
                 Problem(
-                    f"{code}003",
+                    family.not_allowed,
                     f"{_show(value)} is not one of the allowed values: {_listed(options)}",
                     where,
                     suggest(str(value), options) if isinstance(value, str) else None,
                 )
             )
         elif kind in {"model_type", "dict_type", "model_attributes_type"}:
-            problems.append(Problem(f"{code}004", f"expected a mapping of fields, found {_show(value)}", where))
+            problems.append(Problem(family.wrong_shape, f"expected a mapping of fields, found {_show(value)}", where))
         elif kind == "list_type":
-            problems.append(Problem(f"{code}004", f"expected a list, found {_show(value)}", where))
+            problems.append(Problem(family.wrong_shape, f"expected a list, found {_show(value)}", where))
         else:
             message = _clean_message(err["msg"])
-            problems.append(Problem(f"{code}005", f"{_show(value)} is not valid: {message}", where))
+            problems.append(Problem(family.invalid, f"{_show(value)} is not valid: {message}", where))
     return problems
 
 
@@ -143,14 +144,14 @@ def validate_model(
     data: Any,
     location_of: LocationOf,
     *,
-    code: str = "FACT",
+    family: codes.SchemaCodes = codes.FACT,
     path_prefix: Sequence[str | int] = (),
 ) -> tuple[M | None, list[Problem]]:
     """Validate `data` as `model`; on failure return every problem, located."""
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
-        return None, problems_of(exc, model, location_of, code=code, path_prefix=path_prefix)
+        return None, problems_of(exc, model, location_of, family=family, path_prefix=path_prefix)
 
 
 def validate_account(
@@ -165,7 +166,13 @@ def validate_account(
     if not isinstance(facts, Mapping):
         raise FactsError(
             "",
-            [Problem("FACT004", f"an account is a mapping of facts, found {type(facts).__name__}", Location(source))],
+            [
+                Problem(
+                    codes.FACT.wrong_shape,
+                    f"an account is a mapping of facts, found {type(facts).__name__}",
+                    Location(source),
+                )
+            ],
         )
 
     def where(path: tuple[str | int, ...]) -> Location:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kamrules import codes
 from kamrules.advice.build import build_advice, missing_facts
 from kamrules.api import Engine, check_lang, parse_as_of
 from kamrules.errors import InputFileError, Location, Problem
@@ -77,9 +78,10 @@ def read_account(path: str | Path, account_id: str | None = None, *, where: Loca
             "",
             [
                 Problem(
-                    "PLAN007",
+                    codes.PLAN_ACCOUNT,
                     f"{path} holds no account with id {account_id!r} (it holds {found or 'none'})",
                     where or Location(str(path)),
+                    parameter="account_id",
                 )
             ],
         )
@@ -88,9 +90,10 @@ def read_account(path: str | Path, account_id: str | None = None, *, where: Loca
             "",
             [
                 Problem(
-                    "PLAN007",
-                    f"holds {len(chosen)} accounts; a plan is for one: name it with --id",
+                    codes.PLAN_ACCOUNT,
+                    f"holds {len(chosen)} accounts; a plan is for one: name it with {{parameter}}",
                     Location(str(path)),
+                    parameter="account_id",
                 )
             ],
         )
@@ -161,7 +164,7 @@ def check_plan_file(
         where = loaded.document.location(("account", "file"))
         if not Path(source).is_file():
             raise InputFileError(
-                "", [Problem("PLAN008", f"the account file {plan.account.file!r} does not exist", where)]
+                "", [Problem(codes.PLAN_ACCOUNT_FILE, f"the account file {plan.account.file!r} does not exist", where)]
             )
     strategy_missing: list[str] = []
     if source is not None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from kamrules import codes
 from kamrules.builtin import builtin_dirs
 from kamrules.engine.program import Program
 from kamrules.errors import Location, Problem, RulesetError
@@ -26,7 +27,7 @@ from kamrules.language.conditions.tree import All, Leaf, leaves
 from kamrules.language.load import load_folders
 from kamrules.language.read import BUILTIN_LABEL, SourceFolder
 from kamrules.language.rulebase import Rule, RuleBase
-from kamrules.language.texts import render
+from kamrules.language.templates import render
 from kamrules.model.vocabulary import SEVERITY_ORDER, Severity
 from kamrules.plan.facts import PlanFacts, Subject, subjects
 from kamrules.plan.guide import guide
@@ -103,7 +104,7 @@ class PlanChecker:
                 "the plan checks have problems:",
                 [
                     Problem(
-                        "KRP01",
+                        codes.UNGATED_CHECK,
                         f"rule {r.id} does not say which subject it checks: add subject: plan, step, "
                         "objective, action or member to its when:",
                         r.where,

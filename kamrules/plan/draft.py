@@ -17,7 +17,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from kamrules.language.texts import format_value, render
+from kamrules.i18n.catalog import phrases
+from kamrules.language.templates import format_value, render
 from kamrules.model.advice import Advice
 from kamrules.model.facts import Account, account_values
 from kamrules.model.vocabulary import LABELS
@@ -44,52 +45,6 @@ from kamrules.plan.model import (
     StrategyStep,
 )
 
-_SENTENCES: dict[str, dict[str, str]] = {
-    "en": {
-        "sector": "Sector: {sector}.",
-        "revenue": "Turnover: {company.revenue:money}.",
-        "products": "Sells {company.products}.",
-        "products_markets": "Sells {company.products} in {company.markets}.",
-        "ratios": "ROI {company.roi:%}, ROS {company.ros:%}.",
-        "environment": "Environment: {environment}.",
-        "since": "Our customer since {business.customer_since}.",
-        "stage": "Relationship stage: {relationship.stage}.",
-        "loyalty": "Loyalty {relationship.loyalty}, satisfaction {relationship.satisfaction}.",
-        "share": "Our share of wallet: {business.share_of_wallet:%}.",
-        "contract_end": "The contract ends on {business.contract_end}.",
-        "our_revenue": "Our revenue with the account, last 12 months: {business.revenue:money}.",
-        "by_product": "By product: {by_product}.",
-        "criteria": "The customer chooses on: {relationship.choice_criteria}.",
-        "buying": "Buying process: {relationship.buying_process}.",
-        "potential": "Potential revenue {business.potential_revenue:money} against {business.revenue:money} today.",
-        "competitor": "{name} holds {share} of the spend{price}.",
-        "price": ", at a price index of {index} against ours",
-        "treatment": "{row}: {text}",
-        "advice": "Advice of {date}: {tier}, {profile}, {strategy}.",
-    },
-    "it": {
-        "sector": "Settore: {sector}.",
-        "revenue": "Fatturato: {company.revenue:money}.",
-        "products": "Vende {company.products}.",
-        "products_markets": "Vende {company.products} in {company.markets}.",
-        "ratios": "ROI {company.roi:%}, ROS {company.ros:%}.",
-        "environment": "Elementi ambientali: {environment}.",
-        "since": "Nostro cliente dal {business.customer_since}.",
-        "stage": "Stadio della relazione: {relationship.stage}.",
-        "loyalty": "Fedeltà {relationship.loyalty}, soddisfazione {relationship.satisfaction}.",
-        "share": "La nostra quota: {business.share_of_wallet:%}.",
-        "contract_end": "Il contratto scade il {business.contract_end}.",
-        "our_revenue": "Nostro fatturato con l'account, ultimi 12 mesi: {business.revenue:money}.",
-        "by_product": "Per prodotto: {by_product}.",
-        "criteria": "Il cliente sceglie in base a: {relationship.choice_criteria}.",
-        "buying": "Processo d'acquisto: {relationship.buying_process}.",
-        "potential": "Fatturato potenziale {business.potential_revenue:money} contro {business.revenue:money} oggi.",
-        "competitor": "{name} ha il {share} della spesa{price}.",
-        "price": ", con un indice di prezzo di {index} rispetto al nostro",
-        "treatment": "{row}: {text}",
-        "advice": "Consiglio del {date}: {tier}, {profile}, {strategy}.",
-    },
-}
 # The treatment rows that say what a strategy means for the plan's steps 7, 8 and 10.
 _STEP7_ROWS = ("roi_horizon",)
 _STEP8_ROWS = ("contract_type", "contact_level", "resource_allocation", "technology", "pricing", "pitfalls")
@@ -126,7 +81,7 @@ class _Drafter:
         self.guide: Guide = guide()
         self.end = add_months(as_of, self.guide.draft.period_months) - dt.timedelta(days=1)
         self.values: dict[str, Any] = {**account_values(account), **advice.facts, "name": account.name}
-        self.words = _SENTENCES["it" if lang == "it" else "en"]
+        self.words = phrases(lang, "plan.draft")
 
     # -- texts ----------------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
+from kamrules.i18n.languages import Lang
 from kamrules.model.facts import Fraction, IsoDate, Number, RequiredText, Strict, Text, TextList
 from kamrules.model.vocabulary import Attitude, DmuRole, Level, ProfileId
 
@@ -292,7 +293,7 @@ class Plan(Strict):
     """A Key Account Development Plan."""
 
     kind: Literal["plan"]
-    lang: Literal["en", "it"] = "en"
+    lang: Lang = "en"
     account: AccountRef
     owner: Text | None = Field(None, description="The key account manager who owns the plan.")
     team: TextList | None = None

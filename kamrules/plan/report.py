@@ -17,67 +17,11 @@ written for the team; dropped objectives and cancelled actions.
 
 from __future__ import annotations
 
+from kamrules.i18n.catalog import phrases
 from kamrules.plan import show
 from kamrules.plan.guide import guide
 from kamrules.plan.layout import Block, Bullets, Document, Field, Para, Section, Table, cells, to_html, to_markdown
 from kamrules.plan.model import Plan
-
-_WORDS = {
-    "en": {
-        "title": "{name}: Key Account Development Plan",
-        "period": "Period {start} – {end}",
-        "owner": "Key account manager: {owner}",
-        "business": "{name}: business and objectives",
-        "relationship": "Our relationship",
-        "requirements": "Key requirements",
-        "future": "Future needs",
-        "opportunities": "Opportunities",
-        "objectives": "Objectives",
-        "long_term": "Our long-term ambition",
-        "value": "Our value proposition",
-        "actions": "Action plan",
-        "development": "Developing the relationship",
-        "reviews": "We review this plan together on: {dates}.",
-        "objective": "Objective",
-        "metric": "Metric",
-        "from_to": "From → to",
-        "by": "By",
-        "owner_col": "Owner",
-        "serves": "Requirement",
-        "status": "Status",
-        "what": "What",
-        "who": "Who",
-        "when": "When",
-        "how": "How it is measured",
-    },
-    "it": {
-        "title": "{name}: Key Account Development Plan",
-        "period": "Periodo {start} – {end}",
-        "owner": "Key account manager: {owner}",
-        "business": "{name}: attività e obiettivi",
-        "relationship": "La nostra relazione",
-        "requirements": "Requisiti chiave",
-        "future": "Esigenze future",
-        "opportunities": "Opportunità",
-        "objectives": "Obiettivi",
-        "long_term": "La nostra ambizione a lungo termine",
-        "value": "La nostra proposta di valore",
-        "actions": "Piano d'azione",
-        "development": "Sviluppo della relazione",
-        "reviews": "Rivediamo insieme questo piano il: {dates}.",
-        "objective": "Obiettivo",
-        "metric": "Indicatore",
-        "from_to": "Da → a",
-        "by": "Entro",
-        "owner_col": "Responsabile",
-        "serves": "Requisito",
-        "status": "Stato",
-        "what": "Cosa",
-        "who": "Chi",
-        "when": "Quando",
-        "how": "Come si misura",
-    },
-}
 
 
 def _fields(step_id: str, content: object | None, names: tuple[str, ...], lang: str) -> list[Block]:
@@ -100,7 +44,7 @@ def _fields(step_id: str, content: object | None, names: tuple[str, ...], lang: 
 def report_document(plan: Plan, lang: str | None = None) -> Document:
     """The shareable one-page plan, in `lang` (by default the plan's own language)."""
     lang = lang or plan.lang
-    w = _WORDS["it" if lang == "it" else "en"]
+    w = phrases(lang, "plan.report")
     steps = plan.steps
     name = plan.account.name
     doc = Document(w["title"].format(name=name))

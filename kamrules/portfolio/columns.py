@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kamrules import codes
 from kamrules.errors import InputFileError, Location, Problem
 from kamrules.io.files import read_text
 from kamrules.io.yamlsafe import parse_document
@@ -131,7 +132,7 @@ def load_column_map(path: str | Path) -> ColumnMap:
     """Read and check a column map file; every problem is reported with its line."""
     name = str(path)
     doc = parse_document(read_text(path), name)
-    spec, problems = validate_model(ColumnMapFile, doc.data, doc.location, code="MAP")
+    spec, problems = validate_model(ColumnMapFile, doc.data, doc.location, family=codes.MAP)
     if spec is None:
         raise InputFileError("the column map cannot be used:", problems)
     known = known_targets()
@@ -141,7 +142,7 @@ def load_column_map(path: str | Path) -> ColumnMap:
             # Two columns for one fact: which one wins would depend on the file's column order.
             problems.append(
                 Problem(
-                    "MAP011",
+                    codes.MAP_TWO_COLUMNS,
                     f"columns {first_column[target]!r} and {col!r} both map to {target!r}: map one of them",
                     doc.location(("columns", col)),
                 )
@@ -150,7 +151,7 @@ def load_column_map(path: str | Path) -> ColumnMap:
         if target not in known:
             problems.append(
                 Problem(
-                    "MAP010",
+                    codes.MAP_UNKNOWN_FACT,
                     f"column {col!r} maps to {target!r}, which is not an account fact",
                     doc.location(("columns", col)),
                     suggest(target, known),
@@ -158,7 +159,9 @@ def load_column_map(path: str | Path) -> ColumnMap:
             )
     for target in spec.values:
         if target not in known:
-            problems.append(Problem("MAP010", f"{target!r} is not an account fact", doc.location(("values", target))))
+            problems.append(
+                Problem(codes.MAP_UNKNOWN_FACT, f"{target!r} is not an account fact", doc.location(("values", target)))
+            )
     if problems:
         raise InputFileError("the column map cannot be used:", problems)
     return ColumnMap(dict(spec.columns), dict(spec.values), spec.unmapped, spec.decimal, numeric_targets())
@@ -166,7 +169,7 @@ def load_column_map(path: str | Path) -> ColumnMap:
 
 def refused_problem(name: str, line: int | None, columns: list[str]) -> Problem:
     return Problem(
-        "MAP020",
+        codes.MAP_UNMAPPED,
         f"column(s) {', '.join(columns)} are not in the column map (unmapped: error)",
         Location(name, line, None, columns[0]),
     )

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kamrules import codes
 from kamrules.advice.build import advice_data
 from kamrules.api import Engine
 from kamrules.model.facts import account_values
@@ -21,7 +22,7 @@ from kamrules.portfolio.prepare import Prepared, RowProblem
 from kamrules.portfolio.scan import Place
 from kamrules.portfolio.sectors import SectorResult
 
-INTERNAL = "INTERNAL"  # the code of a row's problem that is a bug of kamrules, not of the input
+INTERNAL = codes.INTERNAL  # the code of a row's problem that is a bug of kamrules, not of the input
 
 
 @dataclass(frozen=True)

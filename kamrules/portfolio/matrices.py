@@ -15,8 +15,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from kamrules.i18n.catalog import texts
+from kamrules.i18n.texts import Texts
 from kamrules.language.rulebase import RuleBase
-from kamrules.language.texts import Texts
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,11 @@ MATRICES: tuple[Matrix, ...] = (
         "revenue_potential",
         "revenue_potential.quadrant",
         "revenue_potential.quadrant",
-        Texts("Revenue / Potential", "Fatturato / Potenziale"),
+        texts("matrices", "revenue_potential.title"),
         "business.revenue",
         "business.potential_revenue",
-        Texts("Revenue (our sales, last 12 months)", "Fatturato (nostre vendite, ultimi 12 mesi)"),
-        Texts("Potential revenue", "Potenziale"),
+        texts("matrices", "revenue_potential.x"),
+        texts("matrices", "revenue_potential.y"),
         log=True,
         x_format="money",
         y_format="money",
@@ -55,11 +56,11 @@ MATRICES: tuple[Matrix, ...] = (
         "development_penetration",
         "development_penetration.quadrant",
         "development_penetration.quadrant",
-        Texts("Development / Penetration", "Sviluppo / Penetrazione"),
+        texts("matrices", "development_penetration.title"),
         "business.share_of_wallet",
         "business.growth_rate",
-        Texts("Penetration (share of wallet)", "Penetrazione (quota di portafoglio)"),
-        Texts("Development (growth rate)", "Sviluppo (tasso di crescita)"),
+        texts("matrices", "development_penetration.x"),
+        texts("matrices", "development_penetration.y"),
         x_format="percent",
         y_format="percent",
         layout={"grow_with": (1, 1), "penetrate": (0, 1), "defend": (1, 0), "monitor": (0, 0)},
@@ -68,21 +69,21 @@ MATRICES: tuple[Matrix, ...] = (
         "revenue_quality",
         "revenue_quality.quadrant",
         "revenue_quality.quadrant",
-        Texts("Revenue quality", "Qualità del fatturato"),
+        texts("matrices", "revenue_quality.title"),
         "business.margin_pct",
         "portfolio.cumulative_share_before",
-        Texts("Margin class", "Classe di margine"),
-        Texts("Revenue class (cumulative share of revenue)", "Classe di fatturato (quota cumulata)"),
+        texts("matrices", "revenue_quality.x"),
+        texts("matrices", "revenue_quality.y"),
     ),
     Matrix(
         "profitability_duration",
         "profitability_duration.quadrant",
         "profitability_duration.quadrant",
-        Texts("Profitability / Length of the relationship", "Redditività / Durata della relazione"),
+        texts("matrices", "profitability_duration.title"),
         "relationship_years",
         "business.margin_pct",
-        Texts("Length of the relationship (years)", "Durata della relazione (anni)"),
-        Texts("Profitability (margin)", "Redditività (margine)"),
+        texts("matrices", "profitability_duration.x"),
+        texts("matrices", "profitability_duration.y"),
         y_format="percent",
         layout={"true_friends": (1, 1), "butterflies": (0, 1), "barnacles": (1, 0), "strangers": (0, 0)},
     ),
@@ -90,11 +91,11 @@ MATRICES: tuple[Matrix, ...] = (
         "contribution",
         "contribution.quadrant",
         "contribution.quadrant",
-        Texts("Current / Potential contribution", "Contribuzione attuale / potenziale"),
+        texts("matrices", "contribution.title"),
         "assessment.current_contribution",
         "assessment.potential_contribution",
-        Texts("Current contribution to strategic objectives", "Livello attuale di contribuzione"),
-        Texts("Potential contribution", "Livello potenziale di contribuzione"),
+        texts("matrices", "contribution.x"),
+        texts("matrices", "contribution.y"),
         layout={
             "key_account": (1, 1),
             "potential_key_account": (0, 1),
@@ -106,11 +107,11 @@ MATRICES: tuple[Matrix, ...] = (
         "attractiveness_adaptability",
         "attractiveness_adaptability.quadrant",
         "target.quadrant",
-        Texts("Attractiveness / Adaptability (target sectors)", "Attrattività / Adattabilità (Matrice Settori target)"),
+        texts("matrices", "attractiveness_adaptability.title"),
         "adaptability",
         "attractiveness",
-        Texts("Our adaptability to the sector", "Adattabilità dell'azienda verso il settore"),
-        Texts("Sector attractiveness", "Attrattività dei settori"),
+        texts("matrices", "attractiveness_adaptability.x"),
+        texts("matrices", "attractiveness_adaptability.y"),
         layout={"target": (1, 1), "build": (0, 1), "harvest": (1, 0), "avoid": (0, 0)},
     ),
 )

@@ -12,19 +12,23 @@ import io
 import math
 from typing import Any
 
-from kamrules.errors import KamError
+from kamrules import codes
+from kamrules.errors import ArgumentError
 from kamrules.portfolio.matrices import PlotModel
 from kamrules.portfolio.svg import COLOURS, SHADES, fmt_tick, wrap
 
 
 def require_matplotlib() -> Any:
-    """matplotlib's pyplot, or a `KamError` saying how to install it."""
+    """matplotlib's pyplot, or an `ArgumentError` (about `plot_dir`, where the PNG pictures were
+    asked for) saying how to install it."""
     try:
         import matplotlib
     except ImportError:
-        raise KamError(
-            "--plot writes PNG pictures with matplotlib, which is not installed: "
-            "pip install 'kamrules[plots]' (the HTML report and the SVG pictures do not need it)"
+        raise ArgumentError(
+            codes.MISSING_EXTRA,
+            "plot_dir",
+            "{parameter} writes PNG pictures with matplotlib, which is not installed: "
+            "pip install 'kamrules[plots]' (the HTML report and the SVG pictures do not need it)",
         ) from None
     matplotlib.use("Agg")  # no display: render to memory
     import matplotlib.pyplot as plt

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from kamrules import codes
 from kamrules.errors import KamError, Location, Problem
 from kamrules.io.rows import RawRow, nest
 from kamrules.model.facts import Account
@@ -68,7 +69,7 @@ def _problem(
 ) -> RowProblem:
     path = p.location.path or ""
     column = colmap.column_of(path, source) if path else ""
-    message = p.message
+    message = p.text()
     target = colmap.target_of(path, source) if path and original else None
     if original and target is not None and target in original:
         # The column map changed the value (a decimal comma, a picklist value): quote the cell
@@ -98,7 +99,9 @@ def prepare(raw: RawRow, colmap: ColumnMap, name: str) -> Prepared:
         return out
     if not isinstance(data, dict):
         out.problems.append(
-            RowProblem("", f"an account is a mapping of facts, found {type(data).__name__}", "FACT004", raw.line)
+            RowProblem(
+                "", f"an account is a mapping of facts, found {type(data).__name__}", codes.FACT.wrong_shape, raw.line
+            )
         )
         return out
     facts = dict(data)

@@ -7,12 +7,13 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from kamrules.i18n.catalog import phrases
+from kamrules.i18n.numbers import money, percent
 from kamrules.model.vocabulary import SEVERITY_ORDER
 from kamrules.portfolio.matrices import MATRICES
 from kamrules.portfolio.run import Outcome
 from kamrules.portfolio.summary import estimate_rows, quadrant_rows
 from kamrules.portfolio.svg import render_svg
-from kamrules.portfolio.texts import SEVERITY, money, percent, words
 
 CSS = """
 body{font-family:"DejaVu Sans",Arial,Helvetica,sans-serif;margin:0;color:#1a202c;background:#f7fafc}
@@ -74,12 +75,13 @@ def _num_cell(value: Any, text: str) -> str:
 
 
 def _sev(severity: str, lang: str) -> str:
-    return f'<span class="sev sev-{escape(severity)}">{escape(SEVERITY[lang].get(severity, severity))}</span>'
+    label = phrases(lang, "labels.severity").get(severity, severity)
+    return f'<span class="sev sev-{escape(severity)}">{escape(label)}</span>'
 
 
 def _warnings(outcome: Outcome) -> list[str]:
     lang = outcome.request.lang
-    w = words(lang)
+    w = phrases(lang, "portfolio")
     out = [f'<section id="warnings"><h2>{escape(w["warnings"])}</h2>']
     if outcome.warnings:
         out.append(
@@ -116,7 +118,7 @@ def _warnings(outcome: Outcome) -> list[str]:
 
 def _matrices(outcome: Outcome) -> list[str]:
     lang = outcome.request.lang
-    w = words(lang)
+    w = phrases(lang, "portfolio")
     out = [f'<section id="matrices"><h2>{escape(w["matrices"])}</h2>']
     for plot in outcome.plots:
         out.append(f'<h3 id="h-{plot.id}">{escape(plot.title)}</h3><div class="figure">')
@@ -139,7 +141,7 @@ def _sectors(outcome: Outcome) -> list[str]:
     if not outcome.sectors:
         return []
     lang = outcome.request.lang
-    w = words(lang)
+    w = phrases(lang, "portfolio")
     rb = outcome.knowledge.sectors.rulebase
     out = [
         f'<section id="sectors"><h2>{escape(w["sectors"])}</h2><table class="sortable"><thead><tr>'
@@ -167,7 +169,7 @@ def _estimate(outcome: Outcome) -> list[str]:
     if not t.key_accounts:
         return []
     lang = outcome.request.lang
-    w = words(lang)
+    w = phrases(lang, "portfolio")
     out = [
         f'<section id="estimate"><h2>{escape(w["estimate"])}</h2>',
         f'<p class="note">{escape(w["estimate_note"])}</p><ul>',
@@ -180,7 +182,7 @@ def _estimate(outcome: Outcome) -> list[str]:
 
 def _table(outcome: Outcome) -> list[str]:
     lang = outcome.request.lang
-    w = words(lang)
+    w = phrases(lang, "portfolio")
     heads = [w["row"], w["id"], w["name"], w["sector"], w["tier"], w["profile"], w["revenue"], w["margin"]]
     heads += [w["revenue_class"], w["margin_class"], *(m.title.get(lang) for m in MATRICES), w["account_warnings"]]
     out = [
@@ -213,7 +215,7 @@ def _table(outcome: Outcome) -> list[str]:
 
 def render_report(outcome: Outcome) -> str:
     lang = outcome.request.lang
-    w = words(lang)
+    w = phrases(lang, "portfolio")
     t = outcome.tally
     cards = [
         (w["accounts"], str(t.ok)),

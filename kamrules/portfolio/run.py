@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kamrules import codes
 from kamrules.api import Engine
 from kamrules.io.sources import Source, open_source
 from kamrules.language.rulebase import RuleBase
-from kamrules.language.texts import render
+from kamrules.language.templates import render
 from kamrules.model.vocabulary import SEVERITY_ORDER
 from kamrules.portfolio import flatten
 from kamrules.portfolio.columns import IDENTITY, ColumnMap, load_column_map
@@ -91,7 +92,9 @@ def read_plan_folder(folder: str) -> PlanFolder:
 
     root = Path(folder)
     if not root.is_dir():
-        raise InputFileError("", [Problem("IO002", "--plans: not a folder", Location(folder))])
+        raise InputFileError(
+            "", [Problem(codes.NOT_A_FILE, "{parameter}: not a folder", Location(folder), parameter="plans")]
+        )
     ids: set[str] = set()
     skipped: list[str] = []
     markdown: list[Path] = []
@@ -118,7 +121,7 @@ def read_plan_folder(folder: str) -> PlanFolder:
         if path.stem not in ids:
             skipped.append(
                 f"{path}: not counted as a plan: a Markdown plan is for reading; keep the YAML plan beside it "
-                f"({path.stem}.yaml, written by kam plan new ACCOUNT_FILE --out {path.stem}.yaml)"
+                f"({path.stem}.yaml, written by kam plan new)"
             )
     return PlanFolder(frozenset(ids), tuple(skipped))
 

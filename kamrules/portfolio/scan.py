@@ -20,6 +20,7 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from kamrules import codes
 from kamrules.portfolio.prepare import Prepared, RowProblem
 
 
@@ -78,7 +79,7 @@ def summary(prep: Prepared) -> ScanRow:
 
 
 def duplicate_problem(ident: str, first_row: int, line: int | None) -> RowProblem:
-    return RowProblem("id", f"duplicate id {ident!r}: row {first_row} has the same id", "ROW001", line)
+    return RowProblem("id", f"duplicate id {ident!r}: row {first_row} has the same id", codes.DUPLICATE_ID, line)
 
 
 def scan(rows: Iterable[Prepared | ScanRow]) -> Scan:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kamrules import codes
 from kamrules.errors import Location, Problem
 from kamrules.model.catalog import FactInfo
 from kamrules.suggest import suggest
@@ -57,12 +58,12 @@ def resolve_fact(name: str, path: Path, ctx: ParseContext) -> FactInfo:
         relation = "in this same stage" if when == here else "in a later stage"
         ctx.error(
             path,
-            "KR012",
+            codes.LATER_FACT,
             f"{name} is decided {relation} ({other.stage}); a rule in stage {ctx.stage} can only "
             "read account facts and facts decided in earlier stages",
         )
         raise InvalidCondition
-    ctx.error(path, "KR013", f"unknown fact {name!r}", suggest(name, list(ctx.facts)))
+    ctx.error(path, codes.UNKNOWN_FACT, f"unknown fact {name!r}", suggest(name, list(ctx.facts)))
     raise InvalidCondition
 
 

@@ -8,16 +8,14 @@ turned into an `Arg` here, checked against the type of the fact it is compared w
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
+from kamrules import codes
 from kamrules.language.conditions.context import InvalidCondition, ParamRef, ParseContext, Path, resolve_fact, short
 from kamrules.language.conditions.tree import Arg
 from kamrules.model.catalog import FactInfo
+from kamrules.model.numbers import NUMBER, PERCENT
 from kamrules.suggest import suggest
-
-_NUMBER = re.compile(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$")
-_PERCENT = re.compile(r"^([-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*%$")
 
 NUMERIC_PARAMS = ("number", "integer", "fraction", "score", "money", "days")
 
@@ -27,7 +25,7 @@ def parse_days(raw: Any, path: Path, ctx: ParseContext) -> Arg:
     if isinstance(raw, str) and raw in ctx.params:
         param = ctx.params[raw]
         if param.type not in ("days", "integer", "number"):
-            ctx.error(path, "KR018", f"parameter {raw} is a {param.type}; a number of days is expected here")
+            ctx.error(path, codes.DAYS, f"parameter {raw} is a {param.type}; a number of days is expected here")
             raise InvalidCondition
         ctx.used_params.add(raw)
         return Arg("param", float(param.value), raw)
@@ -35,7 +33,7 @@ def parse_days(raw: Any, path: Path, ctx: ParseContext) -> Arg:
         known = [n for n, p in ctx.params.items() if p.type == "days"]
         ctx.error(
             path,
-            "KR018",
+            codes.DAYS,
             f"expected a number of days (or a days parameter), found {short(raw)}",
             suggest(str(raw), known) if isinstance(raw, str) else None,
         )
@@ -76,7 +74,7 @@ def _named_operand(raw: dict[Any, Any], kind: str, info: FactInfo, path: Path, c
         if not _same_kind(kind, other.type.kind):
             ctx.error(
                 path,
-                "KR019",
+                codes.TYPE_MISMATCH,
                 f"cannot compare {info.path} ({info.type.describe()}) with {other.path} ({other.type.describe()})",
             )
             raise InvalidCondition
@@ -84,10 +82,12 @@ def _named_operand(raw: dict[Any, Any], kind: str, info: FactInfo, path: Path, c
     if set(raw) == {"param"} and isinstance(raw["param"], str):
         name: str = raw["param"]
         if name not in ctx.params:
-            ctx.error(path, "KR020", f"unknown parameter {name!r}", suggest(name, list(ctx.params)))
+            ctx.error(path, codes.UNKNOWN_PARAMETER, f"unknown parameter {name!r}", suggest(name, list(ctx.params)))
             raise InvalidCondition
         return name
-    ctx.error(path, "KR017", f"an operand is a value, a parameter name or {{fact: path}}, found {short(raw)}")
+    ctx.error(
+        path, codes.OPERAND_SHAPE, f"an operand is a value, a parameter name or {{fact: path}}, found {short(raw)}"
+    )
     raise InvalidCondition
 
 
@@ -97,7 +97,7 @@ def _literal_arg(raw: Any, kind: str, info: FactInfo, path: Path, ctx: ParseCont
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             ctx.error(
                 path,
-                "KR019",
+                codes.TYPE_MISMATCH,
                 f"{info.path} is {info.type.describe()}; {short(raw)} is neither a number nor a parameter",
                 suggest(str(raw), [n for n, p in ctx.params.items() if p.type in NUMERIC_PARAMS]),
             )
@@ -107,14 +107,14 @@ def _literal_arg(raw: Any, kind: str, info: FactInfo, path: Path, ctx: ParseCont
             hint = ""
             if t.maximum == 1.0 and 1 < value <= 100:
                 hint = f"; a fraction is written {value / 100:g} or '{value:g}%'"
-            ctx.error(path, "KR021", f"{short(raw)} is out of range: {info.path} is {t.describe()}{hint}")
+            ctx.error(path, codes.OUT_OF_RANGE, f"{short(raw)} is out of range: {info.path} is {t.describe()}{hint}")
             raise InvalidCondition
         return Arg("lit", float(value))
     if kind == "date":
         if not isinstance(value, dt.date):
             ctx.error(
                 path,
-                "KR019",
+                codes.TYPE_MISMATCH,
                 f"{info.path} is a date; {short(raw)} is not a date (write YYYY-MM-DD, a date parameter, "
                 "or use within_days / older_than_days for dates relative to the evaluation date)",
             )
@@ -125,7 +125,7 @@ def _literal_arg(raw: Any, kind: str, info: FactInfo, path: Path, ctx: ParseCont
         if not isinstance(value, str) or value not in values:
             ctx.error(
                 path,
-                "KR022",
+                codes.NOT_A_VALUE,
                 f"{short(raw)} is not a value of {info.path}; its values are {', '.join(values)}",
                 suggest(str(raw), list(values)) if isinstance(raw, str) else None,
             )
@@ -133,11 +133,11 @@ def _literal_arg(raw: Any, kind: str, info: FactInfo, path: Path, ctx: ParseCont
         return Arg("lit", value)
     if kind == "boolean":
         if not isinstance(value, bool):
-            ctx.error(path, "KR019", f"{info.path} is true or false, found {short(raw)}")
+            ctx.error(path, codes.TYPE_MISMATCH, f"{info.path} is true or false, found {short(raw)}")
             raise InvalidCondition
         return Arg("lit", value)
     if isinstance(value, (dt.date, bool)) or value is None:
-        ctx.error(path, "KR019", f"{info.path} is a text; {short(raw)} is not")
+        ctx.error(path, codes.TYPE_MISMATCH, f"{info.path} is a text; {short(raw)} is not")
         raise InvalidCondition
     return Arg("lit", str(value) if not isinstance(value, str) else value)
 
@@ -148,10 +148,10 @@ def literal(raw: Any, kind: str) -> Any:
         return raw
     text = raw.strip()
     if kind == "number":
-        pct = _PERCENT.match(text)
+        pct = PERCENT.match(text)
         if pct:
             return float(pct.group(1)) / 100.0
-        if _NUMBER.match(text):
+        if NUMBER.match(text):
             return float(text)
         return text
     if kind == "date":
@@ -178,7 +178,7 @@ def _check_param_kind(name: str, param: ParamRef, kind: str, info: FactInfo, pat
     if not ok:
         ctx.error(
             path,
-            "KR018",
+            codes.DAYS,
             f"parameter {name} is a {param.type}; it cannot be compared with {info.path} ({info.type.describe()})",
         )
         raise InvalidCondition
@@ -186,5 +186,5 @@ def _check_param_kind(name: str, param: ParamRef, kind: str, info: FactInfo, pat
         values = param.value if isinstance(param.value, list) else [param.value]
         bad = [v for v in values if v not in info.type.values]
         if bad:
-            ctx.error(path, "KR022", f"parameter {name} holds {bad[0]!r}, not a value of {info.path}")
+            ctx.error(path, codes.NOT_A_VALUE, f"parameter {name} holds {bad[0]!r}, not a value of {info.path}")
             raise InvalidCondition

@@ -11,38 +11,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from kamrules import codes
 from kamrules.language.conditions.context import InvalidCondition, ParseContext, Path, resolve_fact, short
 from kamrules.language.conditions.operands import parse_arg, parse_days
 from kamrules.language.conditions.tree import TRUE, All, AnyOf, Arg, Cond, Leaf, Not
+from kamrules.language.operators import CELL_SYMBOLS, OPERATORS, WRITTEN
 from kamrules.model.catalog import FactInfo
 from kamrules.suggest import suggest
 
-OPERATORS: dict[str, tuple[str, ...]] = {
-    # operator -> fact kinds it applies to
-    "eq": ("number", "date", "text", "choice", "boolean"),
-    "ne": ("number", "date", "text", "choice", "boolean"),
-    "gt": ("number", "date"),
-    "gte": ("number", "date"),
-    "lt": ("number", "date"),
-    "lte": ("number", "date"),
-    "before": ("date",),
-    "after": ("date",),
-    "between": ("number", "date"),
-    "one_of": ("number", "text", "choice"),
-    "none_of": ("number", "text", "choice"),
-    "exists": ("number", "date", "text", "choice", "boolean", "list", "mapping"),
-    "missing": ("number", "date", "text", "choice", "boolean", "list", "mapping"),
-    "empty": ("list", "mapping"),
-    "contains": ("list",),
-    "not_contains": ("list",),
-    "contains_any": ("list",),
-    "within_days": ("date",),
-    "within_last_days": ("date",),
-    "older_than_days": ("date",),
-    "beyond_days": ("date",),
-    "past": ("date",),
-}
-_SYMBOLS = {">=": "gte", "<=": "lte", "!=": "ne", "==": "eq", "=": "eq", ">": "gt", "<": "lt"}
 _CELL_CMP = re.compile(r"^\s*(>=|<=|!=|==|=|>|<)\s*(.+?)\s*$")
 _CELL_RANGE = re.compile(r"^\s*([\[\(\]])\s*(.+?)\s*\.\.\s*(.+?)\s*([\]\)\[])\s*$")
 ANY_CELL = ("-", "any", "")
@@ -62,7 +38,7 @@ def _parse(node: Any, path: Path, ctx: ParseContext) -> Cond:
     if not isinstance(node, dict) or not node:
         ctx.error(
             path,
-            "KR010",
+            codes.NOT_A_CONDITION,
             "a condition is a mapping of facts to tests (relationship.stage: basic), "
             f"or all: / any: / not:, found {short(node)}",
         )
@@ -83,7 +59,7 @@ def _parse_entry(key: str, value: Any, path: Path, ctx: ParseContext) -> Cond:
     """One entry of a condition mapping: all:, any:, not:, or a test on the fact `key`."""
     if key in ("all", "any"):
         if not isinstance(value, list) or not value:
-            ctx.error(path, "KR011", f"{key}: takes a non-empty list of conditions")
+            ctx.error(path, codes.EMPTY_GROUP, f"{key}: takes a non-empty list of conditions")
             raise InvalidCondition
         parts = [_parse(v, (*path, i), ctx) for i, v in enumerate(value)]
         if key == "all":
@@ -103,7 +79,7 @@ def parse_test(fact: str, value: Any, path: Path, ctx: ParseContext) -> Cond:
     info = resolve_fact(fact, path, ctx)
     if isinstance(value, dict):
         if not value:
-            ctx.error(path, "KR014", "an empty test; write an operator such as gte: 5")
+            ctx.error(path, codes.NO_TEST, "an empty test; write an operator such as gte: 5")
             raise InvalidCondition
         parts: list[Cond] = []
         for op, arg in value.items():
@@ -114,7 +90,7 @@ def parse_test(fact: str, value: Any, path: Path, ctx: ParseContext) -> Cond:
             return _parse_op(fact, info, "contains_any", value, path, ctx)
         return _parse_op(fact, info, "one_of", value, path, ctx)
     if value is None:
-        ctx.error(path, "KR014", f"no test for {fact}; to test that it is absent write missing: true")
+        ctx.error(path, codes.NO_TEST, f"no test for {fact}; to test that it is absent write missing: true")
         raise InvalidCondition
     if isinstance(value, str):
         return parse_cell(fact, info, value, path, ctx)
@@ -138,7 +114,7 @@ def parse_cell(fact: str, info: FactInfo, text: str, path: Path, ctx: ParseConte
     match = _CELL_CMP.match(stripped)
     if match:
         symbol, operand = match.groups()
-        return _parse_op(fact, info, _SYMBOLS[symbol], operand, path, ctx, source=stripped)
+        return _parse_op(fact, info, CELL_SYMBOLS[symbol], operand, path, ctx, source=stripped)
     if info.type.kind == "list":
         return _parse_op(fact, info, "contains", stripped, path, ctx, source=stripped)
     return _parse_op(fact, info, "eq", stripped, path, ctx, source=stripped)
@@ -154,15 +130,15 @@ def _parse_op(
     source: str | None = None,
 ) -> Cond:
     """One operator applied to `fact` with the operand(s) `raw`, as a leaf."""
-    kinds = OPERATORS.get(op)
-    if kinds is None:
-        ctx.error(path, "KR015", f"unknown operator {op!r}", suggest(op, list(OPERATORS)))
+    if op not in WRITTEN:
+        ctx.error(path, codes.UNKNOWN_OPERATOR, f"unknown operator {op!r}", suggest(op, list(WRITTEN)))
         raise InvalidCondition
+    kinds = OPERATORS[op].applies_to
     kind = info.type.kind
     if kind not in kinds:
         ctx.error(
             path,
-            "KR016",
+            codes.OPERATOR_KIND,
             f"{op} does not apply to {fact}, which is {info.type.describe()}; {op} applies to {', '.join(kinds)} facts",
         )
         raise InvalidCondition
@@ -173,36 +149,35 @@ def _parse_op(
 
 
 def _operands(op: str, raw: Any, info: FactInfo, path: Path, ctx: ParseContext) -> tuple[str, tuple[Arg, ...]]:
-    """The leaf's operator (flags and synonyms resolved) and its operands."""
-    if op in ("exists", "missing", "empty", "past"):
+    """The leaf's operator (flags and synonyms resolved) and its operands, by the operand the
+    registry says the operator takes."""
+    operator = OPERATORS[op]
+    shape = operator.operand
+    if shape == "flag":
         if not isinstance(raw, bool):
-            ctx.error(path, "KR017", f"{op} takes true or false, found {short(raw)}")
+            ctx.error(path, codes.OPERAND_SHAPE, f"{op} takes true or false, found {short(raw)}")
             raise InvalidCondition
-        flip = {"exists": "missing", "missing": "exists", "empty": "not_empty", "past": "not_past"}
-        return (op if raw else flip[op]), ()
-    if op in ("within_days", "within_last_days", "older_than_days", "beyond_days"):
+        return (op if raw or operator.opposite is None else operator.opposite), ()
+    if shape == "days":
         return op, (parse_days(raw, path, ctx),)
-    if op == "between":
+    if shape == "pair":
         if not isinstance(raw, list) or len(raw) != 2:
-            ctx.error(path, "KR017", f"between takes [low, high], found {short(raw)}")
+            ctx.error(path, codes.OPERAND_SHAPE, f"{op} takes [low, high], found {short(raw)}")
             raise InvalidCondition
         return op, (parse_arg(raw[0], info, path, ctx), parse_arg(raw[1], info, path, ctx))
-    if op in ("one_of", "none_of", "contains_any"):
+    if shape in ("values", "items"):
         items = raw if isinstance(raw, list) else [raw]
         if not items:
-            ctx.error(path, "KR017", f"{op} takes a non-empty list")
+            ctx.error(path, codes.OPERAND_SHAPE, f"{op} takes a non-empty list")
             raise InvalidCondition
         parsed: list[Arg] = []
         for i, v in enumerate(items):
-            arg = parse_arg(v, info, (*path, i), ctx, item=op == "contains_any")
+            arg = parse_arg(v, info, (*path, i), ctx, item=shape == "items")
             if arg.kind == "param" and isinstance(arg.value, list):
                 # A parameter holding several values stands for all of them.
                 parsed.extend(Arg("param", x, arg.name) for x in arg.value)
             else:
                 parsed.append(arg)
         return op, tuple(parsed)
-    if op in ("contains", "not_contains"):
-        return op, (parse_arg(raw, info, path, ctx, item=True),)
-    if op in ("before", "after"):
-        return ("lt" if op == "before" else "gt"), (parse_arg(raw, info, path, ctx),)
-    return op, (parse_arg(raw, info, path, ctx),)
+    arg = parse_arg(raw, info, path, ctx, item=shape == "item")
+    return (operator.same_as or op), (arg,)

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from kamrules import codes
 from kamrules.errors import Location
+from kamrules.i18n.texts import Texts
+from kamrules.language import spec as S
 from kamrules.language.link import cases, declarations, derived, disabling, manifest, parameters, profiles
 from kamrules.language.link.context import Linker
 from kamrules.language.link.items import Linked, link_items
 from kamrules.language.read import LoadedFile, ReadState
 from kamrules.language.rulebase import RuleBase, SourceFile, TestCase
-from kamrules.language.texts import Texts
 from kamrules.model.facts import Account
 from kamrules.suggest import suggest
 
@@ -32,11 +34,11 @@ def link(
 ) -> RuleBase:
     """The rule base `files` make (items with problems left out); problems go to `state`."""
     lk = Linker(files, state, sources, input_model, input_name)
-    manifests = lk.of_kind("manifest")
+    manifests = lk.of_kind(S.FileKind.MANIFEST)
     if not manifests:
         lk.error_at(
             Location(sources[0] if sources else None),
-            "KR004",
+            codes.MANIFEST,
             "no manifest (a file with kind: manifest) declares the stages; a folder used on its own "
             "needs one, or give it on top of the built-in knowledge",
         )
@@ -44,7 +46,7 @@ def link(
     lk.stages = manifest.stages(lk, manifests)
     lk.stage_order = {s.id: s.index for s in lk.stages}
     rulesets = _rulesets(lk)
-    overrides = lk.of_kind("overrides")
+    overrides = lk.of_kind(S.FileKind.OVERRIDES)
     lk.params = parameters.overridden(lk, parameters.declared(lk, rulesets), overrides)
     lk.derived = derived.declared(lk, rulesets)
     manifest.check_inputs(lk, manifests)
@@ -102,10 +104,10 @@ def _rulesets(lk: Linker) -> list[LoadedFile]:
     """The ruleset files in stage order; a later layer's ruleset replaces one with its id, and a
     ruleset in a stage no manifest declares is reported and left out."""
     by_id: dict[str, LoadedFile] = {}
-    for f in lk.of_kind("ruleset"):
+    for f in lk.of_kind(S.FileKind.RULESET):
         prev = by_id.get(f.spec.id)
         if prev is not None and prev.layer == f.layer:
-            lk.error(f, ("id",), "KR006", f"ruleset id {f.spec.id!r} is also used by {prev.display}")
+            lk.error(f, ("id",), codes.DUPLICATE_ITEM_ID, f"ruleset id {f.spec.id!r} is also used by {prev.display}")
             continue
         by_id[f.spec.id] = f
     for f in by_id.values():
@@ -113,7 +115,7 @@ def _rulesets(lk: Linker) -> list[LoadedFile]:
             lk.error(
                 f,
                 ("stage",),
-                "KR005",
+                codes.STAGE,
                 f"unknown stage {f.spec.stage!r}; the stages are {', '.join(lk.stage_order)}",
                 suggest(f.spec.stage, list(lk.stage_order)),
             )

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from kamrules.errors import KamError
+from kamrules.i18n.texts import Texts
 from kamrules.io.yamlsafe import parse_document
 from kamrules.language import spec as S
 from kamrules.language.link.context import Linker
 from kamrules.language.rulebase import TestCase
-from kamrules.language.texts import Texts
 
 
 def cases(lk: Linker) -> list[TestCase]:
     out: list[TestCase] = []
-    for f in lk.of_kind("tests"):
+    for f in lk.of_kind(S.FileKind.TESTS):
         spec: S.CasesFile = f.spec
         for i, case in enumerate(spec.cases):
             out.append(

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from kamrules import codes
+from kamrules.i18n.texts import Texts
 from kamrules.language import spec as S
 from kamrules.language.link.context import ItemSource, Linker
 from kamrules.language.link.outputs import check_target
 from kamrules.language.link.parameters import NUMERIC
 from kamrules.language.rulebase import Compute
-from kamrules.language.texts import Texts
 from kamrules.suggest import suggest
 
 KEY = "computed"
@@ -52,7 +53,7 @@ def link(lk: Linker, item: ItemSource[S.ComputeSpec]) -> Compute | None:
     f, base, c, stage = item.file, item.path, item.spec, item.stage
     ops = _operation(c)
     if len(ops) != 1:
-        lk.error(f, base, "KR034", f"a computed fact takes exactly one of {', '.join(OPERATIONS)}")
+        lk.error(f, base, codes.COMPUTATION, f"a computed fact takes exactly one of {', '.join(OPERATIONS)}")
         return None
     ((op, arg),) = ops.items()
     filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -107,12 +108,12 @@ def _fold_parameters(
             lk.error(
                 item.file,
                 (*item.path, "product", k),
-                "KR019",
+                codes.TYPE_MISMATCH,
                 f"product needs numbers; parameter {name} is a {param.type}",
             )
             return None
     if not names:
-        lk.error(item.file, (*item.path, "product"), "KR034", "product needs at least one fact")
+        lk.error(item.file, (*item.path, "product"), codes.COMPUTATION, "product needs at least one fact")
         return None
     return names, factor, factor_params
 
@@ -123,17 +124,17 @@ def _check_operands(lk: Linker, item: ItemSource[S.ComputeSpec], op: str, names:
     want = OPERATIONS[op]
     ok = True
     if op in ("ratio", "difference") and len(names) != 2:
-        lk.error(f, path, "KR034", f"{op} takes two facts")
+        lk.error(f, path, codes.COMPUTATION, f"{op} takes two facts")
         ok = False
     for n in names:
         info = ctx.facts.get(n)
         if info is None:
-            lk.error(f, path, "KR013", f"unknown fact {n!r}", suggest(n, list(ctx.facts)))
+            lk.error(f, path, codes.UNKNOWN_FACT, f"unknown fact {n!r}", suggest(n, list(ctx.facts)))
             ok = False
         elif want is not None and info.type.kind != want:
-            lk.error(f, path, "KR019", f"{op} needs {want} facts; {n} is {info.type.describe()}")
+            lk.error(f, path, codes.TYPE_MISMATCH, f"{op} needs {want} facts; {n} is {info.type.describe()}")
             ok = False
         elif op == "count" and info.type.kind not in ("list", "mapping"):
-            lk.error(f, path, "KR019", f"count needs a list; {n} is {info.type.describe()}")
+            lk.error(f, path, codes.TYPE_MISMATCH, f"count needs a list; {n} is {info.type.describe()}")
             ok = False
     return ok

@@ -13,10 +13,10 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel
 
 from kamrules.errors import Location, Problem
+from kamrules.i18n.texts import Texts
 from kamrules.language.conditions.context import ParamRef, ParseContext
 from kamrules.language.read import LoadedFile, ReadState
 from kamrules.language.rulebase import Derived, LeverDef, Param, Profile, Stage, Strategy, WarningCode
-from kamrules.language.texts import Texts
 from kamrules.model.catalog import FactInfo
 
 Path = tuple[str | int, ...]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from kamrules.i18n.texts import Texts
 from kamrules.language.read import LoadedFile
 from kamrules.language.rulebase import LeverDef, WarningCode
-from kamrules.language.texts import Texts
 
 
 def warning_codes(rulesets: list[LoadedFile]) -> dict[str, WarningCode]:

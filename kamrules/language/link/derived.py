@@ -3,11 +3,12 @@ fact a rule may read: the input's facts, then each derived one with the stage th
 
 from __future__ import annotations
 
+from kamrules import codes
+from kamrules.i18n.texts import Texts
 from kamrules.language import spec as S
 from kamrules.language.link.context import Linker
 from kamrules.language.read import LoadedFile
 from kamrules.language.rulebase import Derived
-from kamrules.language.texts import Texts
 from kamrules.model.catalog import FactInfo, FactType, input_catalog, input_groups
 from kamrules.model.vocabulary import LABELS
 
@@ -39,17 +40,22 @@ def declared(lk: Linker, rulesets: list[LoadedFile]) -> dict[str, Derived]:
                 lk.error(
                     f,
                     path,
-                    "KR026",
+                    codes.DERIVED_DECLARATION,
                     f"{name!r} is an account fact (or inside one of its groups); "
                     "a derived fact needs its own name, such as scores.x or tier",
                 )
                 continue
             if name in out:
-                lk.error(f, path, "KR026", f"derived fact {name!r} is already declared at {out[name].where}")
+                lk.error(
+                    f,
+                    path,
+                    codes.DERIVED_DECLARATION,
+                    f"derived fact {name!r} is already declared at {out[name].where}",
+                )
                 continue
             ftype, labels = _derived_type(spec)
             if spec.type in ("choice",) and not ftype.values:
-                lk.error(f, path, "KR026", f"derived fact {name!r} is a choice: list its values")
+                lk.error(f, path, codes.DERIVED_DECLARATION, f"derived fact {name!r} is a choice: list its values")
                 continue
             out[name] = Derived(
                 name,

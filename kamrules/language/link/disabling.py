@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from kamrules import codes
 from kamrules.language.link.cases import skipped_case_ids
 from kamrules.language.link.context import Linker
 from kamrules.language.link.items import Linked
@@ -33,7 +34,7 @@ def disabled_ids(lk: Linker, overrides: list[LoadedFile], linked: Linked, tests:
                     lk.error(
                         f,
                         ("disable", i),
-                        "KR008",
+                        codes.NOTHING_DISABLED,
                         f"cannot disable {item!r}: no rule, table, row, scorecard, computed fact "
                         "or test case has that id",
                         suggest(item, known + sorted(skipped)),

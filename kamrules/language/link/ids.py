@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from kamrules import codes
 from kamrules.errors import Location
 from kamrules.language.link.context import Linker, Path
 from kamrules.language.read import LoadedFile
@@ -33,7 +34,7 @@ class Ids:
             self.lk.error(
                 f,
                 path,
-                "KR006",
+                codes.DUPLICATE_ITEM_ID,
                 f"the id {item_id!r} is already used at {self.claimed[item_id]}; ids are "
                 "unique across rules, tables, scorecards and computed facts (to replace a rule, "
                 "give the new one replaces: <id>)",
@@ -49,7 +50,7 @@ class Ids:
                 self.lk.error(
                     f,
                     (*rpath, "replaces"),
-                    "KR007",
+                    codes.NOTHING_REPLACED,
                     f"replaces {target!r}, but there is no rule with that id",
                     suggest(target, [r.id for r in rules]),
                 )

@@ -3,13 +3,14 @@ table with one row per profile."""
 
 from __future__ import annotations
 
+from kamrules import codes
+from kamrules.i18n.texts import Texts
 from kamrules.language import spec as S
 from kamrules.language.conditions.context import InvalidCondition, resolve_fact
 from kamrules.language.conditions.tree import Arg, Leaf
 from kamrules.language.link.context import ItemSource, Linker
 from kamrules.language.link.outputs import check_output
 from kamrules.language.rulebase import Row, Table
-from kamrules.language.texts import Texts
 
 KEY = "lookups"
 
@@ -25,13 +26,13 @@ def link(lk: Linker, item: ItemSource[S.LookupSpec]) -> Table | None:
     except InvalidCondition:
         return None
     if not lk.profiles:
-        lk.error(f, base, "KR038", "a lookup reads the profile files, and none are loaded")
+        lk.error(f, base, codes.LOOKUP, "a lookup reads the profile files, and none are loaded")
         return None
     rows: list[Row] = []
     for n, (pid, p) in enumerate(lk.profiles.items()):
         if info.type.kind == "choice" and pid not in info.type.values:
             lk.error_at(
-                p.where, "KR038", f"profile {pid!r} is not a value of {spec.key} ({', '.join(info.type.values)})"
+                p.where, codes.LOOKUP, f"profile {pid!r} is not a value of {spec.key} ({', '.join(info.type.values)})"
             )
             continue
         out = check_output(lk, f, (*base, "sets"), spec.sets, p.strategy, stage)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 
+from kamrules import codes
+from kamrules.i18n.texts import Texts
+from kamrules.language import spec as S
 from kamrules.language.link.context import Linker
 from kamrules.language.read import LoadedFile
 from kamrules.language.rulebase import Derived, Stage
-from kamrules.language.texts import Texts
 from kamrules.suggest import suggest
 
 # What a manifest's `input:` may name: the account (the advice), the plan (its checks), and the
@@ -21,7 +23,7 @@ def stages(lk: Linker, manifests: list[LoadedFile]) -> list[Stage]:
     for f in manifests:
         for i, s in enumerate(f.spec.stages):
             if any(s.id == o[0] for o in order):
-                lk.error(f, ("stages", i, "id"), "KR005", f"stage {s.id!r} is declared twice")
+                lk.error(f, ("stages", i, "id"), codes.STAGE, f"stage {s.id!r} is declared twice")
                 continue
             if s.after is not None:
                 pos = next((k for k, o in enumerate(order) if o[0] == s.after), None)
@@ -29,7 +31,7 @@ def stages(lk: Linker, manifests: list[LoadedFile]) -> list[Stage]:
                     lk.error(
                         f,
                         ("stages", i, "after"),
-                        "KR005",
+                        codes.STAGE,
                         f"after: {s.after!r} is not a stage",
                         suggest(s.after, [o[0] for o in order]),
                     )
@@ -47,7 +49,7 @@ def check_inputs(lk: Linker, manifests: list[LoadedFile]) -> None:
             lk.error(
                 f,
                 ("input",),
-                "KR004",
+                codes.MANIFEST,
                 f"unknown input {f.spec.input!r}; a rule base reads one of {', '.join(RULE_BASE_INPUTS)}",
                 suggest(str(f.spec.input), list(RULE_BASE_INPUTS)),
             )
@@ -55,7 +57,7 @@ def check_inputs(lk: Linker, manifests: list[LoadedFile]) -> None:
             lk.error(
                 f,
                 ("input",),
-                "KR004",
+                codes.MANIFEST,
                 f"this rule base reads {f.spec.input} facts, but it is loaded for {lk.input_name} facts",
             )
 
@@ -69,7 +71,7 @@ def decisions(lk: Linker, manifests: list[LoadedFile], derived: dict[str, Derive
                 lk.error(
                     f,
                     ("decisions", i),
-                    "KR009",
+                    codes.UNKNOWN_DECISION,
                     f"decision {d!r} is not a derived fact any ruleset declares",
                     suggest(d, list(derived)),
                 )
@@ -92,7 +94,7 @@ def digest(files: list[LoadedFile]) -> str:
     """A digest of every file that can change the advice (test cases cannot), with its name."""
     hasher = hashlib.sha256()
     for f in files:
-        if f.kind == "tests":
+        if f.kind not in S.CHANGES_ADVICE:
             continue
         hasher.update(f.display.encode())
         hasher.update(b"\0")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from kamrules import codes
 from kamrules.language.conditions.context import InvalidCondition, resolve_fact
 from kamrules.language.link.context import Linker, Path
 from kamrules.language.read import LoadedFile
@@ -18,12 +19,12 @@ def check_target(lk: Linker, f: LoadedFile, path: Path, fact: str, stage: str) -
     d = lk.derived.get(fact)
     if d is None:
         if fact in lk.catalog:
-            lk.error(f, path, "KR027", f"{fact} is an account fact; rules set derived facts only")
+            lk.error(f, path, codes.NOT_SETTABLE, f"{fact} is an account fact; rules set derived facts only")
         else:
             lk.error(
                 f,
                 path,
-                "KR027",
+                codes.NOT_SETTABLE,
                 f"{fact!r} is not a declared derived fact (declare it under derives:)",
                 suggest(fact, list(lk.derived)),
             )
@@ -32,7 +33,7 @@ def check_target(lk: Linker, f: LoadedFile, path: Path, fact: str, stage: str) -
         lk.error(
             f,
             path,
-            "KR027",
+            codes.NOT_SETTABLE,
             f"{fact} belongs to stage {d.stage} (declared at {d.where}); it cannot be set in stage {stage}",
         )
         return None
@@ -59,7 +60,7 @@ def check_output(
     problem = _plain_problem(d, value)
     if problem is not None:
         message, hint = problem
-        lk.error(f, path, "KR028", message, hint)
+        lk.error(f, path, codes.OUTPUT_VALUE, message, hint)
         return None
     return OutputValue(literal=value)
 
@@ -71,22 +72,28 @@ def _copied(lk: Linker, f: LoadedFile, path: Path, d: Derived, src: str, stage: 
     except InvalidCondition:
         return None
     if info.type.kind != d.type.kind and not (d.type.kind == "choice" and info.type.kind in ("choice", "text")):
-        lk.error(f, path, "KR028", f"{d.name} is {d.type.describe()}; {src} is {info.type.describe()}")
+        lk.error(f, path, codes.OUTPUT_VALUE, f"{d.name} is {d.type.describe()}; {src} is {info.type.describe()}")
         return None
     if d.type.kind == "choice" and info.type.kind == "choice":
         extra = [v for v in info.type.values if v not in d.type.values]
         if extra:
-            lk.error(f, path, "KR028", f"{src} can hold {extra[0]!r}, which is not a value of {d.name}")
+            lk.error(f, path, codes.OUTPUT_VALUE, f"{src} can hold {extra[0]!r}, which is not a value of {d.name}")
             return None
     return OutputValue(fact=src)
 
 
 def _appended(lk: Linker, f: LoadedFile, path: Path, d: Derived, value: Any) -> OutputValue | None:
     if d.type.kind != "list":
-        lk.error(f, path, "KR028", f"append: needs a list fact; {d.name} is {d.type.describe()}")
+        lk.error(f, path, codes.OUTPUT_VALUE, f"append: needs a list fact; {d.name} is {d.type.describe()}")
         return None
     if d.type.values and value not in d.type.values:
-        lk.error(f, path, "KR028", f"{value!r} is not a value of {d.name}", suggest(str(value), list(d.type.values)))
+        lk.error(
+            f,
+            path,
+            codes.OUTPUT_VALUE,
+            f"{value!r} is not a value of {d.name}",
+            suggest(str(value), list(d.type.values)),
+        )
         return None
     return OutputValue(literal=value)
 
@@ -97,11 +104,11 @@ def _number(lk: Linker, f: LoadedFile, path: Path, d: Derived, value: Any) -> Ou
         param = value
         value = lk.params[value].value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        lk.error(f, path, "KR028", f"{d.name} is a number; found {value!r}")
+        lk.error(f, path, codes.OUTPUT_VALUE, f"{d.name} is a number; found {value!r}")
         return None
     t = d.type
     if (t.minimum is not None and value < t.minimum) or (t.maximum is not None and value > t.maximum):
-        lk.error(f, path, "KR028", f"{d.name} is {t.describe()}; found {value!r}")
+        lk.error(f, path, codes.OUTPUT_VALUE, f"{d.name} is {t.describe()}; found {value!r}")
         return None
     return OutputValue(literal=float(value), param=param)
 
@@ -110,14 +117,16 @@ def _date(lk: Linker, f: LoadedFile, path: Path, d: Derived, value: Any) -> Outp
     param = None
     if isinstance(value, str) and value in lk.params:
         if lk.params[value].type != "date":
-            lk.error(f, path, "KR028", f"{d.name} is a date; parameter {value} is a {lk.params[value].type}")
+            lk.error(f, path, codes.OUTPUT_VALUE, f"{d.name} is a date; parameter {value} is a {lk.params[value].type}")
             return None
         param = value
         value = lk.params[value].value
     elif isinstance(value, str):
         value = _iso_date(value)
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        lk.error(f, path, "KR028", f"{d.name} is a date; found {value!r} (write YYYY-MM-DD or a date parameter)")
+        lk.error(
+            f, path, codes.OUTPUT_VALUE, f"{d.name} is a date; found {value!r} (write YYYY-MM-DD or a date parameter)"
+        )
         return None
     return OutputValue(literal=value, param=param)
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from typing import Any
 
+from kamrules import codes
+from kamrules.i18n.texts import Texts
 from kamrules.language.link.context import Linker
 from kamrules.language.read import LoadedFile
 from kamrules.language.rulebase import Param
-from kamrules.language.texts import Texts
+from kamrules.model.numbers import NUMBER
 from kamrules.suggest import suggest
 
-_NUMBER_TEXT = re.compile(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$")
 NUMERIC = ("number", "integer", "fraction", "score", "money", "days")
 
 
@@ -50,7 +50,7 @@ def _number(ptype: str, value: Any) -> tuple[Any, str | None]:
             v = float(v.strip()[:-1]) / 100.0
         except ValueError:
             return None, f"expected a {ptype}, found {value!r}"
-    elif isinstance(v, str) and _NUMBER_TEXT.match(v.strip()):
+    elif isinstance(v, str) and NUMBER.match(v.strip()):
         v = float(v.strip())  # `1e5`, which YAML reads as text
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         return None, f"expected a {ptype}, found {value!r}"
@@ -79,14 +79,14 @@ def declared(lk: Linker, rulesets: list[LoadedFile]) -> dict[str, Param]:
                 lk.error(
                     f,
                     ("parameters", name),
-                    "KR023",
+                    codes.PARAMETER_TWICE,
                     f"parameter {name!r} is already declared at "
                     f"{params[name].where}; to change its value use a kind: overrides file",
                 )
                 continue
             value, problem = check_param_value(p.type, p.value, p.values)
             if problem:
-                lk.error(f, ("parameters", name, "value"), "KR024", f"parameter {name}: {problem}")
+                lk.error(f, ("parameters", name, "value"), codes.PARAMETER_VALUE, f"parameter {name}: {problem}")
                 continue
             if p.type == "choice" and p.values:
                 lk.param_choices[name] = [str(v) for v in p.values]
@@ -99,7 +99,13 @@ def overridden(lk: Linker, params: dict[str, Param], overrides: list[LoadedFile]
     for f in overrides:
         for name, raw in (f.spec.parameters or {}).items():
             if name not in params:
-                lk.error(f, ("parameters", name), "KR025", f"unknown parameter {name!r}", suggest(name, list(params)))
+                lk.error(
+                    f,
+                    ("parameters", name),
+                    codes.OVERRIDE_UNKNOWN,
+                    f"unknown parameter {name!r}",
+                    suggest(name, list(params)),
+                )
                 continue
             old = params[name]
             if old.type == "choice":
@@ -109,7 +115,7 @@ def overridden(lk: Linker, params: dict[str, Param], overrides: list[LoadedFile]
             else:
                 value, problem = check_param_value(old.type, raw, None)
                 if problem:
-                    lk.error(f, ("parameters", name), "KR024", f"parameter {name}: {problem}")
+                    lk.error(f, ("parameters", name), codes.PARAMETER_VALUE, f"parameter {name}: {problem}")
                     continue
             params[name] = Param(
                 name,
@@ -138,7 +144,7 @@ def _choice_override_ok(lk: Linker, f: LoadedFile, name: str, raw: Any) -> bool:
         lk.error(
             f,
             path,
-            "KR024",
+            codes.PARAMETER_VALUE,
             f"parameter {name}: {item!r} is not one of its values ({', '.join(allowed)})",
             suggest(str(item), allowed) if isinstance(item, str) else None,
         )

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+from kamrules import codes
+from kamrules.i18n.texts import Texts
 from kamrules.language import spec as S
 from kamrules.language.link.context import Linker
 from kamrules.language.rulebase import Profile, Strategy
-from kamrules.language.texts import Texts
 from kamrules.suggest import suggest
 
 
 def profiles(lk: Linker) -> dict[str, Profile]:
     """The profiles in their declared order; a later layer's profile replaces one with its id."""
     out: dict[str, Profile] = {}
-    for f in lk.of_kind("profile"):
+    for f in lk.of_kind(S.FileKind.PROFILE):
         s: S.ProfileFile = f.spec
         prev = out.get(s.id)
         if prev is not None and prev.where.file and lk.layer_of(prev.where.file) == f.layer:
-            lk.error(f, ("id",), "KR006", f"profile {s.id!r} is also defined in {prev.where.file}")
+            lk.error(f, ("id",), codes.DUPLICATE_ITEM_ID, f"profile {s.id!r} is also defined in {prev.where.file}")
             continue
         out[s.id] = Profile(
             s.id,
@@ -35,7 +36,7 @@ def strategies(lk: Linker) -> tuple[dict[str, Strategy], dict[str, Texts]]:
     """The strategies, each with a text for every treatment row, and the rows' titles."""
     out: dict[str, Strategy] = {}
     rows: dict[str, Texts] = {}
-    for f in lk.of_kind("strategies"):
+    for f in lk.of_kind(S.FileKind.STRATEGIES):
         s: S.StrategiesFile = f.spec
         for key, title in s.rows.items():
             rows[key] = Texts.of(title)
@@ -46,14 +47,16 @@ def strategies(lk: Linker) -> tuple[dict[str, Strategy], dict[str, Texts]]:
                     lk.error(
                         f,
                         ("strategies", sid, "treatment", key),
-                        "KR031",
+                        codes.TREATMENT_ROWS,
                         f"treatment key {key!r} is not one of the rows",
                         suggest(key, list(s.rows)),
                     )
                 treatment[key] = tuple(Texts.of(v) for v in value) if isinstance(value, list) else Texts.of(value)
             for key in s.rows:
                 if key not in treatment:
-                    lk.error(f, ("strategies", sid, "treatment"), "KR031", f"strategy {sid} has no {key!r} row")
+                    lk.error(
+                        f, ("strategies", sid, "treatment"), codes.TREATMENT_ROWS, f"strategy {sid} has no {key!r} row"
+                    )
             out[sid] = Strategy(sid, Texts.of(spec.label), treatment, f.doc.location(("strategies", sid)))
     return out, rows
 
@@ -64,7 +67,7 @@ def check_strategies(lk: Linker, found: dict[str, Profile], defined: dict[str, S
         if defined and p.strategy not in defined:
             lk.error_at(
                 p.strategy_where,
-                "KR030",
+                codes.UNKNOWN_STRATEGY,
                 f"profile {pid} names strategy {p.strategy!r}, which no strategies file defines",
                 suggest(p.strategy, list(defined)),
             )

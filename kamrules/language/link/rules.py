@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from kamrules import codes
+from kamrules.i18n.texts import Texts
 from kamrules.language import spec as S
 from kamrules.language.conditions.parse import parse_condition
 from kamrules.language.link.context import ItemSource, Linker
 from kamrules.language.link.outputs import check_output
 from kamrules.language.link.templates import check_template
 from kamrules.language.rulebase import LeverPick, OutputValue, Rule, Warn
-from kamrules.language.texts import Texts
 from kamrules.suggest import suggest
 
 KEY = "rules"
@@ -35,7 +36,7 @@ def link(lk: Linker, item: ItemSource[S.RuleSpec]) -> Rule | None:
     warn = _warning(lk, item)
     levers = _levers(lk, item)
     if not (sets or appends or warn or levers) and len(lk.problems) == before:
-        lk.error(f, (*base, "then"), "KR041", "then: does nothing; it needs set, append, warn or levers")
+        lk.error(f, (*base, "then"), codes.EMPTY_THEN, "then: does nothing; it needs set, append, warn or levers")
     if len(lk.problems) != before:
         return None
     return Rule(
@@ -64,7 +65,7 @@ def _warning(lk: Linker, item: ItemSource[S.RuleSpec]) -> Warn | None:
         lk.error(
             item.file,
             (*path, "code"),
-            "KR039",
+            codes.UNKNOWN_WARNING,
             f"warning code {w.code!r} is not declared (declare it under warnings: in a ruleset)",
             suggest(w.code, list(lk.codes)),
         )
@@ -82,7 +83,7 @@ def _levers(lk: Linker, item: ItemSource[S.RuleSpec]) -> list[LeverPick]:
             lk.error(
                 item.file,
                 (*path, "id"),
-                "KR040",
+                codes.UNKNOWN_LEVER,
                 f"lever {lv.id!r} is not declared",
                 suggest(lv.id, list(lk.levers)),
             )

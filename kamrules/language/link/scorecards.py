@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from kamrules import codes
+from kamrules.i18n.texts import Texts
 from kamrules.language import spec as S
 from kamrules.language.link.context import ItemSource, Linker
 from kamrules.language.link.outputs import check_target
 from kamrules.language.rulebase import Criterion, Scorecard
-from kamrules.language.texts import Texts
 from kamrules.suggest import suggest
 
 KEY = "scorecards"
@@ -23,10 +24,10 @@ def link(lk: Linker, item: ItemSource[S.ScorecardSpec]) -> Scorecard | None:
     ctx = lk.parse_context(f, stage)
     for key, name in (("given", c.given), ("criteria_from", c.criteria_from)):
         if name is not None and name not in ctx.facts:
-            lk.error(f, (*base, key), "KR013", f"unknown fact {name!r}", suggest(name, list(ctx.facts)))
+            lk.error(f, (*base, key), codes.UNKNOWN_FACT, f"unknown fact {name!r}", suggest(name, list(ctx.facts)))
             ok = False
     if c.criteria_from is None and not c.criteria:
-        lk.error(f, base, "KR032", "a scorecard needs criteria: or criteria_from:")
+        lk.error(f, base, codes.SCORECARD, "a scorecard needs criteria: or criteria_from:")
         ok = False
     criteria: list[Criterion] = []
     if c.criteria:
@@ -40,10 +41,10 @@ def link(lk: Linker, item: ItemSource[S.ScorecardSpec]) -> Scorecard | None:
             info = ctx.facts.get(cr.fact)
             if info is None:
                 where = (*base, "criteria", n, "fact")
-                lk.error(f, where, "KR013", f"unknown fact {cr.fact!r}", suggest(cr.fact, list(ctx.facts)))
+                lk.error(f, where, codes.UNKNOWN_FACT, f"unknown fact {cr.fact!r}", suggest(cr.fact, list(ctx.facts)))
                 ok = False
             elif info.type.kind != "number":
-                lk.error(f, (*base, "criteria", n, "fact"), "KR019", f"{cr.fact} is not a number")
+                lk.error(f, (*base, "criteria", n, "fact"), codes.TYPE_MISMATCH, f"{cr.fact} is not a number")
                 ok = False
             weight = raw[n] * 100.0 / total if total else 0.0
             criteria.append(Criterion(name=n, fact=cr.fact, weight=weight, label=Texts.of(cr.label)))
@@ -51,7 +52,7 @@ def link(lk: Linker, item: ItemSource[S.ScorecardSpec]) -> Scorecard | None:
         lk.error(
             f,
             (*base, "method"),
-            "KR032",
+            codes.SCORECARD,
             "versus_competitor reads criteria_from: {criterion: {weight, ours, best_competitor}}",
         )
         ok = False

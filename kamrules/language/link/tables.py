@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
+from kamrules import codes
+from kamrules.i18n.texts import Texts
 from kamrules.language import spec as S
 from kamrules.language.conditions.context import InvalidCondition, ParseContext, resolve_fact
 from kamrules.language.conditions.parse import parse_test
@@ -12,7 +14,6 @@ from kamrules.language.conditions.tree import TRUE, All, Cond
 from kamrules.language.link.context import ItemSource, Linker, Path
 from kamrules.language.link.outputs import check_output, check_target
 from kamrules.language.rulebase import OutputValue, Row, Table
-from kamrules.language.texts import Texts
 from kamrules.suggest import suggest
 
 KEY = "tables"
@@ -33,7 +34,9 @@ def link(lk: Linker, item: ItemSource[S.TableSpec]) -> Table | None:
             ok = False
     clash = set(t.inputs) & set(t.outputs)
     if clash:
-        lk.error(f, (*base, "outputs"), "KR035", f"{', '.join(sorted(clash))} is both an input and an output")
+        lk.error(
+            f, (*base, "outputs"), codes.INPUT_AND_OUTPUT, f"{', '.join(sorted(clash))} is both an input and an output"
+        )
         ok = False
     if not ok:
         return None
@@ -66,11 +69,11 @@ def _row(lk: Linker, item: ItemSource[S.TableSpec], ctx: ParseContext, r: int, r
     f, t = item.file, item.spec
     rpath = (*item.path, "rows", r)
     if not isinstance(raw, dict):
-        lk.error(f, rpath, "KR036", "a row is a mapping of input columns and outputs")
+        lk.error(f, rpath, codes.BAD_ROW, "a row is a mapping of input columns and outputs")
         return None
     row_id = str(raw.get("id", r + 1))
     if row_id in seen:
-        lk.error(f, (*rpath, "id"), "KR036", f"row id {row_id!r} is used twice in table {t.id}")
+        lk.error(f, (*rpath, "id"), codes.BAD_ROW, f"row id {row_id!r} is used twice in table {t.id}")
     seen.add(row_id)
     cells: list[Cond] = []
     outputs: dict[str, OutputValue] = {}
@@ -82,7 +85,7 @@ def _row(lk: Linker, item: ItemSource[S.TableSpec], ctx: ParseContext, r: int, r
             continue
         if key == "priority":
             if isinstance(value, bool) or not isinstance(value, int):
-                lk.error(f, (*rpath, key), "KR036", "priority is a whole number")
+                lk.error(f, (*rpath, key), codes.BAD_ROW, "priority is a whole number")
             else:
                 priority = value
         elif key in ("because", "description"):
@@ -103,14 +106,14 @@ def _row(lk: Linker, item: ItemSource[S.TableSpec], ctx: ParseContext, r: int, r
             lk.error(
                 f,
                 (*rpath, key),
-                "KR037",
+                codes.UNKNOWN_COLUMN,
                 f"{key!r} is neither an input column ({', '.join(t.inputs)}) "
                 f"nor an output ({', '.join(t.outputs)}) of table {t.id}",
                 suggest(key, [*t.inputs, *t.outputs, "id", "priority", "because"]),
             )
             row_ok = False
     if not outputs and row_ok:
-        lk.error(f, rpath, "KR036", f"row {row_id} sets no output")
+        lk.error(f, rpath, codes.BAD_ROW, f"row {row_id} sets no output")
         row_ok = False
     if not row_ok:
         return None
@@ -133,7 +136,7 @@ def _cell(
 ) -> Cond | None:
     """A cell: a test on its column's fact ("-" for any value); None after reporting a problem."""
     if value is None:
-        lk.error(item.file, path, "KR036", 'an empty cell; write "-" for any value')
+        lk.error(item.file, path, codes.BAD_ROW, 'an empty cell; write "-" for any value')
         return None
     try:
         return parse_test(fact, value, path, ctx)

@@ -3,9 +3,11 @@ or a fact its rule's stage can read, and its format (`:%`, `:days`...) fits what
 
 from __future__ import annotations
 
+from kamrules import codes
+from kamrules.i18n.texts import Texts
 from kamrules.language.link.context import Linker, Path
 from kamrules.language.read import LoadedFile
-from kamrules.language.texts import FORMATS, Texts, placeholders
+from kamrules.language.templates import FORMATS, placeholders
 from kamrules.model.catalog import FactInfo, FactType
 from kamrules.suggest import suggest
 
@@ -36,7 +38,7 @@ def check_template(lk: Linker, f: LoadedFile, path: Path, text: Texts, stage: st
                 lk.error(
                     f,
                     (*path, lang),
-                    "KR029",
+                    codes.PLACEHOLDER,
                     f"unknown format :{fmt} in {{{name}:{fmt}}}; formats are {', '.join(FORMATS)}",
                 )
             if name in lk.params or name in ctx.facts:
@@ -46,7 +48,7 @@ def check_template(lk: Linker, f: LoadedFile, path: Path, text: Texts, stage: st
             lk.error(
                 f,
                 (*path, lang),
-                "KR029",
+                codes.PLACEHOLDER,
                 f"the placeholder {{{name}}} is neither a parameter nor a fact visible in stage {stage}",
                 suggest(name, list(lk.params) + list(ctx.facts)),
             )
@@ -71,7 +73,7 @@ def _check_format(lk: Linker, f: LoadedFile, path: Path, name: str, fmt: str, in
     lk.error(
         f,
         path,
-        "KR042",
+        codes.FORMAT_MISFIT,
         f"format :{fmt} does not fit {{{name}:{fmt}}}: {what}, and :{fmt} {_FORMAT_NEEDS[fmt]}; {instead}",
     )
 

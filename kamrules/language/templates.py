@@ -1,4 +1,4 @@
-"""Bilingual texts and message templates.
+"""Message templates: a warning's message or a lever's why, filled from facts and parameters.
 
 Templates use `{name}` placeholders, where `name` is a fact path or a parameter name, with an
 optional format: `{business.share_of_wallet:%}` prints 45 %, `{business.contract_end:days}`
@@ -12,62 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from kamrules.language.spec import I18n
-from kamrules.model.vocabulary import LANGS
+from kamrules.i18n.numbers import decimal, format_number, grouped, truth
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)(?::([a-z%]+))?\}")
 FORMATS = ("%", "days", "int", "money", "list")
 
 
-@dataclass(frozen=True, slots=True)
-class Texts:
-    """A resolved bilingual text. `get(lang)` falls back to English, then to the other language."""
-
-    en: str | None = None
-    it: str | None = None
-
-    @classmethod
-    def of(cls, spec: I18n | str | None) -> Texts:
-        if spec is None:
-            return cls()
-        if isinstance(spec, str):
-            return cls(en=spec)
-        return cls(en=spec.en, it=spec.it)
-
-    def get(self, lang: str) -> str:
-        if lang == "it" and self.it is not None:
-            return self.it
-        if lang == "en" and self.en is not None:
-            return self.en
-        return self.en or self.it or ""
-
-    def missing_langs(self) -> list[str]:
-        return [lang for lang in LANGS if getattr(self, lang) in (None, "")]
-
-    def as_dict(self) -> dict[str, str]:
-        return {lang: value for lang in LANGS if (value := getattr(self, lang)) is not None}
-
-    def __bool__(self) -> bool:
-        return bool(self.en or self.it)
-
-
 def placeholders(template: str) -> list[tuple[str, str | None]]:
     """The (name, format) pairs a template refers to."""
     return [(m.group(1), m.group(2)) for m in PLACEHOLDER.finditer(template)]
-
-
-def format_number(value: float, lang: str = "en") -> str:
-    """A number as people write it: thin-space thousands, and a decimal comma in Italian."""
-    if isinstance(value, bool):
-        return str(value).lower()
-    if float(value).is_integer() and abs(value) < 1e15:
-        return f"{int(value):,}".replace(",", "\u202f") if abs(value) >= 10000 else str(int(value))
-    text = f"{value:.4g}" if abs(value) < 1e6 else f"{value:,.0f}".replace(",", "\u202f")
-    return text.replace(".", ",") if lang == "it" else text
 
 
 def render(
@@ -96,18 +51,18 @@ def format_value(
     as_of: dt.date,
     lang: str,
 ) -> str:
+    """One placeholder's value, written with its format in `lang` ("?" when it is missing)."""
     if value is None:
         return "?"
     if fmt == "days" and isinstance(value, dt.date):
         return str((value - as_of).days)
     if fmt == "%" and isinstance(value, (int, float)):
         pct = value * 100
-        text = f"{pct:.0f}%" if abs(pct - round(pct)) < 0.05 else f"{pct:.1f}%"
-        return text.replace(".", ",") if lang == "it" else text
+        return decimal(f"{pct:.0f}%" if abs(pct - round(pct)) < 0.05 else f"{pct:.1f}%", lang)
     if fmt == "int" and isinstance(value, (int, float)):
         return str(round(value))
     if fmt == "money" and isinstance(value, (int, float)):
-        return f"{value:,.0f}".replace(",", "." if lang == "it" else ",")
+        return grouped(value, lang)
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
@@ -115,7 +70,7 @@ def format_value(
     if isinstance(value, Mapping):
         return ", ".join(str(k) for k in value)
     if isinstance(value, bool):
-        return ("true" if value else "false") if lang == "en" else ("sì" if value else "no")
+        return truth(value, lang)
     if isinstance(value, (int, float)):
         return format_number(value, lang)
     if isinstance(value, str):

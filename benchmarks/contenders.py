@@ -52,7 +52,7 @@ class Prepared:
 
 
 def prepare(raw: list[dict[str, Any]], as_of: dt.date) -> Prepared:
-    from kamrules.model.facts import account_values
+    from kamrules.model.account import account_values
     from kamrules.model.validate import validate_account
 
     models = [validate_account(a) for a in raw]
@@ -133,7 +133,7 @@ def breakdown(p: Prepared, e: Engines) -> list[Contender]:
     """The steps of `advise` (b), each timed on its own, to show where end to end goes:
     validation, flattening, the evaluation with its trace, and building the advice model."""
     from kamrules.advice.build import build_advice
-    from kamrules.model.facts import account_values
+    from kamrules.model.account import account_values
     from kamrules.model.validate import validate_account
 
     as_of = p.as_of

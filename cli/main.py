@@ -1,6 +1,6 @@
 """`kam`: the entry point. It parses the command line, dispatches, and maps errors to exit codes.
 
-Exit codes (CONTRACT.md §1): 0 done; 1 the command found what the user asked it to fail on;
+Exit codes (docs/contract.md §1): 0 done; 1 the command found what the user asked it to fail on;
 2 the user's input is wrong (a message names the file, line, field and what was expected);
 3 an internal error (one line, and how to report it). No traceback unless --debug is given.
 Subcommands are imported only when run, so that `kam --help` starts fast.

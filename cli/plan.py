@@ -1,4 +1,4 @@
-"""`kam plan new | check | report`: the Key Account Development Plan (DOMAIN.md §8).
+"""`kam plan new | check | report`: the Key Account Development Plan (docs/domain.md §8).
 
 `new` drafts a plan for an account from its facts and advice; `check` runs the plan checks
 (YAML rules in rulesets/plan/) and exits 1 on findings at or above --fail-on (medium by

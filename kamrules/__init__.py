@@ -15,7 +15,7 @@ from kamrules.version import __version__
 # The public names, imported on first use: `kam --help` and other light commands start without
 # loading pydantic and the engine.
 _PUBLIC = {
-    "Account": "kamrules.model.facts",
+    "Account": "kamrules.model.account",
     "Advice": "kamrules.model.advice",
     "BatchResult": "kamrules.api",
     "Engine": "kamrules.api",
@@ -44,8 +44,8 @@ __all__ = [
 if TYPE_CHECKING:
     from kamrules.api import BatchResult, Engine
     from kamrules.errors import FactsError, InputFileError, KamError, Problem, RulesetError
+    from kamrules.model.account import Account
     from kamrules.model.advice import Advice
-    from kamrules.model.facts import Account
     from kamrules.model.validate import validate_account
 
 

@@ -22,8 +22,8 @@ from kamrules.errors import ArgumentError, KamError
 from kamrules.i18n.languages import LANGS, Lang
 from kamrules.language.cache import load_rulebase_cached
 from kamrules.language.rulebase import RuleBase
+from kamrules.model.account import Account, account_values
 from kamrules.model.advice import Advice
-from kamrules.model.facts import Account, account_values
 from kamrules.model.validate import validate_account
 
 

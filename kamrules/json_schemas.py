@@ -7,8 +7,8 @@ from typing import Annotated, Any, Union
 from pydantic import Field, TypeAdapter
 
 from kamrules.language import spec as S
+from kamrules.model.account import Account
 from kamrules.model.advice import Advice
-from kamrules.model.facts import Account
 
 KnowledgeFile = Annotated[
     Union[  # noqa: UP007 - a discriminated union reads better spelled out

@@ -14,7 +14,7 @@ from benchmarks import canon, plain, report
 from benchmarks.cli import main, shown_command
 from benchmarks.generate import AS_OF, accounts, write_csv
 from kamrules import Engine
-from kamrules.model.facts import account_values
+from kamrules.model.account import account_values
 from kamrules.model.validate import validate_account
 
 

@@ -185,7 +185,7 @@ def _rss_kb() -> int:
 
 @pytest.mark.slow
 def test_a_million_evaluations_in_bounded_memory(engine: Engine) -> None:
-    from kamrules.model.facts import account_values
+    from kamrules.model.account import account_values
     from kamrules.model.validate import validate_account
 
     rng = random.Random(5)

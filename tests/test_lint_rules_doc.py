@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from kamrules.toolkit.folders import folders_for
 from kamrules.toolkit.lint import CHECKS, lint
-from kamrules.toolkit.sources import folders_for
 from kamrules.toolkit.validation import validate
 from tests.conftest import ROOT
 from tests.toolkit_support import kam

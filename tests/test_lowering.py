@@ -13,9 +13,9 @@ from pathlib import Path
 
 from kamrules.engine.lower import LOWERINGS, eval_pcond, to_prims
 from kamrules.language.conditions.evaluate import TESTS, evaluate
-from kamrules.language.conditions.tree import Not
+from kamrules.language.conditions.tree import Not, leaves
 from kamrules.language.load import load_rulebase
-from kamrules.model.facts import account_values
+from kamrules.model.account import account_values
 from kamrules.model.validate import validate_account
 from tests.test_differential import AS_OF, random_account, random_condition, write_rule_base
 
@@ -28,7 +28,7 @@ def test_primitives_mean_what_the_reference_says(tmp_path: Path) -> None:
     rng = random.Random(7)
     write_rule_base(tmp_path, [random_condition(rng) for _ in range(120)])
     rules = load_rulebase([tmp_path], builtin=False).rules
-    ops = {leaf.op for r in rules for leaf in _leaves(r.when)}
+    ops = {leaf.op for r in rules for leaf in leaves(r.when)}
     assert ops == set(TESTS), f"the generator misses {sorted(set(TESTS) - ops)}"
     answers: set[object] = set()
     for n in range(400):
@@ -39,9 +39,3 @@ def test_primitives_mean_what_the_reference_says(tmp_path: Path) -> None:
                 assert eval_pcond(to_prims(cond), values, AS_OF) is expected, (rule.id, n)
                 answers.add(expected)
     assert answers == {True, False, None}
-
-
-def _leaves(cond: object) -> list:  # type: ignore[type-arg]
-    from kamrules.language.conditions.tree import leaves
-
-    return leaves(cond)  # type: ignore[arg-type]

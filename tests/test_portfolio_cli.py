@@ -61,7 +61,7 @@ def test_unknown_output_extension_is_a_usage_error(tmp_path: Path, kam: Callable
 def test_every_output_format_has_one_row_per_account(
     tmp_path: Path, fmt: str, kam: Callable[..., tuple[int, str, str]]
 ) -> None:
-    from kamrules.io.sources import open_source
+    from kamrules.io.portfolio_file import open_source
 
     out = tmp_path / f"advice.{fmt}"
     code, _, stderr = kam("portfolio", str(PORTFOLIO / "portfolio.csv"), "--as-of", "2026-11-27", "--out", str(out))
@@ -341,7 +341,7 @@ def test_encoding_option_is_checked_and_a_wrong_one_names_the_file(tmp_path: Pat
     assert "Caffè" in right.stdout
     # The same from Python: a KamError, not a LookupError.
     from kamrules.errors import InputFileError
-    from kamrules.io.sources import open_source
+    from kamrules.io.portfolio_file import open_source
 
     with pytest.raises(InputFileError, match="unknown encoding 'nope'"), open_source(path, encoding="nope"):
         pass

@@ -51,7 +51,7 @@ def test_every_broken_row_is_reported_and_nothing_else_is_lost(
     out = tmp_path / f"advice.{fmt}"
     code, stdout, stderr = kam("portfolio", str(path), "--as-of", "2026-11-27", "--out", str(out))
     assert code == 2
-    from kamrules.io.sources import open_source
+    from kamrules.io.portfolio_file import open_source
 
     with open_source(out) as source:
         raw = list(source.rows())

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kamrules.errors import InputFileError
+from kamrules.io.portfolio_file import open_source
 from kamrules.io.rows import RawRow
-from kamrules.io.sources import open_source
 from kamrules.io.textfile import detect_encoding
 from kamrules.portfolio.columns import IDENTITY, load_column_map
 from kamrules.portfolio.prepare import prepare

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from kamrules.json_schemas import schema_of
-from kamrules.model.facts import Account
+from kamrules.model.account import Account
 from tests.conftest import EXAMPLES
 from tests.toolkit_support import kam, write
 

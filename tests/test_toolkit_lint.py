@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kamrules import Engine
+from kamrules.toolkit.folders import folders_for
 from kamrules.toolkit.lint import lint
 from kamrules.toolkit.lint.domains import ABSENT
-from kamrules.toolkit.sources import folders_for
 from kamrules.toolkit.validation import validate
 from tests.toolkit_support import kam, write
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kamrules.language.load import load_rulebase
-from kamrules.toolkit.sources import folders_for
+from kamrules.toolkit.folders import folders_for
 from kamrules.toolkit.validation import validate
 from tests.toolkit_support import kam, write
 

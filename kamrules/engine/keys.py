@@ -29,7 +29,7 @@ class _Plans(NamedTuple):
     diffs: list[tuple[str, str, str, KeyEncoder | None]]  # a, b, prefix of a - b, encoder
 
 
-@dataclass
+@dataclass(kw_only=True)
 class KeySpace:
     """The short keys of the facts one shard reads, and how to encode a fact for it."""
 
@@ -48,16 +48,16 @@ class KeySpace:
 
     def copy(self) -> KeySpace:
         return KeySpace(
-            dict(self.index),
-            set(self.value),
-            set(self.compared),
-            set(self.days),
-            set(self.count),
-            {k: dict(v) for k, v in self.has.items()},
-            dict(self.diffs),
-            self.kinds,
-            {k: list(v) for k, v in self.tests.items()},
-            set(self.raw),
+            index=dict(self.index),
+            value=set(self.value),
+            compared=set(self.compared),
+            days=set(self.days),
+            count=set(self.count),
+            has={k: dict(v) for k, v in self.has.items()},
+            diffs=dict(self.diffs),
+            kinds=self.kinds,
+            tests={k: list(v) for k, v in self.tests.items()},
+            raw=set(self.raw),
         )
 
     def note(self, key: str, cmp: str, literal: Any) -> None:

@@ -224,6 +224,9 @@ CATALOG: dict[str, dict[str, str]] = {
         "not_scored": "in the sectors file but not scored (too few of its criteria given)",
     },
     "matrices": {
+        "legend.sector": "sector",
+        "legend.undecided": "tier undecided",
+        "legend.not_placed": "not placed: {n}",
         "revenue_potential.title": "Revenue / Potential",
         "revenue_potential.x": "Revenue (our sales, last 12 months)",
         "revenue_potential.y": "Potential revenue",

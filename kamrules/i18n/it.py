@@ -220,6 +220,9 @@ CATALOG: dict[str, dict[str, str]] = {
         "not_scored": "nel file dei settori ma senza punteggio (troppo pochi criteri indicati)",
     },
     "matrices": {
+        "legend.sector": "settore",
+        "legend.undecided": "livello non deciso",
+        "legend.not_placed": "non collocati: {n}",
         "revenue_potential.title": "Fatturato / Potenziale",
         "revenue_potential.x": "Fatturato (nostre vendite, ultimi 12 mesi)",
         "revenue_potential.y": "Potenziale",

@@ -122,24 +122,9 @@ def tabular_rows(
             continue
         raw = RawRow(index, number, line)
         index += 1
-        used = filled[-1] + 1
-        if used > width:
-            hint = f" (a {_shown(delimiter)} inside a cell that is not in quotes?)" if delimiter else ""
-            raw.problems.append(
-                Problem(
-                    codes.EXTRA_CELLS, f"row {number} has {used} cells, the header {width}{hint}", Location(name, line)
-                )
-            )
-        else:
-            unnamed = [k for k in filled if not columns[k]]
-            if unnamed:
-                raw.problems.append(
-                    Problem(
-                        codes.EXTRA_CELLS,
-                        f"row {number} has a value in column {unnamed[0] + 1}, which the header leaves without a name",
-                        Location(name, line),
-                    )
-                )
+        message = _extra_cells(number, filled, columns, width, delimiter)
+        if message is not None:
+            raw.problems.append(Problem(codes.EXTRA_CELLS, message, Location(name, line)))
         values: dict[str, Any] = {}
         for col, cell in zip(columns, cells, strict=False):
             if not col:
@@ -152,6 +137,19 @@ def tabular_rows(
             values[col] = cell_value(cell)
         raw.cells = values
         yield raw
+
+
+def _extra_cells(number: int, filled: list[int], columns: list[str], width: int, delimiter: str | None) -> str | None:
+    """What is wrong with a row holding values in `filled` (cell positions): one beyond the
+    header's `width`, or under a column the header leaves unnamed (None when neither)."""
+    used = filled[-1] + 1
+    if used > width:
+        hint = f" (a {_shown(delimiter)} inside a cell that is not in quotes?)" if delimiter else ""
+        return f"row {number} has {used} cells, the header {width}{hint}"
+    unnamed = [k for k in filled if not columns[k]]
+    if unnamed:
+        return f"row {number} has a value in column {unnamed[0] + 1}, which the header leaves without a name"
+    return None
 
 
 def _shown(delimiter: str) -> str:

@@ -21,7 +21,7 @@ from kamrules.language import spec as S
 from kamrules.language.link import link
 from kamrules.language.read import LoadedFile, ReadState, SourceFolder, default_sources, read_folder
 from kamrules.language.rulebase import RuleBase
-from kamrules.model.facts import Account
+from kamrules.model.account import Account
 
 
 @dataclass(frozen=True)

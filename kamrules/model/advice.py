@@ -1,4 +1,4 @@
-"""The advice: the output of the advisor, as CONTRACT.md §3 describes it."""
+"""The advice: the output of the advisor, as docs/contract.md §3 describes it."""
 
 from __future__ import annotations
 

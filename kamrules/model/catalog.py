@@ -13,7 +13,7 @@ from typing import Any, Literal
 import annotated_types
 from pydantic import BaseModel
 
-from kamrules.model.facts import Account
+from kamrules.model.account import Account
 
 Kind = Literal["number", "date", "text", "choice", "list", "mapping", "boolean"]
 Labels = dict[str, dict[str, str]]
@@ -137,7 +137,7 @@ def _desc(text: str | None) -> dict[str, str]:
 
 
 def input_catalog(model: type[BaseModel] = Account) -> dict[str, FactInfo]:
-    """Every input fact of `model` (by default the account facts of CONTRACT.md §2), by dotted
+    """Every input fact of `model` (by default the account facts of docs/contract.md §2), by dotted
     path, with its type; plus `as_of`, the evaluation date."""
     out: dict[str, FactInfo] = {}
     _walk(model, "", out)

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from kamrules import codes
 from kamrules.errors import FactsError, Location, Problem
 from kamrules.io.yamlsafe import dotted
-from kamrules.model.facts import Account
+from kamrules.model.account import Account
 from kamrules.suggest import suggest
 
 M = TypeVar("M", bound=BaseModel)

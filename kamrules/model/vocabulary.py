@@ -1,4 +1,4 @@
-"""The closed vocabularies of the account facts (CONTRACT.md §2), with their labels in each language.
+"""The closed vocabularies of the account facts (docs/contract.md §2), with their labels in each language.
 
 The identifiers are part of the public contract. The labels are what messages print when a
 warning template names one of these facts (`{relationship.stage}` prints "cooperative" in
@@ -23,7 +23,7 @@ SEVERITY_ORDER: Final[dict[str, int]] = {"info": 0, "low": 1, "medium": 2, "high
 
 # Labels of the input vocabularies, from the phrase catalogs (their `labels.<kind>` sections):
 # kind -> value -> {lang: label}. The relationship stages are those of the KAM relational
-# development model (Millman & Wilson; McDonald, Millman & Rogers), DOMAIN.md §10.
+# development model (Millman & Wilson; McDonald, Millman & Rogers), docs/domain.md §10.
 LABEL_KINDS: Final[tuple[str, ...]] = ("stage", "level", "role", "attitude", "profile", "severity")
 LABELS: Final[dict[str, dict[str, dict[str, str]]]] = {
     kind: {

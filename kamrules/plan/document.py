@@ -2,7 +2,7 @@
 
 Every step in the deck's order under its number and title, with the deck's questions as
 guidance (for a draft) and every field, internal notes included: this is the team's working
-document. What can be shared with the customer is `kamrules.plan.report`.
+document. What can be shared with the customer is `kamrules.plan.page`.
 """
 
 from __future__ import annotations

@@ -19,8 +19,8 @@ from typing import Any
 
 from kamrules.i18n.catalog import phrases
 from kamrules.language.templates import format_value, render
+from kamrules.model.account import Account, account_values
 from kamrules.model.advice import Advice
-from kamrules.model.facts import Account, account_values
 from kamrules.model.vocabulary import LABELS
 from kamrules.plan.guide import Candidate, CandidateAction, CandidateObjective, Guide, Source, guide
 from kamrules.plan.model import (
@@ -172,7 +172,6 @@ class _Drafter:
     def plan(self, account_file: str | None) -> Plan:
         a, adv, d = self.account, self.advice, self.guide.draft
         rel = a.relationship
-        biz = a.business
         end = self.end
         reviews = [
             min(add_months(self.as_of, k), end)
@@ -200,49 +199,9 @@ class _Drafter:
             period=Period(start=self.as_of, end=end),
             reviews=reviews,
             steps=Steps(
-                customer_profile=CustomerProfile(
-                    summary=self.join(
-                        self.sentence("sector", "sector"),
-                        self.sentence("revenue", "company.revenue"),
-                        self.sentence("ratios", "company.roi", "company.ros"),
-                        self.sentence("environment", "environment"),
-                    ),
-                    business=self.sentence("products_markets", "company.products", "company.markets")
-                    or self.sentence("products", "company.products"),
-                ),
-                current_relationship=CurrentRelationship(
-                    summary=self.join(
-                        self.sentence("stage", "relationship.stage"),
-                        self.sentence("loyalty", "relationship.loyalty", "relationship.satisfaction"),
-                        self.sentence("share", "business.share_of_wallet"),
-                        self.sentence("contract_end", "business.contract_end"),
-                        self.sentence(
-                            "advice",
-                            extra={
-                                "date": self.as_of.isoformat(),
-                                "tier": adv.labels.get("tier", adv.tier or "?"),
-                                "profile": adv.labels.get("profile", adv.profile or "?"),
-                                "strategy": adv.labels.get("strategy", adv.strategy or "?"),
-                            },
-                        ),
-                    ),
-                    history=self.sentence("since", "business.customer_since"),
-                    contract_performance=rel.evaluations if rel else None,
-                    perception=rel.perceptions if rel else None,
-                    key_contacts=[m.name for m in dmu] or None,
-                ),
-                key_factors=KeyFactors(
-                    summary=self.sentence("criteria", "relationship.choice_criteria"),
-                    purchases=self.join(
-                        self.sentence("our_revenue", "business.revenue"),
-                        self.sentence(
-                            "by_product",
-                            "business.revenue_by_product",
-                            extra={"by_product": self._by_product()},
-                        ),
-                    ),
-                    requirements=[Requirement(id=f"R{i}", text=c) for i, c in enumerate(criteria, start=1)] or None,
-                ),
+                customer_profile=self.customer_profile(),
+                current_relationship=self.current_relationship(dmu),
+                key_factors=self.key_factors(criteria),
                 decision_process=DecisionProcess(
                     summary=self.sentence("buying", "relationship.buying_process"),
                     criteria=criteria or None,
@@ -251,13 +210,7 @@ class _Drafter:
                 new_opportunities=NewOpportunities(
                     summary=self.sentence("potential", "business.potential_revenue", "business.revenue"),
                 ),
-                competitors=Competitors(
-                    summary=self.join(*(self._competitor(c) for c in ((biz.competitors if biz else None) or []))),
-                    competitors=[
-                        CompetitorEntry(name=c.name, share=c.share) for c in ((biz.competitors if biz else None) or [])
-                    ]
-                    or None,
-                ),
+                competitors=self.competitors(),
                 objectives=Objectives(summary=self.treatment(_STEP7_ROWS), objectives=objectives or None),
                 strategy=StrategyStep(
                     summary=self.treatment(_STEP8_ROWS),
@@ -270,6 +223,64 @@ class _Drafter:
                     initiatives=levers or None,
                 ),
             ),
+        )
+
+    def customer_profile(self) -> CustomerProfile:
+        """Step 1: the customer's sector, turnover, ratios and environment; what it sells."""
+        return CustomerProfile(
+            summary=self.join(
+                self.sentence("sector", "sector"),
+                self.sentence("revenue", "company.revenue"),
+                self.sentence("ratios", "company.roi", "company.ros"),
+                self.sentence("environment", "environment"),
+            ),
+            business=self.sentence("products_markets", "company.products", "company.markets")
+            or self.sentence("products", "company.products"),
+        )
+
+    def current_relationship(self, dmu: list[DmuEntry]) -> CurrentRelationship:
+        """Step 2: the relationship as the facts and today's advice describe it."""
+        adv, rel = self.advice, self.account.relationship
+        return CurrentRelationship(
+            summary=self.join(
+                self.sentence("stage", "relationship.stage"),
+                self.sentence("loyalty", "relationship.loyalty", "relationship.satisfaction"),
+                self.sentence("share", "business.share_of_wallet"),
+                self.sentence("contract_end", "business.contract_end"),
+                self.sentence(
+                    "advice",
+                    extra={
+                        "date": self.as_of.isoformat(),
+                        "tier": adv.labels.get("tier", adv.tier or "?"),
+                        "profile": adv.labels.get("profile", adv.profile or "?"),
+                        "strategy": adv.labels.get("strategy", adv.strategy or "?"),
+                    },
+                ),
+            ),
+            history=self.sentence("since", "business.customer_since"),
+            contract_performance=rel.evaluations if rel else None,
+            perception=rel.perceptions if rel else None,
+            key_contacts=[m.name for m in dmu] or None,
+        )
+
+    def key_factors(self, criteria: list[str]) -> KeyFactors:
+        """Step 3: what the customer buys from us, and the criteria it chooses on."""
+        return KeyFactors(
+            summary=self.sentence("criteria", "relationship.choice_criteria"),
+            purchases=self.join(
+                self.sentence("our_revenue", "business.revenue"),
+                self.sentence("by_product", "business.revenue_by_product", extra={"by_product": self._by_product()}),
+            ),
+            requirements=[Requirement(id=f"R{i}", text=c) for i, c in enumerate(criteria, start=1)] or None,
+        )
+
+    def competitors(self) -> Competitors:
+        """Step 6: the competitors recorded, with their share."""
+        biz = self.account.business
+        recorded = (biz.competitors if biz else None) or []
+        return Competitors(
+            summary=self.join(*(self._competitor(c) for c in recorded)),
+            competitors=[CompetitorEntry(name=c.name, share=c.share) for c in recorded] or None,
         )
 
     def _by_product(self) -> str:

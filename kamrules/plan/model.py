@@ -1,4 +1,4 @@
-"""The Key Account Development Plan as a YAML file: the ten steps of the deck (DOMAIN.md §8).
+"""The Key Account Development Plan as a YAML file: the ten steps of the deck (docs/domain.md §8).
 
 A plan names the account it is for and the advice it was drafted from, its owner and period,
 its review dates, and the ten steps, each with the fields its questions ask for. Three steps
@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field
 
 from kamrules.i18n.languages import Lang
-from kamrules.model.facts import Fraction, IsoDate, Number, RequiredText, Strict, Text, TextList
+from kamrules.model.account import Fraction, IsoDate, Number, RequiredText, Strict, Text, TextList
 from kamrules.model.vocabulary import Attitude, DmuRole, Level, ProfileId
 
 StepId = Literal[

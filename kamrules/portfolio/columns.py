@@ -11,7 +11,7 @@
                                   # ignore: leave them out; error: refuse the file
     decimal: ","                  # numbers written 1.200,50 (Excel in Italian); default "."
 
-Each target is checked against the account facts of CONTRACT.md §2 (plus the portfolio's own
+Each target is checked against the account facts of docs/contract.md §2 (plus the portfolio's own
 `plan.exists` and `plan.reviewed`) when the map is loaded, with a did-you-mean for typos.
 Error messages about a row name the CRM's column, not the dotted path it stands for.
 """

@@ -15,7 +15,7 @@ from typing import Any
 from kamrules import codes
 from kamrules.advice.build import advice_data
 from kamrules.api import Engine
-from kamrules.model.facts import account_values
+from kamrules.model.account import account_values
 from kamrules.portfolio import flatten
 from kamrules.portfolio.knowledge import PortfolioKnowledge
 from kamrules.portfolio.prepare import Prepared, RowProblem

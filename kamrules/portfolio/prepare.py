@@ -1,6 +1,6 @@
 """One input row made ready for advice: columns mapped, facts nested and validated.
 
-Besides the account facts of CONTRACT.md §2, a portfolio row may say whether the account has a
+Besides the account facts of docs/contract.md §2, a portfolio row may say whether the account has a
 Key Account Development Plan (`plan.exists`, `plan.reviewed`): these are the portfolio's own
 columns, taken out before the account facts are validated.
 """
@@ -13,10 +13,10 @@ from typing import Any
 from kamrules import codes
 from kamrules.errors import KamError, Location, Problem
 from kamrules.io.rows import RawRow, nest
-from kamrules.model.facts import Account
+from kamrules.model.account import Account
 from kamrules.model.validate import show_value, validate_account, validate_model
 from kamrules.portfolio.columns import ColumnMap, Originals, refused_problem
-from kamrules.portfolio.facts import PlanFacts
+from kamrules.portfolio.inputs import PlanFacts
 
 _YES = {"yes", "y", "true", "1", "si", "sì", "x"}
 _NO = {"no", "n", "false", "0", ""}

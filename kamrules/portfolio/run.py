@@ -16,7 +16,7 @@ from typing import Any
 
 from kamrules import codes
 from kamrules.api import Engine
-from kamrules.io.sources import Source, open_source
+from kamrules.io.portfolio_file import Source, open_source
 from kamrules.language.rulebase import RuleBase
 from kamrules.language.templates import render
 from kamrules.model.vocabulary import SEVERITY_ORDER
@@ -24,7 +24,7 @@ from kamrules.portfolio import flatten
 from kamrules.portfolio.columns import IDENTITY, ColumnMap, load_column_map
 from kamrules.portfolio.evaluate import Evaluator, RowResult, Shared
 from kamrules.portfolio.knowledge import Compiled, PortfolioKnowledge, account_engine, load_knowledge
-from kamrules.portfolio.matrices import Context, PlotModel, plot_models
+from kamrules.portfolio.plots import Context, PlotModel, plot_models
 from kamrules.portfolio.prepare import prepare
 from kamrules.portfolio.scan import Scan, scan
 from kamrules.portfolio.sectors import SectorResult, evaluate_sectors, load_sectors
@@ -58,7 +58,7 @@ class PortfolioWarning:
     rule: str
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Outcome:
     source: str
     scan: Scan
@@ -192,13 +192,13 @@ class PortfolioRun:
             else:
                 first = scan(prepare(raw, colmap, source.name) for raw in source.rows())
             shared = Shared(
-                request.rules,
-                request.lang,
-                request.as_of,
-                first.revenue_median,
-                first.potential_median,
-                self.sectors,
-                self.plans,
+                rules=request.rules,
+                lang=request.lang,
+                as_of=request.as_of,
+                revenue_median=first.revenue_median,
+                potential_median=first.potential_median,
+                sectors=self.sectors,
+                plans=self.plans,
             )
             tally = Tally(keep_points=request.keep_points)
             tasks = _tasks(source, first)
@@ -214,7 +214,16 @@ class PortfolioRun:
             described = f"{source.name} ({source.describe(request.lang)})"
         totals = tally.totals(first.revenue_total)
         warnings = _rendered_warnings(self.knowledge.totals, totals, request.as_of, request.lang)
-        outcome = Outcome(described, first, tally, warnings, self.sectors, self.engine, self.knowledge, request)
+        outcome = Outcome(
+            source=described,
+            scan=first,
+            tally=tally,
+            warnings=warnings,
+            sectors=self.sectors,
+            engine=self.engine,
+            knowledge=self.knowledge,
+            request=request,
+        )
         if request.keep_points:
             outcome.plots = plot_models(tally.points, _context(outcome))
         return outcome
@@ -238,14 +247,14 @@ def _context(outcome: Outcome) -> Context:
 
     account_rb: RuleBase = outcome.engine.rulebase
     return Context(
-        k.accounts.rulebase,
-        account_rb,
-        k.sectors.rulebase,
-        run_accounts,
-        outcome.scan.revenue_median,
-        outcome.scan.potential_median,
-        list(outcome.sectors.values()),
-        request.lang,
-        request.as_of,
-        request.labels,
+        accounts_rb=k.accounts.rulebase,
+        account_rb=account_rb,
+        sectors_rb=k.sectors.rulebase,
+        run_accounts=run_accounts,
+        revenue_median=outcome.scan.revenue_median,
+        potential_median=outcome.scan.potential_median,
+        sectors=list(outcome.sectors.values()),
+        lang=request.lang,
+        as_of=request.as_of,
+        labels=request.labels,
     )

@@ -68,13 +68,13 @@ def summary(prep: Prepared) -> ScanRow:
     account = prep.account
     business = account.business if account is not None else None
     return ScanRow(
-        prep.index,
-        prep.row,
-        prep.line,
-        prep.ok and account is not None,
-        account.id if account is not None else None,
-        business.revenue if business is not None else None,
-        business.potential_revenue if business is not None else None,
+        index=prep.index,
+        row=prep.row,
+        line=prep.line,
+        ok=prep.ok and account is not None,
+        ident=account.id if account is not None else None,
+        revenue=business.revenue if business is not None else None,
+        potential=business.potential_revenue if business is not None else None,
     )
 
 

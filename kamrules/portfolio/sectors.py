@@ -1,5 +1,5 @@
 """The sectors file (`kam portfolio --sectors FILE`) and each sector's place on the target
-sectors matrix (DOMAIN.md §7), as the sectors rule base (rulesets/portfolio/sectors/) decides.
+sectors matrix (docs/domain.md §7), as the sectors rule base (rulesets/portfolio/sectors/) decides.
 
     sectors:
       - id: automotive              # matched with the accounts' `sector`, ignoring case
@@ -27,7 +27,7 @@ from kamrules.errors import InputFileError, Problem
 from kamrules.io.files import read_text
 from kamrules.io.yamlsafe import parse_document
 from kamrules.model.validate import validate_model
-from kamrules.portfolio.facts import SectorFacts
+from kamrules.portfolio.inputs import SectorFacts
 from kamrules.portfolio.knowledge import Compiled
 
 

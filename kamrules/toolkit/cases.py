@@ -16,7 +16,7 @@ from kamrules.errors import Location, Problem
 from kamrules.language import spec as S
 from kamrules.language.read import LoadedFile
 from kamrules.language.rulebase import RuleBase
-from kamrules.model.facts import Account
+from kamrules.model.account import Account
 from kamrules.model.validate import validate_model
 from kamrules.suggest import suggest
 

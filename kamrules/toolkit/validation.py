@@ -10,7 +10,7 @@ from kamrules.language.load import load_report
 from kamrules.language.read import LoadedFile, SourceFolder
 from kamrules.language.rulebase import RuleBase
 from kamrules.toolkit.cases import check_cases
-from kamrules.toolkit.sources import RuleBaseKind, kind_of
+from kamrules.toolkit.folders import RuleBaseKind, kind_of
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from kamrules.language.link.context import Linker
 from kamrules.language.link.items import Linked, link_items
 from kamrules.language.read import LoadedFile, ReadState
 from kamrules.language.rulebase import RuleBase, SourceFile, TestCase
-from kamrules.model.facts import Account
+from kamrules.model.account import Account
 from kamrules.suggest import suggest
 
 
@@ -94,7 +94,7 @@ def _rulebase(
         strategies=lk.strategies,
         treatment_rows=lk.treatment_rows,
         tests=tuple(tests),
-        files=tuple(SourceFile(f.display, f.kind, f.digest) for f in lk.files),
+        files=tuple(SourceFile(path=f.display, kind=f.kind, digest=f.digest) for f in lk.files),
         disabled=tuple(disabled),
         sources=lk.sources,
     )

@@ -34,17 +34,17 @@ def specs(ruleset: S.RulesetFile) -> list[S.ComputeSpec]:
     return ruleset.computed or []
 
 
-def _operation(c: S.ComputeSpec) -> dict[str, Any]:
+def _operation(spec: S.ComputeSpec) -> dict[str, Any]:
     given = {
-        "ratio": c.ratio,
-        "difference": c.difference,
-        "sum": c.sum,
-        "days_since": c.days_since,
-        "days_until": c.days_until,
-        "years_since": c.years_since,
-        "count": c.count,
-        "count_where": c.count_where,
-        "product": c.product,
+        "ratio": spec.ratio,
+        "difference": spec.difference,
+        "sum": spec.sum,
+        "days_since": spec.days_since,
+        "days_until": spec.days_until,
+        "years_since": spec.years_since,
+        "count": spec.count,
+        "count_where": spec.count_where,
+        "product": spec.product,
     }
     return {op: arg for op, arg in given.items() if arg is not None}
 

@@ -68,9 +68,9 @@ class Linker:
     def problems(self) -> list[Problem]:
         return self.state.problems
 
-    def error(self, f: LoadedFile, path: Path, code: str, message: str, suggestion: str | None = None) -> None:
+    def error(self, file: LoadedFile, path: Path, code: str, message: str, suggestion: str | None = None) -> None:
         """Report a problem at `path` of file `f`."""
-        self.state.error(f.doc.location(path), code, message, suggestion)
+        self.state.error(file.doc.location(path), code, message, suggestion)
 
     def error_at(self, where: Location, code: str, message: str, suggestion: str | None = None) -> None:
         self.state.error(where, code, message, suggestion)
@@ -89,7 +89,7 @@ class Linker:
                 return f.layer
         return -1
 
-    def parse_context(self, f: LoadedFile, stage: str) -> ParseContext:
+    def parse_context(self, file: LoadedFile, stage: str) -> ParseContext:
         """What a condition in stage `stage` of file `f` may read: the account facts and the facts
         decided in earlier stages, and every parameter."""
         here = self.stage_order[stage]
@@ -99,4 +99,4 @@ class Linker:
             if v.origin != "derived" or (v.stage is not None and self.stage_order.get(v.stage, 99) < here)
         }
         params = {n: ParamRef(n, p.type, p.value) for n, p in self.params.items()}
-        return ParseContext(visible, self.catalog, params, stage, self.stage_order, f.doc.location, self.problems)
+        return ParseContext(visible, self.catalog, params, stage, self.stage_order, file.doc.location, self.problems)

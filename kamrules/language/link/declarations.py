@@ -16,7 +16,13 @@ def warning_codes(rulesets: list[LoadedFile]) -> dict[str, WarningCode]:
             prev = out.get(code)
             if prev is not None and prev.where.file == where.file:
                 continue
-            out[code] = WarningCode(code, spec.severity, Texts.of(spec.title), Texts.of(spec.description), where)
+            out[code] = WarningCode(
+                code=code,
+                severity=spec.severity,
+                title=Texts.of(spec.title),
+                description=Texts.of(spec.description),
+                where=where,
+            )
     return out
 
 
@@ -25,5 +31,10 @@ def levers(rulesets: list[LoadedFile]) -> dict[str, LeverDef]:
     out: dict[str, LeverDef] = {}
     for f in rulesets:
         for lid, spec in (f.spec.levers or {}).items():
-            out[lid] = LeverDef(lid, Texts.of(spec.label), Texts.of(spec.description), f.doc.location(("levers", lid)))
+            out[lid] = LeverDef(
+                id=lid,
+                label=Texts.of(spec.label),
+                description=Texts.of(spec.description),
+                where=f.doc.location(("levers", lid)),
+            )
     return out

@@ -58,12 +58,12 @@ def declared(lk: Linker, rulesets: list[LoadedFile]) -> dict[str, Derived]:
                 lk.error(f, path, codes.DERIVED_DECLARATION, f"derived fact {name!r} is a choice: list its values")
                 continue
             out[name] = Derived(
-                name,
-                ftype,
-                {k: Texts(v.get("en"), v.get("it")) for k, v in labels.items()},
-                Texts.of(spec.description),
-                f.spec.stage,
-                f.doc.location(path),
+                name=name,
+                type=ftype,
+                labels={k: Texts.from_dict(v) for k, v in labels.items()},
+                description=Texts.of(spec.description),
+                stage=f.spec.stage,
+                where=f.doc.location(path),
             )
     return out
 

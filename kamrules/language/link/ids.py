@@ -25,14 +25,14 @@ class Ids:
                 if r.replaces:
                     self.targets[r.replaces] = r.id
 
-    def claim(self, f: LoadedFile, path: Path, item_id: str, replaces: str | None = None) -> bool:
+    def claim(self, file: LoadedFile, path: Path, item_id: str, replaces: str | None = None) -> bool:
         """Whether the item at `path` may have `item_id` (if not, the clash is reported)."""
-        where = f.doc.location(path)
+        where = file.doc.location(path)
         if replaces:
-            self.replaced[replaces] = (f, path)
+            self.replaced[replaces] = (file, path)
         if item_id in self.claimed and self.targets.get(item_id) != item_id:
             self.lk.error(
-                f,
+                file,
                 path,
                 codes.DUPLICATE_ITEM_ID,
                 f"the id {item_id!r} is already used at {self.claimed[item_id]}; ids are "

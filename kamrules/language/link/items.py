@@ -72,9 +72,9 @@ def link_items(lk: Linker, rulesets: list[LoadedFile]) -> Linked:
     return linked
 
 
-def _link_kind(lk: Linker, ids: Ids, linked: Linked, f: LoadedFile, kind: ItemKind) -> None:
-    for i, spec in enumerate(kind.specs(f.spec)):
+def _link_kind(lk: Linker, ids: Ids, linked: Linked, file: LoadedFile, kind: ItemKind) -> None:
+    for i, spec in enumerate(kind.specs(file.spec)):
         path = (kind.key, i)
         replaces = spec.replaces if isinstance(spec, S.RuleSpec) else None
-        if ids.claim(f, (*path, "id"), spec.id, replaces):
-            linked.add(kind.link(lk, ItemSource(f, path, spec, f.spec.stage)))
+        if ids.claim(file, (*path, "id"), spec.id, replaces):
+            linked.add(kind.link(lk, ItemSource(file, path, spec, file.spec.stage)))

@@ -39,7 +39,7 @@ def stages(lk: Linker, manifests: list[LoadedFile]) -> list[Stage]:
                 order.insert(pos + 1, (s.id, Texts.of(s.description)))
             else:
                 order.append((s.id, Texts.of(s.description)))
-    return [Stage(sid, desc, i) for i, (sid, desc) in enumerate(order)]
+    return [Stage(id=sid, description=desc, index=i) for i, (sid, desc) in enumerate(order)]
 
 
 def check_inputs(lk: Linker, manifests: list[LoadedFile]) -> None:

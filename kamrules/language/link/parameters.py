@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from typing import Any
@@ -90,7 +91,15 @@ def declared(lk: Linker, rulesets: list[LoadedFile]) -> dict[str, Param]:
                 continue
             if p.type == "choice" and p.values:
                 lk.param_choices[name] = [str(v) for v in p.values]
-            params[name] = Param(name, p.type, value, p.unit, Texts.of(p.description), where, f.spec.id)
+            params[name] = Param(
+                name=name,
+                type=p.type,
+                value=value,
+                unit=p.unit,
+                description=Texts.of(p.description),
+                where=where,
+                ruleset=f.spec.id,
+            )
     return params
 
 
@@ -117,20 +126,11 @@ def overridden(lk: Linker, params: dict[str, Param], overrides: list[LoadedFile]
                 if problem:
                     lk.error(f, ("parameters", name), codes.PARAMETER_VALUE, f"parameter {name}: {problem}")
                     continue
-            params[name] = Param(
-                name,
-                old.type,
-                value,
-                old.unit,
-                old.description,
-                old.where,
-                old.ruleset,
-                f.doc.location(("parameters", name)),
-            )
+            params[name] = dataclasses.replace(old, value=value, overridden_at=f.doc.location(("parameters", name)))
     return params
 
 
-def _choice_override_ok(lk: Linker, f: LoadedFile, name: str, raw: Any) -> bool:
+def _choice_override_ok(lk: Linker, file: LoadedFile, name: str, raw: Any) -> bool:
     """Whether an override's value for choice parameter `name` holds only values the
     parameter declares; each value that does not is reported where the override writes it
     (not where the rules use the parameter)."""
@@ -142,7 +142,7 @@ def _choice_override_ok(lk: Linker, f: LoadedFile, name: str, raw: Any) -> bool:
             continue
         path: tuple[str | int, ...] = ("parameters", name, k) if isinstance(raw, list) else ("parameters", name)
         lk.error(
-            f,
+            file,
             path,
             codes.PARAMETER_VALUE,
             f"parameter {name}: {item!r} is not one of its values ({', '.join(allowed)})",

@@ -20,14 +20,14 @@ def profiles(lk: Linker) -> dict[str, Profile]:
             lk.error(f, ("id",), codes.DUPLICATE_ITEM_ID, f"profile {s.id!r} is also defined in {prev.where.file}")
             continue
         out[s.id] = Profile(
-            s.id,
-            Texts.of(s.label),
-            Texts.of(s.description),
-            Texts.of(s.buying_behaviour),
-            s.strategy,
-            f.doc.location(("strategy",)),
-            f.doc.location(()),
-            s.order,
+            id=s.id,
+            label=Texts.of(s.label),
+            description=Texts.of(s.description),
+            buying_behaviour=Texts.of(s.buying_behaviour),
+            strategy=s.strategy,
+            strategy_where=f.doc.location(("strategy",)),
+            where=f.doc.location(()),
+            order=s.order,
         )
     return dict(sorted(out.items(), key=lambda kv: kv[1].order))
 
@@ -57,7 +57,9 @@ def strategies(lk: Linker) -> tuple[dict[str, Strategy], dict[str, Texts]]:
                     lk.error(
                         f, ("strategies", sid, "treatment"), codes.TREATMENT_ROWS, f"strategy {sid} has no {key!r} row"
                     )
-            out[sid] = Strategy(sid, Texts.of(spec.label), treatment, f.doc.location(("strategies", sid)))
+            out[sid] = Strategy(
+                id=sid, label=Texts.of(spec.label), treatment=treatment, where=f.doc.location(("strategies", sid))
+            )
     return out, rows
 
 

@@ -64,14 +64,16 @@ def link(lk: Linker, item: ItemSource[S.TableSpec]) -> Table | None:
     )
 
 
-def _row(lk: Linker, item: ItemSource[S.TableSpec], ctx: ParseContext, r: int, raw: Any, seen: set[str]) -> Row | None:
-    """Row `r` of the table: its cells parsed as tests on the inputs, its outputs checked."""
+def _row(
+    lk: Linker, item: ItemSource[S.TableSpec], ctx: ParseContext, index: int, raw: Any, seen: set[str]
+) -> Row | None:
+    """Row `index` of the table: its cells parsed as tests on the inputs, its outputs checked."""
     f, t = item.file, item.spec
-    rpath = (*item.path, "rows", r)
+    rpath = (*item.path, "rows", index)
     if not isinstance(raw, dict):
         lk.error(f, rpath, codes.BAD_ROW, "a row is a mapping of input columns and outputs")
         return None
-    row_id = str(raw.get("id", r + 1))
+    row_id = str(raw.get("id", index + 1))
     if row_id in seen:
         lk.error(f, (*rpath, "id"), codes.BAD_ROW, f"row id {row_id!r} is used twice in table {t.id}")
     seen.add(row_id)
@@ -103,14 +105,7 @@ def _row(lk: Linker, item: ItemSource[S.TableSpec], ctx: ParseContext, r: int, r
             else:
                 outputs[key] = out
         else:
-            lk.error(
-                f,
-                (*rpath, key),
-                codes.UNKNOWN_COLUMN,
-                f"{key!r} is neither an input column ({', '.join(t.inputs)}) "
-                f"nor an output ({', '.join(t.outputs)}) of table {t.id}",
-                suggest(key, [*t.inputs, *t.outputs, "id", "priority", "because"]),
-            )
+            _unknown_column(lk, item, (*rpath, key), key)
             row_ok = False
     if not outputs and row_ok:
         lk.error(f, rpath, codes.BAD_ROW, f"row {row_id} sets no output")
@@ -118,8 +113,19 @@ def _row(lk: Linker, item: ItemSource[S.TableSpec], ctx: ParseContext, r: int, r
     if not row_ok:
         return None
     cond: Cond = cells[0] if len(cells) == 1 else All(tuple(c for c in cells if c != TRUE))
-    return Row(
-        id=row_id, index=r, when=cond, outputs=outputs, priority=priority, because=because, where=f.doc.location(rpath)
+    where = f.doc.location(rpath)
+    return Row(id=row_id, index=index, when=cond, outputs=outputs, priority=priority, because=because, where=where)
+
+
+def _unknown_column(lk: Linker, item: ItemSource[S.TableSpec], path: Path, key: str) -> None:
+    t = item.spec
+    lk.error(
+        item.file,
+        path,
+        codes.UNKNOWN_COLUMN,
+        f"{key!r} is neither an input column ({', '.join(t.inputs)}) "
+        f"nor an output ({', '.join(t.outputs)}) of table {t.id}",
+        suggest(key, [*t.inputs, *t.outputs, "id", "priority", "because"]),
     )
 
 
@@ -127,7 +133,7 @@ def _because(value: Any) -> Texts:
     if isinstance(value, str):
         return Texts.of(value)
     if isinstance(value, dict):
-        return Texts(value.get("en"), value.get("it"))
+        return Texts.from_dict(value)
     return Texts()
 
 

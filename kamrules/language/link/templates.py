@@ -28,25 +28,25 @@ _FORMAT_NEEDS = {
 }
 
 
-def check_template(lk: Linker, f: LoadedFile, path: Path, text: Texts, stage: str) -> None:
+def check_template(lk: Linker, file: LoadedFile, path: Path, text: Texts, stage: str) -> None:
     """Report the placeholders of `text` (in each language) that name nothing readable in
     `stage`, and the formats that do not exist or do not fit (KR029, KR042)."""
-    ctx = lk.parse_context(f, stage)
+    ctx = lk.parse_context(file, stage)
     for lang, template in text.as_dict().items():
         for name, fmt in placeholders(template):
             if fmt is not None and fmt not in FORMATS:
                 lk.error(
-                    f,
+                    file,
                     (*path, lang),
                     codes.PLACEHOLDER,
                     f"unknown format :{fmt} in {{{name}:{fmt}}}; formats are {', '.join(FORMATS)}",
                 )
             if name in lk.params or name in ctx.facts:
                 if fmt in FORMATS:
-                    _check_format(lk, f, (*path, lang), name, fmt, ctx.facts.get(name))
+                    _check_format(lk, file, (*path, lang), name, fmt, ctx.facts.get(name))
                 continue
             lk.error(
-                f,
+                file,
                 (*path, lang),
                 codes.PLACEHOLDER,
                 f"the placeholder {{{name}}} is neither a parameter nor a fact visible in stage {stage}",
@@ -54,7 +54,7 @@ def check_template(lk: Linker, f: LoadedFile, path: Path, text: Texts, stage: st
             )
 
 
-def _check_format(lk: Linker, f: LoadedFile, path: Path, name: str, fmt: str, info: FactInfo | None) -> None:
+def _check_format(lk: Linker, file: LoadedFile, path: Path, name: str, fmt: str, info: FactInfo | None) -> None:
     """Report a placeholder format that does not fit the type of what it prints (KR042):
     `{business.revenue:days}` or `{tier:%}` would print nonsense, or the bare value."""
     param = lk.params.get(name)
@@ -71,31 +71,31 @@ def _check_format(lk: Linker, f: LoadedFile, path: Path, name: str, fmt: str, in
     ok = _formats_for(lk, name, info)
     instead = f"formats that fit: {', '.join(':' + x for x in ok)}" if ok else "write it with no format"
     lk.error(
-        f,
+        file,
         path,
         codes.FORMAT_MISFIT,
         f"format :{fmt} does not fit {{{name}:{fmt}}}: {what}, and :{fmt} {_FORMAT_NEEDS[fmt]}; {instead}",
     )
 
 
-def _describe_for_format(t: FactType, whole: bool) -> str:
-    if t.kind == "number" and (t.integer or whole):
+def _describe_for_format(ftype: FactType, whole: bool) -> str:
+    if ftype.kind == "number" and (ftype.integer or whole):
         return "a whole number (a count)"
-    if t.kind == "number" and t.minimum is not None and t.minimum >= 1:
-        return t.describe() + " (a score, not a fraction)"
-    return t.describe()
+    if ftype.kind == "number" and ftype.minimum is not None and ftype.minimum >= 1:
+        return ftype.describe() + " (a score, not a fraction)"
+    return ftype.describe()
 
 
-def _fits_fact(lk: Linker, fmt: str, name: str, t: FactType) -> bool:
+def _fits_fact(lk: Linker, fmt: str, name: str, ftype: FactType) -> bool:
     if fmt == "%":
         # A fraction: not a whole-number count, not a 1-to-10 score.
-        whole = t.integer or name in lk.whole_facts
-        return t.kind == "number" and not whole and not (t.minimum is not None and t.minimum >= 1)
+        whole = ftype.integer or name in lk.whole_facts
+        return ftype.kind == "number" and not whole and not (ftype.minimum is not None and ftype.minimum >= 1)
     if fmt in ("int", "money"):
-        return t.kind == "number"
+        return ftype.kind == "number"
     if fmt == "days":
-        return t.kind == "date"
-    return t.kind in ("list", "mapping")  # list
+        return ftype.kind == "date"
+    return ftype.kind in ("list", "mapping")  # list
 
 
 def _formats_for(lk: Linker, name: str, info: FactInfo | None) -> list[str]:

@@ -46,4 +46,13 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 values=partial(describe, values),
             )
             ident = f"{table.id}_masked_{row.id}"
-            yield Finding(ID, NAME, SEVERITY, text, row.where, values, ctx.example(values, "CX-1"), ident)
+            yield Finding(
+                id=ID,
+                name=NAME,
+                severity=SEVERITY,
+                message=text,
+                where=row.where,
+                inputs=values,
+                example=ctx.example(values, "CX-1"),
+                example_id=ident,
+            )

@@ -31,4 +31,13 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         values = gaps[0].values
         ident = f"{table.id}_gap"
         text = message("table_gap", table=table.id, values=partial(describe, values), n=len(gaps))
-        yield Finding(ID, NAME, SEVERITY, text, table.where, values, ctx.example(values, "CX-1"), ident)
+        yield Finding(
+            id=ID,
+            name=NAME,
+            severity=SEVERITY,
+            message=text,
+            where=table.where,
+            inputs=values,
+            example=ctx.example(values, "CX-1"),
+            example_id=ident,
+        )

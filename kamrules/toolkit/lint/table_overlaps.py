@@ -37,4 +37,13 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                     text = message("table_overlap", a=a.id, b=b.id, table=table.id, values=partial(describe, values))
                     ident = f"{table.id}_overlap_{a.id}_{b.id}"
                     example = ctx.example(values, "CX-1")
-                    yield Finding(ID, NAME, SEVERITY, text, b.where, values, example, ident)
+                    yield Finding(
+                        id=ID,
+                        name=NAME,
+                        severity=SEVERITY,
+                        message=text,
+                        where=b.where,
+                        inputs=values,
+                        example=example,
+                        example_id=ident,
+                    )

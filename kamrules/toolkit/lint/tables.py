@@ -5,7 +5,7 @@ a decision table is; a table with a cell comparing two facts is not analysed.
 Gaps are looked for among given inputs only, except for an input some row tests with
 `missing: true`: the table's author handles its absence, so its absence is tried too. A missing
 fact elsewhere leaves the decision undecided, and the advice says which facts would decide it
-(CONTRACT.md §2). Overlaps and masking look at absent inputs as well.
+(docs/contract.md §2). Overlaps and masking look at absent inputs as well.
 """
 
 from __future__ import annotations

@@ -60,15 +60,15 @@ def kind_of(paths: Sequence[str | Path]) -> RuleBaseKind:
     """The kind of rule base `paths` add to (account rules unless a manifest says otherwise; an
     input no built-in rule base reads is left to the loader to report)."""
     from kamrules.builtin import builtin_dirs
-    from kamrules.model.facts import Account
+    from kamrules.model.account import Account
 
     name = declared_input(paths) or ACCOUNT
     if name == ACCOUNT:
         return RuleBaseKind(ACCOUNT, Account, tuple(default_sources()))
     rulesets = builtin_dirs()[0]
     if name == "plan":
+        from kamrules.plan.check_facts import PlanFacts
         from kamrules.plan.checks import PLAN_RULES
-        from kamrules.plan.facts import PlanFacts
 
         return RuleBaseKind(name, PlanFacts, (_builtin(rulesets, PLAN_RULES),))
     from kamrules.portfolio.knowledge import PARTS

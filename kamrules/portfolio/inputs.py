@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from kamrules.model.facts import (
+from kamrules.model.account import (
     Assessment,
     Business,
     Fraction,

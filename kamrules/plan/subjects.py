@@ -17,119 +17,29 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
-from kamrules.model.facts import IsoDate, Strict, Text, TextList
-from kamrules.model.vocabulary import Attitude, DmuRole, Level, ProfileId
+from kamrules.plan.check_facts import (
+    ActionFacts,
+    MemberFacts,
+    ObjectiveFacts,
+    PlanFacts,
+    PlanLevel,
+    StepFacts,
+    SubjectKind,
+)
 from kamrules.plan.model import (
     STEP_IDS,
     Action,
-    ActionStatus,
-    ContractKind,
     DmuEntry,
-    Horizon,
     Objective,
-    ObjectiveStatus,
     Plan,
-    PricingKind,
-    StepId,
-    StrategyId,
-    TierId,
+    Requirement,
 )
 
-SubjectKind = Literal["plan", "step", "objective", "action", "member"]
-
 _WORD = re.compile(r"[^\W\d_]{2,}")
-
-
-class PlanLevel(Strict):
-    """Facts about the plan as a whole."""
-
-    strategy: StrategyId | None = None
-    recorded_strategy: StrategyId | None = None
-    advised_strategy: StrategyId | None = None
-    advised: bool | None = Field(None, description="True when the account's advice was asked (its file was given).")
-    strategy_missing: TextList | None = Field(
-        None, description="The facts the account lacks for its advice to decide a strategy."
-    )
-    tier: TierId | None = None
-    profile: ProfileId | None = None
-    owner: Text | None = None
-    present_steps: list[StepId] | None = None
-    contract: ContractKind | None = None
-    pricing: PricingKind | None = None
-    requirement_count: int = 0
-    objective_count: int = 0
-    long_term_count: int = 0
-    action_count: int = 0
-    dmu_count: int = 0
-    review_count: int = 0
-    next_review: IsoDate | None = None
-    period_end: IsoDate | None = None
-
-
-class StepFacts(Strict):
-    """One of the ten steps: whether it is there and how much it says."""
-
-    id: StepId
-    number: int
-    title: Text
-    present: bool
-    words: int = 0
-
-
-class ObjectiveFacts(Strict):
-    id: Text
-    title: Text | None = None
-    horizon: Horizon | None = None
-    metric: Text | None = None
-    baseline: float | None = None
-    target: float | None = None
-    target_text: Text | None = None
-    deadline: IsoDate | None = None
-    owner: Text | None = None
-    serves: Text | None = None
-    serves_known: bool = False
-    status: ObjectiveStatus = "open"
-
-
-class ActionFacts(Strict):
-    id: Text
-    what: Text | None = None
-    who: Text | None = None
-    when: IsoDate | None = None
-    how: Text | None = None
-    resources: TextList | None = None
-    objective: Text | None = None
-    objective_known: bool = False
-    contacts: TextList | None = None
-    unknown_contacts: TextList | None = None
-    status: ActionStatus = "planned"
-
-
-class MemberFacts(Strict):
-    name: Text
-    role: DmuRole | None = None
-    influence: Level | None = None
-    attitude: Attitude | None = None
-    owner: Text | None = None
-    action_statuses: list[ActionStatus] | None = Field(
-        None, description="The status of each action that lists the member among its contacts."
-    )
-
-
-class PlanFacts(Strict):
-    """The input model of the plan-check rule base (its manifest says `input: plan`)."""
-
-    subject: SubjectKind
-    plan: PlanLevel
-    step: StepFacts | None = None
-    objective: ObjectiveFacts | None = None
-    action: ActionFacts | None = None
-    member: MemberFacts | None = None
-
 
 PathT = tuple[str | int, ...]
 
@@ -240,19 +150,59 @@ def subjects(
     advised_strategy: str | None = None,
     strategy_missing: Sequence[str] = (),
 ) -> list[Subject]:
-    """Every subject of `plan` the checks run on, in the order of the file."""
-    steps = plan.steps
-    requirements = (steps.key_factors.requirements if steps.key_factors else None) or []
-    objectives = (steps.objectives.objectives if steps.objectives else None) or []
-    actions = (steps.action_plan.actions if steps.action_plan else None) or []
-    dmu = (steps.decision_process.dmu if steps.decision_process else None) or []
-    strategy = steps.strategy
-    # Ids and names are matched whatever their case, as duplicates are (kamrules.plan.read).
-    requirement_ids = {r.id.casefold() for r in requirements}
-    objective_ids = {o.id.casefold() for o in objectives}
-    member_names = {m.name.casefold() for m in dmu}
+    """Every subject of `plan` the checks run on, in the order of the file: the plan, its steps,
+    its objectives, its actions and its DMU members."""
+    parts = _Parts.of(plan)
+    level = _plan_level(plan, parts, as_of, advised, advised_strategy, strategy_missing)
+    out = [Subject("plan", "plan", (), _values("plan", level, None, None), dict(_PLAN_FIELDS))]
+    out += _step_subjects(plan, level, step_titles)
+    out += _objective_subjects(parts, level)
+    out += _action_subjects(parts, level)
+    out += _member_subjects(parts, level)
+    return out
 
-    level = PlanLevel(
+
+@dataclass(frozen=True)
+class _Parts:
+    """The lists of a plan the checks go through, and the names items refer to each other by
+    (matched whatever their case, as duplicates are: kamrules.plan.read)."""
+
+    requirements: list[Requirement]
+    objectives: list[Objective]
+    actions: list[Action]
+    dmu: list[DmuEntry]
+
+    @classmethod
+    def of(cls, plan: Plan) -> _Parts:
+        steps = plan.steps
+        return cls(
+            requirements=(steps.key_factors.requirements if steps.key_factors else None) or [],
+            objectives=(steps.objectives.objectives if steps.objectives else None) or [],
+            actions=(steps.action_plan.actions if steps.action_plan else None) or [],
+            dmu=(steps.decision_process.dmu if steps.decision_process else None) or [],
+        )
+
+    def requirement_ids(self) -> set[str]:
+        return {r.id.casefold() for r in self.requirements}
+
+    def objective_ids(self) -> set[str]:
+        return {o.id.casefold() for o in self.objectives}
+
+    def member_names(self) -> set[str]:
+        return {m.name.casefold() for m in self.dmu}
+
+
+def _plan_level(
+    plan: Plan,
+    parts: _Parts,
+    as_of: dt.date,
+    advised: bool,
+    advised_strategy: str | None,
+    strategy_missing: Sequence[str],
+) -> PlanLevel:
+    steps = plan.steps
+    strategy = steps.strategy
+    return PlanLevel(
         strategy=advised_strategy or plan.account.strategy,
         recorded_strategy=plan.account.strategy,
         advised_strategy=advised_strategy,
@@ -264,19 +214,21 @@ def subjects(
         present_steps=[s for s in STEP_IDS if getattr(steps, s) is not None],
         contract=strategy.contract if strategy else None,
         pricing=strategy.pricing if strategy else None,
-        requirement_count=len(requirements),
-        objective_count=len(objectives),
-        long_term_count=sum(1 for o in objectives if o.horizon == "long_term" and o.status != "dropped"),
-        action_count=len(actions),
-        dmu_count=len(dmu),
+        requirement_count=len(parts.requirements),
+        objective_count=len(parts.objectives),
+        long_term_count=sum(1 for o in parts.objectives if o.horizon == "long_term" and o.status != "dropped"),
+        action_count=len(parts.actions),
+        dmu_count=len(parts.dmu),
         review_count=len(plan.reviews or []),
         next_review=next_review(plan.reviews or [], as_of),
         period_end=plan.period.end if plan.period else None,
     )
-    out = [Subject("plan", "plan", (), _values("plan", level, None, None), dict(_PLAN_FIELDS))]
 
+
+def _step_subjects(plan: Plan, level: PlanLevel, step_titles: dict[str, str]) -> list[Subject]:
+    out = []
     for number, step_id in enumerate(STEP_IDS, start=1):
-        content = getattr(steps, step_id)
+        content = getattr(plan.steps, step_id)
         facts = StepFacts(
             id=step_id,
             number=number,
@@ -287,8 +239,13 @@ def subjects(
         path: PathT = ("steps", step_id) if content is not None else ("steps",)
         fields = {f"step.{n}": path for n in StepFacts.model_fields}
         out.append(Subject("step", f"step {number}", path, _values("step", level, "step", facts), fields))
+    return out
 
-    for i, obj in enumerate(objectives):
+
+def _objective_subjects(parts: _Parts, level: PlanLevel) -> list[Subject]:
+    requirement_ids = parts.requirement_ids()
+    out = []
+    for i, obj in enumerate(parts.objectives):
         numeric = isinstance(obj.target, float)
         ofacts = ObjectiveFacts(
             id=obj.id,
@@ -305,17 +262,16 @@ def subjects(
             status=obj.status,
         )
         path = ("steps", "objectives", "objectives", i)
-        out.append(
-            Subject(
-                "objective",
-                f"objective {obj.id}",
-                path,
-                _values("objective", level, "objective", ofacts),
-                _item_fields("objective", path, ofacts, Objective),
-            )
-        )
+        values = _values("objective", level, "objective", ofacts)
+        fields = _item_fields("objective", path, ofacts, Objective)
+        out.append(Subject("objective", f"objective {obj.id}", path, values, fields))
+    return out
 
-    for i, act in enumerate(actions):
+
+def _action_subjects(parts: _Parts, level: PlanLevel) -> list[Subject]:
+    objective_ids, member_names = parts.objective_ids(), parts.member_names()
+    out = []
+    for i, act in enumerate(parts.actions):
         contacts = [c for c in (act.contacts or []) if not blank(c)]
         afacts = ActionFacts(
             id=act.id,
@@ -331,17 +287,14 @@ def subjects(
             status=act.status,
         )
         path = ("steps", "action_plan", "actions", i)
-        out.append(
-            Subject(
-                "action",
-                f"action {act.id}",
-                path,
-                _values("action", level, "action", afacts),
-                _item_fields("action", path, afacts, Action),
-            )
-        )
+        values = _values("action", level, "action", afacts)
+        out.append(Subject("action", f"action {act.id}", path, values, _item_fields("action", path, afacts, Action)))
+    return out
 
-    for i, member in enumerate(dmu):
+
+def _member_subjects(parts: _Parts, level: PlanLevel) -> list[Subject]:
+    out = []
+    for i, member in enumerate(parts.dmu):
         key = member.name.casefold()
         mfacts = MemberFacts(
             name=member.name,
@@ -349,16 +302,10 @@ def subjects(
             influence=member.influence,
             attitude=member.attitude,
             owner=member.owner,
-            action_statuses=[a.status for a in actions if key in {c.casefold() for c in (a.contacts or [])}],
+            action_statuses=[a.status for a in parts.actions if key in {c.casefold() for c in (a.contacts or [])}],
         )
         path = ("steps", "decision_process", "dmu", i)
-        out.append(
-            Subject(
-                "member",
-                f"DMU member {member.name}",
-                path,
-                _values("member", level, "member", mfacts),
-                _item_fields("member", path, mfacts, DmuEntry),
-            )
-        )
+        values = _values("member", level, "member", mfacts)
+        fields = _item_fields("member", path, mfacts, DmuEntry)
+        out.append(Subject("member", f"DMU member {member.name}", path, values, fields))
     return out

@@ -75,10 +75,32 @@ def report_document(plan: Plan, lang: str | None = None) -> Document:
     opp = steps.new_opportunities
     section(w["opportunities"], [Bullets(tuple(opp.opportunities))] if opp and opp.opportunities else [])
 
-    objectives: list[Block] = []
-    step7 = steps.objectives
+    section(w["objectives"], _objectives(plan, lang))
+    section(
+        w["value"],
+        _fields("strategy", steps.strategy, ("value_proposition", "value_for_money", "cost_reduction"), lang),
+    )
+    section(w["actions"], _actions(plan, lang))
+    rd = steps.relationship_development
+    section(w["development"], [Bullets(tuple(rd.initiatives))] if rd and rd.initiatives else [])
+    if plan.reviews:
+        doc.footer = w["reviews"].format(dates=", ".join(d.isoformat() for d in sorted(plan.reviews)))
+    return doc
+
+
+def render_report(plan: Plan, fmt: str = "markdown", lang: str | None = None) -> str:
+    """The shareable plan as Markdown or as a self-contained HTML page."""
+    doc = report_document(plan, lang)
+    return to_html(doc, lang or plan.lang) if fmt == "html" else to_markdown(doc)
+
+
+def _objectives(plan: Plan, lang: str) -> list[Block]:
+    """Step 7: the long-term ambition, and a table of the objectives not dropped."""
+    w = phrases(lang, "plan.report")
+    blocks: list[Block] = []
+    step7 = plan.steps.objectives
     if step7 is not None and step7.summary:
-        objectives.append(Field(w["long_term"], step7.summary))
+        blocks.append(Field(w["long_term"], step7.summary))
     shown = [o for o in ((step7.objectives if step7 else None) or []) if o.status != "dropped"]
     if shown:
         rows = []
@@ -99,36 +121,27 @@ def report_document(plan: Plan, lang: str | None = None) -> Document:
                 )
             )
         header = tuple(w[c] for c in ("objective", "metric", "from_to", "by", "owner_col", "serves", "status"))
-        objectives.append(Table(header, tuple(rows)))
-    section(w["objectives"], objectives)
+        blocks.append(Table(header, tuple(rows)))
+    return blocks
 
-    section(
-        w["value"],
-        _fields("strategy", steps.strategy, ("value_proposition", "value_for_money", "cost_reduction"), lang),
-    )
+
+def _actions(plan: Plan, lang: str) -> list[Block]:
+    """Step 9: a table of the actions not cancelled."""
+    w = phrases(lang, "plan.report")
+    steps = plan.steps
     actions = [a for a in ((steps.action_plan.actions if steps.action_plan else None) or []) if a.status != "cancelled"]
-    if actions:
-        rows = [
-            cells(
-                [
-                    f"{a.id}. {a.what}" if a.what else a.id,
-                    a.who,
-                    show.text(a.when, lang),
-                    a.how,
-                    show.choice("status", a.status, lang, "action"),
-                ]
-            )
-            for a in actions
-        ]
-        section(w["actions"], [Table(tuple(w[c] for c in ("what", "who", "when", "how", "status")), tuple(rows))])
-    rd = steps.relationship_development
-    section(w["development"], [Bullets(tuple(rd.initiatives))] if rd and rd.initiatives else [])
-    if plan.reviews:
-        doc.footer = w["reviews"].format(dates=", ".join(d.isoformat() for d in sorted(plan.reviews)))
-    return doc
-
-
-def render_report(plan: Plan, fmt: str = "markdown", lang: str | None = None) -> str:
-    """The shareable plan as Markdown or as a self-contained HTML page."""
-    doc = report_document(plan, lang)
-    return to_html(doc, lang or plan.lang) if fmt == "html" else to_markdown(doc)
+    if not actions:
+        return []
+    rows = [
+        cells(
+            [
+                f"{a.id}. {a.what}" if a.what else a.id,
+                a.who,
+                show.text(a.when, lang),
+                a.how,
+                show.choice("status", a.status, lang, "action"),
+            ]
+        )
+        for a in actions
+    ]
+    return [Table(tuple(w[c] for c in ("what", "who", "when", "how", "status")), tuple(rows))]

@@ -1,4 +1,4 @@
-"""Account facts: the input of the advisor, exactly as CONTRACT.md §2 describes them.
+"""Account facts: the input of the advisor, exactly as docs/contract.md §2 describes them.
 
 Only `id` and `name` are required. A missing fact is never an error (the advice says what it
 could not decide); a fact of the wrong type or out of range is, and so is an unknown key.

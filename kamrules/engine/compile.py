@@ -125,7 +125,7 @@ def clauses(tree: PCond) -> list[PCond]:
 
     durable-rules refuses (error 113, "expression limit exceeded") an "any" holding more than
     about a dozen "all" groups, and an "all" holding more than about a dozen "any" groups; both
-    limits are pinned in tests/test_durable_pins.py. So nested alternatives are distributed
+    limits are pinned in tests/engine/test_durable_pins.py. So nested alternatives are distributed
     into separate durable rules of the same kamrules rule, exactly as durable-rules would expand
     them itself, and a conjunction keeps at most MAX_OR_GROUPS flat alternatives.
     """

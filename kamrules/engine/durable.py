@@ -105,7 +105,7 @@ class DurableShard:
         """Replace a ruleset whose session saw an abandoned action.
 
         After `abandon_action`, the session can hand the abandoned action out again with its
-        message already freed (pinned in tests/test_durable_pins.py), so it is never used
+        message already freed (pinned in tests/engine/test_durable_pins.py), so it is never used
         again. The old ruleset is left alone rather than deleted: touching it may crash.
         """
         self._finalizer.detach()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from kamrules.i18n.languages import DEFAULT, LANGS
 
-if TYPE_CHECKING:
-    from kamrules.language.spec import I18n
+
+class _Written(Protocol):
+    """A text as a knowledge file writes it (`kamrules.language.spec.I18n`): one key per language."""
+
+    def model_dump(self) -> dict[str, Any]: ...
 
 
 class Texts:
@@ -34,7 +37,7 @@ class Texts:
         object.__setattr__(self, "_items", items)
 
     @classmethod
-    def of(cls, spec: I18n | str | None) -> Texts:
+    def of(cls, spec: _Written | str | None) -> Texts:
         """A knowledge file's text: `{en: ..., it: ...}`, or one plain string (taken as English)."""
         if spec is None:
             return cls()

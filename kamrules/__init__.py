@@ -17,6 +17,7 @@ from kamrules.version import __version__
 _PUBLIC = {
     "Account": "kamrules.model.account",
     "Advice": "kamrules.model.advice",
+    "ArgumentError": "kamrules.errors",
     "BatchResult": "kamrules.api",
     "Engine": "kamrules.api",
     "FactsError": "kamrules.errors",
@@ -30,6 +31,7 @@ _PUBLIC = {
 __all__ = [
     "Account",
     "Advice",
+    "ArgumentError",
     "BatchResult",
     "Engine",
     "FactsError",
@@ -43,7 +45,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from kamrules.api import BatchResult, Engine
-    from kamrules.errors import FactsError, InputFileError, KamError, Problem, RulesetError
+    from kamrules.errors import ArgumentError, FactsError, InputFileError, KamError, Problem, RulesetError
     from kamrules.model.account import Account
     from kamrules.model.advice import Advice
     from kamrules.model.validate import validate_account

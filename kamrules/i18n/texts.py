@@ -22,8 +22,9 @@ class Texts:
     Immutable and hashable.
     """
 
-    __slots__ = ("_items",)
+    __slots__ = ("_by_lang", "_items")
     _items: tuple[tuple[str, str], ...]
+    _by_lang: dict[str, str]  # the same, for lookups (never changed after __init__)
 
     def __init__(self, *in_order: str | None, **by_lang: str | None) -> None:
         if len(in_order) > len(LANGS):
@@ -35,6 +36,7 @@ class Texts:
         given.update(by_lang)
         items = tuple((lang, text) for lang in LANGS if (text := given.get(lang)) is not None)
         object.__setattr__(self, "_items", items)
+        object.__setattr__(self, "_by_lang", dict(items))
 
     @classmethod
     def of(cls, spec: _Written | str | None) -> Texts:
@@ -51,7 +53,7 @@ class Texts:
 
     def __getattr__(self, name: str) -> str | None:
         if name in LANGS:
-            return dict(self._items).get(name)
+            return self._by_lang.get(name)
         raise AttributeError(name)
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -61,18 +63,16 @@ class Texts:
         return (Texts.from_dict, (dict(self._items),))
 
     def get(self, lang: str) -> str:
-        items = dict(self._items)
-        text = items.get(lang)
+        text = self._by_lang.get(lang)
         if text is not None:
             return text
-        return items.get(DEFAULT) or next((t for _, t in self._items if t), "")
+        return self._by_lang.get(DEFAULT) or next((t for _, t in self._items if t), "")
 
     def missing_langs(self) -> list[str]:
-        items = dict(self._items)
-        return [lang for lang in LANGS if not items.get(lang)]
+        return [lang for lang in LANGS if not self._by_lang.get(lang)]
 
     def as_dict(self) -> dict[str, str]:
-        return dict(self._items)
+        return dict(self._by_lang)
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
         return iter(self._items)

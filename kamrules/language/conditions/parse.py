@@ -24,12 +24,12 @@ _CELL_RANGE = re.compile(r"^\s*([\[\(\]])\s*(.+?)\s*\.\.\s*(.+?)\s*([\]\)\[])\s*
 ANY_CELL = ("-", "any", "")
 
 
-def parse_condition(node: Any, path: Path, ctx: ParseContext) -> Cond:
-    """Parse a `when:` condition. Problems go to `ctx.problems`; the result is then unusable."""
+def parse_condition(node: Any, path: Path, ctx: ParseContext) -> Cond | None:
+    """Parse a `when:` condition; None when it has problems (each one is in `ctx.problems`)."""
     try:
         return _parse(node, path, ctx)
     except InvalidCondition:
-        return TRUE
+        return None
 
 
 def _parse(node: Any, path: Path, ctx: ParseContext) -> Cond:

@@ -20,24 +20,19 @@ def specs(ruleset: S.RulesetFile) -> list[S.RuleSpec]:
 
 
 def link(lk: Linker, item: ItemSource[S.RuleSpec]) -> Rule | None:
+    """The rule, or None when any part of it has a problem (each part is checked, and every
+    problem reported, before it is left out)."""
     f, base, r, stage = item.file, item.path, item.spec, item.stage
-    before = len(lk.problems)
     cond = parse_condition(r.when, (*base, "when"), lk.parse_context(f, stage))
-    sets: dict[str, OutputValue] = {}
-    appends: dict[str, OutputValue] = {}
-    for key, value in (r.then.set or {}).items():
-        out = check_output(lk, f, (*base, "then", "set", key), key, value, stage)
-        if out is not None:
-            sets[key] = out
-    for key, value in (r.then.append or {}).items():
-        out = check_output(lk, f, (*base, "then", "append", key), key, value, stage, append=True)
-        if out is not None:
-            appends[key] = out
-    warn = _warning(lk, item)
-    levers = _levers(lk, item)
-    if not (sets or appends or warn or levers) and len(lk.problems) == before:
+    sets, sets_ok = _outputs(lk, item, "set")
+    appends, appends_ok = _outputs(lk, item, "append")
+    warn, warn_ok = _warning(lk, item)
+    levers, levers_ok = _levers(lk, item)
+    ok = cond is not None and sets_ok and appends_ok and warn_ok and levers_ok
+    if ok and not (sets or appends or warn or levers):
         lk.error(f, (*base, "then"), codes.EMPTY_THEN, "then: does nothing; it needs set, append, warn or levers")
-    if len(lk.problems) != before:
+        return None
+    if not ok or cond is None:
         return None
     return Rule(
         id=r.id,
@@ -55,10 +50,26 @@ def link(lk: Linker, item: ItemSource[S.RuleSpec]) -> Rule | None:
     )
 
 
-def _warning(lk: Linker, item: ItemSource[S.RuleSpec]) -> Warn | None:
+def _outputs(lk: Linker, item: ItemSource[S.RuleSpec], how: str) -> tuple[dict[str, OutputValue], bool]:
+    """The facts `then: set:` (or `append:`) gives values, and whether every value fits."""
+    written = item.spec.then.set if how == "set" else item.spec.then.append
+    out: dict[str, OutputValue] = {}
+    ok = True
+    for key, value in (written or {}).items():
+        path = (*item.path, "then", how, key)
+        checked = check_output(lk, item.file, path, key, value, item.stage, append=how == "append")
+        if checked is None:
+            ok = False
+        else:
+            out[key] = checked
+    return out, ok
+
+
+def _warning(lk: Linker, item: ItemSource[S.RuleSpec]) -> tuple[Warn | None, bool]:
+    """The warning the rule raises (None for none), and whether it is declared and worded right."""
     w = item.spec.then.warn
     if w is None:
-        return None
+        return None, True
     path = (*item.path, "then", "warn")
     code = lk.codes.get(w.code)
     if code is None:
@@ -69,14 +80,16 @@ def _warning(lk: Linker, item: ItemSource[S.RuleSpec]) -> Warn | None:
             f"warning code {w.code!r} is not declared (declare it under warnings: in a ruleset)",
             suggest(w.code, list(lk.codes)),
         )
-        return None
+        return None, False
     message = Texts.of(w.message)
-    check_template(lk, item.file, (*path, "message"), message, item.stage)
-    return Warn(code=w.code, severity=w.severity or code.severity, message=message)
+    ok = check_template(lk, item.file, (*path, "message"), message, item.stage)
+    return Warn(code=w.code, severity=w.severity or code.severity, message=message), ok
 
 
-def _levers(lk: Linker, item: ItemSource[S.RuleSpec]) -> list[LeverPick]:
+def _levers(lk: Linker, item: ItemSource[S.RuleSpec]) -> tuple[list[LeverPick], bool]:
+    """The levers the rule pulls, and whether each is declared and its why worded right."""
     levers: list[LeverPick] = []
+    ok = True
     for k, lv in enumerate(item.spec.then.levers or []):
         path = (*item.path, "then", "levers", k)
         if lv.id not in lk.levers:
@@ -87,8 +100,9 @@ def _levers(lk: Linker, item: ItemSource[S.RuleSpec]) -> list[LeverPick]:
                 f"lever {lv.id!r} is not declared",
                 suggest(lv.id, list(lk.levers)),
             )
+            ok = False
             continue
         why = Texts.of(lv.why)
-        check_template(lk, item.file, (*path, "why"), why, item.stage)
+        ok = check_template(lk, item.file, (*path, "why"), why, item.stage) and ok
         levers.append(LeverPick(id=lv.id, why=why))
-    return levers
+    return levers, ok

@@ -28,10 +28,11 @@ _FORMAT_NEEDS = {
 }
 
 
-def check_template(lk: Linker, file: LoadedFile, path: Path, text: Texts, stage: str) -> None:
-    """Report the placeholders of `text` (in each language) that name nothing readable in
-    `stage`, and the formats that do not exist or do not fit (KR029, KR042)."""
+def check_template(lk: Linker, file: LoadedFile, path: Path, text: Texts, stage: str) -> bool:
+    """Whether every placeholder of `text` (in each language) names something readable in
+    `stage` with a format that exists and fits; each one that does not is reported (KR029, KR042)."""
     ctx = lk.parse_context(file, stage)
+    ok = True
     for lang, template in text.as_dict().items():
         for name, fmt in placeholders(template):
             if fmt is not None and fmt not in FORMATS:
@@ -41,9 +42,10 @@ def check_template(lk: Linker, file: LoadedFile, path: Path, text: Texts, stage:
                     codes.PLACEHOLDER,
                     f"unknown format :{fmt} in {{{name}:{fmt}}}; formats are {', '.join(FORMATS)}",
                 )
+                ok = False
             if name in lk.params or name in ctx.facts:
-                if fmt in FORMATS:
-                    _check_format(lk, file, (*path, lang), name, fmt, ctx.facts.get(name))
+                if fmt in FORMATS and not _format_fits(lk, file, (*path, lang), name, fmt, ctx.facts.get(name)):
+                    ok = False
                 continue
             lk.error(
                 file,
@@ -52,10 +54,12 @@ def check_template(lk: Linker, file: LoadedFile, path: Path, text: Texts, stage:
                 f"the placeholder {{{name}}} is neither a parameter nor a fact visible in stage {stage}",
                 suggest(name, list(lk.params) + list(ctx.facts)),
             )
+            ok = False
+    return ok
 
 
-def _check_format(lk: Linker, file: LoadedFile, path: Path, name: str, fmt: str, info: FactInfo | None) -> None:
-    """Report a placeholder format that does not fit the type of what it prints (KR042):
+def _format_fits(lk: Linker, file: LoadedFile, path: Path, name: str, fmt: str, info: FactInfo | None) -> bool:
+    """Whether a placeholder's format fits the type of what it prints; if not, say so (KR042):
     `{business.revenue:days}` or `{tier:%}` would print nonsense, or the bare value."""
     param = lk.params.get(name)
     if param is not None:  # a parameter wins over a fact of the same name, as when rendering
@@ -65,17 +69,18 @@ def _check_format(lk: Linker, file: LoadedFile, path: Path, name: str, fmt: str,
         fits = _fits_fact(lk, fmt, name, info.type)
         what = f"{name} is {_describe_for_format(info.type, name in lk.whole_facts)}"
     else:
-        return
+        return True
     if fits:
-        return
-    ok = _formats_for(lk, name, info)
-    instead = f"formats that fit: {', '.join(':' + x for x in ok)}" if ok else "write it with no format"
+        return True
+    fitting = _formats_for(lk, name, info)
+    instead = f"formats that fit: {', '.join(':' + x for x in fitting)}" if fitting else "write it with no format"
     lk.error(
         file,
         path,
         codes.FORMAT_MISFIT,
         f"format :{fmt} does not fit {{{name}:{fmt}}}: {what}, and :{fmt} {_FORMAT_NEEDS[fmt]}; {instead}",
     )
+    return False
 
 
 def _describe_for_format(ftype: FactType, whole: bool) -> str:

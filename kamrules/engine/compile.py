@@ -356,10 +356,10 @@ def _clauses(tree: PCond) -> list[list[PCond]]:
         if len(result) * len(parts) > MAX_DNF:
             raise ValueError(f"expands to more than {MAX_DNF} alternatives")
         result = [a + b for a in result for b in parts]
-    out: list[list[PCond]] = []
+    limited: list[list[PCond]] = []
     for c in result:
-        _limit_groups(c, out)
-    return out
+        _limit_groups(c, limited)
+    return limited
 
 
 def _limit_groups(atoms: list[PCond], out: list[list[PCond]]) -> None:

@@ -17,6 +17,7 @@ from kamrules.cli.common import (
     load_engine,
     out_option,
     reached,
+    refuse_overwriting_inputs,
     resolve_format,
     rules_option,
     styler,
@@ -50,6 +51,7 @@ def command(
     A file holds one account or a list of them. A bad account is reported (file, line, field,
     value, what was expected) and the others are still advised; the exit code is then 2.
     """
+    refuse_overwriting_inputs()  # exit 2 before any work, as for any bad option
     from kamrules.advice.render import render_markdown, render_text
     from kamrules.errors import KamError
     from kamrules.io.accounts import read_records

@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
-from kamrules.cli.common import DateType, emit, lang_option, out_option, resolve_format, split_rules
+from kamrules.cli.common import (
+    DateType,
+    emit,
+    lang_option,
+    out_option,
+    refuse_overwriting_inputs,
+    resolve_format,
+    split_rules,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = ("text", "json")
@@ -135,6 +143,7 @@ def validate_command(dirs: tuple[str, ...], no_builtin: bool, fmt: str | None, o
 
     Exit 0 when the rules load cleanly, 2 when anything is wrong.
     """
+    refuse_overwriting_inputs()  # exit 2 before any work, as for any bad option
     from kamrules.language.loader import nested_rule_bases
     from kamrules.toolkit.render_problems import problem_json, problem_line
     from kamrules.toolkit.sources import folders_for, kind_of
@@ -249,6 +258,7 @@ def test_command(
     Exit 1 when a case fails or coverage is under --min-coverage; 2 when the rules or the cases
     are invalid, or when -k matches no case (nothing ran, so nothing passed).
     """
+    refuse_overwriting_inputs()  # exit 2 before any work, as for any bad option
     from kamrules.toolkit.render_tests import render_json, render_text
     from kamrules.toolkit.runner import run_tests, select
     from kamrules.toolkit.words import say
@@ -326,6 +336,7 @@ def lint_command(
 
     Exit 1 when a finding reaches --fail-on (medium by default), 2 when the rules do not load.
     """
+    refuse_overwriting_inputs()  # exit 2 before any work, as for any bad option
     from kamrules.cli.common import reached
 
     from kamrules.toolkit.lint import check_ids, lint
@@ -389,6 +400,7 @@ def diff_command(
     warnings, with counts and a table. KAMRULES_PATH does not apply here: only the folders
     given are compared. Exit 0, or 2 when the rules or the accounts are invalid.
     """
+    refuse_overwriting_inputs()  # exit 2 before any work, as for any bad option
     from kamrules.engine.engine import Engine
     from kamrules.toolkit.diff import diff_rulebases
     from kamrules.toolkit.impact import impact

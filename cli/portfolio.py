@@ -11,7 +11,16 @@ from typing import Any
 
 import click
 import yaml
-from kamrules.cli.common import EXTENSION_FORMATS, as_of_option, fail_on_option, lang_option, reached, rules_option
+from kamrules.cli.common import (
+    EXTENSION_FORMATS,
+    as_of_option,
+    echo_out,
+    fail_on_option,
+    lang_option,
+    reached,
+    refuse_overwriting_inputs,
+    rules_option,
+)
 
 
 def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -66,6 +75,12 @@ SUMMARY_FORMATS = ("markdown", "text", "json", "yaml")
     default=",",
     show_default=True,
     help="Delimiter of a CSV --out (';' for Excel in much of Europe).",
+)
+@click.option(
+    "--raw-cells",
+    is_flag=True,
+    help="Write CSV and XLSX text cells exactly as they are. By default a cell a spreadsheet would run as "
+    "a formula (starting with = + - @, a tab or a carriage return) gets a leading apostrophe.",
 )
 @click.option(
     "--input-format",
@@ -130,6 +145,7 @@ def command(
     out: str | None,
     fmt: str | None,
     out_delimiter: str,
+    raw_cells: bool,
     input_format: str | None,
     encoding: str | None,
     delimiter: str | None,
@@ -150,6 +166,7 @@ def command(
     the exit code is then 2. The file is read twice: a first pass ranks revenue for the ABC
     classes and finds duplicate ids.
     """
+    refuse_overwriting_inputs()  # exit 2 before any work, as for any bad option
     from kamrules.cli.common import split_rules
 
     from kamrules.io.outputs import format_of, row_writer, stream_writer
@@ -232,10 +249,10 @@ def command(
 
     delim = "\t" if out_delimiter == "tab" else out_delimiter
     if out and out_fmt:
-        with row_writer(out, out_fmt, job.columns, delimiter=delim) as sink:
+        with row_writer(out, out_fmt, job.columns, delimiter=delim, raw_cells=raw_cells) as sink:
             outcome = run(sink)
     elif rows_to_stdout and out_fmt:
-        outcome = run(stream_writer(sys.stdout, out_fmt, job.columns, delimiter=delim))
+        outcome = run(stream_writer(sys.stdout, out_fmt, job.columns, delimiter=delim, raw_cells=raw_cells))
     else:
         outcome = run(None)
     _write_pictures(outcome, report, plot_dir)
@@ -244,7 +261,7 @@ def command(
 
         write_text_atomic(summary_out, _summary(outcome, summary_fmt))
     elif not rows_to_stdout:
-        click.echo(_summary(outcome, summary_fmt), nl=False)
+        echo_out(_summary(outcome, summary_fmt))
     if outcome.tally.rejected:
         noun = w["error"] if outcome.tally.rejected == 1 else w["errors"]
         click.echo(f"kam: {outcome.tally.rejected} {noun}", err=True)

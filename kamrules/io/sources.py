@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,7 +18,16 @@ from typing import BinaryIO
 
 from kamrules.errors import InputFileError, Location, Problem
 from kamrules.io.accounts import detect_format, looks_like_jsonl, yaml_records
-from kamrules.io.files import STDIN, decode_text, display_name, read_bytes
+from kamrules.io.files import (
+    STDIN,
+    check_size,
+    decode_text,
+    display_name,
+    max_bytes,
+    os_reason,
+    read_bytes,
+    stdin_bytes,
+)
 from kamrules.io.rows import RawRow
 from kamrules.io.textfile import check_delimiter, check_encoding, csv_dialect, csv_rows, detect_encoding, jsonl_rows
 
@@ -124,12 +131,15 @@ def open_source(
         if str(path) == STDIN:
             fd, spooled = tempfile.mkstemp(prefix="kam-portfolio-", suffix=".input")
             with os.fdopen(fd, "wb") as out:
-                shutil.copyfileobj(sys.stdin.buffer, out)
+                _spool(stdin_bytes(), out, name)
             real = Path(spooled)
         else:
             real = Path(path)
             read_check(real, name)
-        kind = fmt or _guess_format(real, name)
+        try:
+            kind = fmt or _guess_format(real, name)
+        except OSError as exc:  # /proc/self/mem and its like open, then fail to read (EIO)
+            raise InputFileError("", [Problem("IO001", os_reason(exc), Location(name))]) from None
         if kind == "json":
             kind = "yaml"
         enc = None
@@ -146,10 +156,26 @@ def open_source(
 
 
 def read_check(path: Path, name: str) -> None:
-    """The file exists, is a file and can be read: say so now rather than mid-way."""
-    if not path.exists():
-        raise InputFileError("", [Problem("IO001", "no such file", Location(name))])
+    """The file exists, is a file, can be read and is within the size limit (the one every
+    input has, KAMRULES_MAX_FILE_MB): say so now rather than mid-way."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise InputFileError("", [Problem("IO001", "no such file", Location(name))]) from None
+    except OSError as exc:  # a symbolic-link loop, a name too long: the OS's reason
+        raise InputFileError("", [Problem("IO001", os_reason(exc), Location(name))]) from None
     if path.is_dir():
         raise InputFileError("", [Problem("IO002", "is a folder, not a file", Location(name))])
     if not os.access(path, os.R_OK):
         raise InputFileError("", [Problem("IO001", "permission denied", Location(name))])
+    check_size(st.st_size, max_bytes(), name)
+
+
+def _spool(source: BinaryIO, out: BinaryIO, name: str) -> None:
+    """Standard input copied to `out`, refused as soon as it passes the size limit."""
+    limit = max_bytes()
+    copied = 0
+    while chunk := source.read(1 << 20):
+        copied += len(chunk)
+        check_size(copied, limit, name)
+        out.write(chunk)

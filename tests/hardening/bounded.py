@@ -16,7 +16,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +34,7 @@ class Limits:
 
     peak_mb: int = 200
     cpu_s: int = 30
-    file_mb: int | None = None
+    file_kb: int | None = None
 
     @property
     def memory_mb(self) -> int:
@@ -64,15 +64,20 @@ class Bounded:
         return self.peak_kb / 1024
 
 
-def _limiter(limits: Limits) -> object:
+def limiter(limits: Limits, close: Sequence[int] = ()) -> Callable[[], None]:
+    """What the child runs before exec: its own session, the limits, and `close` (descriptors to
+    close, so that it starts with standard input or output closed)."""
+
     def apply() -> None:
         os.setsid()  # its own process group: the guard kills the child and its workers together
         memory = limits.memory_mb * MB
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_s, limits.cpu_s + 5))
-        if limits.file_mb is not None:
-            size = limits.file_mb * MB
+        if limits.file_kb is not None:
+            size = limits.file_kb * 1024
             resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+        for fd in close:
+            os.close(fd)
 
     return apply
 
@@ -86,9 +91,11 @@ def run_bounded(
     stdout_file: Path | int | None = None,
     env: dict[str, str] | None = None,
     cwd: Path | None = None,
+    close: Sequence[int] = (),
 ) -> Bounded:
     """Run `argv` under `limits`; standard output and error are collected (or sent to
-    `stdout_file`), standard input is `stdin` (bytes) or `stdin_file` (a path or a descriptor)."""
+    `stdout_file`), standard input is `stdin` (bytes) or `stdin_file` (a path or a descriptor);
+    the descriptors in `close` are closed in the child."""
     full_env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", **(env or {})}
     stdin_arg: int | object = subprocess.DEVNULL
     opened: list[object] = []
@@ -114,7 +121,7 @@ def run_bounded(
         stderr=subprocess.PIPE,
         env=full_env,
         cwd=cwd,
-        preexec_fn=_limiter(limits),  # noqa: PLW1509 - resource limits must be set in the child
+        preexec_fn=limiter(limits, close),  # noqa: PLW1509 - resource limits must be set in the child
     )
     for handle in opened:
         handle.close()  # type: ignore[attr-defined]

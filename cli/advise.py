@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import json
 import shutil
+from collections.abc import Callable
+from typing import Any
 
 import click
-import yaml
 from kamrules.cli.common import (
     as_of_option,
-    emit,
+    echo_out,
     fail_on_option,
     format_option,
     lang_option,
@@ -52,64 +53,82 @@ def command(
     value, what was expected) and the others are still advised; the exit code is then 2.
     """
     refuse_overwriting_inputs()  # exit 2 before any work, as for any bad option
-    from kamrules.advice.render import render_markdown, render_text
-    from kamrules.errors import KamError
+    from kamrules.cli.main import ISSUES_URL
+
+    from kamrules.advice.stream import AdviceStream
+    from kamrules.engine.engine import validate_account
+    from kamrules.errors import KamError, OutputError
     from kamrules.io.accounts import read_records
 
     engine = load_engine(rules)
     fmt = resolve_format(fmt, out, FORMATS)
     day = as_of or dt.date.today()
-    from kamrules.cli.main import ISSUES_URL
+    style = styler(use_colour(out))
+    width = min(110, shutil.get_terminal_size((100, 24)).columns)
+    severities: set[str] = set()  # for --fail-on: the severities seen, not the advice
 
-    from kamrules.engine.engine import validate_account
-
-    advices = []
+    advised = 0
     failed = 0
     crashed = 0
-    for path in files:
-        try:
-            records = list(read_records(path))
-        except KamError as exc:
-            click.echo(exc.render(), err=True)
-            failed += 1
-            continue
-        for record in records:
-            if record.error is not None:
-                # "accounts.csv row 3: accounts.csv:3: ..." names the row as a person counts it.
-                prefix = f"{record.label}: " if record.label.startswith(f"{path} ") else ""
-                click.echo(prefix + record.error.render(), err=True)
-                failed += 1
-                continue
+    with contextlib.ExitStack() as outputs:
+        # The output is opened at the first advice (no advice, no file), and each advice is
+        # written as it is made: memory does not grow with the number of accounts.
+        stream = AdviceStream(
+            _lazy_writer(out, outputs), fmt, engine.rulebase, explain=explain, style=style, width=width
+        )
+        for path in files:
             try:
-                account = validate_account(record.data, source=record.label, location=record.location)
-                advices.append(engine.advise(account, lang=lang, as_of=day, explain=explain))
-            except KamError as exc:
-                click.echo(f"{record.label}: {exc.render()}", err=True)
+                for record in read_records(path):
+                    if record.error is not None:
+                        # "accounts.csv row 3: accounts.csv:3: ..." names the row as a person counts it.
+                        prefix = f"{record.label}: " if record.label.startswith(f"{path} ") else ""
+                        click.echo(prefix + record.error.render(), err=True)
+                        failed += 1
+                        continue
+                    try:
+                        account = validate_account(record.data, source=record.label, location=record.location)
+                        advice = engine.advise(account, lang=lang, as_of=day, explain=explain)
+                    except KamError as exc:
+                        click.echo(f"{record.label}: {exc.render()}", err=True)
+                        failed += 1
+                        continue
+                    except Exception as exc:
+                        click.echo(
+                            f"{record.label}: internal error ({type(exc).__name__}: {exc}); the other accounts are "
+                            f"still advised; please report it at {ISSUES_URL}",
+                            err=True,
+                        )
+                        crashed += 1
+                        continue
+                    stream.add(advice)
+                    advised += 1
+                    severities.update(w.severity for w in advice.warnings)
+            except OutputError:
+                raise  # the output cannot be written: nothing more can be done
+            except KamError as exc:  # the file cannot be read (or stops being readable)
+                click.echo(exc.render(), err=True)
                 failed += 1
-            except Exception as exc:
-                click.echo(
-                    f"{record.label}: internal error ({type(exc).__name__}: {exc}); the other accounts are still "
-                    f"advised; please report it at {ISSUES_URL}",
-                    err=True,
-                )
-                crashed += 1
-    if advices:
-        if fmt == "json":
-            data = [a.model_dump(mode="json", exclude_none=False) for a in advices]
-            text = json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2) + "\n"
-        elif fmt == "yaml":
-            data = [a.model_dump(mode="json") for a in advices]
-            text = yaml.safe_dump(data[0] if len(data) == 1 else data, allow_unicode=True, sort_keys=False, width=100)
-        elif fmt == "markdown":
-            text = render_markdown(advices, engine.rulebase, explain=explain)
-        else:
-            width = min(110, shutil.get_terminal_size((100, 24)).columns)
-            text = render_text(advices, engine.rulebase, style=styler(use_colour(out)), width=width, explain=explain)
-        emit(text, out)
+        stream.close()
     if failed or crashed:
         total = failed + crashed
         noun = "account" if total == 1 else "accounts"
-        click.echo(f"kam: {total} {noun} could not be advised (see above); {len(advices)} advised", err=True)
+        click.echo(f"kam: {total} {noun} could not be advised (see above); {advised} advised", err=True)
         return 3 if crashed else 2
-    severities = [w.severity for a in advices for w in a.warnings]
-    return 1 if reached(severities, fail_on) else 0
+    return 1 if reached(sorted(severities), fail_on) else 0
+
+
+def _lazy_writer(out: str | None, outputs: contextlib.ExitStack) -> Callable[[str], None]:
+    """Where the advice goes: standard output, or `out` written atomically (opened at the first
+    write, committed when `outputs` closes without an error)."""
+    from kamrules.io.atomic import atomic_writer
+
+    if not out:
+        return lambda text: echo_out(text, whole=False)
+    handle: list[Any] = []
+
+    def write(text: str) -> None:
+        if not handle:
+            handle.append(outputs.enter_context(atomic_writer(out)))
+        handle[0].write(text)
+
+    return write

@@ -154,12 +154,13 @@ def emit(text: str, out: str | None) -> None:
         echo_out(text)
 
 
-def echo_out(text: str) -> None:
-    """`text` on standard output; a full disk, /dev/full or ulimit -f is exit 2, naming it."""
+def echo_out(text: str, *, whole: bool = True) -> None:
+    """`text` on standard output (a `whole` text ends with a line break, added if missing; a
+    part of one is written as it is); a full disk, /dev/full or ulimit -f is exit 2, naming it."""
     from kamrules.errors import OutputError
 
     try:
-        click.echo(text, nl=not text.endswith("\n"))
+        click.echo(text, nl=whole and not text.endswith("\n"))
     except BrokenPipeError:
         raise  # `kam ... | head`: the reader has what it wanted
     except OSError as exc:

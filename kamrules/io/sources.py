@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -128,10 +129,16 @@ def open_source(
             "", [Problem("IO012", f"unknown input format {fmt!r}; one of {', '.join(FORMATS)}", Location(name))]
         )
     try:
-        if str(path) == STDIN:
+        piped = str(path) != STDIN and _is_pipe(Path(path), name)  # `kam portfolio <(export)`
+        if str(path) == STDIN or piped:
+            # Read once into a file that can be read twice (the portfolio's two passes).
             fd, spooled = tempfile.mkstemp(prefix="kam-portfolio-", suffix=".input")
             with os.fdopen(fd, "wb") as out:
-                _spool(stdin_bytes(), out, name)
+                if piped:
+                    with open(path, "rb") as pipe:
+                        _spool(pipe, out, name)
+                else:
+                    _spool(stdin_bytes(), out, name)
             real = Path(spooled)
         else:
             real = Path(path)
@@ -169,6 +176,11 @@ def read_check(path: Path, name: str) -> None:
     if not os.access(path, os.R_OK):
         raise InputFileError("", [Problem("IO001", "permission denied", Location(name))])
     check_size(st.st_size, max_bytes(), name)
+
+
+def _is_pipe(path: Path, name: str) -> bool:
+    read_check(path, name)
+    return not stat.S_ISREG(path.stat().st_mode)
 
 
 def _spool(source: BinaryIO, out: BinaryIO, name: str) -> None:

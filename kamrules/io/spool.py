@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,12 +32,16 @@ def local_file(path: str | Path, name: str) -> Iterator[Path]:
     """`path` checked as `read_bytes` checks it (exists, a file, readable, within the size
     limit), or standard input (`-`) copied to a temporary file removed at the end."""
     if str(path) != STDIN:
-        yield _checked(Path(path), name)
-        return
+        checked = _checked(Path(path), name)
+        if stat.S_ISREG(checked.stat().st_mode):
+            yield checked
+            return
+    # Standard input, or a pipe named as a file (`kam advise <(export-accounts)`): read once,
+    # into a file that can be read again.
     fd, spooled = tempfile.mkstemp(prefix="kam-advise-", suffix=".input")
     try:
-        with os.fdopen(fd, "wb") as out:
-            source = stdin_bytes()
+        with os.fdopen(fd, "wb") as out, contextlib.ExitStack() as opened:
+            source = stdin_bytes() if str(path) == STDIN else opened.enter_context(Path(path).open("rb"))
             limit, copied = max_bytes(), 0
             while chunk := source.read(CHUNK):
                 copied += len(chunk)
@@ -53,8 +58,9 @@ def _checked(path: Path, name: str) -> Path:
         if path.is_dir():
             raise _fail(name, "IO002", "is a folder, not a file")
         check_size(path.stat().st_size, max_bytes(), name)
-        with path.open("rb"):
-            pass
+        if stat.S_ISREG(path.stat().st_mode):
+            with path.open("rb"):  # a pipe is opened once, by the caller
+                pass
     except FileNotFoundError:
         raise _fail(name, "IO001", "no such file") from None
     except PermissionError:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -74,6 +75,8 @@ def test_memory_does_not_grow_with_the_number_of_accounts(tmp_path: Path, source
 
 @pytest.mark.slow
 def test_each_advice_is_written_as_it_is_made(tmp_path: Path) -> None:
+    # Reading only the first 4 KB leaves kam blocked on a full pipe a few advices in: with the
+    # output written as it goes, it still has the input file open, part-way through.
     path = accounts_csv(tmp_path / "a.csv", 3000)
     proc = subprocess.Popen(
         kam_argv("advise", str(path), "--format", "json", "--as-of", "2026-11-27"),
@@ -83,12 +86,26 @@ def test_each_advice_is_written_as_it_is_made(tmp_path: Path) -> None:
     assert proc.stdout is not None
     try:
         first = proc.stdout.read(4096)  # blocks until kam writes
-        still_running = proc.poll() is None
+        positions = _read_positions(proc.pid, path)
     finally:
         proc.kill()
         proc.wait()
     assert first.startswith(b"[\n  {")
-    assert still_running, "nothing came out before the end of the run"
+    assert positions, "the first advice came out after the input was read and closed"
+    assert min(positions) < path.stat().st_size
+
+
+def _read_positions(pid: int, path: Path) -> list[int]:
+    """Where the process stands in each descriptor it has open on `path`."""
+    found = []
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            if Path(os.readlink(fd)) == path.resolve():
+                info = (Path(f"/proc/{pid}/fdinfo") / fd.name).read_text()
+                found.append(int(info.split("pos:")[1].split()[0]))
+        except OSError:
+            continue
+    return found
 
 
 def _whole(engine: Engine, files: list[Path], fmt: str) -> str:
@@ -159,3 +176,26 @@ def test_a_bad_byte_far_into_a_large_file_is_named_as_before(tmp_path: Path) -> 
     path.write_bytes(data)
     assert len(data) > 2 * spool.CHUNK
     assert _problem(lambda: check_text(path, "big.csv")) == _problem(lambda: decode_text(data, "big.csv"))
+
+
+@pytest.mark.parametrize("command", ["advise", "portfolio"])
+def test_a_pipe_named_as_the_input_is_read_once(command: str) -> None:
+    # `kam advise <(export-accounts)`: the file is a pipe, which cannot be opened twice.
+    import threading
+
+    read_end, write_end = os.pipe()
+    data = (EXAMPLES / "portfolio" / "portfolio.csv").read_bytes()
+
+    def feed() -> None:
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(data)
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    try:
+        result = kam(command, f"/dev/fd/{read_end}", "--format", "json", "--as-of", AS_OF.isoformat())
+    finally:
+        feeder.join(timeout=30)
+        os.close(read_end)
+    assert result.exit_code in (0, 1), result.stderr
+    assert result.stdout.strip()

@@ -36,9 +36,10 @@ class RawRow:
 class UnreadableRow(list[Any]):
     """A CSV record the reader could not parse, standing in for its cells."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, fmt: str = "CSV") -> None:
         super().__init__()
         self.reason = reason
+        self.fmt = fmt  # CSV, or XLSX for a cell over the length limit
 
     def explain(self) -> str:
         match = re.search(r"field larger than field limit \((\d+)\)", self.reason)
@@ -110,7 +111,9 @@ def tabular_rows(
         if isinstance(cells, UnreadableRow):
             raw = RawRow(index, number, line)
             index += 1
-            raw.problems.append(Problem("IO010", f"cannot be read as CSV: {cells.explain()}", Location(name, line)))
+            raw.problems.append(
+                Problem("IO010", f"cannot be read as {cells.fmt}: {cells.explain()}", Location(name, line))
+            )
             yield raw
             continue
         filled = [k for k, c in enumerate(cells) if _filled(c)]

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
+from kamrules.io.safetext import markdown_text
 from kamrules.language.rulebase import RuleBase
 from kamrules.portfolio.matrices import MATRICES
 from kamrules.portfolio.run import Outcome
@@ -15,7 +16,7 @@ from kamrules.portfolio.texts import SEVERITY, money, percent, words
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return markdown_text(text)  # kamrules.io.safetext: no control character, HTML or link
 
 
 def _advice_of(rb: RuleBase, quadrant_fact: str, quadrant: str, lang: str) -> str:
@@ -61,7 +62,7 @@ def render_summary(outcome: Outcome) -> str:
     w = words(lang)
     t = outcome.tally
     lines = [f"# {w['title']} ({w['as_of']} {outcome.request.as_of.isoformat()})", ""]
-    lines.append(f"- {w['source']}: {outcome.source}")
+    lines.append(f"- {w['source']}: {_cell(outcome.source)}")
     lines.append(f"- {w['accounts']}: {t.ok}")
     lines.append(f"- {w['rejected']}: {t.rejected}")
     if outcome.scan.revenue_total:
@@ -79,7 +80,8 @@ def render_summary(outcome: Outcome) -> str:
     lines += ["", f"## {w['warnings']}", ""]
     if outcome.warnings:
         for warn in outcome.warnings:
-            lines.append(f"- **{SEVERITY[lang][warn.severity].upper()}** `{warn.code}` {warn.title}: {warn.message}")
+            severity = SEVERITY[lang][warn.severity].upper()
+            lines.append(f"- **{severity}** `{warn.code}` {_cell(warn.title)}: {_cell(warn.message)}")
     else:
         lines.append(w["no_warnings"])
     lines += ["", f"## {w['matrices']}"]

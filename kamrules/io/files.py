@@ -77,10 +77,16 @@ def check_size(size: int, limit: int, name: str) -> None:
         raise _fail(name, "IO003", f"is {mb(size)} MB, over the {mb(limit)} MB limit (KAMRULES_MAX_FILE_MB)")
 
 
+def check_streamed(copied: int, limit: int, name: str) -> None:
+    """Refuse a stream (standard input, a pipe) once `copied` bytes pass `limit`: its whole
+    size is not known, so the message names the limit only."""
+    if copied > limit:
+        raise _fail(name, "IO003", f"is over the {mb(limit)} MB limit (KAMRULES_MAX_FILE_MB)")
+
+
 def _read_limited(handle: BinaryIO, limit: int, name: str) -> bytes:
     data = handle.read(limit + 1)
-    if len(data) > limit:
-        raise _fail(name, "IO003", f"is over the {mb(limit)} MB limit (KAMRULES_MAX_FILE_MB)")
+    check_streamed(len(data), limit, name)
     return data
 
 

@@ -22,6 +22,7 @@ from kamrules.io.accounts import detect_format, looks_like_jsonl, yaml_records
 from kamrules.io.files import (
     STDIN,
     check_size,
+    check_streamed,
     decode_text,
     display_name,
     max_bytes,
@@ -189,5 +190,5 @@ def _spool(source: BinaryIO, out: BinaryIO, name: str) -> None:
     copied = 0
     while chunk := source.read(1 << 20):
         copied += len(chunk)
-        check_size(copied, limit, name)
+        check_streamed(copied, limit, name)
         out.write(chunk)

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kamrules.errors import InputFileError, Location, Problem
-from kamrules.io.files import STDIN, check_size, max_bytes, os_reason, stdin_bytes
+from kamrules.io.files import STDIN, check_size, check_streamed, max_bytes, os_reason, stdin_bytes
 
 CHUNK = 1 << 20
 _BOM = codecs.BOM_UTF8
@@ -45,7 +45,7 @@ def local_file(path: str | Path, name: str) -> Iterator[Path]:
             limit, copied = max_bytes(), 0
             while chunk := source.read(CHUNK):
                 copied += len(chunk)
-                check_size(copied, limit, name)
+                check_streamed(copied, limit, name)
                 out.write(chunk)
         yield Path(spooled)
     finally:

@@ -63,7 +63,7 @@ from kamrules.language.rulebase import (
 )
 from kamrules.language.salvage import validate_salvaging
 from kamrules.language.suggest import suggest
-from kamrules.language.texts import FORMATS, Texts, placeholders
+from kamrules.language.texts import FORMATS, Texts, malformed_placeholders, placeholders
 from kamrules.model.facts import Account
 
 BUILTIN_LABEL = "<builtin>"
@@ -1039,6 +1039,14 @@ class _Linker:
     def _check_template(self, f: LoadedFile, path: tuple[str | int, ...], text: Texts, stage: str) -> None:
         ctx = self._context(f, stage)
         for lang, template in text.as_dict().items():
+            for braced in malformed_placeholders(template):
+                self.err(
+                    f,
+                    (*path, lang),
+                    "KR029",
+                    f"{braced} is not a placeholder: a placeholder names a fact or a parameter, such as "
+                    f"{{business.revenue}} or {{contract_notice_days}}, with a format if needed ({', '.join(FORMATS)})",
+                )
             for name, fmt in placeholders(template):
                 if fmt is not None and fmt not in FORMATS:
                     self.err(

@@ -10,6 +10,7 @@ no test asserts anything about time.
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import signal
@@ -138,7 +139,18 @@ def run_bounded(
     _, status, usage = os.wait4(proc.pid, 0)
     timer.cancel()
     proc.returncode = os.waitstatus_to_exitcode(status)
+    _log_peak(usage.ru_maxrss)
     return Bounded(proc.returncode, out, err, usage.ru_maxrss, hung.is_set())
+
+
+def _log_peak(peak_kb: int) -> None:
+    """With KAMRULES_PEAK_LOG set (`python -m tests.hardening.limits_table --measure`), note the
+    child's peak memory against the test that ran it: docs/security.md's measured column."""
+    log = os.environ.get("KAMRULES_PEAK_LOG")
+    test = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" ", 1)[0]
+    if log and test:
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"test": test, "peak_kb": peak_kb}) + "\n")
 
 
 def _collect(proc: subprocess.Popen[bytes], stdin: bytes | None) -> tuple[bytes, bytes]:

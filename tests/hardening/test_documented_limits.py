@@ -39,9 +39,8 @@ def sparse(path: Path, size: int) -> Path:
 def test_the_100_mb_limit_applies_to_every_input_and_says_100(tmp_path: Path, command: str, name: str) -> None:
     assert DEFAULT_MAX_BYTES == 100 * 1024 * 1024
     big = sparse(tmp_path / name, DEFAULT_MAX_BYTES + 1024 * 1024)
-    result = kam(command, str(big))
-    assert result.exit_code == 2, result.stderr
-    assert "is 101 MB, over the 100 MB limit (KAMRULES_MAX_FILE_MB)" in result.stderr
+    result = run_kam(command, str(big), limits=LIMITS, env={"KAMRULES_MAX_FILE_MB": ""})
+    assert_refused(result, "is 101 MB, over the 100 MB limit (KAMRULES_MAX_FILE_MB)", limits=LIMITS)
 
 
 @pytest.mark.parametrize("command", ["advise", "portfolio"])
@@ -70,3 +69,23 @@ def test_the_default_limit_is_the_documented_one(monkeypatch: pytest.MonkeyPatch
     from kamrules.io.files import max_bytes
 
     assert max_bytes() == DEFAULT_MAX_BYTES
+
+
+YAML_CAP_LIMITS = Limits(peak_mb=600, cpu_s=90)
+
+
+@pytest.mark.slow
+def test_a_yaml_list_at_the_value_cap_is_refused_within_its_ceiling(tmp_path: Path) -> None:
+    # YAML and JSON are parsed whole: the 2,000,000-value cap bounds them, and this is what a
+    # file that reaches it costs before it is refused (docs/security.md states the ceiling).
+    from kamrules.io.yamlsafe import MAX_NODES
+
+    per_account = 8  # the mapping, id, name, business, revenue, assessment, its score, the item
+    count = MAX_NODES // per_account + 1000
+    path = tmp_path / "many.yaml"
+    with path.open("w", encoding="utf-8") as handle:
+        for k in range(count):
+            handle.write(f"- id: A{k}\n  name: Account {k}\n  business: {{revenue: {k}}}\n")
+            handle.write(f"  assessment: {{current_contribution: {1 + k % 10}}}\n")
+    result = run_kam("advise", str(path), limits=YAML_CAP_LIMITS)
+    assert_refused(result, "YAML003", "more than 2,000,000 values", limits=YAML_CAP_LIMITS)

@@ -14,7 +14,16 @@ from typing import TYPE_CHECKING
 import click
 import yaml
 
-from .common import EXTENSION_FORMATS, as_of_option, fail_on_option, lang_option, reached, rules_option
+from .common import (
+    EXTENSION_FORMATS,
+    as_of_option,
+    echo_out,
+    fail_on_option,
+    lang_option,
+    reached,
+    refuse_overwriting_inputs,
+    rules_option,
+)
 
 if TYPE_CHECKING:
     from kamrules.io.outputs import RowSink
@@ -74,6 +83,12 @@ SUMMARY_FORMATS = ("markdown", "text", "json", "yaml")
     default=",",
     show_default=True,
     help="Delimiter of a CSV --out (';' for Excel in much of Europe).",
+)
+@click.option(
+    "--raw-cells",
+    is_flag=True,
+    help="Write CSV and XLSX text cells exactly as they are. By default a cell a spreadsheet would run as "
+    "a formula (starting with = + - @, a tab or a carriage return) gets a leading apostrophe.",
 )
 @click.option(
     "--input-format",
@@ -138,6 +153,7 @@ def command(
     out: str | None,
     fmt: str | None,
     out_delimiter: str,
+    raw_cells: bool,
     input_format: str | None,
     encoding: str | None,
     delimiter: str | None,
@@ -158,6 +174,7 @@ def command(
     the exit code is then 2. The file is read twice: a first pass ranks revenue for the ABC
     classes and finds duplicate ids.
     """
+    refuse_overwriting_inputs()  # exit 2 before any work, as for any bad option
     from kamrules.portfolio.run import PortfolioRun, Request
 
     from .common import split_rules
@@ -186,14 +203,14 @@ def command(
     for skipped in job.skipped_plans:  # a plan file that cannot be read is not a plan
         click.echo(f"kam: --plans: {skipped}", err=True)
     rows = _Rows(lang, "<stdin>" if file == "-" else file)
-    outcome = rows.run(job, where, "\t" if out_delimiter == "tab" else out_delimiter)
+    outcome = rows.run(job, where, "\t" if out_delimiter == "tab" else out_delimiter, raw_cells=raw_cells)
     _write_pictures(outcome, report, plot_dir)
     if where.summary_file:
         from kamrules.io.atomic import write_text_atomic
 
         write_text_atomic(where.summary_file, _summary(outcome, where.summary_format))
     elif not where.rows_to_stdout:
-        click.echo(_summary(outcome, where.summary_format), nl=False)
+        echo_out(_summary(outcome, where.summary_format))
     return _exit_code(outcome, rows, fail_on)
 
 
@@ -246,14 +263,18 @@ class _Rows:
         self._closing = contextlib.ExitStack()
         self._advance: list[Callable[[int], None]] = []  # the progress bar's update, once there is one
 
-    def run(self, job: PortfolioRun, where: _Outputs, delimiter: str) -> Outcome:
+    def run(self, job: PortfolioRun, where: _Outputs, delimiter: str, *, raw_cells: bool) -> Outcome:
+        """Advise every row into the rows' file or standard output (text cells neutralised
+        against formulas unless `raw_cells`), or nowhere when only the summary is wanted."""
         from kamrules.io.outputs import row_writer, stream_writer
 
-        if where.rows_file and where.rows_format:
-            with row_writer(where.rows_file, where.rows_format, job.columns, delimiter=delimiter) as sink:
+        fmt = where.rows_format
+        if where.rows_file and fmt:
+            with row_writer(where.rows_file, fmt, job.columns, delimiter=delimiter, raw_cells=raw_cells) as sink:
                 return self._run(job, sink)
-        if where.rows_to_stdout and where.rows_format:
-            return self._run(job, stream_writer(sys.stdout, where.rows_format, job.columns, delimiter=delimiter))
+        if where.rows_to_stdout and fmt:
+            sink = stream_writer(sys.stdout, fmt, job.columns, delimiter=delimiter, raw_cells=raw_cells)
+            return self._run(job, sink)
         return self._run(job, None)
 
     def _run(self, job: PortfolioRun, sink: RowSink | None) -> Outcome:

@@ -29,6 +29,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "kamrules.suggest",
                 "kamrules.i18n",
                 "kamrules.builtin",
+                "kamrules.stopping",
             }
         ),
     ),

@@ -7,12 +7,12 @@ that cannot be read carries its error instead, so that one bad row never hides t
 
 from __future__ import annotations
 
-import io
+import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from kamrules import codes
 from kamrules.errors import InputFileError, KamError, Location, Problem
@@ -68,21 +68,27 @@ def looks_like_jsonl(lines: Iterable[str]) -> bool:
 
 
 def read_records(path: str | Path, fmt: str | None = None) -> Iterator[Record]:
-    """The accounts in `path` (`-` is standard input), one `Record` each."""
+    """The accounts in `path` (`-` is standard input), one `Record` each, as they are read:
+    CSV and JSON Lines row by row from the file (memory does not grow with the number of
+    accounts), YAML and JSON parsed whole (bounded by the size limit and the YAML reader's)."""
+    from kamrules.io.spool import check_text, head_text, local_file
+
     name = display_name(path)
-    data = read_bytes(path)
-    if fmt is None and str(path) != STDIN and Path(path).suffix.lower() in (".xlsx", ".xls"):
-        raise InputFileError(
-            "", [Problem(codes.SPREADSHEET, "is a spreadsheet: use kam portfolio for XLSX files", Location(name))]
-        )
-    text = decode_text(data, name)
-    kind = fmt or detect_format(str(path) if str(path) != STDIN else "", text)
-    if kind == "csv":
-        yield from _csv_records(text, name)
-    elif kind == "jsonl":
-        yield from _jsonl_records(text, name)
-    else:
-        yield from yaml_records(text, name)
+    with local_file(path, name) as real:
+        if fmt is None and str(path) != STDIN and Path(path).suffix.lower() in (".xlsx", ".xls"):
+            raise InputFileError(
+                "", [Problem(codes.SPREADSHEET, "is a spreadsheet: use kam portfolio for XLSX files", Location(name))]
+            )
+        check_text(real, name)
+        named = str(path) if str(path) != STDIN else ""
+        # The name decides, else the first lines do (only a name saying nothing reads them).
+        kind = fmt or detect_format(named, head_text(real) if detect_format(named) == "yaml" else None)
+        if kind == "csv":
+            yield from _csv_file_records(real, name)
+        elif kind == "jsonl":
+            yield from _jsonl_file_records(real, name)
+        else:
+            yield from yaml_records(decode_text(read_bytes(real), name), name)
 
 
 def yaml_records(text: str, name: str, *, empty_list_ok: bool = False) -> Iterator[Record]:
@@ -114,9 +120,15 @@ def _locator(doc: Document, prefix: tuple[str | int, ...]) -> LocationOf:
     return locate
 
 
-def _jsonl_records(text: str, name: str) -> Iterator[Record]:
+def _jsonl_file_records(path: Path, name: str) -> Iterator[Record]:
+    from kamrules.io.spool import text_lines
+
+    return _jsonl_records(text_lines(path), name)
+
+
+def _jsonl_records(lines: Iterable[str], name: str) -> Iterator[Record]:
     position = 0
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    for lineno, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         label = f"{name} line {lineno}"
@@ -141,22 +153,30 @@ def _line_locator(name: str, line: int) -> LocationOf:
     return locate
 
 
-def _csv_records(text: str, name: str) -> Iterator[Record]:
+def _csv_file_records(path: Path, name: str) -> Iterator[Record]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        yield from _csv_records(handle, name)
+
+
+def _csv_records(handle: IO[str], name: str) -> Iterator[Record]:
     from kamrules.io.textfile import csv_rows_from
 
+    rows = csv_rows_from(handle, name, None)
     try:
-        rows = list(csv_rows_from(io.StringIO(text, newline=""), name, None))
+        # The header is read (and checked) with the first row: a bad header is the file's error.
+        first = next(rows, None)
     except KamError as exc:
         yield Record(0, name, error=exc)
         return
-    for raw in rows:
+    if first is None:
+        yield _no_account(name)
+        return
+    for raw in itertools.chain([first], rows):
         label = f"{name} row {raw.row}"
         if raw.problems:
             yield Record(raw.index, label, error=InputFileError("", raw.problems))
             continue
         yield Record(raw.index, label, nest(raw.cells or {}), _csv_locator(name, raw.line or raw.row))
-    if not rows:
-        yield _no_account(name)
 
 
 def _csv_locator(name: str, line: int) -> LocationOf:

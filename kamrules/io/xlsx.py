@@ -17,7 +17,9 @@ from typing import Any
 
 from kamrules import codes
 from kamrules.errors import InputFileError, Location, Problem
-from kamrules.io.rows import RawRow, check_header, tabular_rows
+from kamrules.io.cells import formula_like
+from kamrules.io.rows import RawRow, UnreadableRow, check_header, tabular_rows
+from kamrules.io.xlsx_limits import MAX_CELL_CHARS, RowCounter
 
 
 def _cell(value: Any) -> Any:
@@ -45,8 +47,9 @@ def xlsx_rows(path: str | Path, name: str) -> Iterator[RawRow]:
     The workbook is opened from a binary file object, not by name: openpyxl judges a file name
     by its extension and refuses any other (standard input spooled to a temporary file, a
     workbook saved as `export.dat`), while the content is what matters."""
-    from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
+
+    from kamrules.io.xlsx_limits import load_guarded_workbook
 
     try:
         handle = open(path, "rb")  # noqa: SIM115 - closed in the finally below, after the last row
@@ -54,7 +57,7 @@ def xlsx_rows(path: str | Path, name: str) -> Iterator[RawRow]:
         raise _unreadable(name, exc) from None
     try:
         try:
-            book = load_workbook(handle, read_only=True, data_only=True)
+            book = load_guarded_workbook(handle, name)  # under the limits of kamrules.io.xlsx_limits
         except (InvalidFileException, *_BROKEN) as exc:
             raise _unreadable(name, exc) from None
         try:
@@ -73,7 +76,9 @@ def xlsx_rows(path: str | Path, name: str) -> Iterator[RawRow]:
 
 
 def _guarded(rows: Iterator[tuple[Any, ...]], name: str) -> Iterator[tuple[Any, ...]]:
-    """openpyxl's rows; a damaged sheet (found only as it is read) is a problem of the file."""
+    """openpyxl's rows, counted (kamrules.io.xlsx_limits); a damaged sheet (found only as it is
+    read) is a problem of the file."""
+    counter = RowCounter(name)
     while True:
         try:
             values = next(rows)
@@ -81,6 +86,7 @@ def _guarded(rows: Iterator[tuple[Any, ...]], name: str) -> Iterator[tuple[Any, 
             return
         except _BROKEN as exc:
             raise _unreadable(name, exc) from None
+        counter.add(len(values))
         yield values
 
 
@@ -89,7 +95,7 @@ def _sheet_rows(rows: Iterator[tuple[Any, ...]], name: str) -> Iterator[RawRow]:
     columns: list[str] | None = None
     for values in rows:
         number += 1
-        if any(v is not None and str(v).strip() for v in values):
+        if values.count(None) != len(values) and any(v is not None and str(v).strip() for v in values):
             columns = ["" if v is None else _header_text(v) for v in values]
             break
     if columns is None:
@@ -99,6 +105,13 @@ def _sheet_rows(rows: Iterator[tuple[Any, ...]], name: str) -> Iterator[RawRow]:
 
     def numbered() -> Iterator[tuple[int, int | None, list[Any]]]:
         for offset, values in enumerate(rows, start=1):
+            if values.count(None) == len(values):
+                continue  # an empty row (openpyxl fills in every missing one): nothing to read
+            if any(isinstance(v, str) and len(v) > MAX_CELL_CHARS for v in values):
+                # One error row, as a CSV cell over the reader's limit is (kamrules.io.xlsx_limits).
+                reason = f"a cell is longer than {MAX_CELL_CHARS:,} characters"
+                yield header_row + offset, None, UnreadableRow(reason, "XLSX")
+                continue
             yield header_row + offset, None, [_cell(v) for v in values]
 
     yield from tabular_rows(numbered(), columns, name, None)
@@ -114,22 +127,22 @@ class XlsxWriter:
     """Rows to a new workbook, one sheet, streamed; `save` writes the file. The header row is
     bold and stays in view while scrolling, as a sales director expects of a spreadsheet."""
 
-    def __init__(self, sheet_title: str) -> None:
+    def __init__(self, sheet_title: str, *, raw: bool = False) -> None:
         from openpyxl import Workbook
 
+        self.raw = raw  # True: text cells without the quote prefix (still text, never formulas)
         self.book = Workbook(write_only=True)
         self.sheet = self.book.create_sheet(sheet_title[:31])
         self.sheet.freeze_panes = "A2"
 
     def header(self, names: Sequence[str]) -> None:
-        from openpyxl.cell import WriteOnlyCell
         from openpyxl.styles import Font
         from openpyxl.utils import get_column_letter
 
         bold = Font(bold=True)
         cells = []
         for k, name in enumerate(names, start=1):
-            cell = WriteOnlyCell(self.sheet, value=name)
+            cell = self._text_cell(name)
             cell.font = bold
             cells.append(cell)
             # Wide enough for the name, up to 40 characters; longer texts show in full when selected.
@@ -137,10 +150,65 @@ class XlsxWriter:
         self.sheet.append(cells)
 
     def append(self, values: Sequence[Any]) -> None:
-        self.sheet.append([_excel_value(v) for v in values])
+        self.sheet.append([self._cell(_excel_value(v)) for v in values])
 
     def save(self, handle: Any) -> None:
-        self.book.save(handle)
+        # openpyxl's Workbook.save, with the zip archive closed on an error too: left open, it
+        # tries again to write when it is garbage-collected, and prints a traceback (a full disk).
+        import contextlib
+        from zipfile import ZIP_DEFLATED, ZipFile
+
+        from openpyxl.writer.excel import ExcelWriter
+
+        archive = ZipFile(handle, "w", ZIP_DEFLATED, allowZip64=True)
+        try:
+            self.book.properties.modified = dt.datetime.now(tz=dt.UTC).replace(tzinfo=None)
+            ExcelWriter(self.book, archive).save()  # closes the archive when done
+        except BaseException:
+            with contextlib.suppress(Exception):
+                archive.close()
+            raise
+
+    def discard(self) -> None:
+        """Remove the rows openpyxl spooled to its temporary file: it does so itself only when
+        the workbook is saved, or when Python exits normally (an error or a signal stops the
+        run before either)."""
+        import contextlib
+        import os
+
+        from openpyxl.worksheet._writer import ALL_TEMP_FILES
+
+        writer = getattr(self.sheet, "_writer", None)
+        spool = getattr(writer, "out", None)
+        if not isinstance(spool, str):
+            return
+        with contextlib.suppress(Exception):  # a half-written XML stream: closing it may complain
+            self.sheet.close()  # ends openpyxl's row generator and its XML stream, in that order
+        with contextlib.suppress(OSError):
+            os.remove(spool)
+        with contextlib.suppress(ValueError):
+            ALL_TEMP_FILES.remove(spool)
+
+    def _cell(self, value: Any) -> Any:
+        # openpyxl makes a text starting with `=` a live formula, and `#N/A` an error value: any
+        # text it would not store as text, and any text a spreadsheet would run (kamrules.io.cells),
+        # is written as an explicit text cell.
+        if isinstance(value, str) and (value.startswith("=") or value in _ERROR_CODES or formula_like(value)):
+            return self._text_cell(value)
+        return value
+
+    def _text_cell(self, value: str) -> Any:
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(self.sheet, value=value)
+        cell.data_type = "s"  # never a formula, whatever the text
+        if not self.raw and formula_like(value):
+            cell.quotePrefix = True  # Excel's own "typed with a leading apostrophe"
+        return cell
+
+
+# The texts openpyxl stores as error values rather than text (its cell.ERROR_CODES).
+_ERROR_CODES = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"))
 
 
 def _excel_value(value: Any) -> Any:

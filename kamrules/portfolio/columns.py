@@ -37,7 +37,9 @@ PORTFOLIO_COLUMNS = ("plan.exists", "plan.reviewed")
 _INDEX = re.compile(r"\[\d+\]")
 # A value the map changed: fact path -> (the cell as the file holds it, the value as read).
 Originals = dict[str, tuple[Any, Any]]
-_COMMA_NUMBER = re.compile(r"^\s*[-+]?\d{1,3}(?:\.\d{3})*(?:,\d+)?\s*%?\s*$|^\s*[-+]?\d+(?:,\d+)?\s*%?\s*$")
+# Possessive `\s*+`: with a plain `\s*%?\s*$` a cell of a digit, 100,000 spaces and a letter took
+# quadratic time to refuse (minutes for a cell at the CSV reader's 131,072-character limit).
+_COMMA_NUMBER = re.compile(r"^\s*+[-+]?\d{1,3}(?:\.\d{3})*+(?:,\d+)?\s*+%?\s*+$|^\s*+[-+]?\d+(?:,\d+)?\s*+%?\s*+$")
 
 
 class ColumnMapFile(BaseModel):

@@ -8,8 +8,9 @@ plots need. `kam portfolio` decides files, formats and exit codes.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -188,7 +189,8 @@ class PortfolioRun:
         colmap = self.colmap
         with open_source(request.path, request.fmt, request.encoding, request.delimiter) as source:
             if request.jobs > 1:
-                first = scan(scan_parallel(source.rows(), request.jobs, colmap, source.name))
+                with _closing(scan_parallel(source.rows(), request.jobs, colmap, source.name)) as summaries:
+                    first = scan(summaries)
             else:
                 first = scan(prepare(raw, colmap, source.name) for raw in source.rows())
             shared = Shared(
@@ -206,11 +208,12 @@ class PortfolioRun:
                 results = evaluate_parallel(tasks, request.jobs, shared, colmap, source.name)
             else:
                 results = evaluate_serial(Evaluator(self.engine, self.knowledge, shared), colmap, source.name, tasks)
-            for done, result in enumerate(results, start=1):
-                on_row(result)
-                tally.add(result.cells, result.ok)
-                if progress is not None:
-                    progress(done, first.rows)
+            with _closing(results):
+                for done, result in enumerate(results, start=1):
+                    on_row(result)
+                    tally.add(result.cells, result.ok)
+                    if progress is not None:
+                        progress(done, first.rows)
             described = f"{source.name} ({source.describe(request.lang)})"
         totals = tally.totals(first.revenue_total)
         warnings = _rendered_warnings(self.knowledge.totals, totals, request.as_of, request.lang)
@@ -227,6 +230,17 @@ class PortfolioRun:
         if request.keep_points:
             outcome.plots = plot_models(tally.points, _context(outcome))
         return outcome
+
+
+@contextlib.contextmanager
+def _closing(rows: Iterator[Any]) -> Iterator[Iterator[Any]]:
+    """`rows`, closed as the block ends however it ends: a generator feeding on worker processes
+    stops them then (an interrupted run must not wait for the garbage collector to do it)."""
+    try:
+        yield rows
+    finally:
+        if isinstance(rows, Generator):
+            rows.close()
 
 
 def run_portfolio(

@@ -9,6 +9,7 @@ from typing import Any
 
 from kamrules.i18n.catalog import phrases
 from kamrules.i18n.numbers import money, percent
+from kamrules.io.safetext import markdown_text
 from kamrules.language.rulebase import RuleBase
 from kamrules.portfolio.matrices import MATRICES
 from kamrules.portfolio.run import Outcome
@@ -16,7 +17,7 @@ from kamrules.portfolio.tally import ESTIMATES
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return markdown_text(text)  # kamrules.io.safetext: no control character, HTML or link
 
 
 def _advice_of(rb: RuleBase, quadrant_fact: str, quadrant: str, lang: str) -> str:
@@ -62,7 +63,7 @@ def render_summary(outcome: Outcome) -> str:
     w = phrases(lang, "portfolio")
     t = outcome.tally
     lines = [f"# {w['title']} ({w['as_of']} {outcome.request.as_of.isoformat()})", ""]
-    lines.append(f"- {w['source']}: {outcome.source}")
+    lines.append(f"- {w['source']}: {_cell(outcome.source)}")
     lines.append(f"- {w['accounts']}: {t.ok}")
     lines.append(f"- {w['rejected']}: {t.rejected}")
     if outcome.scan.revenue_total:
@@ -81,7 +82,7 @@ def render_summary(outcome: Outcome) -> str:
     if outcome.warnings:
         for warn in outcome.warnings:
             severity = phrases(lang, "labels.severity")[warn.severity].upper()
-            lines.append(f"- **{severity}** `{warn.code}` {warn.title}: {warn.message}")
+            lines.append(f"- **{severity}** `{warn.code}` {_cell(warn.title)}: {_cell(warn.message)}")
     else:
         lines.append(w["no_warnings"])
     lines += ["", f"## {w['matrices']}"]

@@ -8,6 +8,7 @@ import shutil
 
 import click
 import yaml
+from kamrules.cli.cellformat import cell_format_options, check_cell_formats
 from kamrules.cli.common import (
     as_of_option,
     emit,
@@ -34,6 +35,7 @@ FORMATS = ("text", "json", "yaml", "markdown")
 @as_of_option
 @out_option
 @click.option("--explain", is_flag=True, help="Show why (the trace) and why not (near misses).")
+@cell_format_options
 @fail_on_option("never")
 def command(
     files: tuple[str, ...],
@@ -43,6 +45,9 @@ def command(
     as_of: dt.date | None,
     out: str | None,
     explain: bool,
+    decimal: str | None,
+    thousands: str | None,
+    dates: str | None,
     fail_on: str,
 ) -> int:
     """Advise the accounts in FILE… (YAML, JSON, JSON Lines or CSV; - reads standard input).
@@ -53,7 +58,10 @@ def command(
     from kamrules.advice.render import render_markdown, render_text
     from kamrules.errors import KamError
     from kamrules.io.accounts import read_records
+    from kamrules.io.cellformats import Forced
 
+    check_cell_formats(decimal, thousands)
+    forced = Forced(decimal, thousands, dates)
     engine = load_engine(rules)
     fmt = resolve_format(fmt, out, FORMATS)
     day = as_of or dt.date.today()
@@ -65,12 +73,15 @@ def command(
     failed = 0
     crashed = 0
     for path in files:
+        notes: list[str] = []
         try:
-            records = list(read_records(path))
+            records = list(read_records(path, forced=forced, notes=notes))
         except KamError as exc:
             click.echo(exc.render(), err=True)
             failed += 1
             continue
+        for note in notes:  # how a CSV file's numbers and dates were read, where it mattered
+            click.echo(f"kam: {note}", err=True)
         for record in records:
             if record.error is not None:
                 # "accounts.csv row 3: accounts.csv:3: ..." names the row as a person counts it.

@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 import yaml
+from kamrules.cli.cellformat import cell_format_options, check_cell_formats
 from kamrules.cli.common import EXTENSION_FORMATS, as_of_option, fail_on_option, lang_option, reached, rules_option
 
 
@@ -85,6 +86,7 @@ SUMMARY_FORMATS = ("markdown", "text", "json", "yaml")
     callback=_delimiter,
     help="Delimiter of a CSV FILE, one character or tab (default: detected from the header).",
 )
+@cell_format_options
 @click.option(
     "--columns",
     "columns",
@@ -133,6 +135,9 @@ def command(
     input_format: str | None,
     encoding: str | None,
     delimiter: str | None,
+    decimal: str | None,
+    thousands: str | None,
+    dates: str | None,
     columns: str | None,
     sectors: str | None,
     plans: str | None,
@@ -157,6 +162,7 @@ def command(
     from kamrules.portfolio.texts import words
 
     w = words(lang)
+    check_cell_formats(decimal, thousands)
     row_fmt = fmt if fmt in ROW_FORMATS else None
     by_extension = EXTENSION_FORMATS.get(Path(out).suffix.lower()) if out else None
     # --out summary.md (or .txt, .json, .yaml) takes the summary instead of standard output.
@@ -192,6 +198,9 @@ def command(
         jobs,
         keep_points=bool(report or plot_dir),
         labels=labels,
+        decimal=decimal,
+        thousands=thousands,
+        dates=dates,
     )
     closing = contextlib.ExitStack()
     bar: list[Any] = []
@@ -238,6 +247,8 @@ def command(
         outcome = run(stream_writer(sys.stdout, out_fmt, job.columns, delimiter=delim))
     else:
         outcome = run(None)
+    for note in outcome.notes:  # how the file's numbers and dates were read, where it mattered
+        click.echo(f"kam: {'<stdin>' if file == '-' else file}: {note}", err=True)
     _write_pictures(outcome, report, plot_dir)
     if summary_out:
         from kamrules.io.atomic import write_text_atomic

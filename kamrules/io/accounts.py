@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kamrules.errors import InputFileError, KamError, Location, Problem
+from kamrules.io.cellformats import Forced
 from kamrules.io.files import STDIN, decode_text, display_name, read_bytes
 from kamrules.io.rows import json_line, nest
 from kamrules.io.yamlsafe import Document, parse_documents
@@ -71,8 +72,12 @@ def looks_like_jsonl(lines: Iterable[str]) -> bool:
         return False
 
 
-def read_records(path: str | Path, fmt: str | None = None) -> Iterator[Record]:
-    """The accounts in `path` (`-` is standard input), one `Record` each."""
+def read_records(
+    path: str | Path, fmt: str | None = None, *, forced: Forced | None = None, notes: list[str] | None = None
+) -> Iterator[Record]:
+    """The accounts in `path` (`-` is standard input), one `Record` each. A CSV file's numbers and
+    dates are read in its own format (`kamrules.io.cellformats`), or in `forced`; what was decided
+    about an ambiguous value is appended to `notes`."""
     name = display_name(path)
     data = read_bytes(path)
     if fmt is None and str(path) != STDIN and Path(path).suffix.lower() in (".xlsx", ".xls"):
@@ -82,7 +87,7 @@ def read_records(path: str | Path, fmt: str | None = None) -> Iterator[Record]:
     text = decode_text(data, name)
     kind = fmt or detect_format(str(path) if str(path) != STDIN else "", text)
     if kind == "csv":
-        yield from _csv_records(text, name)
+        yield from _csv_records(text, name, forced or Forced(), notes if notes is not None else [])
     elif kind == "jsonl":
         yield from _jsonl_records(text, name)
     else:
@@ -145,20 +150,34 @@ def _line_locator(name: str, line: int) -> LocationOf:
     return locate
 
 
-def _csv_records(text: str, name: str) -> Iterator[Record]:
-    from kamrules.io.textfile import csv_rows_from
+def _csv_records(text: str, name: str, forced: Forced, notes: list[str]) -> Iterator[Record]:
+    from kamrules.io.cellformats import Detection, decide, read_cells
+    from kamrules.io.textfile import csv_rows_from, sniff_delimiter
 
     try:
         rows = list(csv_rows_from(io.StringIO(text, newline=""), name, None))
     except KamError as exc:
         yield Record(0, name, error=exc)
         return
+    detection = Detection()
+    for raw in rows:
+        if raw.cells is not None:
+            detection.observe(raw.row, raw.cells, {}, forced)
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    formats = decide(detection, forced, sniff_delimiter(first_line))
+    notes.extend(f"{name}: {note}" for note in formats.notes)
     for raw in rows:
         label = f"{name} row {raw.row}"
         if raw.problems:
             yield Record(raw.index, label, error=InputFileError("", raw.problems))
             continue
-        yield Record(raw.index, label, nest(raw.cells or {}), _csv_locator(name, raw.line or raw.row))
+        locate = _csv_locator(name, raw.line or raw.row)
+        cells = read_cells(raw.cells or {}, {}, formats)
+        if cells.problems:
+            problems = [Problem("FACT005", message, locate(tuple(path.split(".")))) for path, message in cells.problems]
+            yield Record(raw.index, label, error=InputFileError("", problems))
+            continue
+        yield Record(raw.index, label, nest(cells.flat), locate)
     if not rows:
         yield _no_account(name)
 

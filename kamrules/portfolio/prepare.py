@@ -12,6 +12,7 @@ from typing import Any
 
 from kamrules.engine.engine import validate_account
 from kamrules.errors import KamError, Location, Problem
+from kamrules.io.cellformats import read_cells
 from kamrules.io.columns import ColumnMap, Originals, refused_problem
 from kamrules.io.rows import RawRow, nest
 from kamrules.model.facts import Account
@@ -90,7 +91,14 @@ def prepare(raw: RawRow, colmap: ColumnMap, name: str) -> Prepared:
         flat, source, refused, original = colmap.apply(raw.cells)
         if refused:
             out.problems.append(_problem(refused_problem(name, raw.line, refused), {}, colmap, raw.line))
-        data = nest(flat)
+        # Numbers and dates in the file's format, lists typed with `;`, DMU members in columns.
+        cells = read_cells(flat, source, colmap.formats)
+        source = cells.columns
+        original = {**original, **cells.originals}
+        for path, message in cells.problems:
+            found = Problem("FACT005", message, Location(name, raw.line, None, path))
+            out.problems.append(_problem(found, source, colmap, raw.line))
+        data = nest(cells.flat)
     if isinstance(data, dict):
         # Named even when rejected, so that the error row says whose row it is.
         out.ident = _text(data.get("id"))

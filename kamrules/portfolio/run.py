@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kamrules.engine.engine import Engine
+from kamrules.io.cellformats import Forced
 from kamrules.io.columns import IDENTITY, ColumnMap, load_column_map
 from kamrules.io.sources import Source, open_source
 from kamrules.language.rulebase import RuleBase
@@ -46,6 +47,10 @@ class Request:
     jobs: int = 1
     keep_points: bool = False  # for the report and the plots
     labels: int = 15  # how many of the largest accounts are named on the plots
+    # The format of numbers and dates written as text (CSV, XLSX): forced, or detected when None.
+    decimal: str | None = None  # "." or ","
+    thousands: str | None = None  # ".", ",", " ", "'", or "" for none
+    dates: str | None = None  # "dmy" or "mdy"
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,8 @@ class Outcome:
     knowledge: PortfolioKnowledge
     request: Request
     plots: list[PlotModel] = field(default_factory=list)
+    # What was decided about the file's number and date formats, where it read an ambiguous value.
+    notes: tuple[str, ...] = ()
 
 
 PLAN_SUFFIXES = (".yaml", ".yml", ".json")
@@ -184,6 +191,7 @@ class PortfolioRun:
         request = self.request
         colmap = self.colmap
         with open_source(request.path, request.fmt, request.encoding, request.delimiter) as source:
+            colmap = _with_formats(source, colmap, request)
             if request.jobs > 1:
                 first = scan(scan_parallel(source.rows(), request.jobs, colmap, source.name))
             else:
@@ -208,13 +216,29 @@ class PortfolioRun:
                 tally.add(result.cells, result.ok)
                 if progress is not None:
                     progress(done, first.rows)
-            described = f"{source.name} ({source.describe(request.lang)})"
+            formats = ", ".join(x for x in (source.describe(request.lang), colmap.formats.described) if x)
+            described = f"{source.name} ({formats})"
         totals = tally.totals(first.revenue_total)
         warnings = _rendered_warnings(self.knowledge.totals, totals, request.as_of, request.lang)
         outcome = Outcome(described, first, tally, warnings, self.sectors, self.engine, self.knowledge, request)
+        outcome.notes = colmap.formats.notes
         if request.keep_points:
             outcome.plots = plot_models(tally.points, _context(outcome))
         return outcome
+
+
+def _with_formats(source: Source, colmap: ColumnMap, request: Request) -> ColumnMap:
+    """The column map, with the file's number and date formats decided: the options first, then
+    the map's own, then what one pass over the file's cells shows (CSV and XLSX only: the other
+    formats hold typed values)."""
+    own = colmap.forced
+    forced = Forced(
+        request.decimal if request.decimal is not None else own.decimal,
+        request.thousands if request.thousands is not None else own.thousands,
+        request.dates if request.dates is not None else own.dates,
+    )
+    rows = source.rows() if source.format in ("csv", "xlsx") else iter(())
+    return colmap.read_in_formats_of(rows, source.delimiter, forced)
 
 
 def run_portfolio(

@@ -69,6 +69,14 @@ SUMMARY_FORMATS = ("markdown", "text", "json", "yaml")
     help="Delimiter of a CSV --out (';' for Excel in much of Europe).",
 )
 @click.option(
+    "--xlsx-headers",
+    type=click.Choice(["labels", "names"]),
+    default="labels",
+    show_default=True,
+    help="An XLSX --out for people (labels: headers and values in the --lang language) or for scripts "
+    "(names: every column of the CSV under its machine name).",
+)
+@click.option(
     "--input-format",
     type=click.Choice(["csv", "xlsx", "jsonl", "yaml", "json"]),
     default=None,
@@ -132,6 +140,7 @@ def command(
     out: str | None,
     fmt: str | None,
     out_delimiter: str,
+    xlsx_headers: str,
     input_format: str | None,
     encoding: str | None,
     delimiter: str | None,
@@ -241,7 +250,8 @@ def command(
 
     delim = "\t" if out_delimiter == "tab" else out_delimiter
     if out and out_fmt:
-        with row_writer(out, out_fmt, job.columns, delimiter=delim) as sink:
+        sheet = job.sheet_spec(machine=xlsx_headers == "names") if out_fmt == "xlsx" else "accounts"
+        with row_writer(out, out_fmt, job.columns, delimiter=delim, sheet=sheet) as sink:
             outcome = run(sink)
     elif rows_to_stdout and out_fmt:
         outcome = run(stream_writer(sys.stdout, out_fmt, job.columns, delimiter=delim))

@@ -13,9 +13,12 @@ import csv
 import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kamrules.io.atomic import atomic_writer
+
+if TYPE_CHECKING:
+    from kamrules.io.workbook import SheetSpec
 
 FORMATS = ("csv", "xlsx", "jsonl")
 
@@ -64,15 +67,15 @@ class _Jsonl:
 
 
 class _Xlsx:
-    def __init__(self, columns: Sequence[str], title: str) -> None:
-        from kamrules.io.xlsx import XlsxWriter
+    def __init__(self, columns: Sequence[str], sheet: str | SheetSpec) -> None:
+        from kamrules.io.workbook import SheetColumn, SheetSpec, Workbook
 
-        self.columns = list(columns)
-        self.book = XlsxWriter(title)
-        self.book.header(self.columns)
+        # A bare title: every column under its own name, as text (the portfolio gives a full spec).
+        spec = sheet if isinstance(sheet, SheetSpec) else SheetSpec(sheet, [SheetColumn(c, c) for c in columns])
+        self.book = Workbook(spec)
 
     def write(self, cells: dict[str, Any]) -> None:
-        self.book.append([cells.get(c) for c in self.columns])
+        self.book.append(cells)
 
 
 def _text(value: Any) -> str:
@@ -90,9 +93,10 @@ def stream_writer(handle: Any, fmt: str, columns: Sequence[str], *, delimiter: s
 
 @contextlib.contextmanager
 def row_writer(
-    path: str | Path, fmt: str, columns: Sequence[str], *, delimiter: str = ",", sheet: str = "accounts"
+    path: str | Path, fmt: str, columns: Sequence[str], *, delimiter: str = ",", sheet: str | SheetSpec = "accounts"
 ) -> Iterator[RowSink]:
-    """A sink for rows; the file appears, complete, when the block ends without an error."""
+    """A sink for rows; the file appears, complete, when the block ends without an error. An XLSX
+    workbook follows `sheet` (kamrules.io.workbook): its columns, headers and cell types."""
     if fmt == "xlsx":
         sink = _Xlsx(columns, sheet)
         # openpyxl's write-only workbook spools rows to its own temporary files; the workbook is

@@ -1,4 +1,4 @@
-"""XLSX (Excel) files: portfolio rows read in streaming mode, advice rows written in streaming mode.
+"""XLSX (Excel) files: portfolio rows read in streaming mode (kamrules.io.workbook writes them).
 
 openpyxl's read-only and write-only modes keep one row in memory at a time, so a 100,000-row
 sheet costs no more memory than a 10-row one. The first sheet is read; its first non-blank row
@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import zipfile
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -107,50 +107,3 @@ def _header_text(value: Any) -> str:
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     return str(value).strip()
-
-
-class XlsxWriter:
-    """Rows to a new workbook, one sheet, streamed; `save` writes the file. The header row is
-    bold and stays in view while scrolling, as a sales director expects of a spreadsheet."""
-
-    def __init__(self, sheet_title: str) -> None:
-        from openpyxl import Workbook
-
-        self.book = Workbook(write_only=True)
-        self.sheet = self.book.create_sheet(sheet_title[:31])
-        self.sheet.freeze_panes = "A2"
-
-    def header(self, names: Sequence[str]) -> None:
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Font
-        from openpyxl.utils import get_column_letter
-
-        bold = Font(bold=True)
-        cells = []
-        for k, name in enumerate(names, start=1):
-            cell = WriteOnlyCell(self.sheet, value=name)
-            cell.font = bold
-            cells.append(cell)
-            # Wide enough for the name, up to 40 characters; longer texts show in full when selected.
-            self.sheet.column_dimensions[get_column_letter(k)].width = min(40, max(10, len(name) + 2))
-        self.sheet.append(cells)
-
-    def append(self, values: Sequence[Any]) -> None:
-        self.sheet.append([_excel_value(v) for v in values])
-
-    def save(self, handle: Any) -> None:
-        self.book.save(handle)
-
-
-def _excel_value(value: Any) -> Any:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    # A list or mapping has no cell type: it is written as the text a reader sees elsewhere.
-    if isinstance(value, (list, tuple)):
-        return "; ".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {v}" for k, v in value.items())
-    if isinstance(value, str):
-        # Control characters have no place in an XLSX cell (openpyxl refuses them).
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value

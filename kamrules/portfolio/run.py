@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kamrules.engine.engine import Engine
 from kamrules.io.cellformats import Forced
@@ -25,11 +25,15 @@ from kamrules.portfolio import flatten
 from kamrules.portfolio.evaluate import Evaluator, RowResult, Shared
 from kamrules.portfolio.knowledge import Compiled, PortfolioKnowledge, account_engine, load_knowledge
 from kamrules.portfolio.matrices import Context, PlotModel, plot_models
+from kamrules.portfolio.outcolumns import sheet_spec
 from kamrules.portfolio.prepare import prepare
 from kamrules.portfolio.scan import Scan, scan
 from kamrules.portfolio.sectors import SectorResult, evaluate_sectors, load_sectors
 from kamrules.portfolio.tally import Tally
 from kamrules.portfolio.workers import Task, evaluate_parallel, evaluate_serial, scan_parallel
+
+if TYPE_CHECKING:
+    from kamrules.io.workbook import SheetSpec
 
 
 @dataclass(frozen=True)
@@ -185,6 +189,14 @@ class PortfolioRun:
         # The plan files that were not counted, and why: the caller says so (kam portfolio, on stderr).
         self.skipped_plans: tuple[str, ...] = plans.skipped if plans is not None else ()
         self.columns = flatten.columns(self.knowledge.accounts.rulebase)
+
+    def sheet_spec(self, *, machine: bool = False) -> SheetSpec:
+        """The XLSX workbook of the output rows, in the language asked for (outcolumns); with
+        `machine`, under the columns' machine names, for scripts."""
+        lang = self.request.lang
+        rows = {key: texts.get(lang) for key, texts in self.engine.rulebase.treatment_rows.items()}
+        about = {name: d.description.get(lang) or "" for name, d in self.knowledge.accounts.rulebase.derived.items()}
+        return sheet_spec(self.columns, lang, rows, about, machine=machine)
 
     def run(self, on_row: Callable[[RowResult], None], progress: Callable[[int, int], None] | None = None) -> Outcome:
         """Advise every row, in input order; see the module's docstring."""

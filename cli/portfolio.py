@@ -59,7 +59,8 @@ SUMMARY_FORMATS = ("markdown", "text", "json", "yaml")
     type=click.Choice([*ROW_FORMATS, *SUMMARY_FORMATS]),
     default=None,
     help="csv, xlsx or jsonl: the rows' format (of --out, or on standard output for csv and jsonl "
-    "without --out); markdown (the default), text, json or yaml: the summary's.",
+    "without --out); text (the default on a terminal), markdown (the default otherwise), json or yaml: "
+    "the summary's.",
 )
 @click.option(
     "--out-delimiter",
@@ -119,14 +120,16 @@ SUMMARY_FORMATS = ("markdown", "text", "json", "yaml")
     "--report",
     type=click.Path(dir_okay=False, writable=True),
     default=None,
-    help="Write a self-contained HTML report (matrices, warnings, a sortable table of accounts).",
+    help="Write a self-contained HTML report (matrices, warnings, a sortable table of accounts) to this "
+    "file, whose name ends in .html or .htm.",
 )
 @click.option(
     "--plot",
     "plot_dir",
     type=click.Path(file_okay=False),
     default=None,
-    help="Write each matrix as SVG and PNG into this folder (PNG needs: pip install 'kamrules[plots]').",
+    help="Write each matrix as SVG and PNG into this folder (PNG needs matplotlib: pip install 'kamrules[plots]'; "
+    "without it, the SVG pictures only).",
 )
 @click.option(
     "--labels", type=click.IntRange(min=0), default=15, show_default=True, help="Largest accounts named on the plots."
@@ -159,10 +162,10 @@ def command(
     """Advise every account of FILE (CSV, XLSX, JSON Lines, YAML or JSON list; - reads standard
     input) and place it on the six portfolio matrices.
 
-    Prints a Markdown summary. A row that cannot be advised becomes an error row (in --out and on
-    standard error, with its row number, column and problem); the others are still advised, and
-    the exit code is then 2. The file is read twice: a first pass ranks revenue for the ABC
-    classes and finds duplicate ids.
+    Prints a summary (text on a terminal, Markdown otherwise). A row that cannot be advised
+    becomes an error row (in --out and on standard error, with its row number, column and
+    problem); the others are still advised, and the exit code is then 2. The file is read twice:
+    a first pass ranks revenue for the ABC classes and finds duplicate ids.
     """
     from kamrules.cli.common import split_rules
 
@@ -176,7 +179,10 @@ def command(
     by_extension = EXTENSION_FORMATS.get(Path(out).suffix.lower()) if out else None
     # --out summary.md (or .txt, .json, .yaml) takes the summary instead of standard output.
     summary_out = out if out and row_fmt is None and by_extension in SUMMARY_FORMATS else None
-    summary_fmt = fmt if fmt in SUMMARY_FORMATS else (by_extension if summary_out else None) or "markdown"
+    # The summary: text on a terminal, Markdown in a pipe or a file (as before there was text).
+    summary_fmt = fmt if fmt in SUMMARY_FORMATS else (by_extension if summary_out else None)
+    if summary_fmt is None:
+        summary_fmt = "text" if sys.stdout.isatty() and not summary_out else "markdown"
     out = None if summary_out else out
     out_fmt = format_of(out, row_fmt) if out else row_fmt
     if out and out_fmt is None:
@@ -189,10 +195,19 @@ def command(
         raise click.BadParameter("an XLSX workbook needs a file: give --out FILE.xlsx", param_hint="--format")
     # Rows on standard output (--format csv|jsonl without --out) leave no room for the summary.
     rows_to_stdout = out_fmt is not None and not out
+    if report and Path(report).suffix.lower() not in (".html", ".htm"):
+        # The report is HTML: report.pdf (or no extension) would be HTML under another name.
+        raise click.BadParameter(
+            "the report is an HTML page: its file name must end in .html or .htm", param_hint="--report"
+        )
+    png = True
     if plot_dir:
-        from kamrules.portfolio.png import require_matplotlib
+        from kamrules.portfolio.png import matplotlib_missing
 
-        require_matplotlib()  # say now, not after the whole portfolio, that PNGs cannot be drawn
+        missing = matplotlib_missing()  # say now, not after the whole portfolio
+        if missing is not None:
+            click.echo(f"kam: --plot: {missing}; the SVG pictures are written all the same", err=True)
+            png = False
     request = Request(
         file,
         as_of or dt.date.today(),
@@ -259,11 +274,11 @@ def command(
         outcome = run(None)
     for note in outcome.notes:  # how the file's numbers and dates were read, where it mattered
         click.echo(f"kam: {'<stdin>' if file == '-' else file}: {note}", err=True)
-    _write_pictures(outcome, report, plot_dir)
+    _write_pictures(outcome, report, plot_dir, png)
     if summary_out:
         from kamrules.io.atomic import write_text_atomic
 
-        write_text_atomic(summary_out, _summary(outcome, summary_fmt))
+        write_text_atomic(summary_out, _summary(outcome, summary_fmt, to_file=True))
     elif not rows_to_stdout:
         click.echo(_summary(outcome, summary_fmt), nl=False)
     if outcome.tally.rejected:
@@ -284,17 +299,26 @@ def command(
     return 1 if reached(severities, fail_on) else 0
 
 
-def _summary(outcome: Any, fmt: str) -> str:
+def _summary(outcome: Any, fmt: str, to_file: bool = False) -> str:
     from kamrules.portfolio.summary import render_summary, summary_data
 
     if fmt == "json":
         return json.dumps(summary_data(outcome), ensure_ascii=False, indent=2) + "\n"
     if fmt == "yaml":
         return str(yaml.safe_dump(summary_data(outcome), allow_unicode=True, sort_keys=False, width=100))
-    return str(render_summary(outcome))  # markdown reads well as text on a terminal too
+    if fmt == "text":
+        import shutil
+
+        from kamrules.cli.common import styler, use_colour
+
+        from kamrules.portfolio.summary_text import render_text
+
+        width = 100 if to_file else max(60, min(110, shutil.get_terminal_size((100, 24)).columns))
+        return str(render_text(outcome, width, styler(not to_file and use_colour(None))))
+    return str(render_summary(outcome))
 
 
-def _write_pictures(outcome: Any, report: str | None, plot_dir: str | None) -> None:
+def _write_pictures(outcome: Any, report: str | None, plot_dir: str | None, png: bool) -> None:
     from kamrules.io.atomic import write_bytes_atomic, write_text_atomic
 
     if report:
@@ -311,6 +335,10 @@ def _write_pictures(outcome: Any, report: str | None, plot_dir: str | None) -> N
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OutputError.of(plot_dir, exc) from None
+        from kamrules.portfolio.chartlayout import layout
+
         for plot in outcome.plots:
-            write_text_atomic(folder / f"{plot.id}.svg", render_svg(plot))
-            write_bytes_atomic(folder / f"{plot.id}.png", render_png(plot))
+            chart = layout(plot)  # placed once, drawn twice: the SVG and the PNG are one picture
+            write_text_atomic(folder / f"{plot.id}.svg", render_svg(plot, chart=chart))
+            if png:
+                write_bytes_atomic(folder / f"{plot.id}.png", render_png(plot, chart))

@@ -60,6 +60,18 @@ WORDS: dict[str, dict[str, str]] = {
         "column": "column",
         "not_in_file": "not in the sectors file",
         "not_scored": "in the sectors file but not scored (too few of its criteria given)",
+        "concerned": "Accounts concerned",
+        "and_more": "and {n} more",
+        "warning": "Warning",
+        "accounts_with": "Accounts",
+        "no_account_warnings": "No account has a warning.",
+        "by_severity": "{n} {severity}",
+        "table_all": "Every account, in the order of the input. Click a column title to sort.",
+        "table_some": (
+            "The {shown} largest of the {total} accounts by revenue, and those the warnings above name. "
+            "Every account is in the workbook (--out advice.xlsx). Click a column title to sort."
+        ),
+        "rejected_rows": "Rows rejected: they are in --out, with their problems.",
     },
     "it": {
         "title": "Consigli sul portafoglio clienti",
@@ -114,6 +126,19 @@ WORDS: dict[str, dict[str, str]] = {
         "column": "colonna",
         "not_in_file": "non nel file dei settori",
         "not_scored": "nel file dei settori ma senza punteggio (troppo pochi criteri indicati)",
+        "concerned": "Clienti interessati",
+        "and_more": "e altri {n}",
+        "warning": "Segnalazione",
+        "accounts_with": "Clienti",
+        "no_account_warnings": "Nessun cliente ha segnalazioni.",
+        "by_severity": "{n} {severity}",
+        "table_all": "Tutti i clienti, nell'ordine del file. Fare clic sul titolo di una colonna per ordinare.",
+        "table_some": (
+            "I {shown} clienti maggiori dei {total} per fatturato, e quelli nominati dalle segnalazioni qui sopra. "
+            "Tutti i clienti sono nella cartella di lavoro (--out clienti.xlsx). Fare clic sul titolo di una "
+            "colonna per ordinare."
+        ),
+        "rejected_rows": "Righe scartate: sono in --out, con i loro problemi.",
     },
 }
 
@@ -128,10 +153,14 @@ def words(lang: str) -> dict[str, str]:
 
 
 def money(value: float, lang: str) -> str:
-    text = f"{value:,.0f}"
-    return text.replace(",", ".") if lang == "it" else text
+    """An amount, rounded, as `lang` writes it (kamrules.localformat)."""
+    from kamrules.localformat import money as written
+
+    return written(value, lang)
 
 
 def percent(value: float, lang: str = "en") -> str:
-    text = f"{value * 100:.1f}%"
-    return text.replace(".", ",") if lang == "it" else text
+    """A fraction as a percentage with one decimal, as `lang` writes it (kamrules.localformat)."""
+    from kamrules.localformat import percent as written
+
+    return written(value, lang)

@@ -26,21 +26,26 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 def table(rows: Sequence[Sequence[str]], right: Sequence[bool], width: int, indent: int = 4) -> list[str]:
-    """Rows of cells in columns: each as wide as its widest cell, the last one taking what is left
-    of `width` (and wrapping), the first one at most a third of it; `right` aligns numbers."""
+    """Rows of cells in columns, the first row their titles. The middle columns are as wide as
+    their values (a longer title wraps), the first one at most a third of `width`, the last one
+    takes what is left (at least 12 characters); every cell wraps inside its column. `right`
+    aligns numbers to the right."""
     if not rows:
         return []
     count = len(rows[0])
-    widths = [max(len(r[k]) for r in rows) for k in range(count)]
-    widths[0] = min(widths[0], max(12, (width - indent) // 3))
+    values = rows[1:] or rows
+    widths = [max(len(r[k]) for r in values) for k in range(count)]
+    for k in range(1, count - 1):  # a number's column: as wide as its numbers, or 8
+        widths[k] = max(widths[k], min(len(rows[0][k]), 8))
+    widths[0] = max(min(max(len(r[0]) for r in rows), (width - indent) // 3), 8)
     used = indent + sum(widths[:-1]) + len(GAP) * (count - 1)
-    widths[-1] = max(16, min(widths[-1], width - used))
+    if count > 1:
+        widths[-1] = (
+            max(12, width - used) if used + max(len(r[-1]) for r in rows) > width else max(len(r[-1]) for r in rows)
+        )
     out = []
     for row in rows:
-        cells = [
-            _wrap(cell, w) if k in (0, count - 1) else [cell]
-            for k, (cell, w) in enumerate(zip(row, widths, strict=True))
-        ]
+        cells = [_wrap(cell, w) for cell, w in zip(row, widths, strict=True)]
         for line in range(max(len(c) for c in cells)):
             parts = []
             for k, (cell, w) in enumerate(zip(cells, widths, strict=True)):
@@ -56,7 +61,7 @@ def render_text(outcome: Outcome, width: int = 100, style: Style = _plain) -> st
     w = words(lang)
     t = outcome.tally
     lines = [style(f"{w['title']}  ·  {w['as_of']} {date(outcome.request.as_of, lang)}", bold=True)]
-    lines += [f"{w['source']}: {outcome.source}", ""]
+    lines += [*_wrap(f"{w['source']}: {outcome.source}", width), ""]
     total = outcome.scan.revenue_total
     figures = [
         (w["accounts"], number(t.ok, lang), ""),

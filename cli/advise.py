@@ -14,7 +14,10 @@ import click
 if TYPE_CHECKING:
     from kamrules.advice.stream import AdviceStream
     from kamrules.api import Engine
+    from kamrules.errors import Note
+    from kamrules.model.cellformats import Forced
 
+from .cellformat import cell_format_options, check_cell_formats
 from .common import (
     as_of_option,
     echo_out,
@@ -30,7 +33,7 @@ from .common import (
     styler,
     use_colour,
 )
-from .errors import render
+from .errors import option, render
 
 FORMATS = ("text", "json", "yaml", "markdown")
 
@@ -43,6 +46,7 @@ FORMATS = ("text", "json", "yaml", "markdown")
 @as_of_option
 @out_option
 @click.option("--explain", is_flag=True, help="Show why (the trace) and why not (near misses).")
+@cell_format_options
 @fail_on_option("never")
 def command(
     files: tuple[str, ...],
@@ -52,6 +56,9 @@ def command(
     as_of: dt.date | None,
     out: str | None,
     explain: bool,
+    decimal: str | None,
+    thousands: str | None,
+    dates: str | None,
     fail_on: str,
 ) -> int:
     """Advise the accounts in FILE… (YAML, JSON, JSON Lines or CSV; - reads standard input).
@@ -60,8 +67,11 @@ def command(
     value, what was expected) and the others are still advised; the exit code is then 2.
     """
     refuse_overwriting_inputs()  # exit 2 before any work, as for any bad option
+    check_cell_formats(decimal, thousands)
     from kamrules.advice.stream import AdviceStream
+    from kamrules.model.cellformats import Forced
 
+    forced = Forced(decimal, thousands, dates)
     engine = load_engine(rules)
     fmt = resolve_format(fmt, out, FORMATS)
     day = as_of or dt.date.today()
@@ -79,7 +89,7 @@ def command(
             width=width,
         )
         for path in files:
-            _advise_file(path, engine, stream, tally, lang=lang, day=day, explain=explain)
+            _advise_file(path, engine, stream, tally, forced, lang=lang, day=day, explain=explain)
         stream.close()
     if tally.failed or tally.crashed:
         total = tally.failed + tally.crashed
@@ -101,18 +111,30 @@ class _Tally:
 
 
 def _advise_file(
-    path: str, engine: Engine, stream: AdviceStream, tally: _Tally, *, lang: str, day: dt.date, explain: bool
+    path: str,
+    engine: Engine,
+    stream: AdviceStream,
+    tally: _Tally,
+    forced: Forced,
+    *,
+    lang: str,
+    day: dt.date,
+    explain: bool,
 ) -> None:
     """Advise every account of `path` into `stream` as it is read: a bad row is reported with its
-    file and row (the input's fault) or as an internal error (a bug), and the rest go on."""
+    file and row (the input's fault) or as an internal error (a bug), and the rest go on. How a
+    CSV file's numbers and dates were read (`forced`, or detected) is said where it mattered."""
     from kamrules.errors import KamError, OutputError
     from kamrules.io.accounts import read_records
+    from kamrules.model.cellformats import FileCells
     from kamrules.model.validate import validate_account
 
     from .main import ISSUES_URL
 
+    notes: list[Note] = []  # filled once the file's formats are decided, before its first record
     try:
-        for record in read_records(path):
+        for record in read_records(path, cells=lambda: FileCells(forced), notes=notes):
+            _say_notes(notes)
             if record.error is not None:
                 # "accounts.csv row 3: accounts.csv:3: ..." names the row as a person counts it.
                 prefix = f"{record.label}: " if record.label.startswith(f"{path} ") else ""
@@ -140,8 +162,17 @@ def _advise_file(
     except OutputError:
         raise  # the output cannot be written: nothing more can be done
     except KamError as exc:  # the file cannot be read (or stops being readable)
+        _say_notes(notes)
         click.echo(render(exc), err=True)
         tally.failed += 1
+    _say_notes(notes)
+
+
+def _say_notes(notes: list[Note]) -> None:
+    """How a CSV file's numbers and dates were read, where it mattered (each said once)."""
+    for note in notes:
+        click.echo(f"kam: {note.text(option)}", err=True)
+    notes.clear()
 
 
 def _lazy_writer(out: str | None, outputs: contextlib.ExitStack) -> Callable[[str], None]:

@@ -130,6 +130,9 @@ _MAP = _group("MAP", "Column maps", "A column map for a CRM export (kamrules/por
 MAP = _schema(_MAP, "MAP", "a column map")
 MAP_UNKNOWN_FACT = _code(_MAP, "MAP010", "unknown-fact", "a column mapped to something that is not an account fact")
 MAP_TWO_COLUMNS = _code(_MAP, "MAP011", "two-columns", "two columns mapped to the same fact")
+MAP_PERCENT_COLUMN = _code(
+    _MAP, "MAP012", "percent-column", "a column listed under percent: that the map does not name under columns:"
+)
 MAP_UNMAPPED = _code(_MAP, "MAP020", "unmapped", "a column the map does not name, with unmapped: error")
 _SECTOR = _group("SECTOR", "Sectors files", "A sectors file (kamrules/portfolio/sectors.py).")
 SECTOR = _schema(_SECTOR, "SECTOR", "a sectors file")

@@ -13,11 +13,14 @@ import csv
 import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kamrules.io.atomic import atomic_writer
 from kamrules.io.cells import neutralise
 from kamrules.io.formats import ROW_FORMATS, written_as
+
+if TYPE_CHECKING:
+    from kamrules.io.workbook import SheetSpec
 
 FORMATS = ROW_FORMATS
 
@@ -64,15 +67,15 @@ class _Jsonl:
 
 
 class _Xlsx:
-    def __init__(self, columns: Sequence[str], title: str, raw: bool = False) -> None:
-        from kamrules.io.xlsx import XlsxWriter
+    def __init__(self, columns: Sequence[str], sheet: str | SheetSpec, raw: bool = False) -> None:
+        from kamrules.io.workbook import SheetColumn, SheetSpec, Workbook
 
-        self.columns = list(columns)
-        self.book = XlsxWriter(title, raw=raw)
-        self.book.header(self.columns)
+        # A bare title: every column under its own name, as text (the portfolio gives a full spec).
+        spec = sheet if isinstance(sheet, SheetSpec) else SheetSpec(sheet, [SheetColumn(c, c) for c in columns])
+        self.book = Workbook(spec, raw=raw)
 
     def write(self, cells: dict[str, Any]) -> None:
-        self.book.append([cells.get(c) for c in self.columns])
+        self.book.append(cells)
 
 
 def _text(value: Any) -> str:
@@ -123,11 +126,12 @@ def row_writer(
     columns: Sequence[str],
     *,
     delimiter: str = ",",
-    sheet: str = "accounts",
+    sheet: str | SheetSpec = "accounts",
     raw_cells: bool = False,
 ) -> Iterator[RowSink]:
-    """A sink for rows; the file appears, complete, when the block ends without an error.
-    CSV and XLSX text cells are neutralised against formula injection unless `raw_cells`."""
+    """A sink for rows; the file appears, complete, when the block ends without an error. An XLSX
+    workbook follows `sheet` (kamrules.io.workbook): its columns, headers and cell types. CSV and
+    XLSX text cells are neutralised against formula injection unless `raw_cells`."""
     if fmt == "xlsx":
         sink = _Xlsx(columns, sheet, raw_cells)
         # openpyxl's write-only workbook spools rows to its own temporary files; the workbook is

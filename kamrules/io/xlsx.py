@@ -1,4 +1,4 @@
-"""XLSX (Excel) files: portfolio rows read in streaming mode, advice rows written in streaming mode.
+"""XLSX (Excel) files: portfolio rows read in streaming mode (kamrules.io.workbook writes them).
 
 openpyxl's read-only and write-only modes keep one row in memory at a time, so a 100,000-row
 sheet costs no more memory than a 10-row one. The first sheet is read; its first non-blank row
@@ -11,13 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import zipfile
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from kamrules import codes
 from kamrules.errors import InputFileError, Location, Problem
-from kamrules.io.cells import formula_like
 from kamrules.io.rows import RawRow, UnreadableRow, check_header, tabular_rows
 from kamrules.io.xlsx_limits import MAX_CELL_CHARS, RowCounter
 
@@ -121,105 +120,3 @@ def _header_text(value: Any) -> str:
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     return str(value).strip()
-
-
-class XlsxWriter:
-    """Rows to a new workbook, one sheet, streamed; `save` writes the file. The header row is
-    bold and stays in view while scrolling, as a sales director expects of a spreadsheet."""
-
-    def __init__(self, sheet_title: str, *, raw: bool = False) -> None:
-        from openpyxl import Workbook
-
-        self.raw = raw  # True: text cells without the quote prefix (still text, never formulas)
-        self.book = Workbook(write_only=True)
-        self.sheet = self.book.create_sheet(sheet_title[:31])
-        self.sheet.freeze_panes = "A2"
-
-    def header(self, names: Sequence[str]) -> None:
-        from openpyxl.styles import Font
-        from openpyxl.utils import get_column_letter
-
-        bold = Font(bold=True)
-        cells = []
-        for k, name in enumerate(names, start=1):
-            cell = self._text_cell(name)
-            cell.font = bold
-            cells.append(cell)
-            # Wide enough for the name, up to 40 characters; longer texts show in full when selected.
-            self.sheet.column_dimensions[get_column_letter(k)].width = min(40, max(10, len(name) + 2))
-        self.sheet.append(cells)
-
-    def append(self, values: Sequence[Any]) -> None:
-        self.sheet.append([self._cell(_excel_value(v)) for v in values])
-
-    def save(self, handle: Any) -> None:
-        # openpyxl's Workbook.save, with the zip archive closed on an error too: left open, it
-        # tries again to write when it is garbage-collected, and prints a traceback (a full disk).
-        import contextlib
-        from zipfile import ZIP_DEFLATED, ZipFile
-
-        from openpyxl.writer.excel import ExcelWriter
-
-        archive = ZipFile(handle, "w", ZIP_DEFLATED, allowZip64=True)
-        try:
-            self.book.properties.modified = dt.datetime.now(tz=dt.UTC).replace(tzinfo=None)
-            ExcelWriter(self.book, archive).save()  # closes the archive when done
-        except BaseException:
-            with contextlib.suppress(Exception):
-                archive.close()
-            raise
-
-    def discard(self) -> None:
-        """Remove the rows openpyxl spooled to its temporary file: it does so itself only when
-        the workbook is saved, or when Python exits normally (an error or a signal stops the
-        run before either)."""
-        import contextlib
-        import os
-
-        from openpyxl.worksheet._writer import ALL_TEMP_FILES
-
-        writer = getattr(self.sheet, "_writer", None)
-        spool = getattr(writer, "out", None)
-        if not isinstance(spool, str):
-            return
-        with contextlib.suppress(Exception):  # a half-written XML stream: closing it may complain
-            self.sheet.close()  # ends openpyxl's row generator and its XML stream, in that order
-        with contextlib.suppress(OSError):
-            os.remove(spool)
-        with contextlib.suppress(ValueError):
-            ALL_TEMP_FILES.remove(spool)
-
-    def _cell(self, value: Any) -> Any:
-        # openpyxl makes a text starting with `=` a live formula, and `#N/A` an error value: any
-        # text it would not store as text, and any text a spreadsheet would run (kamrules.io.cells),
-        # is written as an explicit text cell.
-        if isinstance(value, str) and (value.startswith("=") or value in _ERROR_CODES or formula_like(value)):
-            return self._text_cell(value)
-        return value
-
-    def _text_cell(self, value: str) -> Any:
-        from openpyxl.cell import WriteOnlyCell
-
-        cell = WriteOnlyCell(self.sheet, value=value)
-        cell.data_type = "s"  # never a formula, whatever the text
-        if not self.raw and formula_like(value):
-            cell.quotePrefix = True  # Excel's own "typed with a leading apostrophe"
-        return cell
-
-
-# The texts openpyxl stores as error values rather than text (its cell.ERROR_CODES).
-_ERROR_CODES = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"))
-
-
-def _excel_value(value: Any) -> Any:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    # A list or mapping has no cell type: it is written as the text a reader sees elsewhere.
-    if isinstance(value, (list, tuple)):
-        return "; ".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {v}" for k, v in value.items())
-    if isinstance(value, str):
-        # Control characters have no place in an XLSX cell (openpyxl refuses them).
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value

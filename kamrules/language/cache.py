@@ -43,7 +43,7 @@ from kamrules.language.snapshot import SnapshotError, decode_rulebase, encode_ru
 from kamrules.version import __version__
 
 SNAPSHOT_FORMAT = "2"
-KEEP = 16  # snapshots kept in the folder; older ones are removed when a new one is written
+KEEP = 16  # snapshots kept in the folder; those used longest ago are removed when one is written
 PREFIX = "rulebase-"
 NAME_KEY_FILE = "name-key"  # the folder's random key for snapshot names (see _snapshot_name)
 NAME_KEY_BYTES = 32
@@ -82,6 +82,9 @@ def load_rulebase_cached(paths: Sequence[str | Path] = (), *, builtin: bool = Tr
     if folder is not None and name is not None:
         cached = _read(folder / name)
         if cached is not None:
+            # Used now: the clean-up keeps the snapshots used last, not those written last.
+            with contextlib.suppress(OSError):
+                os.utime(folder / name)
             return cached
     from kamrules.language.load import load_rulebase  # only when the YAML must be read
 
@@ -226,8 +229,8 @@ def _write(folder: Path, name: str, rulebase: RuleBase) -> None:
 
 
 def _prune(folder: Path) -> None:
-    """Remove the oldest snapshots beyond KEEP: only files named as this cache names them (the
-    folder may be one the user also keeps other files in)."""
+    """Remove the snapshots used longest ago beyond KEEP (a snapshot read is touched): only files
+    named as this cache names them (the folder may be one the user also keeps other files in)."""
     snapshots: list[tuple[float, Path]] = []
     stale = time.time() - 24 * 3600
     with os.scandir(folder) as entries:

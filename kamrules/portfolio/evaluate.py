@@ -142,5 +142,5 @@ class Evaluator:
 
     def _error(self, prep: Prepared, problems: list[RowProblem]) -> RowResult:
         cells: dict[str, Any] = dict.fromkeys(self.columns)
-        cells.update(flatten.error_cells(prep.row, prep.ident, prep.name, [(p.column, p.message) for p in problems]))
+        cells.update(flatten.error_cells(prep.row, prep.ident, prep.name, [(p.column, p.text()) for p in problems]))
         return RowResult(prep.index, prep.row, prep.line, cells, problems)

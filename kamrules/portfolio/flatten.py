@@ -1,9 +1,10 @@
 """One output row per account: the advice and the portfolio's decisions, flattened.
 
 The columns are known before the first row (they follow the rule bases' declarations), so the
-CSV, XLSX and JSON Lines writers can stream. Column names are stable identifiers (dotted, like
-the input's); the texts in the cells are in the language asked for. A choice fact gives two
-columns: its identifier, and `<fact>.text`, its label in that language.
+CSV, XLSX and JSON Lines writers can stream; their order, headers and kinds are declared in
+`kamrules.portfolio.outcolumns`. Column names are stable identifiers (dotted, like the input's);
+the texts in the cells are in the language asked for. A choice fact gives two columns: its
+identifier, and `<fact>.text`, its label in that language.
 """
 
 from __future__ import annotations
@@ -44,8 +45,10 @@ ADVICE = (
     "scores.relative_strength",
     "warnings",
     "warnings.severity",
+    "warnings.titles",
     "warnings.text",
     "levers",
+    "levers.text",
     *(f"treatment.{k}" for k in TREATMENT_KEYS),
 )
 PLACE = ("portfolio.revenue_share", "portfolio.cumulative_share_before", "plan.exists")
@@ -69,8 +72,10 @@ def derived_columns(rb: RuleBase) -> list[str]:
 
 
 def columns(rb: RuleBase) -> list[str]:
-    """Every output column, in order."""
-    return [*BASE, *INPUTS, *ADVICE, *PLACE, *SECTOR, *derived_columns(rb)]
+    """Every output column, in order (kamrules.portfolio.outcolumns)."""
+    from kamrules.portfolio.outcolumns import ordered
+
+    return ordered([*BASE, *INPUTS, *ADVICE, *PLACE, *SECTOR, *derived_columns(rb)])
 
 
 def cell(value: Any) -> Any:
@@ -105,8 +110,11 @@ def advice_cells(advice: Mapping[str, Any]) -> dict[str, Any]:
         "scores.relative_strength": advice["scores"]["relative_strength"],
         "warnings": "; ".join(w["code"] for w in warnings),
         "warnings.severity": max((w["severity"] for w in warnings), key=SEVERITY_ORDER.__getitem__, default=None),
-        "warnings.text": " | ".join(f"{w['code']}: {w['message']}" for w in warnings),
+        "warnings.titles": "; ".join(w.get("title") or w["code"] for w in warnings),
+        # Read by people: each warning's title, not its code (the warnings column has the codes).
+        "warnings.text": " | ".join(f"{w.get('title') or w['code']}: {w['message']}" for w in warnings),
         "levers": "; ".join(lv["id"] for lv in advice["levers"]),
+        "levers.text": "; ".join(lv.get("label") or lv["id"] for lv in advice["levers"]),
         WARNINGS_SEEN: [(w["code"], w["severity"]) for w in warnings],
     }
     treatment = advice["treatment"]

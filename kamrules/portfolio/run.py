@@ -13,24 +13,30 @@ import datetime as dt
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kamrules import codes
 from kamrules.api import Engine
+from kamrules.errors import Note
 from kamrules.io.portfolio_file import Source, open_source
 from kamrules.language.rulebase import RuleBase
 from kamrules.language.templates import render
+from kamrules.model.cellformats import Forced
 from kamrules.model.vocabulary import SEVERITY_ORDER
 from kamrules.portfolio import flatten
 from kamrules.portfolio.columns import IDENTITY, ColumnMap, load_column_map
 from kamrules.portfolio.evaluate import Evaluator, RowResult, Shared
 from kamrules.portfolio.knowledge import Compiled, PortfolioKnowledge, account_engine, load_knowledge
+from kamrules.portfolio.outcolumns import sheet_spec
 from kamrules.portfolio.plots import Context, PlotModel, plot_models
 from kamrules.portfolio.prepare import prepare
 from kamrules.portfolio.scan import Scan, scan
 from kamrules.portfolio.sectors import SectorResult, evaluate_sectors, load_sectors
 from kamrules.portfolio.tally import Tally
 from kamrules.portfolio.workers import Task, evaluate_parallel, evaluate_serial, scan_parallel
+
+if TYPE_CHECKING:
+    from kamrules.io.workbook import SheetSpec
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,10 @@ class Request:
     jobs: int = 1
     keep_points: bool = False  # for the report and the plots
     labels: int = 15  # how many of the largest accounts are named on the plots
+    # The format of numbers and dates written as text (CSV, XLSX): forced, or detected when None.
+    decimal: str | None = None  # "." or ","
+    thousands: str | None = None  # ".", ",", " ", "'", or "" for none
+    dates: str | None = None  # "dmy" or "mdy"
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,8 @@ class Outcome:
     knowledge: PortfolioKnowledge
     request: Request
     plots: list[PlotModel] = field(default_factory=list)
+    # What was decided about the file's number and date formats, where it read an ambiguous value.
+    notes: tuple[Note, ...] = ()
 
 
 PLAN_SUFFIXES = (".yaml", ".yml", ".json")
@@ -183,11 +195,20 @@ class PortfolioRun:
         self.skipped_plans: tuple[str, ...] = plans.skipped if plans is not None else ()
         self.columns = flatten.columns(self.knowledge.accounts.rulebase)
 
+    def sheet_spec(self, *, machine: bool = False) -> SheetSpec:
+        """The XLSX workbook of the output rows, in the language asked for (outcolumns); with
+        `machine`, under the columns' machine names, for scripts."""
+        lang = self.request.lang
+        rows = {key: texts.get(lang) for key, texts in self.engine.rulebase.treatment_rows.items()}
+        about = {name: d.description.get(lang) or "" for name, d in self.knowledge.accounts.rulebase.derived.items()}
+        return sheet_spec(self.columns, lang, rows, about, machine=machine)
+
     def run(self, on_row: Callable[[RowResult], None], progress: Callable[[int, int], None] | None = None) -> Outcome:
         """Advise every row, in input order; see the module's docstring."""
         request = self.request
         colmap = self.colmap
         with open_source(request.path, request.fmt, request.encoding, request.delimiter) as source:
+            colmap = _with_formats(source, colmap, request)
             if request.jobs > 1:
                 with _closing(scan_parallel(source.rows(), request.jobs, colmap, source.name)) as summaries:
                     first = scan(summaries)
@@ -214,7 +235,8 @@ class PortfolioRun:
                     tally.add(result.cells, result.ok)
                     if progress is not None:
                         progress(done, first.rows)
-            described = f"{source.name} ({source.describe(request.lang)})"
+            formats = ", ".join(x for x in (source.describe(request.lang), colmap.formats.described) if x)
+            described = f"{source.name} ({formats})"
         totals = tally.totals(first.revenue_total)
         warnings = _rendered_warnings(self.knowledge.totals, totals, request.as_of, request.lang)
         outcome = Outcome(
@@ -227,6 +249,7 @@ class PortfolioRun:
             knowledge=self.knowledge,
             request=request,
         )
+        outcome.notes = colmap.formats.notes
         if request.keep_points:
             outcome.plots = plot_models(tally.points, _context(outcome))
         return outcome
@@ -241,6 +264,20 @@ def _closing(rows: Iterator[Any]) -> Iterator[Iterator[Any]]:
     finally:
         if isinstance(rows, Generator):
             rows.close()
+
+
+def _with_formats(source: Source, colmap: ColumnMap, request: Request) -> ColumnMap:
+    """The column map, with the file's number and date formats decided: the options first, then
+    the map's own, then what one pass over the file's cells shows (CSV and XLSX only: the other
+    formats hold typed values)."""
+    own = colmap.forced
+    forced = Forced(
+        request.decimal if request.decimal is not None else own.decimal,
+        request.thousands if request.thousands is not None else own.thousands,
+        request.dates if request.dates is not None else own.dates,
+    )
+    rows = source.rows() if source.format in ("csv", "xlsx") else iter(())
+    return colmap.read_in_formats_of(rows, source.delimiter, forced)
 
 
 def run_portfolio(

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kamrules.i18n.catalog import phrases
-from kamrules.i18n.numbers import money, percent
+from kamrules.i18n.numbers import date, money, percent
 from kamrules.io.safetext import markdown_text
 from kamrules.language.rulebase import RuleBase
 from kamrules.portfolio.matrices import MATRICES
@@ -62,7 +62,7 @@ def render_summary(outcome: Outcome) -> str:
     lang = outcome.request.lang
     w = phrases(lang, "portfolio")
     t = outcome.tally
-    lines = [f"# {w['title']} ({w['as_of']} {outcome.request.as_of.isoformat()})", ""]
+    lines = [f"# {w['title']} ({w['as_of']} {date(outcome.request.as_of, lang)})", ""]
     lines.append(f"- {w['source']}: {_cell(outcome.source)}")
     lines.append(f"- {w['accounts']}: {t.ok}")
     lines.append(f"- {w['rejected']}: {t.rejected}")
@@ -74,9 +74,9 @@ def render_summary(outcome: Outcome) -> str:
     lines.append(f"- {w['revenue']}: {money(outcome.scan.revenue_total, lang)}")
     # Accounts whose sector is not on the target sectors matrix: not in the sectors file, or in
     # it with too few criteria scored to place it.
-    for unplaced, label in zip(_unplaced(outcome), ("not_in_file", "not_scored"), strict=True):
-        if unplaced:
-            shown = ", ".join(f"{_cell(s)} ({n})" for s, n in unplaced.most_common(10))
+    for missing, label in zip(unplaced(outcome), ("not_in_file", "not_scored"), strict=True):
+        if missing:
+            shown = ", ".join(f"{_cell(s)} ({n})" for s, n in missing.most_common(10))
             lines.append(f"- {w['sector']} {w[label]}: {shown}")
     lines += ["", f"## {w['warnings']}", ""]
     if outcome.warnings:
@@ -137,12 +137,12 @@ def summary_data(outcome: Outcome) -> dict[str, Any]:
         # Labelled as what it is: BCG's observed ranges applied to the key accounts.
         "bcg_estimate": {key.removeprefix("estimate."): e[key] for key in ESTIMATES} if t.key_accounts else None,
         "largest": [{"name": name, "revenue": rev} for rev, name in t.largest()],
-        "sectors_not_in_file": dict(_unplaced(outcome)[0]),
-        "sectors_not_scored": dict(_unplaced(outcome)[1]),
+        "sectors_not_in_file": dict(unplaced(outcome)[0]),
+        "sectors_not_scored": dict(unplaced(outcome)[1]),
     }
 
 
-def _unplaced(outcome: Outcome) -> tuple[Counter[str], Counter[str]]:
+def unplaced(outcome: Outcome) -> tuple[Counter[str], Counter[str]]:
     """(sectors not in the sectors file, sectors in it that could not be scored), with how many
     accounts each; both empty when no sectors file was given."""
     missing: Counter[str] = Counter()

@@ -22,6 +22,7 @@ POINT_COLUMNS = (
     "tier.text",
     "profile",
     "profile.text",
+    "strategy",
     "strategy.text",
     "business.revenue",
     "business.potential_revenue",
@@ -36,6 +37,9 @@ POINT_COLUMNS = (
     "margin_class",
     "warnings",
     "warnings.severity",
+    flatten.WARNINGS_SEEN,  # (code, severity) of each warning: the report groups accounts by them
+    "no_plan",
+    "plan_outdated",
     *(f"{m.quadrant_column}" for m in MATRICES),
     *(f"{m.quadrant_column}.text" for m in MATRICES),
 )

@@ -95,28 +95,31 @@ def test_raw_cells_keeps_the_values_for_scripts(tmp_path: Path) -> None:
     assert {row["id"]: row["name"] for row in rows}["A0"] == HOSTILE[0]
 
 
+@pytest.mark.parametrize("headers", ["labels", "names"])
 @pytest.mark.parametrize("raw", [False, True])
-def test_xlsx_has_no_formula_ever(tmp_path: Path, raw: bool) -> None:
+def test_xlsx_has_no_formula_ever(tmp_path: Path, raw: bool, headers: str) -> None:
     from openpyxl import load_workbook
 
     source = hostile_portfolio(tmp_path / "p.csv")
     out = tmp_path / "out.xlsx"
-    result = kam("portfolio", str(source), "--as-of", "2026-11-27", "--out", str(out), *(["--raw-cells"] * raw))
+    args = ["--out", str(out), "--xlsx-headers", headers, *(["--raw-cells"] * raw)]
+    result = kam("portfolio", str(source), "--as-of", "2026-11-27", *args)
     assert result.exit_code in (0, 1), result.stderr
     with zipfile.ZipFile(out) as book:
         sheets = [n for n in book.namelist() if n.startswith("xl/worksheets/")]
         xml = "".join(book.read(n).decode("utf-8") for n in sheets)
+    assert len(sheets) == 2  # the accounts, and the columns' key
     assert "<f>" not in xml and "<f " not in xml, "a live formula in the workbook"
     assert 't="e"' not in xml, "an error value where the export had text"
-    sheet = load_workbook(out).active
-    assert sheet is not None
-    header = [c.value for c in sheet[1]]
-    name_col = header.index("name")
-    for row in sheet.iter_rows(min_row=2):
-        cell = row[name_col]
-        assert cell.data_type == "s"
-        value = str(cell.value)
-        # The value is the export's own; Excel's quote prefix marks it as typed text.
-        assert cell.quotePrefix is (formula_like(value) and not raw), value
-    names = [row[name_col].value for row in sheet.iter_rows(min_row=2)]
+    book = load_workbook(out)
+    # Every text cell of both sheets, headers included, passes through io.workbook.text_cell:
+    # the value is the export's own; Excel's quote prefix marks what a spreadsheet would run.
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    assert cell.data_type == "s"
+                    assert cell.quotePrefix is (formula_like(cell.value) and not raw), cell.value
+    data = book.worksheets[0]
+    names = [row[1].value for row in data.iter_rows(min_row=2)]  # the name: second column either way
     assert HOSTILE[0] in names and "#N/A" in names

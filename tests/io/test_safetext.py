@@ -78,7 +78,21 @@ def test_the_portfolio_summary(tmp_path: Path, fmt: str) -> None:
     result = kam("portfolio", str(portfolio_file(tmp_path)), "--format", fmt, *AS_OF)
     assert result.exit_code in (0, 1), result.stderr
     assert "Evil\\x1b]0;pwned" in result.stdout  # the largest account, named safely
-    assert_markdown_inert(result.stdout)
+    assert not DANGEROUS.search(result.stdout)
+    if fmt == "markdown":  # text is the terminal's summary, not Markdown
+        assert_markdown_inert(result.stdout)
+
+
+def test_the_portfolio_report(tmp_path: Path) -> None:
+    report = tmp_path / "report.html"
+    result = kam("portfolio", str(portfolio_file(tmp_path)), "--report", str(report), *AS_OF)
+    assert result.exit_code in (0, 1), result.stderr
+    page = report.read_text(encoding="utf-8")
+    body = page[page.index("<body>") :]
+    assert not DANGEROUS.search(body.replace("\n", "")), repr(DANGEROUS.search(body.replace("\n", "")))
+    assert "Evil\\x1b]0;pwned\\x07" in body  # shown, visibly, in the table of accounts
+    assert "\\u202eRTL" in body  # the override shown, not obeyed
+    assert "<script>alert(1)" not in body and "&lt;script&gt;alert(1)" in body
 
 
 def test_a_name_cannot_write_yaml_into_a_plan(tmp_path: Path) -> None:

@@ -50,14 +50,19 @@ def test_a_128_kb_hostile_cell_is_refused_within_the_cpu_limit(tmp_path: Path, s
     assert_refused(result, "r.yaml:6", limits=CELL_LIMITS)
 
 
-def test_decimal_comma_cells_are_read_in_linear_time() -> None:
-    # A column map with `decimal: ','` reads cells of CSV exports (up to 131,072 characters).
+def test_number_and_date_cells_are_read_in_linear_time() -> None:
+    # Every number and date cell of a CSV or XLSX export is read in the file's own format
+    # (kamrules.io.numbers, kamrules.io.dates), cells up to 131,072 characters.
     code = (
-        "from kamrules.portfolio.columns import _COMMA_NUMBER as C\n"
+        "from kamrules.io.numbers import read_number as N\n"
+        "from kamrules.io.dates import read_date as D\n"
         "for n in (131072,) * 20:\n"
-        "    assert not C.match('1' + ' ' * n + 'x')\n"
-        "    assert not C.match(' ' * n + '1.234,5' + ' ' * n + '%x')\n"
-        "assert C.match('1.200,50 %') and C.match('22,5%')\n"
+        "    assert N('1' + ' ' * n + 'x').value is None\n"
+        "    assert N(' ' * n + '1.234,5' + ' ' * n + '%x').value is None\n"
+        "    assert N('1' + ' 000' * (n // 4) + ',5').value is not None\n"
+        "    assert N('1' + '.000' * (n // 4) + ',5x').value is None\n"
+        "    assert D('01/' * (n // 3)).value is None and D('1' * n).value is None\n"
+        "assert N('1.200,50 %').value == '1200.50%' and N('22,5%').value == '22.5%'\n"
     )
     result = run_python(code, Limits(peak_mb=100, cpu_s=5))
     assert result.code == 0, result.err

@@ -6,6 +6,11 @@ Every hostile-input test (the limits of docs/security.md) runs this way: the chi
 the machine with it. The child's peak resident memory comes from wait4(), as the kernel counts
 it. A wall-clock guard kills a child that hangs (blocked, not busy); it bounds a failure, and
 no test asserts anything about time.
+
+The child is started by a small launcher (a fresh interpreter of about 10 MB), not by the test
+process itself: Linux counts in a process's peak the memory of the process it was forked from
+(the high-water mark of the copy is kept across exec), so a child forked from a test process
+that has grown to hundreds of MB would show that as its own peak.
 """
 
 from __future__ import annotations
@@ -83,6 +88,34 @@ def limiter(limits: Limits, close: Sequence[int] = ()) -> Callable[[], None]:
     return apply
 
 
+# Run by the launcher (`python -c LAUNCHER`): its own session, then the child forked from this
+# small process, limited before exec; the child's exit status and peak memory are written to
+# the descriptor named by the first argument.
+LAUNCHER = r"""
+import json, os, resource, sys
+report, spec = int(sys.argv[1]), json.loads(sys.argv[2])
+os.setsid()
+pid = os.fork()
+if pid == 0:
+    os.close(report)
+    memory = spec["memory"]
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (spec["cpu"], spec["cpu"] + 5))
+    if spec["fsize"] is not None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (spec["fsize"], spec["fsize"]))
+    for fd in spec["close"]:
+        os.close(fd)
+    try:
+        os.execve(spec["argv"][0], spec["argv"], os.environ)
+    finally:
+        os._exit(127)
+for fd in (0, 1):
+    os.close(fd)  # the child's alone: a reader sees the end when the child closes them
+_, status, usage = os.wait4(pid, 0)
+os.write(report, json.dumps([os.waitstatus_to_exitcode(status), usage.ru_maxrss]).encode())
+"""
+
+
 def run_bounded(
     argv: Sequence[str],
     limits: Limits,
@@ -115,15 +148,24 @@ def run_bounded(
         stdout_arg = handle
     elif isinstance(stdout_file, int):
         stdout_arg = stdout_file
+    spec = {
+        "argv": list(argv),
+        "memory": limits.memory_mb * MB,
+        "cpu": limits.cpu_s,
+        "fsize": None if limits.file_kb is None else limits.file_kb * 1024,
+        "close": list(close),
+    }
+    report_r, report_w = os.pipe()
     proc = subprocess.Popen(
-        list(argv),
+        [sys.executable, "-c", LAUNCHER, str(report_w), json.dumps(spec)],
         stdin=stdin_arg,
         stdout=stdout_arg,
         stderr=subprocess.PIPE,
         env=full_env,
         cwd=cwd,
-        preexec_fn=limiter(limits, close),  # noqa: PLW1509 - resource limits must be set in the child
+        pass_fds=(report_w,),
     )
+    os.close(report_w)
     for handle in opened:
         handle.close()  # type: ignore[attr-defined]
     hung = threading.Event()
@@ -136,11 +178,13 @@ def run_bounded(
     timer = threading.Timer(HANG_GUARD_S, guard)
     timer.start()
     out, err = _collect(proc, stdin)
-    _, status, usage = os.wait4(proc.pid, 0)
+    with os.fdopen(report_r, "rb") as report:
+        reported = report.read()
+    proc.wait()
     timer.cancel()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    _log_peak(usage.ru_maxrss)
-    return Bounded(proc.returncode, out, err, usage.ru_maxrss, hung.is_set())
+    code, peak_kb = json.loads(reported) if reported else (proc.returncode, 0)
+    _log_peak(peak_kb)
+    return Bounded(code, out, err, peak_kb, hung.is_set())
 
 
 def _log_peak(peak_kb: int) -> None:

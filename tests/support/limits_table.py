@@ -131,7 +131,7 @@ def rows() -> list[Row]:
         ),
         Row(
             "backtracking in cells (`[ … 1. … x`)",
-            "range, comparison and decimal-comma cells read in linear time",
+            "range, comparison, number and date cells read in linear time",
             "exit 2 (a 128 KB cell)",
             _hardening(test_range_cells, "test_a_128_kb_hostile_cell_is_refused_within_the_cpu_limit"),
             test_range_cells.CELL_LIMITS,

@@ -1,0 +1,114 @@
+"""`kam portfolio --format text`: the summary laid out for a terminal: headings, aligned figures,
+and tables whose columns never run into each other (a cell too long for its column wraps inside
+it, a word too long for any line is cut there), in the width of the terminal. What comes from
+the data (the input's name, sectors, account names, the warnings that quote them) is shown with
+every control character as its escape (kamrules.io.safetext): nothing reaches the terminal that
+it would obey."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Sequence
+
+from kamrules.i18n.catalog import phrases
+from kamrules.i18n.numbers import date, money, number, percent
+from kamrules.io.safetext import terminal_text
+from kamrules.portfolio.matrices import MATRICES
+from kamrules.portfolio.run import Outcome
+from kamrules.portfolio.summary import estimate_rows, quadrant_rows, unplaced
+
+Style = Callable[..., str]
+GAP = "  "
+
+
+def _plain(text: str, **_style: object) -> str:
+    return text
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, max(width, 8), break_long_words=True, break_on_hyphens=False) or [""]
+
+
+def table(rows: Sequence[Sequence[str]], right: Sequence[bool], width: int, indent: int = 4) -> list[str]:
+    """Rows of cells in columns, the first row their titles. The middle columns are as wide as
+    their values (a longer title wraps), the first one at most a third of `width`, the last one
+    takes what is left (at least 12 characters); every cell wraps inside its column. `right`
+    aligns numbers to the right."""
+    if not rows:
+        return []
+    count = len(rows[0])
+    values = rows[1:] or rows
+    widths = [max(len(r[k]) for r in values) for k in range(count)]
+    for k in range(1, count - 1):  # a number's column: as wide as its numbers, or 8
+        widths[k] = max(widths[k], min(len(rows[0][k]), 8))
+    widths[0] = max(min(max(len(r[0]) for r in rows), (width - indent) // 3), 8)
+    used = indent + sum(widths[:-1]) + len(GAP) * (count - 1)
+    if count > 1:
+        widths[-1] = (
+            max(12, width - used) if used + max(len(r[-1]) for r in rows) > width else max(len(r[-1]) for r in rows)
+        )
+    out = []
+    for row in rows:
+        cells = [_wrap(cell, w) for cell, w in zip(row, widths, strict=True)]
+        for line in range(max(len(c) for c in cells)):
+            parts = []
+            for k, (cell, w) in enumerate(zip(cells, widths, strict=True)):
+                text = cell[line] if line < len(cell) else ""
+                parts.append(text.rjust(w) if right[k] else text.ljust(w))
+            out.append((" " * indent + GAP.join(parts)).rstrip())
+    return out
+
+
+def render_text(outcome: Outcome, width: int = 100, style: Style = _plain) -> str:
+    """The summary as terminal text (see the module's docstring)."""
+    lang = outcome.request.lang
+    w = phrases(lang, "portfolio")
+    t = outcome.tally
+    lines = [style(f"{w['title']}  ·  {w['as_of']} {date(outcome.request.as_of, lang)}", bold=True)]
+    lines += [*_wrap(f"{w['source']}: {terminal_text(outcome.source)}", width), ""]
+    total = outcome.scan.revenue_total
+    figures = [
+        (w["accounts"], number(t.ok, lang), ""),
+        (w["rejected"], number(t.rejected, lang), ""),
+        (
+            w["key_accounts"],
+            number(t.key_accounts, lang),
+            f"{percent(t.key_revenue / total, lang)} {w['of_revenue']}" if total else "",
+        ),
+        (w["revenue"], money(total, lang), ""),
+    ]
+    lines += table([list(f) for f in figures], [False, True, False], width, indent=2)
+    for missing, label in zip(unplaced(outcome), ("not_in_file", "not_scored"), strict=True):
+        if missing:
+            shown = ", ".join(f"{terminal_text(s)} ({number(n, lang)})" for s, n in missing.most_common(10))
+            lines += [f"  {line}" for line in _wrap(f"{w['sector']} {w[label]}: {shown}", width - 2)]
+    lines += ["", style(w["warnings"], bold=True, underline=True)]
+    if not outcome.warnings:
+        lines.append(f"  {w['no_warnings']}")
+    tag = max(len(s) for s in phrases(lang, "labels.severity").values()) + 2
+    for warn in outcome.warnings:
+        severity = phrases(lang, "labels.severity").get(warn.severity, warn.severity).upper()
+        colour = {"high": "red", "medium": "yellow"}.get(warn.severity)
+        lines.append(f"  {style(severity.ljust(tag), fg=colour, bold=True)}{terminal_text(warn.title)}")
+        lines += [" " * (2 + tag) + line for line in _wrap(terminal_text(warn.message), width - 2 - tag)]
+    lines += ["", style(w["matrices"], bold=True, underline=True)]
+    for m in MATRICES:
+        rows = quadrant_rows(outcome, m.id)
+        lines += ["", f"  {style(m.title.get(lang), bold=True)}"]
+        if not rows:
+            lines.append("    —")
+            continue
+        head = [w["quadrant"], w["count"], w["share"], w["advice"]]
+        body = [[name, number(n, lang), percent(share, lang), advice] for _q, name, n, share, advice in rows]
+        lines += table([head, *body], [False, True, True, False], width)
+    if t.key_accounts:
+        lines += ["", style(w["estimate"], bold=True, underline=True)]
+        lines += [f"  {line}" for line in _wrap(w["estimate_note"], width - 2)]
+        estimate = [[label, f"{money(low, lang)} – {money(high, lang)}"] for label, low, high in estimate_rows(outcome)]
+        lines += table(estimate, [False, True], width, indent=2)
+    largest = t.largest()
+    if largest:
+        lines += ["", style(w["largest"], bold=True, underline=True)]
+        share = [[terminal_text(name), money(rev, lang), percent(rev / (total or 1.0), lang)] for rev, name in largest]
+        lines += table(share, [False, True, True], width, indent=2)
+    return "\n".join(lines) + "\n"

@@ -22,7 +22,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kamrules.engine.explain import phrase, phrase_n
+from kamrules.engine.explain import phrase, phrase_n, show
+from kamrules.language.compute_ops import scale_value
 from kamrules.language.rulebase import Compute, Scorecard
 
 
@@ -181,6 +182,8 @@ def run_compute(comp: Compute, values: Mapping[str, Any], as_of: dt.date) -> Out
             lambda lang: phrase_n(lang, "cp_count_where", k).format(n=k, fact=first, filters=_filters(comp, lang)),
             read,
         )
+    if op in ("minimum", "maximum") and not missing:
+        return _extreme(comp, args[0], read)
     if missing:
         shown = ", ".join(missing)
         return Outcome(None, lambda lang: phrase_n(lang, "cp_missing", len(missing)).format(facts=shown), read, missing)
@@ -191,15 +194,19 @@ def run_compute(comp: Compute, values: Mapping[str, Any], as_of: dt.date) -> Out
             return Outcome(None, lambda lang: phrase(lang, "cp_zero").format(fact=comp.args[1]), read)
         return Outcome(_round(num / den), lambda lang: f"{first} / {comp.args[1]} = {num / den:.4g}", read)
     if op == "difference":
-        return Outcome(_round(float(vals[0]) - float(vals[1])), lambda lang: f"{first} - {comp.args[1]}", read)
+        diff = _round(float(vals[0]) - float(vals[1]))
+        return Outcome(diff, lambda lang: f"{first} - {comp.args[1]} = {show(diff)}", read)
     if op == "product":
         result = comp.factor
         for a in vals:
             result *= float(a)
         shown = " x ".join([*comp.args, *comp.factor_params])
         return Outcome(_round(result), lambda lang: f"{shown} = {result:.6g}", read)
+    if op == "scale":
+        return _scaled(comp, float(vals[0]), read)
     if op == "sum":
-        return Outcome(_round(sum(float(a) for a in vals)), lambda lang: " + ".join(comp.args), read)
+        total = _round(sum(float(a) for a in vals))
+        return Outcome(total, lambda lang: " + ".join(comp.args) + f" = {show(total)}", read)
     date: dt.date = vals[0]
     if op == "years_since":
         whole, rest, years = calendar_years(date, as_of)
@@ -214,6 +221,58 @@ def run_compute(comp: Compute, values: Mapping[str, Any], as_of: dt.date) -> Out
         )
     days = (as_of - date).days if op == "days_since" else (date - as_of).days
     return Outcome(float(days), lambda lang: phrase_n(lang, "cp_days", days).format(n=days), read)
+
+
+def _point(value: float, param: str) -> str:
+    return f"{show(value)} ({param})" if param else show(value)
+
+
+def _scaled(comp: Compute, x: float, read: dict[str, Any]) -> Outcome:
+    """A piecewise-linear scale: where `x` falls among the points, and its score."""
+    score, where = scale_value(comp.points, x)
+    score = _round(score)
+    fact, points, names = comp.args[0], comp.points, comp.point_params
+
+    def explain(lang: str) -> str:
+        if where < 0 or where >= len(points):
+            k = 0 if where < 0 else len(points) - 1
+            key = "cp_scale_below" if where < 0 else "cp_scale_above"
+            return phrase(lang, key).format(
+                fact=fact, value=show(x), point=_point(points[k][0], names[k][0]), score=show(score)
+            )
+        (x0, y0), (x1, y1) = points[where], points[where + 1]
+        return phrase(lang, "cp_scale").format(
+            fact=fact,
+            value=show(x),
+            low=_point(x0, names[where][0]),
+            high=_point(x1, names[where + 1][0]),
+            from_=_point(y0, names[where][1]),
+            to=_point(y1, names[where + 1][1]),
+            score=show(score),
+        )
+
+    return Outcome(score, explain, read)
+
+
+def _extreme(comp: Compute, items: Any, read: dict[str, Any]) -> Outcome:
+    """The least (minimum) or greatest (maximum) value of a field over a list's records."""
+    name, fld = comp.args[0], comp.item_field
+    found = [
+        float(v)
+        for it in items or []
+        if isinstance(v := (it.get(fld) if isinstance(it, Mapping) else None), (int, float)) and not isinstance(v, bool)
+    ]
+    if not found:
+        return Outcome(
+            None, lambda lang: phrase(lang, "cp_no_field").format(fact=name, field=fld), read, (f"{name}.{fld}",)
+        )
+    value = min(found) if comp.op == "minimum" else max(found)
+    n = len(found)
+    return Outcome(
+        _round(value),
+        lambda lang: phrase_n(lang, f"cp_{comp.op}", n).format(fact=name, field=fld, n=n, value=show(value)),
+        read,
+    )
 
 
 def anniversary(start: dt.date, years: int) -> dt.date:

@@ -1179,6 +1179,9 @@ class _Linker:
                 "count",
                 "count_where",
                 "product",
+                "scale",
+                "minimum",
+                "maximum",
             )
             if getattr(c, k) is not None
         }
@@ -1188,11 +1191,13 @@ class _Linker:
                 base,
                 "KR034",
                 "a computed fact takes exactly one of ratio, difference, sum, days_since, "
-                "days_until, years_since, count, count_where, product",
+                "days_until, years_since, count, count_where, product, scale, minimum, maximum",
             )
             return None
         ((op, arg),) = ops.items()
         ctx = self._context(f, stage)
+        if op in ("scale", "minimum", "maximum"):
+            return self._compute_op(f, base, c, op, arg, ctx, stage)
         names: list[str]
         filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
         factor = 1.0
@@ -1263,6 +1268,43 @@ class _Linker:
             self._next(),
             factor,
             tuple(factor_params),
+        )
+
+    def _compute_op(
+        self, f: LoadedFile, base: tuple[str | int, ...], c: S.ComputeSpec, op: str, arg: Any, ctx: Any, stage: str
+    ) -> Compute | None:
+        """A scale, a minimum or a maximum (kamrules.language.compute_ops checks them)."""
+        from kamrules.language import compute_ops
+
+        target = self.derived.get(c.sets)
+        names: tuple[str, ...] = ()
+        points: tuple[tuple[float, float], ...] = ()
+        point_params: tuple[tuple[str, str], ...] = ()
+        item_field = ""
+        if op == "scale":
+            scale = compute_ops.parse_scale(arg, (*base, op), ctx, target.type if target else None)
+            if scale is not None:
+                names, points, point_params = (scale.fact,), scale.points, scale.params
+        else:
+            pair = compute_ops.parse_list_field(arg, (*base, op), ctx, self.input_model)
+            if pair is not None:
+                names, item_field = (pair[0],), pair[1]
+        if self._check_target(f, (*base, "sets"), c.sets, stage) is None or not names:
+            return None
+        return Compute(
+            c.id,
+            f.spec.id,
+            stage,
+            _texts(c.description),
+            c.sets,
+            op,
+            names,
+            (),
+            f.doc.location(base),
+            self._next(),
+            points=points,
+            point_params=point_params,
+            item_field=item_field,
         )
 
     def _table(self, f: LoadedFile, i: int, t: S.TableSpec, stage: str) -> Table | None:

@@ -215,8 +215,23 @@ def test_advice_with_its_trace_in_bounded_memory(engine: Engine) -> None:
 def test_independent_stages_share_one_durable_pass(engine: Engine) -> None:
     passes = [[sp.stage.id for sp in p.stages] for p in engine.program.passes]
     # information reads only the tier (decided earlier), so it joins limits; everything else
-    # reads what the stage before it decided.
-    assert passes == [["scores"], ["classification"], ["profile"], ["strategy"], ["limits", "information"], ["advice"]]
+    # reads what the stage before it decided (the derived scores are a chain of measures).
+    assert passes == [
+        ["measures"],
+        ["contributions"],
+        ["scales"],
+        ["headroom"],
+        ["untapped"],
+        ["untapped_score"],
+        ["scores"],
+        ["sources"],
+        ["classification"],
+        ["fit"],
+        ["profile"],
+        ["strategy"],
+        ["limits", "information"],
+        ["advice"],
+    ]
 
 
 def test_clear_caches_forgets_memoised_answers(engine: Engine) -> None:
@@ -272,8 +287,8 @@ def test_too_little_scored_weight_leaves_the_score_undecided_and_says_what_is_mi
     assert advice.profile is None
     (undecided,) = [w for w in advice.warnings if w.code == "UNDECIDED" and w.rule == "decision:profile"]
     assert (
-        "scores.attractiveness (from assessment.attractiveness or assessment.attractiveness_criteria.margin.score)"
-        in undecided.message
+        "missing facts that would decide it: assessment.profile, "
+        "assessment.attractiveness or assessment.attractiveness_criteria.margin.score, " in undecided.message
     )
     italian = _criteria_advice(
         engine,

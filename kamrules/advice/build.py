@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from kamrules.advice.scores import score_details, score_sources
 from kamrules.engine.explain import near_miss, phrase
 from kamrules.engine.program import Evaluation, _json_value
 from kamrules.language.rulebase import RuleBase
@@ -58,10 +59,13 @@ def undecided_message(rb: RuleBase, fact: str, reasons: list[str], undecided: se
     """Why a decision is undecided, in words: a conflict, a blocking decision, or missing facts."""
     if reasons and not any(r.split(" ", 1)[0] in rb.facts for r in reasons):
         return _u(lang, "conflict").format(fact=fact, why="; ".join(reasons))
+    # "because tier is undecided" only when nothing else is missing: a missing fact the user can
+    # supply says more than a decision that waits on facts of its own.
     blockers = [r for r in reasons if r in undecided]
-    if blockers:
+    others = [r for r in reasons if r not in undecided]
+    if blockers and not others:
         return _u(lang, "because").format(fact=fact, other=", ".join(blockers))
-    shown = [_worded(r, lang) for r in reasons]
+    shown = [_worded(r, lang) for r in others]
     return _u(lang, "missing").format(fact=fact, facts=", ".join(shown) or "?")
 
 
@@ -178,6 +182,18 @@ def advice_data(
         labels["strategy"] = rb.strategies[strategy].label.get(lang)
     if isinstance(values.get("profile"), str) and values["profile"] in rb.profiles:
         labels["profile"] = rb.profiles[values["profile"]].label.get(lang)
+    trace: list[dict[str, Any]] = [
+        {
+            "rule": t.rule,
+            "because": t.because,
+            "decided": t.decided,
+            "file": t.file,
+            "line": t.line,
+            "facts": t.facts,
+            "parameters": t.parameters,
+        }
+        for t in ev.trace
+    ]
     data = {
         "account": {"id": account_id, "name": account_name},
         "tier": _str(values.get("tier")),
@@ -188,18 +204,7 @@ def advice_data(
         "levers": list(levers.values()),
         "warnings": warnings,
         "scores": {name: _score(values, name) for name in Scores.model_fields},
-        "trace": [
-            {
-                "rule": t.rule,
-                "because": t.because,
-                "decided": t.decided,
-                "file": t.file,
-                "line": t.line,
-                "facts": t.facts,
-                "parameters": t.parameters,
-            }
-            for t in ev.trace
-        ],
+        "trace": trace,
         "ruleset": {"name": rb.name, "version": rb.version, "digest": rb.digest},
         "lang": lang,
         "as_of": ev.as_of.isoformat(),
@@ -210,7 +215,10 @@ def advice_data(
             if k in rb.derived and k not in CORE and not k.startswith("scores.") and v is not None
         },
         "why_not": [w.model_dump() for w in why_not(rb, ev)] if explain else None,
+        "score_sources": score_sources(values),
     }
+    if explain:
+        data["score_details"] = score_details(rb, values, trace, lang)
     return data
 
 

@@ -6,6 +6,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 
 from kamrules.advice.build import TREATMENT_KEYS
+from kamrules.advice.scores import score_lines, score_title
 from kamrules.language.rulebase import RuleBase
 from kamrules.model.advice import Advice
 from kamrules.model.vocabulary import LABELS
@@ -98,6 +99,10 @@ def _one_text(a: Advice, rb: RuleBase, style: Style, width: int, explain: bool) 
         source = f"  ({w['from']} {text})"
     lines.append(decision(w["profile"], a.profile, a.labels.get("profile"), source))
     lines.append(decision(w["strategy"], a.strategy, a.labels.get("strategy")))
+    scored = score_lines(rb, a.scores.model_dump(), a.score_sources.model_dump(), a.lang)
+    if scored:
+        head = f"  {score_title(a.lang):<10} "
+        lines.extend(textwrap.wrap("; ".join(scored), width - 13, initial_indent=head, subsequent_indent=" " * 13))
     if a.treatment is not None:
         lines.append("")
         lines.append(style(w["treatment"], bold=True, underline=True))
@@ -180,6 +185,9 @@ def _one_markdown(a: Advice, rb: RuleBase, explain: bool) -> str:
         + " | ".join(_md(a.labels.get(k) or (getattr(a, k) or w["undecided"])) for k in ("tier", "profile", "strategy"))
         + " |"
     )
+    scored = score_lines(rb, a.scores.model_dump(), a.score_sources.model_dump(), a.lang)
+    if scored:
+        out += ["", f"*{score_title(a.lang)}*: " + "; ".join(_md(x) for x in scored)]
     if a.treatment is not None:
         out += ["", f"## {w['treatment']}", "", f"| | {_md(a.labels.get('strategy', a.strategy or ''))} |", "|---|---|"]
         for key in TREATMENT_KEYS:

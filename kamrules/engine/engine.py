@@ -20,7 +20,7 @@ from kamrules.model.facts import Account
 from kamrules.model.validate import validate_model
 from kamrules.model.vocabulary import LANGS
 
-_GROUPS = ("company", "business", "relationship", "assessment", "plan")
+_GROUPS = ("company", "business", "relationship", "assessment", "plan", "portfolio_scores")
 
 
 def account_values(account: Account) -> dict[str, Any]:

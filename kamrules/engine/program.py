@@ -129,6 +129,8 @@ def default_max_rulesets() -> int:
 
 
 _PLAIN = (str, int, type(None), bool)
+# Computed facts that have a value even when what they read is missing (a count of nothing is 0).
+_ON_MISSING_TOO = frozenset({"count", "count_where"})
 
 
 def _json_value(value: Any) -> Any:
@@ -282,6 +284,12 @@ class Program:
                 for card in sp.scorecards:
                     self._apply_outcome(card.id, card.sets, run_scorecard(card, values), card.where, ev, trace)
                 for comp in sp.computes:
+                    if comp.op not in _ON_MISSING_TOO:
+                        # The common case of an account without the facts: no outcome to build.
+                        missing = tuple(a for a in comp.args if values.get(a) is None)
+                        if missing:
+                            ev.missing_detail[comp.sets] = missing
+                            continue
                     self._apply_outcome(comp.id, comp.sets, run_compute(comp, values, as_of), comp.where, ev, trace)
             held = self.fire_pass(p, values, as_of) if p.shards else set()
             for sp in p.stages:
@@ -300,6 +308,8 @@ class Program:
         return held
 
     def _run_stage(self, sp: StageProgram, ev: Evaluation, trace: bool, held: set[int]) -> None:
+        if not sp.owners and not sp.decisions_here:
+            return  # a stage of computed facts and scorecards only: nothing left to decide here
         values = ev.values
         lang = ev.lang
 
@@ -503,27 +513,29 @@ def missing_inputs(
     depth: int = 0,
     detail: Mapping[str, tuple[str, ...]] | None = None,
 ) -> list[str]:
-    """The missing facts that would decide `fact`, traced back through derived facts.
+    """The missing account facts that would decide `fact`, traced back through derived facts.
 
-    A missing decision (tier, profile...) is named as such; a missing score or ratio is named
-    with the account facts it comes from, "scores.attractiveness (from assessment.attractiveness
-    or assessment.attractiveness_criteria)"; other missing derived facts are traced through.
-    `detail` (from the evaluation) names what is missing inside a fact that is given: the
-    criteria without a score, "assessment.attractiveness_criteria.margin.score".
+    A missing decision (tier, profile...) is named as such. A score given by hand or by its
+    weighted criteria is named by its alternatives, "assessment.attractiveness or
+    assessment.attractiveness_criteria"; `detail` (from the evaluation) names what is missing
+    inside criteria that are given, "assessment.attractiveness_criteria.margin.score". Any other
+    derived fact (a ratio, a score derived from the CRM facts, a table's output) is traced back
+    to the account facts it is computed from.
     """
     out: list[str] = []
     for name in writers_read(rb, fact):
         if name == "as_of" or values.get(name) is not None:
             continue
-        if name in rb.decisions or depth > 8:
+        if name in rb.decisions or depth > 16:  # the derived scores' chains run a dozen facts deep
             out.append(name)
         elif name in rb.derived:
-            sources = [s for s in writers_read(rb, name) if s not in rb.derived]
-            finer = [d for d in (detail or {}).get(name, ()) if d not in sources]
-            if finer:
-                sources = [s for s in sources if values.get(s) is None] + finer
-            if any(c.sets == name for c in rb.scorecards) or any(c.sets == name for c in rb.computes):
-                out.append(f"{name} (from {' or '.join(sources)})" if sources else name)
+            card = next((c for c in rb.scorecards if c.sets == name), None)
+            if card is not None and not card.criteria:
+                given = [x for x in (card.given, card.criteria_from) if x]
+                finer = list((detail or {}).get(name, ()))
+                if finer:
+                    given = [x for x in given if values.get(x) is None] + finer
+                out.append(" or ".join(dict.fromkeys(given)))
             else:
                 out.extend(missing_inputs(rb, name, values, depth + 1, detail))
         else:

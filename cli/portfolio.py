@@ -121,6 +121,16 @@ SUMMARY_FORMATS = ("markdown", "text", "json", "yaml")
 @click.option(
     "--labels", type=click.IntRange(min=0), default=15, show_default=True, help="Largest accounts named on the plots."
 )
+@click.option(
+    "--scores",
+    "score_basis",
+    type=click.Choice(["absolute", "portfolio"]),
+    default="absolute",
+    show_default=True,
+    help="Where no score is given by hand: derive it from the company's own lines (absolute), or rank the "
+    "account within this portfolio (portfolio: percentile cut-lines in rulesets/portfolio/relative.yaml; "
+    "the file is read once more).",
+)
 @fail_on_option("never")
 def command(
     file: str,
@@ -140,6 +150,7 @@ def command(
     report: str | None,
     plot_dir: str | None,
     labels: int,
+    score_basis: str,
     fail_on: str,
 ) -> int:
     """Advise every account of FILE (CSV, XLSX, JSON Lines, YAML or JSON list; - reads standard
@@ -192,6 +203,7 @@ def command(
         jobs,
         keep_points=bool(report or plot_dir),
         labels=labels,
+        scores=score_basis,
     )
     closing = contextlib.ExitStack()
     bar: list[Any] = []

@@ -101,8 +101,8 @@ def _one_text(a: Advice, rb: RuleBase, style: Style, width: int, explain: bool) 
     lines.append(decision(w["strategy"], a.strategy, a.labels.get("strategy")))
     scored = score_lines(rb, a.scores.model_dump(), a.score_sources.model_dump(), a.lang)
     if scored:
-        head = f"  {score_title(a.lang):<10} "
-        lines.extend(textwrap.wrap("; ".join(scored), width - 13, initial_indent=head, subsequent_indent=" " * 13))
+        # One score a line: the title on the first, as the decisions above are laid out.
+        lines.extend(f"  {score_title(a.lang) if n == 0 else '':<10} {line}" for n, line in enumerate(scored))
     if a.treatment is not None:
         lines.append("")
         lines.append(style(w["treatment"], bold=True, underline=True))

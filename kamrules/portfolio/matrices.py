@@ -91,8 +91,9 @@ MATRICES: tuple[Matrix, ...] = (
         "contribution.quadrant",
         "contribution.quadrant",
         Texts("Current / Potential contribution", "Contribuzione attuale / potenziale"),
-        "assessment.current_contribution",
-        "assessment.potential_contribution",
+        # The scores the tier used: by hand, against the portfolio, or derived from the facts.
+        "scores.current_contribution",
+        "scores.potential_contribution",
         Texts("Current contribution to strategic objectives", "Livello attuale di contribuzione"),
         Texts("Potential contribution", "Livello potenziale di contribuzione"),
         layout={

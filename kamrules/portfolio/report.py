@@ -10,6 +10,8 @@ from typing import Any
 from kamrules.model.vocabulary import SEVERITY_ORDER
 from kamrules.portfolio.matrices import MATRICES
 from kamrules.portfolio.run import Outcome
+from kamrules.portfolio.sections import effort_html, progress_html
+from kamrules.portfolio.sections import words as effort_words
 from kamrules.portfolio.summary import estimate_rows, quadrant_rows
 from kamrules.portfolio.svg import render_svg
 from kamrules.portfolio.texts import SEVERITY, money, percent, words
@@ -183,6 +185,7 @@ def _table(outcome: Outcome) -> list[str]:
     w = words(lang)
     heads = [w["row"], w["id"], w["name"], w["sector"], w["tier"], w["profile"], w["revenue"], w["margin"]]
     heads += [w["revenue_class"], w["margin_class"], *(m.title.get(lang) for m in MATRICES), w["account_warnings"]]
+    heads.append(effort_words(lang)["effort"] + f" ({effort_words(lang)['time']})")
     out = [
         f'<section id="accounts"><h2>{escape(w["table"])}</h2><p class="note">{escape(w["sort_hint"])}</p>',
         '<div class="scroll"><table class="sortable" id="account-table"><thead><tr>',
@@ -192,6 +195,7 @@ def _table(outcome: Outcome) -> list[str]:
     for p in outcome.tally.points:
         revenue = p.get("business.revenue")
         margin = p.get("business.margin_pct")
+        share = p.get("effort.time_share")
         cells = [
             _num_cell(p.get("row"), str(p.get("row"))),
             f"<td>{escape(str(p.get('id') or ''))}</td>",
@@ -205,6 +209,7 @@ def _table(outcome: Outcome) -> list[str]:
             f"<td>{escape(str(p.get('margin_class') or ''))}</td>",
             *(f"<td>{escape(str(p.get(m.quadrant_column + '.text') or ''))}</td>" for m in MATRICES),
             f"<td>{escape(str(p.get('warnings') or ''))}</td>",
+            _num_cell(share, percent(float(share), lang) if share is not None else ""),
         ]
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table></div></section>")
@@ -237,6 +242,8 @@ def render_report(outcome: Outcome) -> str:
         *_warnings(outcome),
         *_matrices(outcome),
         *_sectors(outcome),
+        *effort_html(outcome),
+        *progress_html(outcome),
         *_estimate(outcome),
         *_table(outcome),
         f"</main><script>{SCRIPT}</script></body></html>",

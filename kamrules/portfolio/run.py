@@ -9,7 +9,7 @@ plots need. `kam portfolio` decides files, formats and exit codes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,12 +19,18 @@ from kamrules.io.columns import IDENTITY, ColumnMap, load_column_map
 from kamrules.io.sources import Source, open_source
 from kamrules.language.rulebase import RuleBase
 from kamrules.language.texts import render
+from kamrules.model.facts import Account
 from kamrules.model.vocabulary import SEVERITY_ORDER
+from kamrules.plan.model import Plan
 from kamrules.portfolio import flatten
+from kamrules.portfolio.effort import EffortTally, with_shares
+from kamrules.portfolio.enrich import with_context
 from kamrules.portfolio.evaluate import Evaluator, RowResult, Shared
 from kamrules.portfolio.knowledge import Compiled, PortfolioKnowledge, account_engine, load_knowledge
 from kamrules.portfolio.matrices import Context, PlotModel, plot_models
 from kamrules.portfolio.prepare import prepare
+from kamrules.portfolio.progress import ProgressRow, plan_progress, progress_of
+from kamrules.portfolio.relative import Ranking, rank
 from kamrules.portfolio.scan import Scan, scan
 from kamrules.portfolio.sectors import SectorResult, evaluate_sectors, load_sectors
 from kamrules.portfolio.tally import Tally
@@ -46,6 +52,7 @@ class Request:
     jobs: int = 1
     keep_points: bool = False  # for the report and the plots
     labels: int = 15  # how many of the largest accounts are named on the plots
+    scores: str = "absolute"  # or "portfolio": scores measured against the portfolio (relative.py)
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,9 @@ class Outcome:
     knowledge: PortfolioKnowledge
     request: Request
     plots: list[PlotModel] = field(default_factory=list)
+    effort: EffortTally | None = None
+    progress: list[ProgressRow] = field(default_factory=list)  # the accounts whose plans were compared
+    ranked: dict[str, int] = field(default_factory=dict)  # --scores portfolio: accounts ranked per score
 
 
 PLAN_SUFFIXES = (".yaml", ".yml", ".json")
@@ -79,6 +89,7 @@ class PlanFolder:
 
     ids: frozenset[str]
     skipped: tuple[str, ...] = ()  # one message per file not counted, naming it and why
+    plans: Mapping[str, Plan] = field(default_factory=dict)  # id -> its plan, for progress.py
 
 
 def read_plan_folder(folder: str) -> PlanFolder:
@@ -93,6 +104,7 @@ def read_plan_folder(folder: str) -> PlanFolder:
     if not root.is_dir():
         raise InputFileError("", [Problem("IO002", "--plans: not a folder", Location(folder))])
     ids: set[str] = set()
+    found: dict[str, Plan] = {}
     skipped: list[str] = []
     markdown: list[Path] = []
     for path in sorted(root.iterdir()):
@@ -114,13 +126,14 @@ def read_plan_folder(folder: str) -> PlanFolder:
             )
             continue
         ids.add(path.stem)
+        found[path.stem] = plan
     for path in markdown:
         if path.stem not in ids:
             skipped.append(
                 f"{path}: not counted as a plan: a Markdown plan is for reading; keep the YAML plan beside it "
                 f"({path.stem}.yaml, written by kam plan new ACCOUNT_FILE --out {path.stem}.yaml)"
             )
-    return PlanFolder(frozenset(ids), tuple(skipped))
+    return PlanFolder(frozenset(ids), tuple(skipped), found)
 
 
 def _rendered_warnings(compiled: Compiled, values: dict[str, Any], as_of: dt.date, lang: str) -> list[PortfolioWarning]:
@@ -175,6 +188,12 @@ class PortfolioRun:
         )
         plans = read_plan_folder(request.plans) if request.plans is not None else None
         self.plans = plans.ids if plans is not None else None
+        days = int(self.knowledge.accounts.rulebase.params["objective_at_risk_days"].value)
+        self.progress = (
+            {ident: plan_progress(plan, request.as_of, days) for ident, plan in plans.plans.items()}
+            if plans is not None
+            else None
+        )
         # The plan files that were not counted, and why: the caller says so (kam portfolio, on stderr).
         self.skipped_plans: tuple[str, ...] = plans.skipped if plans is not None else ()
         self.columns = flatten.columns(self.knowledge.accounts.rulebase)
@@ -188,6 +207,7 @@ class PortfolioRun:
                 first = scan(scan_parallel(source.rows(), request.jobs, colmap, source.name))
             else:
                 first = scan(prepare(raw, colmap, source.name) for raw in source.rows())
+            ranking = self._ranking(source, first) if request.scores == "portfolio" else None
             shared = Shared(
                 request.rules,
                 request.lang,
@@ -196,6 +216,8 @@ class PortfolioRun:
                 first.potential_median,
                 self.sectors,
                 self.plans,
+                self.progress,
+                ranking,
             )
             tally = Tally(keep_points=request.keep_points)
             tasks = _tasks(source, first)
@@ -203,18 +225,37 @@ class PortfolioRun:
                 results = evaluate_parallel(tasks, request.jobs, shared, colmap, source.name)
             else:
                 results = evaluate_serial(Evaluator(self.engine, self.knowledge, shared), colmap, source.name, tasks)
-            for done, result in enumerate(results, start=1):
+            effort = EffortTally.for_rulebase(self.knowledge.accounts.rulebase)
+            compared: list[ProgressRow] = []
+            for result in with_shares(results, effort, progress, first.rows):
                 on_row(result)
                 tally.add(result.cells, result.ok)
-                if progress is not None:
-                    progress(done, first.rows)
+                row_progress = progress_of(result.cells)
+                if row_progress is not None and result.ok:
+                    cells = result.cells
+                    compared.append(ProgressRow(str(cells["id"]), str(cells["name"]), cells.get("tier"), row_progress))
             described = f"{source.name} ({source.describe(request.lang)})"
         totals = tally.totals(first.revenue_total)
         warnings = _rendered_warnings(self.knowledge.totals, totals, request.as_of, request.lang)
         outcome = Outcome(described, first, tally, warnings, self.sectors, self.engine, self.knowledge, request)
+        outcome.effort = effort
+        outcome.progress = compared
+        outcome.ranked = ranking.counted() if ranking is not None else {}
         if request.keep_points:
             outcome.plots = plot_models(tally.points, _context(outcome))
         return outcome
+
+    def _ranking(self, source: Source, first: Scan) -> Ranking:
+        """--scores portfolio: every valid account's measures, one more pass over the file."""
+        sectors = self.sectors
+
+        def with_sector(account: Account) -> Account:
+            sector = sectors.get(account.sector.casefold()) if account.sector else None
+            return with_context(account, sector.attractiveness if sector is not None else None)
+
+        rows = (prepare(raw, self.colmap, source.name) for raw in source.rows())
+        params = self.knowledge.accounts.rulebase.params
+        return rank(rows, self.engine, self.request.as_of, params, with_sector, skip=first.duplicates)
 
 
 def run_portfolio(

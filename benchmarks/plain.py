@@ -14,6 +14,7 @@ Semantics follow docs/ruleset-language.md: a test on a missing fact is unknown a
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any, NamedTuple
 
 # tier.yaml, matrix.yaml
@@ -135,7 +136,7 @@ def _scale(points: tuple[tuple[float, float], ...], x: Any) -> float | None:
         return points[0][1]
     if x >= points[-1][0]:
         return points[-1][1]
-    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
         if x0 <= x <= x1:
             return _r(y0 + (y1 - y0) * (x - x0) / (x1 - x0))
     return None  # pragma: no cover

@@ -476,7 +476,10 @@ def _advice() -> dict[str, Any]:
             {source: "'override'", tier: "'regular_account'", profile: "'strategic', 'status'"},
             warn("TIER_PROFILE_CONFLICT", "high"),
         ),
-        ({source: "'override'", tier: "'key_account'", profile: "'opportunity'"}, warn("TIER_PROFILE_CONFLICT", "high")),
+        (
+            {source: "'override'", tier: "'key_account'", profile: "'opportunity'"},
+            warn("TIER_PROFILE_CONFLICT", "high"),
+        ),
         ({**placed, "fitGap": "'tension'"}, warn("TIER_PROFILE_CONFLICT", "low")),
         ({**placed, profile: "'strategic'", loyalty: "'low'"}, warn("PROFILE_BEHAVIOUR_CONFLICT", "medium")),
         ({**placed, profile: "'status'", price: "'high'"}, warn("PROFILE_BEHAVIOUR_CONFLICT", "medium")),
@@ -497,7 +500,10 @@ def _advice() -> dict[str, Any]:
             {"strategy": "'manage_for_cash'", satisfaction: "'low'"},
             {**warn("COMPLACENCY_RISK", "medium"), **lever("service_level")},
         ),
-        ({"strategy": "'manage_for_cash'", critics: "> 0"}, {**warn("COMPLACENCY_RISK", "medium"), **lever("service_level")}),
+        (
+            {"strategy": "'manage_for_cash'", critics: "> 0"},
+            {**warn("COMPLACENCY_RISK", "medium"), **lever("service_level")},
+        ),
         (
             {"strategy": "'manage_for_cash'", "growth": "<= -0.05"},
             {**warn("COMPLACENCY_RISK", "medium"), **lever("service_level")},

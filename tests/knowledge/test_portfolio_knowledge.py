@@ -269,3 +269,30 @@ def test_plans_are_compared_across_accounts(tmp_path: Path) -> None:
     text = kam("portfolio", str(PORTFOLIO), "--as-of", AS_OF.isoformat(), "--plans", str(plans)).stdout
     assert "## Progress of the account plans" in text
     assert "| Bianchi Componenti S.r.l. (IT-0043) | Key Account | 3 | 2 | 0 | 1 | 0 | 0 | 0 |" in text
+
+
+@pytest.mark.parametrize(
+    ("tier", "strategy", "revenue_share_before", "time", "visits", "budget"),
+    [
+        ("key_account", "strategic_investment", 0.1, 10 * 1.5 * 1.25, 10 * 1.5 * 1.25, 10 * 1.5 * 1.25),
+        ("potential_key_account", "selective_investment", 0.85, 6 * 1.2, 6 * 1.0, 6 * 1.3),
+        ("important_account", "manage_for_cash", 0.97, 4 * 0.8 * 0.75, 4 * 0.6 * 0.75, 4 * 0.4 * 0.75),
+        ("regular_account", "proactive_maintenance", None, 1 * 0.5, 1 * 0.4, 1 * 0.1),
+    ],
+)
+def test_every_row_of_the_effort_tables(
+    tier: str, strategy: str, revenue_share_before: float | None, time: float, visits: float, budget: float
+) -> None:
+    k = load_knowledge()
+    values: dict[str, Any] = {"advice.tier": tier, "advice.strategy": strategy}
+    if revenue_share_before is not None:
+        values["portfolio.cumulative_share_before"] = revenue_share_before
+    got = k.accounts.program.run(values, AS_OF, "en").values
+    assert (got["effort.time_weight"], got["effort.visits_weight"], got["effort.budget_weight"]) == pytest.approx(
+        (time, visits, budget)
+    )
+
+
+def test_no_tier_no_effort_weight() -> None:
+    got = load_knowledge().accounts.program.run({"advice.strategy": "strategic_investment"}, AS_OF, "en").values
+    assert got.get("effort.time_weight") is None

@@ -148,6 +148,16 @@ def _delimiter(ctx: click.Context, param: click.Parameter, value: str | None) ->
 @click.option(
     "--labels", type=click.IntRange(min=0), default=15, show_default=True, help="Largest accounts named on the plots."
 )
+@click.option(
+    "--scores",
+    "score_basis",
+    type=click.Choice(["absolute", "portfolio"]),
+    default="absolute",
+    show_default=True,
+    help="Where no score is given by hand: derive it from the company's own lines (absolute), or rank the "
+    "account within this portfolio (portfolio: percentile cut-lines in rulesets/portfolio/relative.yaml; "
+    "the file is read once more).",
+)
 @fail_on_option("never")
 def command(
     file: str,
@@ -172,6 +182,7 @@ def command(
     report: str | None,
     plot_dir: str | None,
     labels: int,
+    score_basis: str,
     fail_on: str,
 ) -> int:
     """Advise every account of FILE (CSV, XLSX, JSON Lines, YAML or JSON list; - reads standard
@@ -207,6 +218,7 @@ def command(
         decimal=decimal,
         thousands=thousands,
         dates=dates,
+        scores=score_basis,
     )
     job = PortfolioRun(request)  # rules, maps, sectors: any problem with them stops us here
     for skipped in job.skipped_plans:  # a plan file that cannot be read is not a plan

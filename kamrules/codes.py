@@ -218,6 +218,9 @@ UNKNOWN_WARNING = _code(_KR, "KR039", "unknown-warning", "a rule raises a warnin
 UNKNOWN_LEVER = _code(_KR, "KR040", "unknown-lever", "a rule pulls a lever no ruleset declares")
 EMPTY_THEN = _code(_KR, "KR041", "empty-then", "a rule's then: does nothing")
 FORMAT_MISFIT = _code(_KR, "KR042", "format-misfit", "a placeholder's format does not fit what it prints")
+UNKNOWN_RECORD_FIELD = _code(
+    _KR, "KR043", "unknown-record-field", "minimum or maximum names a field the list's records do not have"
+)
 KNOWLEDGE = _schema(_KR, "KR1", "a knowledge file")
 
 _LINT = _group(

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from kamrules.advice.build import TREATMENT_KEYS
+from kamrules.advice.scores import score_lines, score_title
 from kamrules.i18n.catalog import Phrases, phrases
 from kamrules.io.safetext import markdown_text, terminal_text
 from kamrules.language.rulebase import RuleBase
@@ -84,6 +85,10 @@ def _one_text(a: Advice, rb: RuleBase, style: Style, width: int, explain: bool) 
         source = f"  ({w['from']} {text})"
     lines.append(decision(w["profile"], a.profile, a.labels.get("profile"), source))
     lines.append(decision(w["strategy"], a.strategy, a.labels.get("strategy")))
+    scored = score_lines(rb, a.scores.model_dump(), a.score_sources.model_dump(), a.lang)
+    if scored:
+        # One score a line: the title on the first, as the decisions above are laid out.
+        lines.extend(f"  {score_title(a.lang) if n == 0 else '':<10} {line}" for n, line in enumerate(scored))
     if a.treatment is not None:
         lines.append("")
         lines.append(style(w["treatment"], bold=True, underline=True))
@@ -168,6 +173,9 @@ def _one_markdown(a: Advice, rb: RuleBase, explain: bool) -> str:
         + " | ".join(_md(a.labels.get(k) or (getattr(a, k) or w["undecided"])) for k in ("tier", "profile", "strategy"))
         + " |"
     )
+    scored = score_lines(rb, a.scores.model_dump(), a.score_sources.model_dump(), a.lang)
+    if scored:
+        out += ["", f"*{score_title(a.lang)}*: " + "; ".join(_md(x) for x in scored)]
     if a.treatment is not None:
         out += ["", f"## {w['treatment']}", "", f"| | {_md(a.labels.get('strategy', a.strategy or ''))} |", "|---|---|"]
         for key in TREATMENT_KEYS:

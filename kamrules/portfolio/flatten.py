@@ -17,6 +17,7 @@ from kamrules.advice.build import TREATMENT_KEYS
 from kamrules.language.rulebase import RuleBase
 from kamrules.model.account import Account
 from kamrules.model.vocabulary import SEVERITY_ORDER
+from kamrules.portfolio.progress import COLUMNS as PROGRESS
 
 # Not a column: each warning's code and severity, for the report's count by severity.
 WARNINGS_SEEN = "_warnings"
@@ -41,8 +42,15 @@ ADVICE = (
     "profile_source",
     "strategy",
     "strategy.text",
+    "scores.current_contribution",
+    "scores.potential_contribution",
     "scores.attractiveness",
     "scores.relative_strength",
+    # Where each score comes from: hand, portfolio (--scores portfolio) or derived (the facts).
+    "scores.source.current_contribution",
+    "scores.source.potential_contribution",
+    "scores.source.attractiveness",
+    "scores.source.relative_strength",
     "warnings",
     "warnings.severity",
     "warnings.titles",
@@ -52,6 +60,16 @@ ADVICE = (
     *(f"treatment.{k}" for k in TREATMENT_KEYS),
 )
 PLACE = ("portfolio.revenue_share", "portfolio.cumulative_share_before", "plan.exists")
+# Each account's share of the KAM effort (kamrules.portfolio.effort), filled in once the whole
+# portfolio's weights are known; the progress of its plan's objectives (kamrules.portfolio.progress).
+EFFORT = (
+    "effort.time_share",
+    "effort.visits_share",
+    "effort.budget_share",
+    "effort.hours",
+    "effort.visits",
+    "effort.budget",
+)
 SECTOR = (
     "sector.attractiveness",
     "sector.adaptability",
@@ -75,7 +93,7 @@ def columns(rb: RuleBase) -> list[str]:
     """Every output column, in order (kamrules.portfolio.outcolumns)."""
     from kamrules.portfolio.outcolumns import ordered
 
-    return ordered([*BASE, *INPUTS, *ADVICE, *PLACE, *SECTOR, *derived_columns(rb)])
+    return ordered([*BASE, *INPUTS, *ADVICE, *PLACE, *SECTOR, *derived_columns(rb), *EFFORT, *PROGRESS])
 
 
 def cell(value: Any) -> Any:
@@ -106,8 +124,8 @@ def advice_cells(advice: Mapping[str, Any]) -> dict[str, Any]:
         "profile_source": advice["profile_source"],
         "strategy": advice["strategy"],
         "strategy.text": labels.get("strategy"),
-        "scores.attractiveness": advice["scores"]["attractiveness"],
-        "scores.relative_strength": advice["scores"]["relative_strength"],
+        **{f"scores.{k}": v for k, v in advice["scores"].items()},
+        **{f"scores.source.{k}": v for k, v in advice["score_sources"].items()},
         "warnings": "; ".join(w["code"] for w in warnings),
         "warnings.severity": max((w["severity"] for w in warnings), key=SEVERITY_ORDER.__getitem__, default=None),
         "warnings.titles": "; ".join(w.get("title") or w["code"] for w in warnings),

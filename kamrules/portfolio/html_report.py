@@ -15,6 +15,7 @@ from kamrules.portfolio.report_style import CSS, SCRIPT
 from kamrules.portfolio.report_table import accounts_table
 from kamrules.portfolio.report_warnings import account_warnings, portfolio_warnings
 from kamrules.portfolio.run import Outcome
+from kamrules.portfolio.sections import effort_html, progress_html
 from kamrules.portfolio.summary import estimate_rows, quadrant_rows
 from kamrules.portfolio.svg import render_svg
 
@@ -112,6 +113,8 @@ def render_report(outcome: Outcome) -> str:
         *warnings,
         *_matrices(outcome),
         *_sectors(outcome),
+        *effort_html(outcome),
+        *progress_html(outcome),
         *_estimate(outcome),
         *accounts_table(outcome, linked),
         f"</main><script>{SCRIPT}</script></body></html>",

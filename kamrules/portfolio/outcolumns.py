@@ -21,7 +21,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from kamrules.advice.build import TREATMENT_KEYS
+from kamrules.advice.scores import SCORES
 from kamrules.i18n.catalog import phrases
+from kamrules.portfolio.effort import KINDS
+from kamrules.portfolio.progress import COLUMNS as PROGRESS
 from kamrules.portfolio.tally import ESTIMATES
 
 if TYPE_CHECKING:
@@ -32,6 +35,7 @@ Kind = Literal["text", "long_text", "money", "percent", "score", "years", "integ
 Labels = tuple[str, str]
 SEVERITY: Labels = ("labels.severity", "")
 FLAG: Labels = ("portfolio.values", "flag.")
+SOURCE: Labels = ("portfolio.values", "score_source.")
 
 
 @dataclass(frozen=True)
@@ -94,10 +98,15 @@ COLUMNS: tuple[Column, ...] = (
     Column("business.cost_to_serve", "money"),
     Column("business.customer_since", "date"),
     Column("relationship_years", "years"),
-    Column("assessment.current_contribution", "score"),
-    Column("assessment.potential_contribution", "score"),
+    # The contributions as given by hand: for people, the scores the tier used say it (below).
+    Column("assessment.current_contribution", "score", people=False),
+    Column("assessment.potential_contribution", "score", people=False),
+    # The four scores the advice used, and where each came from (issue 14).
+    Column("scores.current_contribution", "score"),
+    Column("scores.potential_contribution", "score"),
     Column("scores.attractiveness", "score"),
     Column("scores.relative_strength", "score"),
+    *(Column(f"scores.source.{score}", values=SOURCE) for score in SCORES),
     Column("portfolio.revenue_share", "percent"),
     Column("portfolio.cumulative_share_before", "percent"),
     Column("revenue_class", people=False, titled=False),
@@ -116,6 +125,16 @@ COLUMNS: tuple[Column, ...] = (
     Column("plan.exists", "flag", values=FLAG),
     Column("no_plan", "flag", values=FLAG),
     Column("plan_outdated", "flag", values=FLAG),
+    *(Column(name, "integer") for name in PROGRESS),
+    # Each account's share of the KAM effort; the factors behind it are for scripts (the CSV).
+    *(Column(f"effort.{kind}_share", "percent") for kind in KINDS),
+    Column("effort.hours", "number"),
+    Column("effort.visits", "number"),
+    Column("effort.budget", "money"),
+    Column("effort.tier_points", "number", people=False),
+    *(Column(f"effort.{kind}_factor", "number", people=False) for kind in KINDS),
+    Column("effort.position_factor", "number", people=False),
+    *(Column(f"effort.{kind}_weight", "number", people=False) for kind in KINDS),
     *(Column(f"treatment.{key}", "long_text", titled=False) for key in TREATMENT_KEYS),
     *(Column(name, "money") for name in ESTIMATES),
     Column("row", "integer"),

@@ -14,6 +14,7 @@ from kamrules.io.safetext import html_text
 from kamrules.portfolio import flatten
 from kamrules.portfolio.matrices import MATRICES
 from kamrules.portfolio.report_warnings import anchor
+from kamrules.portfolio.sections import words as effort_words
 
 if TYPE_CHECKING:
     from kamrules.portfolio.run import Outcome
@@ -59,6 +60,7 @@ def accounts_table(outcome: Outcome, linked: set[str]) -> list[str]:
         w["margin_class"],
         *(m.title.get(lang) for m in SHOWN_MATRICES),
         w["account_warnings"],
+        f"{effort_words(lang)['effort']} ({effort_words(lang)['time']})",
     ]
     out = [
         f'<section id="accounts"><h2>{escape(w["table"])}</h2><p class="note">{escape(note)}</p>',
@@ -76,6 +78,7 @@ def accounts_table(outcome: Outcome, linked: set[str]) -> list[str]:
 def _row(p: dict[str, Any], lang: str, codes: Any) -> str:
     revenue = p.get("business.revenue")
     margin = p.get("business.margin_pct")
+    share = p.get("effort.time_share")
 
     def text(key: str) -> str:
         return f"<td><bdi>{html_text(str(p.get(key) or ''))}</bdi></td>"
@@ -101,5 +104,6 @@ def _row(p: dict[str, Any], lang: str, codes: Any) -> str:
         text("margin_class"),
         *(text(f"{m.quadrant_column}.text") for m in SHOWN_MATRICES),
         f'<td><ul class="marks">{"".join(dict.fromkeys(marks))}</ul></td>',
+        _num(share, percent(float(share), lang) if share is not None else ""),
     ]
     return f'<tr id="{escape(anchor(p))}">' + "".join(cells) + "</tr>"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,15 +21,21 @@ from kamrules.errors import Note
 from kamrules.io.portfolio_file import Source, open_source
 from kamrules.language.rulebase import RuleBase
 from kamrules.language.templates import render
+from kamrules.model.account import Account
 from kamrules.model.cellformats import Forced
 from kamrules.model.vocabulary import SEVERITY_ORDER
+from kamrules.plan.model import Plan
 from kamrules.portfolio import flatten
 from kamrules.portfolio.columns import IDENTITY, ColumnMap, load_column_map
+from kamrules.portfolio.effort import EffortTally, with_shares
+from kamrules.portfolio.enrich import with_context
 from kamrules.portfolio.evaluate import Evaluator, RowResult, Shared
 from kamrules.portfolio.knowledge import Compiled, PortfolioKnowledge, account_engine, load_knowledge
 from kamrules.portfolio.outcolumns import sheet_spec
 from kamrules.portfolio.plots import Context, PlotModel, plot_models
 from kamrules.portfolio.prepare import prepare
+from kamrules.portfolio.progress import ProgressRow, plan_progress, progress_of
+from kamrules.portfolio.relative import Ranking, rank
 from kamrules.portfolio.scan import Scan, scan
 from kamrules.portfolio.sectors import SectorResult, evaluate_sectors, load_sectors
 from kamrules.portfolio.tally import Tally
@@ -58,6 +64,7 @@ class Request:
     decimal: str | None = None  # "." or ","
     thousands: str | None = None  # ".", ",", " ", "'", or "" for none
     dates: str | None = None  # "dmy" or "mdy"
+    scores: str = "absolute"  # or "portfolio": scores measured against the portfolio (relative.py)
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,9 @@ class Outcome:
     plots: list[PlotModel] = field(default_factory=list)
     # What was decided about the file's number and date formats, where it read an ambiguous value.
     notes: tuple[Note, ...] = ()
+    effort: EffortTally | None = None
+    progress: list[ProgressRow] = field(default_factory=list)  # the accounts whose plans were compared
+    ranked: dict[str, int] = field(default_factory=dict)  # --scores portfolio: accounts ranked per score
 
 
 PLAN_SUFFIXES = (".yaml", ".yml", ".json")
@@ -93,6 +103,7 @@ class PlanFolder:
 
     ids: frozenset[str]
     skipped: tuple[str, ...] = ()  # one message per file not counted, naming it and why
+    plans: Mapping[str, Plan] = field(default_factory=dict)  # id -> its plan, for progress.py
 
 
 def read_plan_folder(folder: str) -> PlanFolder:
@@ -109,6 +120,7 @@ def read_plan_folder(folder: str) -> PlanFolder:
             "", [Problem(codes.NOT_A_FILE, "{parameter}: not a folder", Location(folder), parameter="plans")]
         )
     ids: set[str] = set()
+    found: dict[str, Plan] = {}
     skipped: list[str] = []
     markdown: list[Path] = []
     for path in sorted(root.iterdir()):
@@ -130,13 +142,14 @@ def read_plan_folder(folder: str) -> PlanFolder:
             )
             continue
         ids.add(path.stem)
+        found[path.stem] = plan
     for path in markdown:
         if path.stem not in ids:
             skipped.append(
                 f"{path}: not counted as a plan: a Markdown plan is for reading; keep the YAML plan beside it "
                 f"({path.stem}.yaml, written by kam plan new)"
             )
-    return PlanFolder(frozenset(ids), tuple(skipped))
+    return PlanFolder(frozenset(ids), tuple(skipped), found)
 
 
 def _rendered_warnings(compiled: Compiled, values: dict[str, Any], as_of: dt.date, lang: str) -> list[PortfolioWarning]:
@@ -191,6 +204,12 @@ class PortfolioRun:
         )
         plans = read_plan_folder(request.plans) if request.plans is not None else None
         self.plans = plans.ids if plans is not None else None
+        days = int(self.knowledge.accounts.rulebase.params["objective_at_risk_days"].value)
+        self.progress = (
+            {ident: plan_progress(plan, request.as_of, days) for ident, plan in plans.plans.items()}
+            if plans is not None
+            else None
+        )
         # The plan files that were not counted, and why: the caller says so (kam portfolio, on stderr).
         self.skipped_plans: tuple[str, ...] = plans.skipped if plans is not None else ()
         self.columns = flatten.columns(self.knowledge.accounts.rulebase)
@@ -214,6 +233,7 @@ class PortfolioRun:
                     first = scan(summaries)
             else:
                 first = scan(prepare(raw, colmap, source.name) for raw in source.rows())
+            ranking = self._ranking(source, first) if request.scores == "portfolio" else None
             shared = Shared(
                 rules=request.rules,
                 lang=request.lang,
@@ -222,6 +242,8 @@ class PortfolioRun:
                 potential_median=first.potential_median,
                 sectors=self.sectors,
                 plans=self.plans,
+                progress=self.progress,
+                ranking=ranking,
             )
             tally = Tally(keep_points=request.keep_points)
             tasks = _tasks(source, first)
@@ -229,12 +251,18 @@ class PortfolioRun:
                 results = evaluate_parallel(tasks, request.jobs, shared, colmap, source.name)
             else:
                 results = evaluate_serial(Evaluator(self.engine, self.knowledge, shared), colmap, source.name, tasks)
+            effort = EffortTally.for_rulebase(self.knowledge.accounts.rulebase)
+            compared: list[ProgressRow] = []
             with _closing(results):
-                for done, result in enumerate(results, start=1):
+                for result in with_shares(results, effort, progress, first.rows):
                     on_row(result)
                     tally.add(result.cells, result.ok)
-                    if progress is not None:
-                        progress(done, first.rows)
+                    row_progress = progress_of(result.cells)
+                    if row_progress is not None and result.ok:
+                        cells = result.cells
+                        compared.append(
+                            ProgressRow(str(cells["id"]), str(cells["name"]), cells.get("tier"), row_progress)
+                        )
             formats = ", ".join(x for x in (source.describe(request.lang), colmap.formats.described) if x)
             described = f"{source.name} ({formats})"
         totals = tally.totals(first.revenue_total)
@@ -248,11 +276,26 @@ class PortfolioRun:
             engine=self.engine,
             knowledge=self.knowledge,
             request=request,
+            notes=colmap.formats.notes,
+            effort=effort,
+            progress=compared,
+            ranked=ranking.counted() if ranking is not None else {},
         )
-        outcome.notes = colmap.formats.notes
         if request.keep_points:
             outcome.plots = plot_models(tally.points, _context(outcome))
         return outcome
+
+    def _ranking(self, source: Source, first: Scan) -> Ranking:
+        """--scores portfolio: every valid account's measures, one more pass over the file."""
+        sectors = self.sectors
+
+        def with_sector(account: Account) -> Account:
+            sector = sectors.get(account.sector.casefold()) if account.sector else None
+            return with_context(account, sector.attractiveness if sector is not None else None)
+
+        rows = (prepare(raw, self.colmap, source.name) for raw in source.rows())
+        params = self.knowledge.accounts.rulebase.params
+        return rank(rows, self.engine, self.request.as_of, params, with_sector, skip=first.duplicates)
 
 
 @contextlib.contextmanager

@@ -13,6 +13,13 @@ from kamrules.io.safetext import markdown_text
 from kamrules.language.rulebase import RuleBase
 from kamrules.portfolio.matrices import MATRICES
 from kamrules.portfolio.run import Outcome
+from kamrules.portfolio.sections import (
+    effort_data,
+    effort_markdown,
+    progress_data,
+    progress_markdown,
+    relative_markdown,
+)
 from kamrules.portfolio.tally import ESTIMATES
 
 
@@ -27,6 +34,12 @@ def _advice_of(rb: RuleBase, quadrant_fact: str, quadrant: str, lang: str) -> st
         if quadrant_fact in table.outputs and advice_fact in table.outputs:
             for row in table.rows:
                 if row.outputs[quadrant_fact].literal == quadrant:
+                    return rb.label(advice_fact, row.outputs[advice_fact].literal, lang)
+    # A table of its own for the advice (contribution.yaml): the row named after the quadrant.
+    for table in rb.tables:
+        if advice_fact in table.outputs:
+            for row in table.rows:
+                if row.id == quadrant and advice_fact in row.outputs:
                     return rb.label(advice_fact, row.outputs[advice_fact].literal, lang)
     return ""
 
@@ -96,6 +109,7 @@ def render_summary(outcome: Outcome) -> str:
         lines.append("|---|---:|---:|---|")
         for _q, name, n, share, advice in rows:
             lines.append(f"| {_cell(name)} | {n} | {percent(share, lang)} | {_cell(advice)} |")
+    lines += relative_markdown(outcome) + effort_markdown(outcome) + progress_markdown(outcome)
     if t.key_accounts:
         lines += ["", f"## {w['estimate']}", "", w["estimate_note"], ""]
         for label, low, high in estimate_rows(outcome):
@@ -139,6 +153,9 @@ def summary_data(outcome: Outcome) -> dict[str, Any]:
         "largest": [{"name": name, "revenue": rev} for rev, name in t.largest()],
         "sectors_not_in_file": dict(unplaced(outcome)[0]),
         "sectors_not_scored": dict(unplaced(outcome)[1]),
+        "effort": effort_data(outcome),
+        "plans_progress": progress_data(outcome),
+        "ranked_against_portfolio": outcome.ranked or None,
     }
 
 

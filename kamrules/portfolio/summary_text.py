@@ -13,8 +13,12 @@ from collections.abc import Callable, Sequence
 from kamrules.i18n.catalog import phrases
 from kamrules.i18n.numbers import date, money, number, percent
 from kamrules.io.safetext import terminal_text
+from kamrules.portfolio.effort import KINDS
 from kamrules.portfolio.matrices import MATRICES
+from kamrules.portfolio.progress import STATES, compared, totals
 from kamrules.portfolio.run import Outcome
+from kamrules.portfolio.sections import relative_note
+from kamrules.portfolio.sections import words as section_words
 from kamrules.portfolio.summary import estimate_rows, quadrant_rows, unplaced
 
 Style = Callable[..., str]
@@ -106,9 +110,69 @@ def render_text(outcome: Outcome, width: int = 100, style: Style = _plain) -> st
         lines += [f"  {line}" for line in _wrap(w["estimate_note"], width - 2)]
         estimate = [[label, f"{money(low, lang)} – {money(high, lang)}"] for label, low, high in estimate_rows(outcome)]
         lines += table(estimate, [False, True], width, indent=2)
+    lines += _relative(outcome, width, style) + _effort(outcome, width, style) + _progress(outcome, width, style)
     largest = t.largest()
     if largest:
         lines += ["", style(w["largest"], bold=True, underline=True)]
         share = [[terminal_text(name), money(rev, lang), percent(rev / (total or 1.0), lang)] for rev, name in largest]
         lines += table(share, [False, True, True], width, indent=2)
     return "\n".join(lines) + "\n"
+
+
+def _tier(outcome: Outcome, tier: str | None) -> str:
+    if tier in (None, "None"):
+        return section_words(outcome.request.lang)["undecided"]
+    return outcome.engine.rulebase.label("tier", tier, outcome.request.lang)
+
+
+def _relative(outcome: Outcome, width: int, style: Style) -> list[str]:
+    """--scores portfolio: what each score was ranked among."""
+    if not outcome.ranked:
+        return []
+    heading = style(section_words(outcome.request.lang)["relative"], bold=True, underline=True)
+    return ["", heading, *(f"  {line}" for line in _wrap(relative_note(outcome), width - 2))]
+
+
+def _effort(outcome: Outcome, width: int, style: Style) -> list[str]:
+    """The effort allocation: each tier's shares, then the largest shares of time."""
+    effort = outcome.effort
+    if effort is None or not effort.allocated:
+        return []
+    lang = outcome.request.lang
+    w = section_words(lang)
+    lines = ["", style(w["effort"], bold=True, underline=True)]
+    notes = [w.say("effort_note", n=number(effort.allocated, lang))]
+    if effort.unallocated:
+        notes.append(w.say("unallocated", n=number(effort.unallocated, lang)))
+    lines += [f"  {line}" for note in notes for line in _wrap(note, width - 2)]
+    rows = [[w["tier"], w["time"], w["visits"], w["budget"]]]
+    for tier, kinds in sorted(effort.by_tier.items(), key=lambda kv: -kv[1]["time"]):
+        rows.append([_tier(outcome, tier), *(percent(kinds[k], lang) for k in KINDS)])
+    lines += table(rows, [False, True, True, True], width)
+    top = [
+        [f"{terminal_text(name)} ({terminal_text(ident)})", percent(share, lang)] for ident, name, share in effort.top()
+    ]
+    if top:
+        lines += ["", f"  {style(w['largest'], bold=True)}", *table(top, [False, True], width)]
+    return lines
+
+
+def _progress(outcome: Outcome, width: int, style: Style) -> list[str]:
+    """The progress of the account plans (--plans), the accounts that need attention first."""
+    if outcome.request.plans is None:
+        return []
+    lang = outcome.request.lang
+    w = section_words(lang)
+    lines = ["", style(w["progress"], bold=True, underline=True)]
+    lines += [f"  {line}" for line in _wrap(w.say("progress_note", date=date(outcome.request.as_of, lang)), width - 2)]
+    rows = [[w["account"], w["tier"], w["objectives"], *(w[state] for state in STATES)]]
+    for r in compared(outcome.progress):
+        counts = [number(n, lang) for n in r.progress.counts().values()]
+        name = f"{terminal_text(r.name)} ({terminal_text(r.id)})"
+        rows.append([name, _tier(outcome, r.tier), number(r.progress.objectives, lang), *counts])
+    all_counts = totals(outcome.progress)
+    rows.append(
+        [w["all_plans"], "", number(sum(all_counts.values()), lang), *(number(all_counts[s], lang) for s in STATES)]
+    )
+    lines += table(rows, [False, False, *([True] * (len(rows[0]) - 2))], width)
+    return lines

@@ -29,8 +29,8 @@ POINT_COLUMNS = (
     "business.margin_pct",
     "business.share_of_wallet",
     "business.growth_rate",
-    "assessment.current_contribution",
-    "assessment.potential_contribution",
+    "scores.current_contribution",
+    "scores.potential_contribution",
     "relationship_years",
     "portfolio.cumulative_share_before",
     "revenue_class",
@@ -40,6 +40,7 @@ POINT_COLUMNS = (
     flatten.WARNINGS_SEEN,  # (code, severity) of each warning: the report groups accounts by them
     "no_plan",
     "plan_outdated",
+    "effort.time_share",
     *(f"{m.quadrant_column}" for m in MATRICES),
     *(f"{m.quadrant_column}.text" for m in MATRICES),
 )

@@ -122,3 +122,34 @@ def test_a_report_of_10000_accounts_stays_light() -> None:
     assert set(re.findall(r'href="#(acc-\d+)"', html)) <= set(rows)
     assert "The 500 largest of the 10,000 accounts by revenue" in html
     assert "<script>alert" not in html and "&lt;script&gt;alert" in html
+
+
+# The warnings issue 14 added (rulesets/fit.yaml, coherence.yaml, warnings.yaml).
+KNOWLEDGE_WARNINGS = (
+    "TIER_PROFILE_CONFLICT",
+    "PROFILE_BEHAVIOUR_CONFLICT",
+    "SCORE_DISAGREES",
+    "COMPLACENCY_RISK",
+    "MARKET_DESTABILISING_PRICE",
+)
+
+
+def test_issue_14s_warnings_link_to_the_accounts_that_raise_them(tmp_path: Path) -> None:
+    from kamrules.portfolio.run import Request, run_portfolio
+    from tests.support import AS_OF
+    from tests.support.portfolios import generate, write_csv
+
+    source = tmp_path / "p.csv"
+    write_csv(generate(300), source)
+    outcome = run_portfolio(Request(path=str(source), as_of=AS_OF, keep_points=True), lambda _row: None)
+    html = render_report(outcome)
+    raised = {code for code, _severity in outcome.tally.warnings if code in KNOWLEDGE_WARNINGS}
+    assert len(raised) >= 3, raised  # the generated portfolio raises most of them
+    table = section(html, "accounts")
+    for code in raised:
+        row = re.search(rf'<tr id="w-{code}">.*?</tr>', section(html, "account-warnings"), re.S)
+        assert row is not None, code
+        anchors = re.findall(r'href="#(acc-\d+)"', row.group(0))
+        holders = [p for p in outcome.tally.points if code in {c for c, _ in p.get("_warnings") or ()}]
+        assert anchors and len(anchors) == min(len(holders), 20), code  # up to MAX_LINKS linked, the rest counted
+        assert all(f'id="{a}"' in table for a in anchors), code  # every link lands on a row

@@ -22,6 +22,7 @@ from kamrules.cli.common import (
     styler,
     use_colour,
 )
+from kamrules.cli.store_options import record_options
 
 FORMATS = ("text", "json", "yaml", "markdown")
 
@@ -35,6 +36,7 @@ FORMATS = ("text", "json", "yaml", "markdown")
 @out_option
 @click.option("--explain", is_flag=True, help="Show why (the trace) and why not (near misses).")
 @fail_on_option("never")
+@record_options
 def command(
     files: tuple[str, ...],
     rules: tuple[str, ...],
@@ -44,11 +46,14 @@ def command(
     out: str | None,
     explain: bool,
     fail_on: str,
+    record_history: bool,
+    db: str | None,
 ) -> int:
     """Advise the accounts in FILE… (YAML, JSON, JSON Lines or CSV; - reads standard input).
 
     A file holds one account or a list of them. A bad account is reported (file, line, field,
     value, what was expected) and the others are still advised; the exit code is then 2.
+    With --record, the accounts advised are recorded in the history database (kam history).
     """
     from kamrules.advice.render import render_markdown, render_text
     from kamrules.errors import KamError
@@ -58,10 +63,13 @@ def command(
     fmt = resolve_format(fmt, out, FORMATS)
     day = as_of or dt.date.today()
     from kamrules.cli.main import ISSUES_URL
+    from kamrules.cli.store_options import open_for
 
     from kamrules.engine.engine import validate_account
 
+    store = open_for(db) if record_history else None  # a database that cannot be used fails before any work
     advices = []
+    accounts = []  # the facts of each advice, for --record
     failed = 0
     crashed = 0
     for path in files:
@@ -81,6 +89,7 @@ def command(
             try:
                 account = validate_account(record.data, source=record.label, location=record.location)
                 advices.append(engine.advise(account, lang=lang, as_of=day, explain=explain))
+                accounts.append(account)
             except KamError as exc:
                 click.echo(f"{record.label}: {exc.render()}", err=True)
                 failed += 1
@@ -104,6 +113,12 @@ def command(
             width = min(110, shutil.get_terminal_size((100, 24)).columns)
             text = render_text(advices, engine.rulebase, style=styler(use_colour(out)), width=width, explain=explain)
         emit(text, out)
+    if store is not None:
+        from kamrules.cli.store_options import say_recorded
+
+        with store:
+            if advices:
+                say_recorded(store.record_advices(zip(accounts, advices, strict=True), source=", ".join(files)), store)
     if failed or crashed:
         total = failed + crashed
         noun = "account" if total == 1 else "accounts"

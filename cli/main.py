@@ -27,6 +27,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "rules": ("kamrules.cli.rules", "Validate, test, lint and diff rulesets."),
     "profiles": ("kamrules.cli.profiles", "The customer profiles and their treatment."),
     "schema": ("kamrules.cli.schema", "JSON Schema of accounts, advice and rulesets."),
+    "history": ("kamrules.cli.history", "An account's recorded advice over time; runs; purge."),
+    "changes": ("kamrules.cli.changes", "What moved since a date, or between two recorded runs."),
 }
 
 

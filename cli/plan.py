@@ -27,6 +27,7 @@ from kamrules.cli.common import (
     styler,
     use_colour,
 )
+from kamrules.cli.store_options import record_options
 
 _WORDS = {
     "en": {
@@ -158,6 +159,7 @@ def new(
 @as_of_option
 @out_option
 @fail_on_option("medium")
+@record_options
 def check(
     plan_file: str,
     account_file: str | None,
@@ -167,17 +169,23 @@ def check(
     as_of: dt.date | None,
     out: str | None,
     fail_on: str,
+    record_history: bool,
+    db: str | None,
 ) -> int:
     """Check the plan in PLAN_FILE: every step present and substantive, S.M.A.R.T. objectives,
     complete actions, nothing overdue, the DMU covered, consistency with the account's strategy.
 
     Each finding has a stable id, a severity and the plan's file and line. Exit 1 when one is at
-    or above --fail-on (medium by default), 2 when the plan cannot be read.
+    or above --fail-on (medium by default), 2 when the plan cannot be read. With --record, a plan
+    that changed since its latest recorded version is recorded as a new version (kam history).
     """
+    from kamrules.cli.store_options import open_for
+
     from kamrules.plan.api import check_plan_file, engines
 
     fmt = out_format(fmt, out, CHECK_FORMATS, default="text")
     engine, checker = engines(split_rules(rules))
+    store = open_for(db) if record_history else None  # a database that cannot be used fails before any work
     result = check_plan_file(
         plan_file,
         as_of=as_of or dt.date.today(),
@@ -187,6 +195,8 @@ def check(
         checker=checker,
     )
     emit(_render_check(result, fmt, styler(use_colour(out))), out)
+    if store is not None:
+        _record_plan(store, result)
     return 1 if reached([f.severity for f in result.findings], fail_on) else 0
 
 
@@ -207,6 +217,25 @@ def report(plan_file: str, fmt: str | None, lang: str | None, out: str | None) -
     loaded = read_plan(plan_file)
     emit(render(loaded.plan, fmt, lang), out)
     return 0
+
+
+def _record_plan(store: Any, result: Any) -> None:
+    from kamrules.store import PlanInput
+
+    plan = result.plan
+    version = PlanInput(
+        plan.account.id,
+        plan.account.name,
+        plan.model_dump(mode="json"),
+        result.as_of,
+        [{"id": f.id, "severity": f.severity} for f in result.findings],
+        tuple(result.rules),
+        source=result.loaded.source,
+    )
+    with store:
+        done = store.record_plan(version)
+    state = "recorded as version" if done.new else "unchanged since version"
+    click.echo(f"kam: plan of {done.account.id} {state} {done.version} in {store.url}", err=True)
 
 
 def _counts(severities: list[str], lang: str) -> str:

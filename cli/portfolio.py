@@ -12,6 +12,7 @@ from typing import Any
 import click
 import yaml
 from kamrules.cli.common import EXTENSION_FORMATS, as_of_option, fail_on_option, lang_option, reached, rules_option
+from kamrules.cli.store_options import record_options
 
 
 def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -122,6 +123,14 @@ SUMMARY_FORMATS = ("markdown", "text", "json", "yaml")
     "--labels", type=click.IntRange(min=0), default=15, show_default=True, help="Largest accounts named on the plots."
 )
 @fail_on_option("never")
+@record_options
+@click.option(
+    "--compare",
+    metavar="RUN",
+    default=None,
+    help="Show the movements since a recorded run (its number, or last: the latest portfolio run) in the summary "
+    "and the report.",
+)
 def command(
     file: str,
     rules: tuple[str, ...],
@@ -141,6 +150,9 @@ def command(
     plot_dir: str | None,
     labels: int,
     fail_on: str,
+    record_history: bool,
+    db: str | None,
+    compare: str | None,
 ) -> int:
     """Advise every account of FILE (CSV, XLSX, JSON Lines, YAML or JSON list; - reads standard
     input) and place it on the six portfolio matrices.
@@ -192,6 +204,7 @@ def command(
         jobs,
         keep_points=bool(report or plot_dir),
         labels=labels,
+        snapshots=record_history or compare is not None,
     )
     closing = contextlib.ExitStack()
     bar: list[Any] = []
@@ -215,6 +228,10 @@ def command(
     for skipped in job.skipped_plans:  # a plan file that cannot be read is not a plan
         click.echo(f"kam: --plans: {skipped}", err=True)
     crashed: list[int] = []  # rows where kamrules met a bug (reported; the other rows go on)
+    from kamrules.cli.store_options import open_for
+
+    store = open_for(db) if request.snapshots else None  # before the work: a bad --db fails fast
+    spool = _spool() if store is not None else None
 
     def run(sink: Any) -> Any:
         name = "<stdin>" if file == "-" else file
@@ -222,6 +239,8 @@ def command(
         def on_row(result: Any) -> None:
             if sink is not None:
                 sink.write(result.cells)
+            if spool is not None and result.ok:
+                spool.add(result.cells[_SNAPSHOT])
             if not result.ok:
                 report_problems(result, name)
                 if any(p.code == INTERNAL for p in result.problems):
@@ -238,13 +257,14 @@ def command(
         outcome = run(stream_writer(sys.stdout, out_fmt, job.columns, delimiter=delim))
     else:
         outcome = run(None)
-    _write_pictures(outcome, report, plot_dir)
+    movements = _use_store(store, spool, outcome, file, record_history, compare)
+    _write_pictures(outcome, report, plot_dir, movements)
     if summary_out:
         from kamrules.io.atomic import write_text_atomic
 
-        write_text_atomic(summary_out, _summary(outcome, summary_fmt))
+        write_text_atomic(summary_out, _summary(outcome, summary_fmt, movements))
     elif not rows_to_stdout:
-        click.echo(_summary(outcome, summary_fmt), nl=False)
+        click.echo(_summary(outcome, summary_fmt, movements), nl=False)
     if outcome.tally.rejected:
         noun = w["error"] if outcome.tally.rejected == 1 else w["errors"]
         click.echo(f"kam: {outcome.tally.rejected} {noun}", err=True)
@@ -263,23 +283,71 @@ def command(
     return 1 if reached(severities, fail_on) else 0
 
 
-def _summary(outcome: Any, fmt: str) -> str:
+_SNAPSHOT = "_snapshot"  # kamrules.store.snapshot.SNAPSHOT_CELL, without importing the store
+
+
+def _spool() -> Any:
+    from kamrules.store import Spool
+
+    return Spool()
+
+
+def _use_store(store: Any, spool: Any, outcome: Any, file: str, record: bool, compare: str | None) -> Any:
+    """--compare (against the run as it was before this one is recorded), then --record; the
+    movements since the compared run, or None."""
+    if store is None:
+        return None
+    from kamrules.cli.store_options import file_digest, say_recorded
+
+    from kamrules.portfolio.summary import summary_data
+    from kamrules.store import RunMeta
+
+    with store, spool:
+        movements = store.compare_with_run(compare, spool, kind="portfolio") if compare is not None else None
+        if record:
+            rb = outcome.engine.rulebase
+            meta = RunMeta(
+                "portfolio",
+                as_of=outcome.request.as_of,
+                source="<stdin>" if file == "-" else file,
+                input_digest=file_digest(file),
+                ruleset=(rb.name, rb.version, rb.digest),
+                summary=summary_data(outcome),
+            )
+            say_recorded(store.record_run(meta, spool), store)
+    return movements
+
+
+def _summary(outcome: Any, fmt: str, movements: Any = None) -> str:
     from kamrules.portfolio.summary import render_summary, summary_data
 
-    if fmt == "json":
-        return json.dumps(summary_data(outcome), ensure_ascii=False, indent=2) + "\n"
-    if fmt == "yaml":
-        return str(yaml.safe_dump(summary_data(outcome), allow_unicode=True, sort_keys=False, width=100))
-    return str(render_summary(outcome))  # markdown reads well as text on a terminal too
+    if fmt in ("json", "yaml"):
+        data = summary_data(outcome)
+        if movements is not None:
+            data["movements"] = movements.model_dump(mode="json")
+        if fmt == "json":
+            return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return str(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100))
+    text = str(render_summary(outcome))  # markdown reads well as text on a terminal too
+    if movements is not None:
+        from kamrules.cli.changes_render import render_markdown
+
+        text += "\n" + render_markdown(movements, level=2)
+    return text
 
 
-def _write_pictures(outcome: Any, report: str | None, plot_dir: str | None) -> None:
+def _write_pictures(outcome: Any, report: str | None, plot_dir: str | None, movements: Any = None) -> None:
     from kamrules.io.atomic import write_bytes_atomic, write_text_atomic
 
     if report:
         from kamrules.portfolio.report import render_report
 
-        write_text_atomic(report, render_report(outcome))
+        extra = []
+        if movements is not None:
+            from kamrules.cli.changes_render import render_html_section
+
+            extra.append(render_html_section(movements))
+        write_text_atomic(report, render_report(outcome, extra))
     if plot_dir:
         from kamrules.errors import OutputError
         from kamrules.portfolio.png import render_png

@@ -46,6 +46,7 @@ class Request:
     jobs: int = 1
     keep_points: bool = False  # for the report and the plots
     labels: int = 15  # how many of the largest accounts are named on the plots
+    snapshots: bool = False  # each row also carries its kamrules.store snapshot (kam portfolio --record)
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,7 @@ class PortfolioRun:
                 first.potential_median,
                 self.sectors,
                 self.plans,
+                request.snapshots,
             )
             tally = Tally(keep_points=request.keep_points)
             tasks = _tasks(source, first)

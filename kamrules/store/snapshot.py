@@ -38,6 +38,8 @@ KNOWN_ADVICE_KEYS = frozenset(
         "why_not",
     }
 )
+# The hidden cell of a portfolio row (not an output column) that carries the row's snapshot.
+SNAPSHOT_CELL = "_snapshot"
 
 
 def canonical_json(value: Any) -> str:

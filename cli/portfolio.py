@@ -283,7 +283,7 @@ def command(
     return 1 if reached(severities, fail_on) else 0
 
 
-_SNAPSHOT = "_snapshot"  # kamrules.store.snapshot.SNAPSHOT_CELL, without importing the store
+_SNAPSHOT = "_snapshot"  # kamrules.store.snapshots.SNAPSHOT_CELL, without importing the store
 
 
 def _spool() -> Any:

@@ -82,7 +82,7 @@ class Evaluator:
         cells.update(self._sector_cells(account.sector))
         cells.update(flatten.derived_cells(self.knowledge.accounts.rulebase, ev.values, self.shared.lang))
         if self.shared.snapshots:  # built here, in the worker, next to the advice
-            from kamrules.store.snapshot import SNAPSHOT_CELL, snapshot
+            from kamrules.store.snapshots import SNAPSHOT_CELL, snapshot
 
             cells[SNAPSHOT_CELL] = snapshot(account, advice)
         return RowResult(prep.index, prep.row, prep.line, cells, [])

@@ -24,9 +24,9 @@ _PUBLIC = {
     "default_url": "kamrules.store.location",
     "RunMeta": "kamrules.store.record",
     "PlanInput": "kamrules.store.record",
-    "Snapshot": "kamrules.store.snapshot",
-    "Spool": "kamrules.store.snapshot",
-    "snapshot": "kamrules.store.snapshot",
+    "Snapshot": "kamrules.store.snapshots",
+    "Spool": "kamrules.store.snapshots",
+    "snapshot": "kamrules.store.snapshots",
     "AccountRef": "kamrules.store.models",
     "ChangeReport": "kamrules.store.models",
     "History": "kamrules.store.models",
@@ -70,7 +70,7 @@ if TYPE_CHECKING:
         RunInfo,
     )
     from kamrules.store.record import PlanInput, RunMeta
-    from kamrules.store.snapshot import Snapshot, Spool, snapshot
+    from kamrules.store.snapshots import Snapshot, Spool, snapshot
     from kamrules.store.store import Store, open_store
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Row, Select, func, select
 from kamrules.store.location import StoreError
 from kamrules.store.models import RulesetRef, RunInfo
 from kamrules.store.schema import advice_warnings, advices, plan_versions, run_advices, runs
-from kamrules.store.snapshot import WarningRef
+from kamrules.store.snapshots import WarningRef
 
 CHUNK = 500  # ids per IN (…) list
 

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Table, func, select, update
 from sqlalchemy.sql.dml import Insert
 
 from kamrules.store.schema import advice_warnings, advices, plan_versions, run_advices, runs
-from kamrules.store.snapshot import Snapshot, digest
+from kamrules.store.snapshots import Snapshot, digest
 
 BATCH = 500  # advices per statement: far below SQLite's and PostgreSQL's parameter limits
 

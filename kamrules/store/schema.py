@@ -5,7 +5,7 @@ checks that the two never drift apart. Times are UTC; dates are the advice's as-
 
 - `runs`: one recording (a `kam advise --record`, a portfolio run, a service call): when, by
   whom, of what (input file's digest, as-of date, rule base), how many accounts, the summary.
-- `advices`: one advice, stored once (`key`, see `snapshot.advice_key`): the account, the facts
+- `advices`: one advice, stored once (`key`, see `snapshots.advice_key`): the account, the facts
   as given and their digest, the rule base, the decisions, the scores (a JSON mapping, so new
   score keys need no migration), the levers, and `extra` (advice fields added later).
 - `advice_warnings`: each warning of an advice (code, severity, rule).

@@ -22,7 +22,7 @@ from kamrules.store.location import StoreError
 from kamrules.store.models import ChangeReport, History, PlanRecorded, Purged, Recorded, RunInfo
 from kamrules.store.record import PlanInput, RunMeta
 from kamrules.store.schema import runs
-from kamrules.store.snapshot import Snapshot, Spool, snapshot
+from kamrules.store.snapshots import Snapshot, Spool, snapshot
 
 NAME_LIMIT = 200  # the length of recorded_by
 T = TypeVar("T")

@@ -20,7 +20,7 @@ from kamrules.store.models import (
     WarningItem,
 )
 from kamrules.store.read import utc
-from kamrules.store.snapshot import WarningRef
+from kamrules.store.snapshots import WarningRef
 
 DECISIONS: tuple[Literal["tier", "profile", "profile_source", "strategy"], ...] = (
     "tier",

@@ -45,3 +45,10 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _no_user_database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No store test ever opens the user's own history: no KAMRULES_DB, a data folder of its own."""
+    monkeypatch.delenv("KAMRULES_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))

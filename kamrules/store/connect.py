@@ -73,9 +73,10 @@ def _sqlite_engine(url: URL) -> Engine:
     database = url.database or ""
     in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
     if not in_memory:
-        folder = Path(database).expanduser().resolve().parent
-        if not folder.is_dir():
-            raise StoreError(f"--db: {redact(url)}: the folder {folder} does not exist")
+        path = Path(database).expanduser().resolve()
+        if not path.parent.is_dir():
+            raise StoreError(f"--db: {redact(url)}: the folder {path.parent} does not exist")
+        _create_private(path)
     options: dict[str, Any] = {"connect_args": {"timeout": BUSY_TIMEOUT_S, "check_same_thread": False}}
     if in_memory:  # one connection, or every connection would see its own empty database
         options["poolclass"] = StaticPool
@@ -94,6 +95,8 @@ def _sqlite_engine(url: URL) -> Engine:
                     "is the file on a network share? Keep it on a local disk, or use PostgreSQL"
                 )
         cursor.execute("PRAGMA foreign_keys = ON")
+        # What a purge deletes is overwritten, not left in the file's free pages.
+        cursor.execute("PRAGMA secure_delete = ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -102,6 +105,30 @@ def _sqlite_engine(url: URL) -> Engine:
         conn.exec_driver_sql(f"BEGIN {'IMMEDIATE' if mode == 'IMMEDIATE' else 'DEFERRED'}")
 
     return engine
+
+
+def _create_private(path: Path) -> None:
+    """A new database file is readable by its owner only: it holds personal data (SQLite gives
+    its -wal and -shm files the same permissions)."""
+    import os
+
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise StoreError(f"--db: cannot create {path}: {exc.strerror or exc}") from None
+
+
+def checkpoint(engine: Engine) -> None:
+    """Fold SQLite's write-ahead log into the file and empty it, so that what a purge deleted
+    does not linger in the log either (PostgreSQL: nothing to do here; see docs/security.md)."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as conn:
+        driver = conn.connection.dbapi_connection
+        if driver is not None:
+            driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 @contextlib.contextmanager

@@ -17,7 +17,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
 from kamrules.store import changes, protect, read, record, timeline
-from kamrules.store.connect import explain, redact, with_retries
+from kamrules.store.connect import checkpoint, explain, redact, with_retries
 from kamrules.store.location import StoreError
 from kamrules.store.models import ChangeReport, History, PlanRecorded, Purged, Recorded, RunInfo
 from kamrules.store.record import PlanInput, RunMeta
@@ -192,9 +192,11 @@ class Store:
         """Erase the account (see `kamrules.store.protect`)."""
         who = (by or os_user())[:NAME_LIMIT]
         now = utcnow()
-        return self._write(
+        done = self._write(
             lambda conn: protect.purge_account(conn, account_id, keep_decisions=keep_decisions, by=who, now=now)
         )
+        checkpoint(self._engine)
+        return done
 
     def retain(
         self, days: int, *, keep_decisions: bool = False, by: str | None = None, now: dt.datetime | None = None
@@ -205,7 +207,9 @@ class Store:
         who = (by or os_user())[:NAME_LIMIT]
         moment = now.astimezone(dt.UTC).replace(tzinfo=None) if now and now.tzinfo else (now or utcnow())
         cutoff = moment - dt.timedelta(days=days)
-        return self._write(lambda conn: protect.retain(conn, cutoff, keep_decisions=keep_decisions, by=who, now=moment))
+        done = self._write(lambda conn: protect.retain(conn, cutoff, keep_decisions=keep_decisions, by=who, now=moment))
+        checkpoint(self._engine)
+        return done
 
     def check(self) -> list[str]:
         """What is wrong with the database (empty when it is sound): SQLite's integrity and
@@ -262,7 +266,7 @@ def open_store(url: str | None = None, *, notify: Any = None) -> Store:
 
     chosen, default = chosen_url(url)
     if default:
-        data_dir().mkdir(parents=True, exist_ok=True)
+        data_dir().mkdir(mode=0o700, parents=True, exist_ok=True)
     parsed = parse_url(chosen)
     engine = make_engine(parsed)
     try:

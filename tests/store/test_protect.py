@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -64,6 +65,14 @@ def test_purge_deletes_the_account_and_only_it(db_url: str) -> None:
     everything = _everything(db_url)
     assert "Anna Rossi" not in everything and "Rossi" not in everything.replace('"IT-1"', "")
     assert count(db_url, "purges") == 1
+    if db_url.startswith("sqlite"):  # not in the file's free pages, nor in its write-ahead log
+        files = Path(db_url.removeprefix("sqlite:///")).parent.glob("history.db*")
+        assert all(b"Anna Rossi" not in f.read_bytes() for f in files)
+
+
+def test_a_new_sqlite_file_is_private(tmp_path: Path) -> None:
+    open_store(str(tmp_path / "private.db")).close()
+    assert (tmp_path / "private.db").stat().st_mode & 0o777 == 0o600
 
 
 def test_purge_keeping_the_decisions_erases_facts_names_and_plan_texts(db_url: str) -> None:

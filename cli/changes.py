@@ -50,7 +50,7 @@ def command(
     if until is not None and since is None:
         raise click.UsageError("--until goes with --since")
     fmt = out_format(fmt, out, FORMATS, default="text")
-    with open_for(db) as store:
+    with open_for(db, create=False) as store:
         report = store.changes_since(since, until) if since is not None else store.changes_between(runs[0], runs[1])
     if fmt == "json":
         text = render_json(report)

@@ -57,7 +57,7 @@ def show(account: str, db: str | None, fmt: str | None, everything: bool, out: s
     from kamrules.store import StoreError
 
     fmt = out_format(fmt, out, FORMATS, default="text")
-    with open_for(db) as store:
+    with open_for(db, create=False) as store:
         history = store.history(account)
         if not history.entries and not history.plans:
             raise StoreError(f"nothing is recorded for the account {account!r} in {store.url}")
@@ -84,7 +84,7 @@ def runs(db: str | None, kind: str | None, limit: int, fmt: str | None, out: str
     from kamrules.cli.history_render import render_runs
 
     fmt = out_format(fmt, out, FORMATS, default="text")
-    with open_for(db) as store:
+    with open_for(db, create=False) as store:
         found = store.runs(limit, kind=kind)
     emit(render_runs(found, fmt), out)
     return 0
@@ -115,7 +115,7 @@ def purge(account: str | None, db: str | None, retain: int | None, keep_decision
         raise click.UsageError("give an ACCOUNT or --retain DAYS (one of the two)")
     what = f"the account {account!r}" if account is not None else f"everything recorded more than {retain} days ago"
     how = "erase the facts of" if keep_decisions else "delete"
-    with open_for(db) as store:
+    with open_for(db, create=False) as store:
         if not yes:
             if not sys.stdin.isatty():
                 raise click.UsageError(f"this would {how} {what} in {store.url}: add --yes to confirm")

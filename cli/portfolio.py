@@ -304,7 +304,9 @@ def _use_store(store: Any, spool: Any, outcome: Any, file: str, record: bool, co
 
     with store, spool:
         movements = store.compare_with_run(compare, spool, kind="portfolio") if compare is not None else None
-        if record:
+        if record and spool.count == 0:
+            click.echo("kam: nothing recorded: no account could be advised", err=True)
+        elif record:
             rb = outcome.engine.rulebase
             meta = RunMeta(
                 "portfolio",

@@ -36,12 +36,13 @@ def record_options(func: F) -> F:
     )(func)
 
 
-def open_for(db: str | None) -> Any:
+def open_for(db: str | None, *, create: bool = True) -> Any:
     """The store at `db` (else KAMRULES_DB, else the default file), its schema created or
-    upgraded first with a message on standard error."""
+    upgraded first with a message on standard error; `create=False` for the commands that only
+    ask (a database with no history yet is an error, not created)."""
     from kamrules.store import open_store
 
-    return open_store(db, notify=lambda message: click.echo(message, err=True))
+    return open_store(db, notify=lambda message: click.echo(message, err=True), create=create)
 
 
 def say_recorded(recorded: Any, store: Any) -> None:

@@ -115,6 +115,8 @@ class Store:
             return self._record_spool(meta, spool, by)
 
     def _record_spool(self, meta: RunMeta, spool: Spool, by: str | None) -> Recorded:
+        if spool.count == 0:
+            raise StoreError("nothing to record: a run with no advice is not recorded")
         who = (by or os_user())[:NAME_LIMIT]
         now = utcnow()
         version = _version()
@@ -256,20 +258,26 @@ class _Reading:
                 raise explain(exc, self._url) from None
 
 
-def open_store(url: str | None = None, *, notify: Any = None) -> Store:
+def open_store(url: str | None = None, *, notify: Any = None, create: bool = True) -> Store:
     """Open the history database at `url` (else `$KAMRULES_DB`, else the SQLite file in the
     user's data folder), creating or upgrading its schema first (`notify` receives the one-line
-    message saying so; default: none). Raises `StoreError` when it cannot."""
+    message saying so; default: none). With `create=False` (for a command that only asks), a
+    database that holds no history yet is a `StoreError`, not created. Raises `StoreError` when
+    it cannot."""
     from kamrules.store.connect import make_engine, parse_url
     from kamrules.store.location import chosen_url, data_dir
     from kamrules.store.migrate import ensure_schema
 
     chosen, default = chosen_url(url)
+    parsed = parse_url(chosen)
+    if not create:
+        _require_history(parsed)
     if default:
         data_dir().mkdir(mode=0o700, parents=True, exist_ok=True)
-    parsed = parse_url(chosen)
     engine = make_engine(parsed)
     try:
+        if not create:
+            _require_schema(engine, parsed)
         ensure_schema(engine, notify or (lambda _message: None))
         with engine.connect() as conn:  # the schema now answers: fail here, not mid-run
             conn.execute(select(runs.c.id).limit(1)).all()
@@ -281,3 +289,21 @@ def open_store(url: str | None = None, *, notify: Any = None) -> Store:
         engine.dispose()
         raise
     return Store(engine, parsed)
+
+
+def _require_history(url: URL) -> None:
+    from pathlib import Path
+
+    database = url.database or ""
+    if url.get_backend_name() == "sqlite" and database not in ("", ":memory:") and not Path(database).exists():
+        raise StoreError(f"there is no history at {redact(url)} yet: record some with --record (docs/history.md)")
+
+
+def _require_schema(engine: Engine, url: URL) -> None:
+    from kamrules.store.migrate import current_revision
+
+    with engine.connect() as conn:
+        revision = current_revision(conn)
+        conn.rollback()
+    if revision is None:
+        raise StoreError(f"there is no history in {redact(url)} yet: record some with --record (docs/history.md)")

@@ -150,3 +150,31 @@ def test_commands_that_do_not_record_never_load_the_database_layer() -> None:
         [sys.executable, "-c", probe, STRATEGIC], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_asking_a_database_that_holds_no_history_creates_none(tmp_path: Path, db_url: str) -> None:
+    missing = tmp_path / "nothing.db"
+    result = kam("history", "IT-0042", "--db", str(missing))
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"kam: there is no history at {missing} yet: record some with --record (docs/history.md)\n",
+    )
+    assert not missing.exists()
+    result = kam("changes", "--since", "2026-07-01", "--db", db_url)
+    assert result.exit_code == 2
+    assert "yet: record some with --record (docs/history.md)" in result.stderr
+    assert kam("history", "runs").exit_code == 2  # the default file is not created either
+    assert not (tmp_path / "data" / "kamrules" / "history.db").exists()
+
+
+def test_a_portfolio_with_no_account_advised_records_nothing(db_url: str, tmp_path: Path) -> None:
+    from kamrules.store import StoreError, open_store
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,name,business.revenue\nA-1,Acme,-5\n", encoding="utf-8")
+    result = kam("portfolio", str(bad), "--record", "--db", db_url, "--format", "json")
+    assert result.exit_code == 2
+    assert "kam: nothing recorded: no account could be advised\n" in result.stderr
+    with open_store(db_url) as store, pytest.raises(StoreError, match="a run with no advice is not recorded"):
+        store.record_advices([])
+    assert count(db_url, "runs") == 0

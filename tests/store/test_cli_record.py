@@ -178,3 +178,16 @@ def test_a_portfolio_with_no_account_advised_records_nothing(db_url: str, tmp_pa
     with open_store(db_url) as store, pytest.raises(StoreError, match="a run with no advice is not recorded"):
         store.record_advices([])
     assert count(db_url, "runs") == 0
+
+
+@pytest.mark.slow
+def test_worker_processes_record_the_same_run(tmp_path: Path) -> None:
+    # Not a test of the database (one is enough): of the snapshots made in worker processes.
+    db_url = str(tmp_path / "history.db")
+    serial = kam("portfolio", Q2, "--as-of", "2026-06-30", "--record", "--db", db_url, "--format", "json")
+    parallel = kam(
+        "portfolio", Q2, "--as-of", "2026-06-30", "--record", "--db", db_url, "--format", "json", "--jobs", "2"
+    )
+    assert parallel.exit_code == 0, parallel.stderr
+    assert "kam: recorded run 1: 12 advices, 12 new, in " in serial.stderr
+    assert "kam: already recorded as run 1 (12 advices) in " in parallel.stderr  # the snapshots are identical

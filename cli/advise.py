@@ -12,6 +12,7 @@ import yaml
 
 if TYPE_CHECKING:
     from kamrules.api import Engine
+    from kamrules.model.account import Account
     from kamrules.model.advice import Advice
 
 from .common import (
@@ -29,6 +30,7 @@ from .common import (
     use_colour,
 )
 from .errors import render
+from .store_options import record_options
 
 FORMATS = ("text", "json", "yaml", "markdown")
 
@@ -42,6 +44,7 @@ FORMATS = ("text", "json", "yaml", "markdown")
 @out_option
 @click.option("--explain", is_flag=True, help="Show why (the trace) and why not (near misses).")
 @fail_on_option("never")
+@record_options
 def command(
     files: tuple[str, ...],
     rules: tuple[str, ...],
@@ -51,18 +54,29 @@ def command(
     out: str | None,
     explain: bool,
     fail_on: str,
+    record_history: bool,
+    db: str | None,
 ) -> int:
     """Advise the accounts in FILE… (YAML, JSON, JSON Lines or CSV; - reads standard input).
 
     A file holds one account or a list of them. A bad account is reported (file, line, field,
     value, what was expected) and the others are still advised; the exit code is then 2.
+    With --record, the accounts advised are recorded in the history database (kam history).
     """
+    from .store_options import open_for, say_recorded
+
     engine = load_engine(rules)
     fmt = resolve_format(fmt, out, FORMATS)
     day = as_of or dt.date.today()
-    advices, failed, crashed = _advise_files(files, engine, lang=lang, day=day, explain=explain)
+    store = open_for(db) if record_history else None  # a database that cannot be used fails before any work
+    advised, failed, crashed = _advise_files(files, engine, lang=lang, day=day, explain=explain)
+    advices = [advice for _, advice in advised]
     if advices:
         emit(_render(advices, engine, fmt, out, explain), out)
+    if store is not None:
+        with store:
+            if advised:
+                say_recorded(store.record_advices(advised, source=", ".join(files)), store)
     if failed or crashed:
         total = failed + crashed
         noun = "account" if total == 1 else "accounts"
@@ -74,8 +88,8 @@ def command(
 
 def _advise_files(
     files: tuple[str, ...], engine: Engine, *, lang: str, day: dt.date, explain: bool
-) -> tuple[list[Advice], int, int]:
-    """The advice of every account in `files`, and how many could not be advised: because of the
+) -> tuple[list[tuple[Account, Advice]], int, int]:
+    """Every account in `files` with its advice, and how many could not be advised: because of the
     input (each reported with its file and row), or because of a bug (reported, the rest go on)."""
     from kamrules.errors import KamError
     from kamrules.io.accounts import read_records
@@ -83,7 +97,7 @@ def _advise_files(
 
     from .main import ISSUES_URL
 
-    advices: list[Advice] = []
+    advised: list[tuple[Account, Advice]] = []
     failed = 0
     crashed = 0
     for path in files:
@@ -102,7 +116,7 @@ def _advise_files(
                 continue
             try:
                 account = validate_account(record.data, source=record.label, location=record.location)
-                advices.append(engine.advise(account, lang=lang, as_of=day, explain=explain))
+                advised.append((account, engine.advise(account, lang=lang, as_of=day, explain=explain)))
             except KamError as exc:
                 click.echo(f"{record.label}: {render(exc)}", err=True)
                 failed += 1
@@ -113,7 +127,7 @@ def _advise_files(
                     err=True,
                 )
                 crashed += 1
-    return advices, failed, crashed
+    return advised, failed, crashed
 
 
 def _render(advices: list[Advice], engine: Engine, fmt: str, out: str | None, explain: bool) -> str:

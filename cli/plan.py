@@ -33,6 +33,7 @@ from .common import (
     styler,
     use_colour,
 )
+from .store_options import record_options
 
 if TYPE_CHECKING:
     from kamrules.plan.api import CheckResult
@@ -141,6 +142,7 @@ def new(
 @as_of_option
 @out_option
 @fail_on_option("medium")
+@record_options
 def check(
     plan_file: str,
     account_file: str | None,
@@ -150,17 +152,23 @@ def check(
     as_of: dt.date | None,
     out: str | None,
     fail_on: str,
+    record_history: bool,
+    db: str | None,
 ) -> int:
     """Check the plan in PLAN_FILE: every step present and substantive, S.M.A.R.T. objectives,
     complete actions, nothing overdue, the DMU covered, consistency with the account's strategy.
 
     Each finding has a stable id, a severity and the plan's file and line. Exit 1 when one is at
-    or above --fail-on (medium by default), 2 when the plan cannot be read.
+    or above --fail-on (medium by default), 2 when the plan cannot be read. With --record, a plan
+    that changed since its latest recorded version is recorded as a new version (kam history).
     """
     from kamrules.plan.api import check_plan_file, engines
 
+    from .store_options import open_for, record_plan
+
     fmt = out_format(fmt, out, CHECK_FORMATS, default="text")
     engine, checker = engines(split_rules(rules))
+    store = open_for(db) if record_history else None  # a database that cannot be used fails before any work
     result = check_plan_file(
         plan_file,
         as_of=as_of or dt.date.today(),
@@ -170,6 +178,8 @@ def check(
         checker=checker,
     )
     emit(_render_check(result, fmt, styler(use_colour(out))), out)
+    if store is not None:
+        record_plan(store, result)
     return 1 if reached([f.severity for f in result.findings], fail_on) else 0
 
 

@@ -15,11 +15,15 @@ import click
 import yaml
 
 from .common import EXTENSION_FORMATS, as_of_option, fail_on_option, lang_option, reached, rules_option
+from .store_options import compare_option, record_options
 
 if TYPE_CHECKING:
     from kamrules.io.outputs import RowSink
     from kamrules.portfolio.evaluate import RowResult
     from kamrules.portfolio.run import Outcome, PortfolioRun
+    from kamrules.store import ChangeReport
+
+    from .store_options import PortfolioHistory
 
 
 def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -130,6 +134,8 @@ SUMMARY_FORMATS = ("markdown", "text", "json", "yaml")
     "--labels", type=click.IntRange(min=0), default=15, show_default=True, help="Largest accounts named on the plots."
 )
 @fail_on_option("never")
+@record_options
+@compare_option
 def command(
     file: str,
     rules: tuple[str, ...],
@@ -149,6 +155,9 @@ def command(
     plot_dir: str | None,
     labels: int,
     fail_on: str,
+    record_history: bool,
+    db: str | None,
+    compare: str | None,
 ) -> int:
     """Advise every account of FILE (CSV, XLSX, JSON Lines, YAML or JSON list; - reads standard
     input) and place it on the six portfolio matrices.
@@ -156,11 +165,13 @@ def command(
     Prints a Markdown summary. A row that cannot be advised becomes an error row (in --out and on
     standard error, with its row number, column and problem); the others are still advised, and
     the exit code is then 2. The file is read twice: a first pass ranks revenue for the ABC
-    classes and finds duplicate ids.
+    classes and finds duplicate ids. With --record, the run is recorded in the history database;
+    with --compare RUN, the summary and the report say what moved since that recorded run.
     """
     from kamrules.portfolio.run import PortfolioRun, Request
 
     from .common import split_rules
+    from .store_options import PortfolioHistory
 
     where = _Outputs.of(out, fmt)
     if plot_dir:
@@ -181,19 +192,22 @@ def command(
         jobs=jobs,
         keep_points=bool(report or plot_dir),
         labels=labels,
+        snapshots=record_history or compare is not None,
     )
+    history = PortfolioHistory.open(db, record=record_history, compare=compare)  # a bad --db fails before the work
     job = PortfolioRun(request)  # rules, maps, sectors: any problem with them stops us here
     for skipped in job.skipped_plans:  # a plan file that cannot be read is not a plan
         click.echo(f"kam: --plans: {skipped}", err=True)
-    rows = _Rows(lang, "<stdin>" if file == "-" else file)
+    rows = _Rows(lang, "<stdin>" if file == "-" else file, history)
     outcome = rows.run(job, where, "\t" if out_delimiter == "tab" else out_delimiter)
-    _write_pictures(outcome, report, plot_dir)
+    movements = history.finish(outcome, file) if history is not None else None
+    _write_pictures(outcome, report, plot_dir, movements)
     if where.summary_file:
         from kamrules.io.atomic import write_text_atomic
 
-        write_text_atomic(where.summary_file, _summary(outcome, where.summary_format))
+        write_text_atomic(where.summary_file, _summary(outcome, where.summary_format, movements))
     elif not where.rows_to_stdout:
-        click.echo(_summary(outcome, where.summary_format), nl=False)
+        click.echo(_summary(outcome, where.summary_format, movements), nl=False)
     return _exit_code(outcome, rows, fail_on)
 
 
@@ -237,11 +251,12 @@ class _Rows:
     """The rows as they are advised: written to their sink, their problems reported on standard
     error, those that met a bug of kamrules counted, and a progress bar for long portfolios."""
 
-    def __init__(self, lang: str, name: str) -> None:
+    def __init__(self, lang: str, name: str, history: PortfolioHistory | None = None) -> None:
         from kamrules.i18n.catalog import phrases
 
         self.words = phrases(lang, "portfolio")
         self.name = name
+        self.history = history  # --record, --compare: keeps each advised row's snapshot
         self.crashed: list[int] = []  # rows where kamrules met a bug (reported; the other rows go on)
         self._closing = contextlib.ExitStack()
         self._advance: list[Callable[[int], None]] = []  # the progress bar's update, once there is one
@@ -262,6 +277,8 @@ class _Rows:
         def on_row(result: RowResult) -> None:
             if sink is not None:
                 sink.write(result.cells)
+            if self.history is not None and result.ok:
+                self.history.add(result.cells)
             if not result.ok:
                 self._report(result)
                 if any(p.code == INTERNAL for p in result.problems):
@@ -308,23 +325,38 @@ def _exit_code(outcome: Outcome, rows: _Rows, fail_on: str) -> int:
     return 1 if reached(severities, fail_on) else 0
 
 
-def _summary(outcome: Outcome, fmt: str) -> str:
+def _summary(outcome: Outcome, fmt: str, movements: ChangeReport | None = None) -> str:
     from kamrules.portfolio.summary import render_summary, summary_data
 
-    if fmt == "json":
-        return json.dumps(summary_data(outcome), ensure_ascii=False, indent=2) + "\n"
-    if fmt == "yaml":
-        return str(yaml.safe_dump(summary_data(outcome), allow_unicode=True, sort_keys=False, width=100))
-    return str(render_summary(outcome))  # markdown reads well as text on a terminal too
+    if fmt in ("json", "yaml"):
+        data = summary_data(outcome)
+        if movements is not None:
+            data["movements"] = movements.model_dump(mode="json")
+        if fmt == "json":
+            return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return str(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100))
+    text = str(render_summary(outcome))  # markdown reads well as text on a terminal too
+    if movements is not None:
+        from kamrules.store.render_changes import render_markdown
+
+        text += "\n" + render_markdown(movements, outcome.request.lang, level=2)
+    return text
 
 
-def _write_pictures(outcome: Outcome, report: str | None, plot_dir: str | None) -> None:
+def _write_pictures(
+    outcome: Outcome, report: str | None, plot_dir: str | None, movements: ChangeReport | None = None
+) -> None:
     from kamrules.io.atomic import write_bytes_atomic, write_text_atomic
 
     if report:
         from kamrules.portfolio.html_report import render_report
 
-        write_text_atomic(report, render_report(outcome))
+        extra = []
+        if movements is not None:
+            from kamrules.store.render_changes import render_html_section
+
+            extra.append(render_html_section(movements, outcome.request.lang))
+        write_text_atomic(report, render_report(outcome, extra))
     if plot_dir:
         from kamrules.errors import OutputError
         from kamrules.portfolio.png import render_png

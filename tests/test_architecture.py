@@ -61,6 +61,11 @@ MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60  # the body, docstring aside
 # What may be larger, and why. An entry that no longer needs to be here fails the test.
 ALLOWED: dict[str, str] = {
+    "kamrules/i18n/en.py": (
+        "a phrase catalog: one language's every phrase, one per line, section by section; split, "
+        "a translator would have to chase one language across files"
+    ),
+    "kamrules/i18n/it.py": "a phrase catalog (see kamrules/i18n/en.py)",
     "kamrules/engine/keys.py::encoder": (
         "builds the closure that encodes every account for durable-rules: the hot loop of a run, "
         "kept in one function so that each key costs no extra call (docs/performance.md)"

@@ -36,6 +36,7 @@ class Shared:
     potential_median: float | None
     sectors: Mapping[str, SectorResult]
     plans: frozenset[str] | None  # ids with a plan file in --plans DIR
+    snapshots: bool = False  # each row also carries what the history store records (--record, --compare)
 
 
 @dataclass
@@ -82,6 +83,10 @@ class Evaluator:
         cells["plan.exists"] = values.get("plan.exists")
         cells.update(self._sector_cells(account.sector))
         cells.update(flatten.derived_cells(self.knowledge.accounts.rulebase, ev.values, self.shared.lang))
+        if self.shared.snapshots:  # built here, in the worker, next to the advice
+            from kamrules.store.snapshots import SNAPSHOT_CELL, snapshot
+
+            cells[SNAPSHOT_CELL] = snapshot(account, advice)
         return RowResult(prep.index, prep.row, prep.line, cells, [])
 
     def _values(self, prep: Prepared, advice: Mapping[str, Any], place: Place | None) -> dict[str, Any]:

@@ -4,6 +4,7 @@ inline SVG scatter plot, the portfolio warnings by severity, and a sortable tabl
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 from typing import Any
 
@@ -213,7 +214,9 @@ def _table(outcome: Outcome) -> list[str]:
     return out
 
 
-def render_report(outcome: Outcome) -> str:
+def render_report(outcome: Outcome, extra: Sequence[str] = ()) -> str:
+    """The HTML report; `extra`: sections (HTML, escaped by their maker) put before the table of
+    accounts, such as kam portfolio --compare's movements."""
     lang = outcome.request.lang
     w = phrases(lang, "portfolio")
     t = outcome.tally
@@ -240,6 +243,7 @@ def render_report(outcome: Outcome) -> str:
         *_matrices(outcome),
         *_sectors(outcome),
         *_estimate(outcome),
+        *extra,
         *_table(outcome),
         f"</main><script>{SCRIPT}</script></body></html>",
     ]

@@ -47,6 +47,7 @@ class Request:
     jobs: int = 1
     keep_points: bool = False  # for the report and the plots
     labels: int = 15  # how many of the largest accounts are named on the plots
+    snapshots: bool = False  # each row also carries its kamrules.store snapshot (kam portfolio --record)
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,7 @@ class PortfolioRun:
                 potential_median=first.potential_median,
                 sectors=self.sectors,
                 plans=self.plans,
+                snapshots=request.snapshots,
             )
             tally = Tally(keep_points=request.keep_points)
             tasks = _tasks(source, first)

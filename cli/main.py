@@ -27,6 +27,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "rules": ("kamrules.cli.rules", "Validate, test, lint and diff rulesets."),
     "profiles": ("kamrules.cli.profiles", "The customer profiles and their treatment."),
     "schema": ("kamrules.cli.schema", "JSON Schema of accounts, advice and rulesets."),
+    "serve": ("kamrules.cli.serve", "The advisor as an HTTP service, with a page for people."),
+    "keys": ("kamrules.cli.keys", "API keys for kam serve."),
 }
 
 

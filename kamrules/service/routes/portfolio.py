@@ -153,7 +153,8 @@ def _run(
         disposition = {"Content-Disposition": 'attachment; filename="portfolio.xlsx"'}
         return Response(out.getvalue(), media_type=XLSX, headers=headers | disposition)
     summary = renamed(answer.summary, names)
-    return json_answer({"summary": summary, "columns": answer.columns, "rows": rows}, headers)
+    table = [{c: cells.get(c) for c in answer.columns} for cells in rows]  # as --out rows.jsonl
+    return json_answer({"summary": summary, "columns": answer.columns, "rows": table}, headers)
 
 
 # The report is self-contained: its own styles and script, nothing from elsewhere.

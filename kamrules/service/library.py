@@ -397,3 +397,11 @@ def parameter_problem(name: str, message: str) -> Problem:
     from kamrules.errors import Location
 
     return Problem("HTTP400", message, Location(None, None, None, name))
+
+
+def report_inline_sources() -> tuple[str, str]:
+    """The portfolio report's inline style and script, whose hashes the page's policy allows
+    (the page opens the report in a tab of its own, which inherits the page's policy)."""
+    from kamrules.portfolio.report import CSS, SCRIPT
+
+    return CSS, SCRIPT

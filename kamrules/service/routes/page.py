@@ -7,7 +7,9 @@ own words are in app.js. The page calls the same API as any client.
 
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
 import json
 from importlib import resources
 
@@ -20,12 +22,23 @@ from kamrules.service.routes.common import services_of
 
 router = APIRouter(include_in_schema=False)
 ASSETS = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
-# Only this origin's own files; no inline script (the words are inert JSON), no frames of the page.
-PAGE_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "frame-src blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
-SECURITY = {"Content-Security-Policy": PAGE_CSP, "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+@functools.cache
+def security_headers() -> dict[str, str]:
+    """Only this origin's own files, no inline script (the words are inert JSON), no framing of
+    the page; and the portfolio report's own style and script, by hash: the page opens the
+    report from a blob, which inherits this policy."""
+    css, script = library.report_inline_sources()
+    policy = (
+        f"default-src 'self'; script-src 'self' {_sha256(script)}; style-src 'self' {_sha256(css)}; "
+        "img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+    return {"Content-Security-Policy": policy, "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 
 
 @functools.cache
@@ -46,7 +59,7 @@ async def page(request: Request) -> HTMLResponse:
     words = library.page_words(services.registry.current.engine)
     config = {"auth": services.settings.auth_required, "words": words}
     html = _asset("index.html").replace("{{CONFIG}}", _inert_json(config))
-    return HTMLResponse(html, headers=SECURITY)
+    return HTMLResponse(html, headers=security_headers())
 
 
 @router.get("/static/{name}")
@@ -54,4 +67,4 @@ async def asset(name: str) -> Response:
     media = ASSETS.get(name)
     if media is None:
         raise ProblemError("not-found", f"no file {name!r} here")
-    return Response(_asset(name), media_type=media, headers=SECURITY)
+    return Response(_asset(name), media_type=media, headers=security_headers())

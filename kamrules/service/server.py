@@ -17,6 +17,7 @@ workers' metrics, which /metrics adds up.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import logging
 import os
 import shutil
@@ -85,7 +86,9 @@ def _serve_workers(settings: Settings, log_level: str, grace: float) -> int:
         log_level=log_level,
         timeout_graceful_shutdown=int(grace),
     )
-    server: Any = uvicorn.Server(config)
     sock = config.bind_socket()
-    Supervisor(config, target=server.run, sockets=[sock]).run()
+    # uvicorn's supervisor took the worker's target until 0.4x; later ones make it themselves.
+    takes_target = "target" in inspect.signature(Multiprocess.__init__).parameters
+    extra: dict[str, Any] = {"target": uvicorn.Server(config).run} if takes_target else {}
+    Supervisor(config, sockets=[sock], **extra).run()
     return 0

@@ -5,6 +5,7 @@ row in input order, an invalid row answered in its place."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import time
 from collections.abc import Iterator, Sequence
@@ -114,7 +115,10 @@ async def advise(
             rows = await off_loop(services, library.count_rows, upload.path, fmt)
             if rows > services.settings.max_batch:
                 raise _too_many(rows, services)
-            lines = _stream(services, version, upload, fmt, language, day, explain, request)
+            # The first row is read now: a file that cannot be read at all (no header, not the
+            # format it says) is a 400 problem, before the stream's 200 is sent.
+            rows_read = await off_loop(services, _first_rows, upload, fmt)
+            lines = _stream(services, version, rows_read, language, day, explain, request)
             streaming = True
             return StreamingResponse(
                 _removing(lines, folder), media_type=JSONL, headers=version.headers()
@@ -167,11 +171,27 @@ def _advise_text(
     return single, [version.engine.advise(a, lang=lang, as_of=day, explain=explain) for a in accounts]
 
 
+def _first_rows(upload: Upload, fmt: str) -> Iterator[library.Row]:
+    rows = library.tabular_rows(upload.path, upload.name, fmt)
+    first = next(rows, None)
+    return itertools.chain([first] if first is not None else [], rows)
+
+
+def _guarded(rows: Iterator[library.Row], instance: str, rid: str) -> Iterator[library.Row | dict[str, Any]]:
+    """The rows, then, if reading the rest of the file fails half-way, that failure as a problem."""
+    try:
+        yield from rows
+    except KamError as exc:
+        yield {"problem": problem_body(from_kam_error(exc), instance, rid)}
+    except Exception:
+        log.exception("request %s: internal error reading the batch", rid)
+        yield {"problem": problem_body(ProblemError("internal-error", "internal error reading the batch"), instance, rid)}
+
+
 def _stream(
     services: Services,
     version: RuleBaseVersion,
-    upload: Upload,
-    fmt: str,
+    rows: Iterator[library.Row],
     lang: str,
     day: dt.date,
     explain: bool,
@@ -186,7 +206,10 @@ def _stream(
     counts = {"rows": 0, "advised": 0, "rejected": 0}
     lines: list[str] = []
     advices: list[Advice] = []
-    for row in library.tabular_rows(upload.path, upload.name, fmt):
+    for row in _guarded(rows, instance, rid):
+        if isinstance(row, dict):  # the file stopped being readable: said, and the stream ends
+            lines.append(library.json_safe(row))
+            break
         counts["rows"] += 1
         if time.monotonic() > stop_at:
             limit = services.settings.request_timeout

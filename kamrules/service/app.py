@@ -186,9 +186,14 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     for path in schema.get("paths", {}).values():
         for operation in path.values():
             answers = operation.get("responses", {})
-            if answers.get("422", {}).get("content", {}).get("application/json", {}).get("schema", {}).get(
-                "$ref", ""
-            ).endswith("HTTPValidationError"):
+            if (
+                answers.get("422", {})
+                .get("content", {})
+                .get("application/json", {})
+                .get("schema", {})
+                .get("$ref", "")
+                .endswith("HTTPValidationError")
+            ):
                 del answers["422"]
     app.openapi_schema = schema
     return schema

@@ -8,12 +8,13 @@ never echoed back, and compared in constant time (keys.KeyStore.check).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Annotated
 
 import anyio
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from kamrules.service.keys import ApiKey
+from kamrules.service.keys import ApiKey, KeyStore
 from kamrules.service.problems import ProblemError
 
 _BEARER = HTTPBearer(auto_error=False, description="An API key made with kam keys add.")
@@ -24,9 +25,9 @@ def require(scope: str) -> Callable[..., Awaitable[ApiKey | None]]:
     """A dependency that lets the request through with a key holding `scope` (401/403 if not)."""
 
     async def check(
-        request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_BEARER)
+        request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]
     ) -> ApiKey | None:
-        store = request.app.state.services.keys
+        store: KeyStore | None = request.app.state.services.keys
         if store is None:
             return None
         if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
@@ -37,7 +38,8 @@ def require(scope: str) -> Callable[..., Awaitable[ApiKey | None]]:
             raise ProblemError("unauthorized", "the API key is not valid", headers=CHALLENGE)
         if scope not in entry.scopes:
             raise ProblemError(
-                "forbidden", f"this needs a key with the {scope} scope; the key {entry.name!r} has {', '.join(entry.scopes)}"
+                "forbidden",
+                f"this needs a key with the {scope} scope; the key {entry.name!r} has {', '.join(entry.scopes)}",
             )
         request.state.client = entry.name
         return entry

@@ -57,7 +57,9 @@ def media_format(content_type: str | None, accepted: tuple[str, ...]) -> str | N
     fmt = MEDIA_FORMATS.get(media)
     if fmt is None or fmt not in accepted:
         types = sorted({m for m, f in MEDIA_FORMATS.items() if f in accepted} | {"multipart/form-data"})
-        raise ProblemError("unsupported-media-type", f"Content-Type {media!r} is not taken here; send one of {', '.join(types)}")
+        raise ProblemError(
+            "unsupported-media-type", f"Content-Type {media!r} is not taken here; send one of {', '.join(types)}"
+        )
     return fmt
 
 
@@ -98,7 +100,9 @@ def is_multipart(request: Request) -> bool:
     return (request.headers.get("content-type") or "").lower().startswith("multipart/form-data")
 
 
-async def uploads(request: Request, folder: Path, accepted: tuple[str, ...], parts: tuple[str, ...]) -> dict[str, Upload]:
+async def uploads(
+    request: Request, folder: Path, accepted: tuple[str, ...], parts: tuple[str, ...]
+) -> dict[str, Upload]:
     """The files of a request: the raw body as `parts[0]`, or the named parts of a multipart form
     (400 if the first is missing or another part is unknown)."""
     if not is_multipart(request):

@@ -119,7 +119,9 @@ def read_keys(path: str | Path) -> list[ApiKey]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise KeysFileError(f"{name}: no such keys file (make one with kam keys add NAME --scope advise --file {name})")
+        raise KeysFileError(
+            f"{name}: no such keys file (make one with kam keys add NAME --scope advise --file {name})"
+        ) from None
     except (OSError, UnicodeError) as exc:
         raise KeysFileError(f"{name}: cannot be read ({exc})") from None
     data, line_of = read_yaml_document(text, name)
@@ -170,7 +172,9 @@ def remove_key(path: str | Path, name: str) -> ApiKey:
     keys = read_keys(target)
     found = [k for k in keys if k.name == name]
     if not found:
-        raise KeysFileError(f"{target}: no key named {name!r} (the keys are {', '.join(k.name for k in keys) or 'none'})")
+        raise KeysFileError(
+            f"{target}: no key named {name!r} (the keys are {', '.join(k.name for k in keys) or 'none'})"
+        )
     write_keys(target, [k for k in keys if k.name != name])
     return found[0]
 
@@ -201,4 +205,4 @@ def write_keys(path: Path, keys: Sequence[ApiKey]) -> None:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -285,7 +285,7 @@ def run_portfolio(
 ) -> PortfolioAnswer:
     """Advise every row of the portfolio file with the served rule base, as `kam portfolio`
     does (one process: the service's workers are the parallelism)."""
-    from kamrules.portfolio.run import PortfolioRun, Request
+    from kamrules.portfolio.run import Request
     from kamrules.portfolio.summary import summary_data
 
     request = Request(str(path), as_of, lang, fmt, rules=tuple(rules), keep_points=keep_points)
@@ -300,7 +300,7 @@ def _served_run_class() -> type:
     from kamrules.portfolio import flatten
     from kamrules.portfolio.run import PortfolioRun
 
-    class ServedRun(PortfolioRun):  # type: ignore[misc]
+    class ServedRun(PortfolioRun):
         """A portfolio run on the rule base being served, not one read again from disk."""
 
         def __init__(self, request: Any, loaded: LoadedRules) -> None:
@@ -316,7 +316,7 @@ def _served_run_class() -> type:
     return ServedRun
 
 
-def _ServedRun(request: Any, loaded: LoadedRules) -> Any:  # noqa: N802  (builds the class lazily)
+def _ServedRun(request: Any, loaded: LoadedRules) -> Any:
     return _served_run_class()(request, loaded)
 
 

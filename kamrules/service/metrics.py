@@ -35,13 +35,18 @@ class Metrics:
             registry=own,
         )
         self.errors = Counter(
-            "kamrules_http_errors_total", "Requests answered with a problem (4xx, 5xx).", ["route", "status"], registry=own
+            "kamrules_http_errors_total",
+            "Requests answered with a problem (4xx, 5xx).",
+            ["route", "status"],
+            registry=own,
         )
         self.advice = Counter(
             "kamrules_advice_total", "Accounts advised, by tier and profile.", ["tier", "profile"], registry=own
         )
         self.rejected = Counter("kamrules_rejected_accounts_total", "Accounts refused (invalid facts).", registry=own)
-        self.reloads = Counter("kamrules_rules_reloads_total", "Rule base reloads, by result.", ["result"], registry=own)
+        self.reloads = Counter(
+            "kamrules_rules_reloads_total", "Rule base reloads, by result.", ["result"], registry=own
+        )
         gauge_mode: dict[str, Any] = {"multiprocess_mode": "mostrecent"} if self.multiprocess else {}
         self.rulebase = Gauge(
             "kamrules_rulebase_info",
@@ -51,12 +56,15 @@ class Metrics:
             **gauge_mode,
         )
         self.rulebase_loaded = Gauge(
-            "kamrules_rulebase_loaded_timestamp_seconds", "When the served rule base was loaded.", registry=own, **gauge_mode
+            "kamrules_rulebase_loaded_timestamp_seconds",
+            "When the served rule base was loaded.",
+            registry=own,
+            **gauge_mode,
         )
         if self.multiprocess:
             from prometheus_client import multiprocess
 
-            multiprocess.MultiProcessCollector(self.registry)
+            multiprocess.MultiProcessCollector(self.registry)  # type: ignore[no-untyped-call]
         self._served: tuple[str, str, str] | None = None
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:

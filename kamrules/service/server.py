@@ -45,7 +45,7 @@ def serve(settings: Settings, log_level: str = "info") -> int:
     except library.RulesRefused as exc:
         what = "its test cases fail" if exc.stage == "tests" else "it does not load"
         raise KamError(f"the rule base cannot be served: {what}:", exc.problems) from None
-    grace = settings.request_timeout + 5
+    grace = int(settings.request_timeout) + 5
     if settings.workers == 1:
         from kamrules.service.app import create_app
 
@@ -59,7 +59,7 @@ def serve(settings: Settings, log_level: str = "info") -> int:
         shutil.rmtree(run_dir, ignore_errors=True)
 
 
-def _serve_workers(settings: Settings, log_level: str, grace: float) -> int:
+def _serve_workers(settings: Settings, log_level: str, grace: int) -> int:
     import uvicorn
     from uvicorn.supervisors.multiprocess import Multiprocess
 
@@ -71,7 +71,7 @@ def _serve_workers(settings: Settings, log_level: str, grace: float) -> int:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics)
     os.environ.update(settings.to_env())  # what each worker's kamrules.service:app is built from
 
-    class Supervisor(Multiprocess):  # type: ignore[misc]
+    class Supervisor(Multiprocess):
         def handle_hup(self) -> None:
             # Every worker reloads in place (validated, tested, swapped or refused), keeping
             # its requests in flight, rather than being restarted.
@@ -84,7 +84,7 @@ def _serve_workers(settings: Settings, log_level: str, grace: float) -> int:
         port=settings.port,
         workers=settings.workers,
         log_level=log_level,
-        timeout_graceful_shutdown=int(grace),
+        timeout_graceful_shutdown=grace,
     )
     sock = config.bind_socket()
     # uvicorn's supervisor took the worker's target until 0.4x; later ones make it themselves.

@@ -30,7 +30,9 @@ class Recorder(Protocol):
     """Receives each advice given, with the version that gave it (called from a worker thread,
     after the advice is computed; an exception is logged and the answer still goes out)."""
 
-    def record(self, advices: Sequence[Advice], *, version: RuleBaseVersion, request_id: str, client: str | None) -> None:
+    def record(
+        self, advices: Sequence[Advice], *, version: RuleBaseVersion, request_id: str, client: str | None
+    ) -> None:
         """Record `advices`; `client` is the API key's name (None without keys)."""
 
 

@@ -112,10 +112,9 @@ class Registry:
             if old is not None and old.digest == loaded.engine.rulebase.digest:
                 return ReloadResult(True, old, changed=False)
             self._sequence += 1
-            version = RuleBaseVersion(loaded, dt.datetime.now(dt.timezone.utc), self._sequence)
+            version = RuleBaseVersion(loaded, dt.datetime.now(dt.UTC), self._sequence)
             self.paths = folders
             self._current = version  # the swap: one assignment, atomic for every reader
         for callback in self.on_swap:
             callback(version)
         return ReloadResult(True, version, changed=True)
-

@@ -62,7 +62,7 @@ def server_thread(app: Any) -> Iterator[str]:
     thread.start()
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_ready(base, lambda: thread.is_alive())
+        wait_ready(base, thread.is_alive)
         yield base
     finally:
         server.should_exit = True
@@ -82,7 +82,9 @@ def wait_ready(base: str, alive: Any, timeout: float = 60.0) -> None:
 
 
 @contextlib.contextmanager
-def server_process(*args: str, env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen[bytes], Path]]:
+def server_process(
+    *args: str, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes], Path]]:
     """`kam serve ARGS` in a child process on 127.0.0.1, its log in a temporary file; ended
     (SIGTERM, then SIGKILL) on the way out."""
     import tempfile

@@ -28,9 +28,13 @@ def test_one_account_is_the_json_of_kam_advise(client: Any) -> None:
 
 
 def test_a_list_is_answered_with_a_list_in_italian_with_explain(client: Any) -> None:
-    accounts = [json.loads(json.dumps(__import__("yaml").safe_load(p.read_text()), default=str)) for p in
-                sorted((EXAMPLES / "accounts").glob("*.yaml"))]
-    answer = client.post(f"/v1/advise?as_of={DAY}&explain=true", json=accounts, headers={"Accept-Language": "it-IT, en;q=0.5"})
+    accounts = [
+        json.loads(json.dumps(__import__("yaml").safe_load(p.read_text()), default=str))
+        for p in sorted((EXAMPLES / "accounts").glob("*.yaml"))
+    ]
+    answer = client.post(
+        f"/v1/advise?as_of={DAY}&explain=true", json=accounts, headers={"Accept-Language": "it-IT, en;q=0.5"}
+    )
     assert answer.status_code == 200
     files = [str(p) for p in sorted((EXAMPLES / "accounts").glob("*.yaml"))]
     expected = kam("advise", *files, "--format", "json", "--as-of", DAY, "--lang", "it", "--explain").json()
@@ -135,8 +139,11 @@ def test_an_internal_error_is_a_500_problem_without_traceback(client: Any, monke
     assert answer.status_code == 500
     assert answer.json()["request_id"] == "trace-me-1" == answer.headers["X-Request-ID"]
     assert "Traceback" not in answer.text and "secret internals" not in answer.text
-    stream = client.post("/v1/advise", content='{"id": "A", "name": "B"}\n{"id": "C", "name": "D"}\n',
-                         headers={"Content-Type": "application/x-ndjson"})
+    stream = client.post(
+        "/v1/advise",
+        content='{"id": "A", "name": "B"}\n{"id": "C", "name": "D"}\n',
+        headers={"Content-Type": "application/x-ndjson"},
+    )
     assert [o["problem"]["status"] for o in lines(stream.text)[:-1]] == [500, 500]
 
 

@@ -30,12 +30,16 @@ def test_portfolio_summary_and_table_are_kam_portfolios(client: Any, tmp_path: P
 
 def test_portfolio_html_report_and_xlsx(client: Any) -> None:
     body = PORTFOLIO.read_bytes()
-    html = client.post(f"/v1/portfolio?as_of={DAY}", content=body, headers={"Content-Type": "text/csv", "Accept": "text/html"})
-    assert html.status_code == 200 and html.text.startswith("<!doctype html") or "<html" in html.text[:200]
+    html = client.post(
+        f"/v1/portfolio?as_of={DAY}", content=body, headers={"Content-Type": "text/csv", "Accept": "text/html"}
+    )
+    assert (html.status_code == 200 and html.text.startswith("<!doctype html")) or "<html" in html.text[:200]
     assert "&lt;body&gt;" in html.text and "kam-serve-" not in html.text  # the body's name, escaped; no server path
     assert "default-src 'none'" in html.headers["Content-Security-Policy"]
     xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    book = client.post(f"/v1/portfolio?as_of={DAY}", content=body, headers={"Content-Type": "text/csv", "Accept": xlsx_type})
+    book = client.post(
+        f"/v1/portfolio?as_of={DAY}", content=body, headers={"Content-Type": "text/csv", "Accept": xlsx_type}
+    )
     assert book.status_code == 200 and book.content[:2] == b"PK"
     import openpyxl
 
@@ -61,7 +65,9 @@ def test_plan_draft_is_kam_plan_new(client: Any) -> None:
     }
     assert answer.json()["account"]["id"] == "IT-0233"
     as_yaml = client.post(
-        f"/v1/plans/draft?as_of={DAY}", content=body, headers={"Content-Type": "application/yaml", "Accept": "application/yaml"}
+        f"/v1/plans/draft?as_of={DAY}",
+        content=body,
+        headers={"Content-Type": "application/yaml", "Accept": "application/yaml"},
     )
     assert as_yaml.status_code == 200 and as_yaml.text.startswith(("#", "kind", "plan", "account"))
 
@@ -86,7 +92,9 @@ def test_plan_check_is_kam_plan_check(client: Any) -> None:
 
 
 def test_bad_plan_is_a_located_problem(client: Any) -> None:
-    answer = client.post("/v1/plans/check", content="kind: plan\naccount: [\n", headers={"Content-Type": "application/yaml"})
+    answer = client.post(
+        "/v1/plans/check", content="kind: plan\naccount: [\n", headers={"Content-Type": "application/yaml"}
+    )
     assert answer.status_code in (400, 422)
     assert answer.json()["errors"][0]["line"] and answer.json()["errors"][0]["file"] == "<body>"
 

@@ -31,8 +31,6 @@ CHECKS = [
 EXAMPLES = 20  # per operation: 11 operations, about 20 s in all
 
 
-
-
 def _app() -> Any:
     from kamrules.service.versions import Registry
 

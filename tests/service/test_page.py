@@ -96,8 +96,10 @@ def test_form_advice_language_and_why(page: tuple[Any, list[str]]) -> None:
 def test_a_bad_file_is_answered_with_its_message(page: tuple[Any, list[str]]) -> None:
     tab, problems = page
     tab.click("#tab-upload")
-    tab.set_input_files("#account-file", files=[{"name": "broken.yaml", "mimeType": "application/yaml",
-                                                  "buffer": b"id: X\nname: [oops\n"}])
+    tab.set_input_files(
+        "#account-file",
+        files=[{"name": "broken.yaml", "mimeType": "application/yaml", "buffer": b"id: X\nname: [oops\n"}],
+    )
     tab.click("#advise-upload")
     tab.wait_for_selector("#problem:not([hidden])")
     text = tab.inner_text("#problem")

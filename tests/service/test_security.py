@@ -83,7 +83,7 @@ def test_keys_are_never_logged(secured: Any, keys: dict[str, Any], caplog: Any) 
 
 
 def test_beyond_loopback_needs_keys_or_insecure() -> None:
-    with pytest.raises(SettingsError, match="refusing to listen on 0.0.0.0"):
+    with pytest.raises(SettingsError, match=r"refusing to listen on 0\.0\.0\.0"):
         Settings(host="0.0.0.0").check()
     Settings(host="0.0.0.0", insecure_no_auth=True).check()
     Settings(host="0.0.0.0", api_keys="keys.yaml").check()

@@ -39,16 +39,20 @@ def wait_for(condition: Any, timeout: float = 60.0) -> bool:
 
 def test_sigterm_lets_the_request_in_flight_finish() -> None:
     rows = 6000
-    body = "".join(f'{{"id": "S{i}", "name": "N{i}", "assessment": {{"current_contribution": {1 + i % 9}}}}}\n'
-                   for i in range(rows))
+    body = "".join(
+        f'{{"id": "S{i}", "name": "N{i}", "assessment": {{"current_contribution": {1 + i % 9}}}}}\n'
+        for i in range(rows)
+    )
     with server_process("--log-level", "warning") as (base, proc, _log):
         got: dict[str, Any] = {}
         started = threading.Event()
 
         def stream() -> None:
             headers = {"Content-Type": "application/x-ndjson"}
-            with httpx.Client(timeout=120) as client, client.stream("POST", base + "/v1/advise", content=body,
-                                                                    headers=headers) as answer:
+            with (
+                httpx.Client(timeout=120) as client,
+                client.stream("POST", base + "/v1/advise", content=body, headers=headers) as answer,
+            ):
                 chunks = []
                 for chunk in answer.iter_text():
                     chunks.append(chunk)

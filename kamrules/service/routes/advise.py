@@ -9,7 +9,7 @@ import itertools
 import logging
 import time
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import PlainTextResponse, Response, StreamingResponse
@@ -87,13 +87,13 @@ ANSWERS: dict[int | str, dict[str, Any]] = {
     responses=ANSWERS,
     openapi_extra=BODY,
     response_class=Response,
+    dependencies=[Depends(require("advise"))],
 )
 async def advise(
     request: Request,
-    lang: Lang | None = Query(None, description="Language of the texts (else Accept-Language, else en)."),
-    as_of: dt.date | None = Query(None, description="The evaluation date (YYYY-MM-DD); default today."),
-    explain: bool = Query(False, description="Add why not (near misses) to the trace."),
-    _key: Any = Depends(require("advise")),
+    lang: Annotated[Lang | None, Query(description="Language of the texts (else Accept-Language, else en).")] = None,
+    as_of: Annotated[dt.date | None, Query(description="The evaluation date (YYYY-MM-DD); default today.")] = None,
+    explain: Annotated[bool, Query(description="Add why not (near misses) to the trace.")] = False,
 ) -> Response:
     services = services_of(request)
     version = services.registry.current  # this request's version, whatever reloads happen meanwhile
@@ -120,9 +120,7 @@ async def advise(
             rows_read = await off_loop(services, _first_rows, upload, fmt)
             lines = _stream(services, version, rows_read, language, day, explain, request)
             streaming = True
-            return StreamingResponse(
-                _removing(lines, folder), media_type=JSONL, headers=version.headers()
-            )
+            return StreamingResponse(_removing(lines, folder), media_type=JSONL, headers=version.headers())
         offer = negotiate(request, ("application/json", "text/plain"))
         single, advices = await off_loop(services, _advise_text, services, version, upload, language, day, explain)
         _tell(services, version, advices, request)
@@ -185,7 +183,9 @@ def _guarded(rows: Iterator[library.Row], instance: str, rid: str) -> Iterator[l
         yield {"problem": problem_body(from_kam_error(exc), instance, rid)}
     except Exception:
         log.exception("request %s: internal error reading the batch", rid)
-        yield {"problem": problem_body(ProblemError("internal-error", "internal error reading the batch"), instance, rid)}
+        yield {
+            "problem": problem_body(ProblemError("internal-error", "internal error reading the batch"), instance, rid)
+        }
 
 
 def _stream(
@@ -214,7 +214,9 @@ def _stream(
         if time.monotonic() > stop_at:
             limit = services.settings.request_timeout
             error = ProblemError("request-timeout", f"stopped at row {row.row}: over the limit of {limit:g} s")
-            lines.append(library.json_safe({"row": row.row, "line": row.line, "problem": problem_body(error, instance, rid)}))
+            lines.append(
+                library.json_safe({"row": row.row, "line": row.line, "problem": problem_body(error, instance, rid)})
+            )
             counts["rows"] -= 1
             break
         entry = _one_row(version, row, lang, day, explain, instance, rid)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
@@ -34,7 +34,7 @@ def _ok(description: str, schema: dict[str, Any] | None = None) -> dict[int | st
     responses={**_ok("What kam profiles --format json prints"), **problems(400, *SECURED)},
     dependencies=[Depends(require("advise"))],
 )
-async def profiles(request: Request, lang: Lang | None = Query(None)) -> JSONResponse:
+async def profiles(request: Request, lang: Annotated[Lang | None, Query()] = None) -> JSONResponse:
     services = services_of(request)
     version = services.registry.current
     language = choose_lang(lang, request.headers.get("accept-language"))
@@ -77,7 +77,10 @@ RULES_SCHEMA = {
     "/v1/rules",
     tags=["rules"],
     summary="The rule base being served",
-    responses={**_ok("Its name, version, digest, when it was loaded, its test cases", RULES_SCHEMA), **problems(*SECURED)},
+    responses={
+        **_ok("Its name, version, digest, when it was loaded, its test cases", RULES_SCHEMA),
+        **problems(*SECURED),
+    },
     dependencies=[Depends(require("advise"))],
 )
 async def rules(request: Request) -> JSONResponse:
@@ -121,7 +124,7 @@ def reload_now(services: Services, trigger: str) -> ReloadResult:
             log.error("reload (%s): the keys file was not read again: %s", trigger, exc)
     result = services.registry.reload()
     services.metrics.reloads.labels("ok" if result.ok else "refused").inc()
-    when = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    when = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     services.last_reload = {
         "at": when,
         "trigger": trigger,
@@ -137,7 +140,9 @@ def reload_now(services: Services, trigger: str) -> ReloadResult:
         version = result.current
         log.info("reload (%s): serving %s %s %s", trigger, version.name, version.version, version.digest)
     else:
-        log.warning("reload (%s): refused, %d problem(s); the old rule base is still served", trigger, len(result.problems))
+        log.warning(
+            "reload (%s): refused, %d problem(s); the old rule base is still served", trigger, len(result.problems)
+        )
         for problem in result.problems:
             log.warning("  %s", library.problem_line(problem))
     return result

@@ -70,7 +70,7 @@ def negotiate(request: Request, offers: Sequence[str]) -> str:
             wanted.append((-q, i, media.strip().lower()))
     for _q, _i, media in sorted(wanted):
         for offer in offers:
-            kind, _, sub = offer.partition("/")
+            kind = offer.partition("/")[0]
             if media in (offer, "*/*", f"{kind}/*") or (media == "application/problem+json" and offer == PROBLEM_JSON):
                 return offer
     raise ProblemError("not-acceptable", f"this answers in {', '.join(offers)}; Accept asked for {accept}")
@@ -112,7 +112,10 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI responses for these problem statuses (plus 401/403 where keys apply, 500)."""
     out: dict[int | str, dict[str, Any]] = {}
     for status in (*statuses, 500):
-        out[status] = {"description": _DESCRIPTIONS.get(status, "A problem"), "content": {PROBLEM_JSON: {"schema": PROBLEM_REF}}}
+        out[status] = {
+            "description": _DESCRIPTIONS.get(status, "A problem"),
+            "content": {PROBLEM_JSON: {"schema": PROBLEM_REF}},
+        }
     return out
 
 

@@ -12,6 +12,9 @@ from kamrules.service.problems import ProblemError
 from kamrules.service.routes.common import SECURED, problems, services_of
 
 router = APIRouter(tags=["operations"])
+METRICS_ANSWER: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The exposition format", "content": {"text/plain": {"schema": {"type": "string"}}}}
+}
 _STATUS = {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}}
 
 
@@ -37,16 +40,15 @@ async def readyz(request: Request) -> JSONResponse:
     if not services.registry.ready:
         raise ProblemError("not-ready", "the rule base is still loading")
     version = services.registry.current
-    body: dict[str, Any] = {"status": "ready", "rules": {"name": version.name, "version": version.version}}
-    body["rules"]["digest"] = version.digest
+    rules = {"name": version.name, "version": version.version, "digest": version.digest}
+    body: dict[str, Any] = {"status": "ready", "rules": rules}
     return JSONResponse(body, headers=version.headers())
 
 
 @router.get(
     "/metrics",
     summary="Prometheus metrics (admin key)",
-    responses={200: {"description": "The exposition format", "content": {"text/plain": {"schema": {"type": "string"}}}}}
-    | problems(*SECURED),
+    responses={**METRICS_ANSWER, **problems(*SECURED)},
     dependencies=[Depends(require("admin"))],
     response_class=Response,
 )

@@ -4,7 +4,7 @@ and checked as `kam plan new` and `kam plan check --format json` do."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import PlainTextResponse, Response
@@ -79,7 +79,9 @@ CHECK_BODY = {
     response_class=Response,
 )
 async def draft(
-    request: Request, lang: Lang | None = Query(None), as_of: dt.date | None = Query(None)
+    request: Request,
+    lang: Annotated[Lang | None, Query()] = None,
+    as_of: Annotated[dt.date | None, Query()] = None,
 ) -> Response:
     services = services_of(request)
     version = services.registry.current
@@ -130,12 +132,16 @@ def _draft(version: RuleBaseVersion, upload: Upload, day: dt.date, lang: str) ->
     response_class=Response,
 )
 async def check(
-    request: Request, lang: Lang | None = Query(None), as_of: dt.date | None = Query(None)
+    request: Request,
+    lang: Annotated[Lang | None, Query()] = None,
+    as_of: Annotated[dt.date | None, Query()] = None,
 ) -> Response:
     services = services_of(request)
     version = services.registry.current
     negotiate(request, ("application/json",))
-    language = lang or (choose_lang(None, request.headers.get("accept-language")) if "accept-language" in request.headers else None)
+    language = lang or (
+        choose_lang(None, request.headers.get("accept-language")) if "accept-language" in request.headers else None
+    )
     day = as_of or dt.date.today()
     folder = services.request_folder()
     try:
@@ -156,4 +162,3 @@ async def check(
         raise from_kam_error(exc) from None
     finally:
         remove(folder)
-

@@ -8,7 +8,7 @@ import html as markup
 import io
 import time
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -87,9 +87,11 @@ ANSWERS: dict[int | str, dict[str, Any]] = {
 )
 async def portfolio(
     request: Request,
-    lang: Lang | None = Query(None),
-    as_of: dt.date | None = Query(None),
-    input_format: str | None = Query(None, description="csv, xlsx, jsonl, yaml or json (default: from the body)."),
+    lang: Annotated[Lang | None, Query(description="Language of the texts (else Accept-Language, else en).")] = None,
+    as_of: Annotated[dt.date | None, Query(description="The evaluation date (YYYY-MM-DD); default today.")] = None,
+    input_format: Annotated[
+        str | None, Query(description="csv, xlsx, jsonl, yaml or json (default: from the body).")
+    ] = None,
 ) -> Response:
     services = services_of(request)
     version = services.registry.current
@@ -159,4 +161,3 @@ def _run(
 
 # The report is self-contained: its own styles and script, nothing from elsewhere.
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
-

@@ -16,6 +16,7 @@ from fastapi import Request
 from starlette.datastructures import UploadFile
 
 from kamrules.service.problems import ProblemError
+from kamrules.service.services import Scratch
 
 MEDIA_FORMATS = {
     "application/json": "json",
@@ -41,12 +42,13 @@ _PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._ -]{0,99}")
 
 @dataclass
 class Upload:
-    """A body or uploaded file, on disk: where it is, what problems call it, and its format
-    (None: to be told from the content)."""
+    """A body or uploaded file: on disk (`path`) or, for a small JSON or YAML body, in memory
+    (`content`); what problems call it; its format (None: to be told from the content)."""
 
     path: Path
     name: str
     format: str | None
+    content: bytes | None = None
 
 
 def media_format(content_type: str | None, accepted: tuple[str, ...]) -> str | None:
@@ -69,11 +71,17 @@ def plain_name(filename: str | None, fallback: str) -> str:
     return base if _PLAIN_NAME.fullmatch(base) and ".." not in base else fallback
 
 
-async def save_body(request: Request, folder: Path, accepted: tuple[str, ...], default_name: str) -> Upload:
-    """The raw body written to `folder` (it streams to disk: memory stays bounded)."""
+async def save_body(
+    request: Request, folder: Scratch, accepted: tuple[str, ...], default_name: str, in_memory: bool = False
+) -> Upload:
+    """The raw body written to `folder` (it streams to disk: memory stays bounded), or kept in
+    memory when `in_memory` and it says it is JSON or YAML."""
     fmt = media_format(request.headers.get("content-type"), accepted)
+    if in_memory and fmt in ("json", "yaml"):
+        # One account or a list: kept in memory (the body limit bounds it), no file needed.
+        return Upload(Path(default_name), BODY_NAME, fmt, await request.body())
     suffix = {"json": ".json", "yaml": ".yaml", "csv": ".csv", "jsonl": ".jsonl", "xlsx": ".xlsx"}.get(fmt or "", "")
-    path = folder / (default_name + suffix)
+    path = folder.path / (default_name + suffix)
     with path.open("wb") as handle:
         async for chunk in request.stream():
             handle.write(chunk)
@@ -81,10 +89,10 @@ async def save_body(request: Request, folder: Path, accepted: tuple[str, ...], d
     return Upload(path, BODY_NAME, fmt)
 
 
-async def save_part(request: Request, part: UploadFile, folder: Path, default_name: str) -> Upload:
+async def save_part(request: Request, part: UploadFile, folder: Scratch, default_name: str) -> Upload:
     """An uploaded file written to `folder` under its own plain name."""
     name = plain_name(part.filename, default_name)
-    path = folder / name
+    path = folder.path / name
     with path.open("wb") as handle:
         while chunk := await part.read(1 << 16):
             handle.write(chunk)
@@ -101,12 +109,13 @@ def is_multipart(request: Request) -> bool:
 
 
 async def uploads(
-    request: Request, folder: Path, accepted: tuple[str, ...], parts: tuple[str, ...]
+    request: Request, folder: Scratch, accepted: tuple[str, ...], parts: tuple[str, ...], *, in_memory: bool = False
 ) -> dict[str, Upload]:
     """The files of a request: the raw body as `parts[0]`, or the named parts of a multipart form
-    (400 if the first is missing or another part is unknown)."""
+    (400 if the first is missing or another part is unknown). `in_memory`: the caller reads a
+    JSON or YAML body as text, so it need not be written to a file."""
     if not is_multipart(request):
-        return {parts[0]: await save_body(request, folder, accepted, parts[0])}
+        return {parts[0]: await save_body(request, folder, accepted, parts[0], in_memory)}
     form = await request.form(max_files=len(parts), max_fields=len(parts))
     try:
         found: dict[str, Upload] = {}
@@ -125,8 +134,10 @@ async def uploads(
 
 def decode(upload: Upload) -> str:
     """The text of a small body (JSON or YAML), decoded as the command line decodes a file."""
-    from kamrules.service.library import decode_file
+    from kamrules.service.library import decode_bytes, decode_file
 
+    if upload.content is not None:
+        return decode_bytes(upload.content, upload.name)
     return decode_file(upload.path, upload.name)
 
 

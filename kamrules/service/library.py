@@ -126,6 +126,11 @@ class Row:
     problems: tuple[Problem, ...] = ()
 
 
+def is_single(rows: Sequence[Row], name: str) -> bool:
+    """Whether the rows are one account given alone (a mapping, not a list of one)."""
+    return len(rows) == 1 and rows[0].label == name
+
+
 def structured_rows(text: str, name: str) -> list[Row]:
     """The accounts of a YAML or JSON text (one, a list, or several documents), as `kam advise`
     reads a file."""
@@ -141,12 +146,30 @@ def structured_rows(text: str, name: str) -> list[Row]:
     return rows
 
 
-def is_single_document(text: str, name: str) -> bool:
-    """Whether the text holds one account (a mapping), not a list: answered with one advice."""
-    from kamrules.io.yamlsafe import parse_documents
+def plain_json(text: str) -> list[Any] | dict[str, Any] | None:
+    """The accounts of a text that is plain JSON (an object or a list of objects), read by the
+    fast JSON reader; None when it is anything else or anything about it is odd (duplicate
+    keys, NaN, deep nesting...): the located reader then reads it, as the command line does,
+    so that every problem is reported exactly as `kam advise` reports it."""
 
-    docs = parse_documents(text, name)
-    return len(docs) == 1 and not isinstance(docs[0].data, list)
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        found = dict(items)
+        if len(found) != len(items):
+            raise ValueError("duplicate key")
+        return found
+
+    def no_constant(name: str) -> Any:
+        raise ValueError(name)
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs, parse_constant=no_constant)
+    except (ValueError, RecursionError):
+        return None
+    if isinstance(data, dict):
+        return data
+    if isinstance(data, list) and data and all(isinstance(item, dict) for item in data):
+        return data
+    return None
 
 
 def tabular_rows(path: Path, name: str, fmt: str) -> Iterator[Row]:
@@ -359,6 +382,13 @@ def read_yaml_document(text: str, name: str) -> tuple[Any, Callable[[tuple[str |
 
     doc = parse_document(text, name)
     return doc.data, lambda path: doc.location(path).line
+
+
+def decode_bytes(data: bytes, name: str) -> str:
+    """A body's text, decoded as `kam advise` decodes a file (raises InputFileError, located)."""
+    from kamrules.io.files import decode_text
+
+    return decode_text(data, name)
 
 
 def decode_file(path: Path, name: str) -> str:

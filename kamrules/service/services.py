@@ -36,6 +36,25 @@ class Recorder(Protocol):
         """Record `advices`; `client` is the API key's name (None without keys)."""
 
 
+class Scratch:
+    """One request's private folder: made on first use of `path`, removed by `remove()`."""
+
+    def __init__(self, parent: Path) -> None:
+        self.parent = parent
+        self._path: Path | None = None
+
+    @property
+    def path(self) -> Path:
+        if self._path is None:
+            self.parent.mkdir(parents=True, exist_ok=True)
+            self._path = Path(tempfile.mkdtemp(dir=self.parent))
+        return self._path
+
+    def remove(self) -> None:
+        if self._path is not None:
+            shutil.rmtree(self._path, ignore_errors=True)
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -47,10 +66,10 @@ class Services:
     last_reload: dict[str, object] | None = None  # the last reload's outcome, for GET /v1/rules
     generation: str | None = None  # the run folder's reload token this process last wrote or followed
 
-    def request_folder(self) -> Path:
-        """A private folder for one request's uploaded files (removed when the request ends)."""
-        self.scratch.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(dir=self.scratch))
+    def request_folder(self) -> Scratch:
+        """A private folder for one request's uploaded files, made when first needed (a small
+        JSON body needs none) and removed when the request ends."""
+        return Scratch(self.scratch)
 
     def close(self) -> None:
         shutil.rmtree(self.scratch, ignore_errors=True)

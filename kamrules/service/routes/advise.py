@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 
-from kamrules import Advice, KamError, Problem
+from kamrules import Advice, KamError, Problem, validate_account
 from kamrules.service import library
 from kamrules.service.auth import require
 from kamrules.service.bodies import Upload, uploads
@@ -28,11 +28,10 @@ from kamrules.service.routes.common import (
     negotiate,
     off_loop,
     problems,
-    remove,
     request_id,
     services_of,
 )
-from kamrules.service.services import Services
+from kamrules.service.services import Scratch, Services
 from kamrules.service.versions import RuleBaseVersion
 
 router = APIRouter(tags=["advice"])
@@ -102,7 +101,7 @@ async def advise(
     folder = services.request_folder()
     streaming = False
     try:
-        upload = (await uploads(request, folder, FORMATS, ("accounts",)))["accounts"]
+        upload = (await uploads(request, folder, FORMATS, ("accounts",), in_memory=True))["accounts"]
         fmt = upload.format or await off_loop(services, library.detect_format, upload.path, upload.name)
         if fmt == "xlsx":
             raise ProblemError(
@@ -132,7 +131,7 @@ async def advise(
         raise from_kam_error(exc) from None
     finally:
         if not streaming:
-            remove(folder)
+            folder.remove()
 
 
 def _too_many(rows: int, services: Services) -> ProblemError:
@@ -147,6 +146,18 @@ def _advise_text(
     from kamrules.service.bodies import decode
 
     text = decode(upload)
+    fast = library.plain_json(text) if upload.format == "json" else None
+    if fast is not None:
+        facts = fast if isinstance(fast, list) else [fast]
+        if len(facts) > services.settings.max_batch:
+            raise _too_many(len(facts), services)
+        try:
+            accounts = [validate_account(f) for f in facts]
+        except KamError:
+            accounts = []  # the located reader says what is wrong, and where
+        if accounts:
+            advices = [version.engine.advise(a, lang=lang, as_of=day, explain=explain) for a in accounts]
+            return isinstance(fast, dict), advices
     rows = library.structured_rows(text, upload.name)
     if len(rows) > services.settings.max_batch:
         raise _too_many(len(rows), services)
@@ -165,8 +176,8 @@ def _advise_text(
         slug = "unreadable-input" if unreadable else "invalid-facts"
         noun = "account" if len(rows) == 1 else "accounts"
         raise ProblemError(slug, f"{len(found)} problem(s) in the {noun} sent; nothing was advised", found)
-    single = len(rows) == 1 and library.is_single_document(text, upload.name)
-    return single, [version.engine.advise(a, lang=lang, as_of=day, explain=explain) for a in accounts]
+    advices = [version.engine.advise(a, lang=lang, as_of=day, explain=explain) for a in accounts]
+    return library.is_single(rows, upload.name), advices
 
 
 def _first_rows(upload: Upload, fmt: str) -> Iterator[library.Row]:
@@ -254,11 +265,11 @@ def _one_row(
     return {**head, "advice": library.advice_json(advice), "_advice": advice}
 
 
-def _removing(lines: Iterator[bytes], folder: Any) -> Iterator[bytes]:
+def _removing(lines: Iterator[bytes], folder: Scratch) -> Iterator[bytes]:
     try:
         yield from lines
     finally:
-        remove(folder)
+        folder.remove()
 
 
 def _tell(

@@ -4,10 +4,8 @@ within the request's time limit, and the declared answers for the OpenAPI docume
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 import anyio
@@ -89,10 +87,6 @@ async def off_loop(services: Services, func: Callable[..., T], *args: Any) -> T:
 def deadline(services: Services) -> float:
     """When work started now must stop (time.monotonic())."""
     return time.monotonic() + services.settings.request_timeout
-
-
-def remove(folder: Path) -> None:
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 def today_or(as_of: dt.date | None) -> dt.date:

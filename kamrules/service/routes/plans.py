@@ -22,7 +22,6 @@ from kamrules.service.routes.common import (
     negotiate,
     off_loop,
     problems,
-    remove,
     services_of,
 )
 from kamrules.service.versions import RuleBaseVersion
@@ -90,7 +89,7 @@ async def draft(
     day = as_of or dt.date.today()
     folder = services.request_folder()
     try:
-        upload = (await uploads(request, folder, ("json", "yaml"), ("account",)))["account"]
+        upload = (await uploads(request, folder, ("json", "yaml"), ("account",), in_memory=True))["account"]
         plan = await off_loop(services, _draft, version, upload, day, language)
         if offer == YAML:
             return PlainTextResponse(library.plan_yaml(plan, day), media_type=YAML, headers=version.headers())
@@ -98,7 +97,7 @@ async def draft(
     except KamError as exc:
         raise from_kam_error(exc) from None
     finally:
-        remove(folder)
+        folder.remove()
 
 
 def _draft(version: RuleBaseVersion, upload: Upload, day: dt.date, lang: str) -> Any:
@@ -161,4 +160,4 @@ async def check(
     except KamError as exc:
         raise from_kam_error(exc) from None
     finally:
-        remove(folder)
+        folder.remove()

@@ -27,7 +27,6 @@ from kamrules.service.routes.common import (
     negotiate,
     off_loop,
     problems,
-    remove,
     services_of,
 )
 from kamrules.service.services import Services
@@ -108,7 +107,7 @@ async def portfolio(
     except KamError as exc:
         raise from_kam_error(exc) from None
     finally:
-        remove(folder)
+        folder.remove()
 
 
 def _run(

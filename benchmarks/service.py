@@ -78,28 +78,31 @@ def edit(folder: Path, n: int) -> None:
 def served(rules: Path) -> Iterator[str]:
     """`kam serve` in a child process; SIGTERM (then SIGKILL) on the way out."""
     port = free_port()
-    log = tempfile.TemporaryFile()
     command = [sys.executable, "-m", "kamrules", "serve", "--port", str(port), "--rules", str(rules)]
-    proc = subprocess.Popen([*command, "--log-level", "warning"], cwd=ROOT, stdout=log, stderr=log)
-    base = f"127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                log.seek(0)
-                raise RuntimeError("kam serve stopped: " + log.read().decode(errors="replace")[-2000:])
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-            time.sleep(0.1)
-        yield base
-    finally:
-        proc.send_signal(signal.SIGTERM)
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen([*command, "--log-level", "warning"], cwd=ROOT, stdout=log, stderr=log)
         try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+            _wait_listening(proc, port, log)
+            yield f"127.0.0.1:{port}"
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def _wait_listening(proc: subprocess.Popen[bytes], port: int, log: Any) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            log.seek(0)
+            raise RuntimeError("kam serve stopped: " + log.read().decode(errors="replace")[-2000:])
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"kam serve did not listen on port {port} in 120 s")
 
 
 class Connection:

@@ -33,6 +33,13 @@ OPTIONS = {
     "run": "--compare",
     "run_a": "RUN_A",
     "run_b": "RUN_B",
+    # kam serve (kamrules.service.settings.Settings).
+    "workers": "--workers",
+    "api_keys": "--api-keys",
+    "insecure_no_auth": "--insecure-no-auth",
+    "max_body_bytes": "--max-body-mb",
+    "max_batch": "--max-batch",
+    "request_timeout": "--request-timeout",
 }
 
 

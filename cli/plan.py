@@ -218,17 +218,7 @@ def _render_check(result: CheckResult, fmt: str, style: Style) -> str:
     source = result.loaded.source
     findings = result.findings
     if fmt in ("json", "yaml"):
-        name, version, digest = result.rules
-        data = {
-            "plan": source,
-            "account": {"id": plan.account.id, "name": plan.account.name},
-            "as_of": result.as_of.isoformat(),
-            "lang": lang,
-            "strategy": result.strategy,
-            "findings": [f.model_dump(mode="json") for f in findings],
-            "summary": dict(Counter(f.severity for f in findings)),
-            "rules": {"name": name, "version": version, "digest": digest},
-        }
+        data = result.data()
         if fmt == "json":
             return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
         import yaml

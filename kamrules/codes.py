@@ -267,6 +267,21 @@ STORE_BAD_PERIOD = _code(_STORE, "STORE009", "bad-period", "a period that ends b
 STORE_NOTHING_TO_RECORD = _code(_STORE, "STORE010", "nothing-to-record", "a run with no advice: nothing is recorded")
 
 
+# -- The HTTP service (kam serve) -----------------------------------------------------------------
+_SRV = _group(
+    "SRV",
+    "HTTP service",
+    "The HTTP service (kamrules/service/): its query parameters, and the rule bases it serves.",
+)
+SERVICE_PARAMETER = _code(_SRV, "HTTP400", "bad-parameter", "a query or path parameter the service cannot use")
+SERVICE_NOT_ACCOUNT_RULES = _code(
+    _SRV, "SRV001", "not-account-rules", "a rules folder that is not account rules (the service serves those)"
+)
+SERVICE_FAILING_CASE = _code(
+    _SRV, "SRV002", "failing-case", "a test case of the rules fails: the rule base is not served (or not reloaded)"
+)
+
+
 def markdown() -> str:
     """The page docs/problem-codes.md: every code, group by group."""
     lines = [

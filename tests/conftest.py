@@ -1,6 +1,7 @@
 """The fixtures: the built-in engine (`engine`), the fixed evaluation date (`as_of`), the command
-line (`kam`), a fresh history database on SQLite and on PostgreSQL (`db_url`), and for every test
-a data folder of its own (`data_home`). Helpers are in tests/support; no test imports this
+line (`kam`), a fresh history database on SQLite and on PostgreSQL (`db_url`), for every test a
+data folder of its own (`data_home`), and the HTTP service's rule base (`registry`, for the
+session) and an app on it (`client`). Helpers are in tests/support; no test imports this
 module."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -72,3 +74,26 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
     with database(request.param, tmp_path) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def registry() -> Any:
+    """The service's registry with the built-in rule base loaded and its test cases passed."""
+    pytest.importorskip("fastapi", reason="the service extra is not installed")
+    from kamrules.service.versions import Registry
+
+    loaded = Registry(())
+    loaded.load_first()
+    return loaded
+
+
+@pytest.fixture
+def client(registry: Any) -> Iterator[Any]:
+    """A TestClient on an app serving `registry` (no keys: loopback only)."""
+    from fastapi.testclient import TestClient
+
+    from kamrules.service.app import create_app
+    from kamrules.service.settings import Settings
+
+    with TestClient(create_app(Settings(), registry=registry), raise_server_exceptions=False) as test_client:
+        yield test_client

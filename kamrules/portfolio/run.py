@@ -167,10 +167,14 @@ class PortfolioRun:
     loaded (and every problem with them raised) before any row is read, and the output columns
     are known, so the caller can open its output before `run`."""
 
-    def __init__(self, request: Request) -> None:
+    def __init__(
+        self, request: Request, *, engine: Engine | None = None, knowledge: PortfolioKnowledge | None = None
+    ) -> None:
+        """`engine` and `knowledge`: the account rules and the portfolio's rule bases already
+        compiled for `request.rules` (the service's, which serves one rule base to every request)."""
         self.request = request
-        self.engine = account_engine(request.rules)
-        self.knowledge = load_knowledge(request.rules)
+        self.engine = engine if engine is not None else account_engine(request.rules)
+        self.knowledge = knowledge if knowledge is not None else load_knowledge(request.rules)
         self.colmap: ColumnMap = load_column_map(request.columns) if request.columns else IDENTITY
         self.sectors = (
             evaluate_sectors(load_sectors(request.sectors), self.knowledge.sectors, request.as_of)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import click
 
 from .common import rules_option, split_rules
+from .store_options import db_option
 
 
 @click.command("serve")
@@ -48,6 +49,20 @@ from .common import rules_option, split_rules
     help="A web origin allowed to call the API from a browser (repeatable; CORS is off without it).",
 )
 @click.option(
+    "--record",
+    "record_history",
+    is_flag=True,
+    help="Record every advice given in the history database (one run per request, by api-key:NAME) and answer "
+    "GET /v1/accounts/{id}/history and GET /v1/changes from it.",
+)
+@click.option(
+    "--history",
+    "serve_history",
+    is_flag=True,
+    help="Answer GET /v1/accounts/{id}/history and GET /v1/changes from the history database, without recording.",
+)
+@db_option
+@click.option(
     "--log-level",
     type=click.Choice(["critical", "error", "warning", "info", "debug"]),
     default="info",
@@ -65,6 +80,9 @@ def command(
     max_batch: int,
     request_timeout: float,
     cors_origins: tuple[str, ...],
+    record_history: bool,
+    serve_history: bool,
+    db: str | None,
     log_level: str,
 ) -> int:
     """Serve the advice over HTTP (POST /v1/advise, /v1/portfolio, /v1/plans/...) and a page for
@@ -72,9 +90,16 @@ def command(
 
     The rule base is loaded, validated and its test cases run before the port opens; SIGHUP,
     POST /v1/rules/reload (admin key) or --watch load it again and swap it in only if all is
-    well. Listening beyond 127.0.0.1 needs --api-keys (or --insecure-no-auth).
+    well. Listening beyond 127.0.0.1 needs --api-keys (or --insecure-no-auth). With --record or
+    --history the service keeps and answers the history (docs/history.md, the store extra).
     """
     from kamrules.errors import KamError
+
+    ctx = click.get_current_context()
+    if ctx.get_parameter_source("db") == click.core.ParameterSource.COMMANDLINE and not (
+        record_history or serve_history
+    ):
+        raise click.UsageError("--db names the history database of --record or --history: give one of them")
 
     try:
         from kamrules.service.server import serve
@@ -95,6 +120,9 @@ def command(
         max_batch=max_batch,
         request_timeout=request_timeout,
         cors_origins=cors_origins,
+        record=record_history,
+        history=serve_history,
+        history_db=db,
     )
     try:
         settings.check()

@@ -61,6 +61,13 @@ def create_app(
     if keys is None and settings.api_keys:
         keys = KeyStore.from_file(settings.api_keys)
     services = Services(settings, registry or Registry(settings.rules), Metrics(), keys, recorder)
+    if settings.has_history:  # --record, --history: opened now, so that a bad database stops here
+        from kamrules.service import history
+
+        services.history = history.open_history(settings)
+        if settings.record and recorder is None:
+            services.recorder = history.StoreRecorder(services.history)
+        routers = (*routers, history.router)
     services.registry.on_swap.append(lambda v: _served(services, v))
     if services.registry.ready:
         _served(services, services.registry.current)

@@ -218,13 +218,15 @@ def run_portfolio(
     on_row: Callable[[dict[str, Any], bool], None],
     *,
     keep_points: bool,
+    snapshots: bool = False,
 ) -> PortfolioAnswer:
     """Advise every row of the portfolio file with the served rule base, as `kam portfolio`
-    does (one process: the service's workers are the parallelism)."""
+    does (one process: the service's workers are the parallelism); with `snapshots`, each
+    advised row also carries what the history store records (kamrules.store.snapshots)."""
     from kamrules.portfolio.run import PortfolioRun, Request
     from kamrules.portfolio.summary import summary_data
 
-    request = Request(str(path), as_of, lang, fmt, rules=tuple(rules), keep_points=keep_points)
+    request = Request(str(path), as_of, lang, fmt, rules=tuple(rules), keep_points=keep_points, snapshots=snapshots)
     # The rule base being served, not one read again from disk.
     job = PortfolioRun(request, engine=loaded.engine, knowledge=loaded.portfolio)
     outcome = job.run(lambda result: on_row(result.cells, result.ok))

@@ -44,6 +44,12 @@ class Metrics:
             "kamrules_advice_total", "Accounts advised, by tier and profile.", ["tier", "profile"], registry=own
         )
         self.rejected = Counter("kamrules_rejected_accounts_total", "Accounts refused (invalid facts).", registry=own)
+        self.recorded = Counter(
+            "kamrules_recorded_total",
+            "Requests whose advice the history store recorded, by result (ok, failed).",
+            ["result"],
+            registry=own,
+        )
         self.reloads = Counter(
             "kamrules_rules_reloads_total", "Rule base reloads, by result.", ["result"], registry=own
         )

@@ -64,6 +64,7 @@ TYPES = _types(
     ProblemType("internal-error", 500, "Internal error"),
     ProblemType("not-ready", 503, "No rule base is loaded yet"),
     ProblemType("request-timeout", 503, "The request took longer than its time limit"),
+    ProblemType("history-unavailable", 503, "The history database cannot be used"),
 )
 STATUS_TYPES = {400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-found", 405: "method-not-allowed"}
 STATUS_TYPES |= {406: "not-acceptable", 413: "body-too-large", 415: "unsupported-media-type", 422: "bad-request"}
@@ -118,8 +119,8 @@ def from_kam_error(exc: KamError) -> ProblemError:
     else:
         slug = "bad-request"
     problems = tuple(worded(p) for p in exc.problems)
-    detail = exc.message or (problems[0].message if len(problems) == 1 else f"{len(problems)} problems")
-    return ProblemError(slug, _detail(detail, problems), problems)
+    head = exc.message or (f"{len(problems)} problems:" if len(problems) > 1 else "")
+    return ProblemError(slug, _detail(head, problems), problems)
 
 
 def _detail(head: str, problems: Sequence[Problem]) -> str:

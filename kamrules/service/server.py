@@ -39,6 +39,12 @@ def serve(settings: Settings, log_level: str = "info") -> int:
     from kamrules.service.versions import Registry
 
     settings.check()
+    if settings.has_history:
+        # Opened (created or upgraded) once, first: a database that cannot be used stops kam serve
+        # before the rules are loaded and the port opens, and workers find its schema ready.
+        from kamrules.service.history import open_history
+
+        open_history(settings).close()
     registry = Registry(settings.rules)
     try:
         registry.load_first()  # every problem now, before the port opens

@@ -47,7 +47,10 @@ class Settings:
     request_timeout: float = DEFAULT_REQUEST_TIMEOUT
     cors_origins: tuple[str, ...] = ()  # none: CORS is off
     run_dir: str | None = None  # shared by the workers of one `kam serve` (reload generation, metrics)
-    extra: Mapping[str, str] = field(default_factory=dict)  # for plug-ins (the history store's URL...)
+    record: bool = False  # record every advice in the history store (kam serve --record)
+    history: bool = False  # serve the history routes (implied by record)
+    history_db: str | None = None  # the history database's URL (None: KAMRULES_DB, else the default file)
+    extra: Mapping[str, str] = field(default_factory=dict)  # for plug-ins
 
     def check(self) -> None:
         """Refuse settings that would be unsafe or cannot work."""
@@ -70,6 +73,11 @@ class Settings:
     @property
     def auth_required(self) -> bool:
         return self.api_keys is not None
+
+    @property
+    def has_history(self) -> bool:
+        """Whether the service opens the history store (to record, to answer from it, or both)."""
+        return self.record or self.history
 
     def to_env(self) -> dict[str, str]:
         """The settings as environment variables, for worker processes."""
@@ -105,6 +113,9 @@ class Settings:
                 max_batch=int(get("MAX_BATCH") or DEFAULT_MAX_BATCH),
                 request_timeout=float(get("REQUEST_TIMEOUT") or DEFAULT_REQUEST_TIMEOUT),
                 cors_origins=tuple(o.strip() for o in (get("CORS_ORIGINS") or "").split(",") if o.strip()),
+                record=get("RECORD") in ("1", "true", "yes"),
+                history=get("HISTORY") in ("1", "true", "yes"),
+                history_db=get("DB"),
             )
         except ValueError as exc:
             raise SettingsError(f"{ENV_PREFIX}*: {exc}") from None

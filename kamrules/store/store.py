@@ -152,7 +152,7 @@ class Store:
         if require and not found.entries and not found.plans:
             raise StoreError(
                 codes.STORE_UNKNOWN_ACCOUNT,
-                f"nothing is recorded for the account {account_id!r} in {self.url}",
+                f"nothing is recorded for the account {account_id!r}",
                 parameter="account_id",
             )
         return found

@@ -214,7 +214,7 @@ def test_the_runs_list(recorded: str) -> None:
 def test_asking_for_what_is_not_there(recorded: str) -> None:
     result = kam("history", "IT-9999", "--db", recorded)
     assert result.exit_code == 2
-    assert result.stderr.startswith("kam: STORE008 nothing is recorded for the account 'IT-9999' in ")
+    assert result.stderr == "kam: STORE008 nothing is recorded for the account 'IT-9999'\n"
     result = kam("changes", "1", "7", "--db", recorded)
     assert (result.exit_code, result.stderr) == (
         2,

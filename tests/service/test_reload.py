@@ -83,7 +83,7 @@ def test_a_failing_test_case_keeps_the_old_version(client: Any, folder: Path) ->
 
 
 class HoldingRecorder:
-    """A recorder (the history store's plug-in point) that holds the first batch of a stream
+    """A recorder (the history store's plug-in point) that holds the first chunk of a stream
     until told to go on: the reload happens while the request is surely in flight."""
 
     def __init__(self) -> None:
@@ -91,11 +91,23 @@ class HoldingRecorder:
         self.go_on = threading.Event()
         self.recorded: list[tuple[str, str]] = []
 
-    def record(self, advices: Any, *, version: Any, request_id: str, client: str | None) -> None:
-        self.recorded.extend((request_id, a.ruleset.digest) for a in advices)
-        if not self.reached.is_set():
-            self.reached.set()
-            self.go_on.wait(timeout=60)
+    def recording(self, *, kind: str, version: Any, request_id: str, client: str | None) -> Any:
+        holder = self
+
+        class Held:
+            def add(self, pairs: Any) -> None:
+                holder.recorded.extend((request_id, advice.ruleset.digest) for _, advice in pairs)
+                if not holder.reached.is_set():
+                    holder.reached.set()
+                    holder.go_on.wait(timeout=60)
+
+            def add_snapshot(self, snapshot: Any) -> None:
+                raise AssertionError("a stream of accounts has no portfolio rows")
+
+            def close(self) -> None:
+                pass
+
+        return Held()
 
 
 def test_requests_in_flight_finish_on_their_version(folder: Path) -> None:

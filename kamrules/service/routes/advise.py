@@ -16,6 +16,7 @@ from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 
 from kamrules import codes
 from kamrules.errors import KamError, Problem
+from kamrules.model.account import Account
 from kamrules.model.advice import Advice
 from kamrules.model.validate import validate_account
 from kamrules.service import library, reading
@@ -27,12 +28,15 @@ from kamrules.service.routes.common import (
     Lang,
     choose_lang,
     deadline,
+    finish_recording,
     json_answer,
+    keep,
     negotiate,
     off_loop,
     problems,
     request_id,
     services_of,
+    start_recording,
 )
 from kamrules.service.services import Scratch, Services
 from kamrules.service.versions import RuleBaseVersion
@@ -120,12 +124,13 @@ async def advise(
             # The first row is read now: a file that cannot be read at all (no header, not the
             # format it says) is a 400 problem, before the stream's 200 is sent.
             rows_read = await off_loop(services, _first_rows, upload, fmt)
-            lines = _stream(services, version, rows_read, language, day, explain, request)
+            lines = _Stream(services, version, (language, day, explain), request).lines(rows_read)
             streaming = True
             return StreamingResponse(_removing(lines, folder), media_type=JSONL, headers=version.headers())
         offer = negotiate(request, ("application/json", "text/plain"))
-        single, advices = await off_loop(services, _advise_text, services, version, upload, language, day, explain)
-        _tell(services, version, advices, request)
+        single, pairs = await off_loop(services, _advise_text, services, version, upload, language, day, explain)
+        await off_loop(services, _tell, services, version, pairs, request)
+        advices = [advice for _, advice in pairs]
         if offer == "text/plain":
             return PlainTextResponse(library.advice_text(advices, version.engine, explain), headers=version.headers())
         data = [library.advice_json(a) for a in advices]
@@ -144,8 +149,9 @@ def _too_many(rows: int, services: Services) -> ProblemError:
 
 def _advise_text(
     services: Services, version: RuleBaseVersion, upload: Upload, lang: str, day: dt.date, explain: bool
-) -> tuple[bool, list[Advice]]:
-    """A JSON or YAML body: every account valid, or every problem at once (422)."""
+) -> tuple[bool, list[tuple[Account, Advice]]]:
+    """A JSON or YAML body: every account valid, or every problem at once (422); each account
+    with its advice."""
     from kamrules.service.bodies import decode
 
     text = decode(upload)
@@ -159,8 +165,8 @@ def _advise_text(
         except KamError:
             accounts = []  # the located reader says what is wrong, and where
         if accounts:
-            advices = [version.engine.advise(a, lang=lang, as_of=day, explain=explain) for a in accounts]
-            return isinstance(fast, dict), advices
+            advised = [(a, version.engine.advise(a, lang=lang, as_of=day, explain=explain)) for a in accounts]
+            return isinstance(fast, dict), advised
     rows = reading.structured_rows(text, upload.name)
     if len(rows) > services.settings.max_batch:
         raise _too_many(len(rows), services)
@@ -179,8 +185,8 @@ def _advise_text(
         slug = "unreadable-input" if unreadable else "invalid-facts"
         noun = "account" if len(rows) == 1 else "accounts"
         raise ProblemError(slug, f"{len(found)} problem(s) in the {noun} sent; nothing was advised", found)
-    advices = [version.engine.advise(a, lang=lang, as_of=day, explain=explain) for a in accounts]
-    return reading.is_single(rows, upload.name), advices
+    advised = [(a, version.engine.advise(a, lang=lang, as_of=day, explain=explain)) for a in accounts]
+    return reading.is_single(rows, upload.name), advised
 
 
 def _first_rows(upload: Upload, fmt: str) -> Iterator[reading.Row]:
@@ -202,52 +208,67 @@ def _guarded(rows: Iterator[reading.Row], instance: str, rid: str) -> Iterator[r
         }
 
 
-def _stream(
-    services: Services,
-    version: RuleBaseVersion,
-    rows: Iterator[reading.Row],
-    lang: str,
-    day: dt.date,
-    explain: bool,
-    request: Request,
-) -> Iterator[bytes]:
+class _Stream:
     """The JSON Lines answer, produced as the rows are read (a worker thread runs it: Starlette
-    iterates a plain generator off the event loop)."""
-    rid = request_id(request)
-    instance = request.url.path
-    client = getattr(request.state, "client", None)
-    stop_at = deadline(services)
-    counts = {"rows": 0, "advised": 0, "rejected": 0}
-    lines: list[str] = []
-    advices: list[Advice] = []
-    for row in _guarded(rows, instance, rid):
-        if isinstance(row, dict):  # the file stopped being readable: said, and the stream ends
-            lines.append(library.json_safe(row))
-            break
-        counts["rows"] += 1
-        if time.monotonic() > stop_at:
-            limit = services.settings.request_timeout
-            error = ProblemError("request-timeout", f"stopped at row {row.row}: over the limit of {limit:g} s")
-            lines.append(
-                library.json_safe({"row": row.row, "line": row.line, "problem": problem_body(error, instance, rid)})
-            )
-            counts["rows"] -= 1
-            break
-        entry = _one_row(version, row, lang, day, explain, instance, rid)
-        if "advice" in entry:
-            counts["advised"] += 1
-            advices.append(entry.pop("_advice"))
-        else:
-            counts["rejected"] += 1
-        lines.append(library.json_safe(entry))
-        if len(lines) >= CHUNK:
-            _tell(services, version, advices, request, client)
+    iterates a plain generator off the event loop); the rows advised are counted for /metrics and
+    recorded (when the service records) a chunk at a time, as one run for the whole request."""
+
+    def __init__(
+        self, services: Services, version: RuleBaseVersion, how: tuple[str, dt.date, bool], request: Request
+    ) -> None:
+        self.services = services
+        self.version = version
+        self.how = how  # lang, as_of, explain
+        self.rid = request_id(request)
+        self.instance = request.url.path
+        self.counts = {"rows": 0, "advised": 0, "rejected": 0}
+        self.advised: list[tuple[Account, Advice]] = []
+        self.recording = start_recording(services, version, request, "advise")
+
+    def lines(self, rows: Iterator[reading.Row]) -> Iterator[bytes]:
+        try:
+            yield from self._chunks(rows)
+        finally:  # also when the client goes away half-way: what was advised is kept
+            self._keep()
+            finish_recording(self.services, self.recording, self.rid)
+        version = self.version
+        ruleset = {"name": version.name, "version": version.version, "digest": version.digest}
+        yield library.json_safe({"summary": {**self.counts, "ruleset": ruleset}}).encode()
+
+    def _chunks(self, rows: Iterator[reading.Row]) -> Iterator[bytes]:
+        lines: list[str] = []
+        stop_at = deadline(self.services)
+        for row in _guarded(rows, self.instance, self.rid):
+            if isinstance(row, dict):  # the file stopped being readable: said, and the stream ends
+                lines.append(library.json_safe(row))
+                break
+            if time.monotonic() > stop_at:
+                limit = self.services.settings.request_timeout
+                error = ProblemError("request-timeout", f"stopped at row {row.row}: over the limit of {limit:g} s")
+                problem = problem_body(error, self.instance, self.rid)
+                lines.append(library.json_safe({"row": row.row, "line": row.line, "problem": problem}))
+                break
+            self.counts["rows"] += 1
+            entry = _one_row(self.version, row, *self.how, self.instance, self.rid)
+            if "advice" in entry:
+                self.counts["advised"] += 1
+                self.advised.append(entry.pop("_advised"))
+            else:
+                self.counts["rejected"] += 1
+            lines.append(library.json_safe(entry))
+            if len(lines) >= CHUNK:
+                self._keep()
+                yield "".join(lines).encode()
+                lines.clear()
+        if lines:
             yield "".join(lines).encode()
-            lines, advices = [], []
-    _tell(services, version, advices, request, client)
-    summary = {**counts, "ruleset": {"name": version.name, "version": version.version, "digest": version.digest}}
-    lines.append(library.json_safe({"summary": summary}))
-    yield "".join(lines).encode()
+
+    def _keep(self) -> None:
+        """Count the rows advised since the last time, hand them to the recording."""
+        if self.advised:
+            self.services.metrics.advised((a.tier, a.profile) for _, a in self.advised)
+        self.recording = keep(self.services, self.recording, self.advised, self.rid)
+        self.advised.clear()
 
 
 def _one_row(
@@ -257,7 +278,8 @@ def _one_row(
     try:
         if row.problems:
             raise KamError("", row.problems)
-        advice = version.engine.advise(reading.check_account(row), lang=lang, as_of=day, explain=explain)
+        account = reading.check_account(row)
+        advice = version.engine.advise(account, lang=lang, as_of=day, explain=explain)
     except KamError as exc:
         return {**head, "problem": problem_body(from_kam_error(exc), instance, rid)}
     except Exception:
@@ -265,7 +287,7 @@ def _one_row(
         log.exception("request %s: internal error on row %s", rid, row.row)
         error = ProblemError("internal-error", f"internal error on row {row.row}; the other rows are still advised")
         return {**head, "problem": problem_body(error, instance, rid)}
-    return {**head, "advice": library.advice_json(advice), "_advice": advice}
+    return {**head, "advice": library.advice_json(advice), "_advised": (account, advice)}
 
 
 def _removing(lines: Iterator[bytes], folder: Scratch) -> Iterator[bytes]:
@@ -276,23 +298,12 @@ def _removing(lines: Iterator[bytes], folder: Scratch) -> Iterator[bytes]:
 
 
 def _tell(
-    services: Services,
-    version: RuleBaseVersion,
-    advices: Sequence[Advice],
-    request: Request,
-    client: str | None = None,
+    services: Services, version: RuleBaseVersion, pairs: Sequence[tuple[Account, Advice]], request: Request
 ) -> None:
-    """Count the advice for /metrics and hand it to the recorder, if there is one."""
-    if not advices:
+    """Count the advice for /metrics and record it, if the service records (in a worker thread)."""
+    if not pairs:
         return
-    services.metrics.advised((a.tier, a.profile) for a in advices)
-    if services.recorder is not None:
-        try:
-            services.recorder.record(
-                advices,
-                version=version,
-                request_id=request_id(request),
-                client=client or getattr(request.state, "client", None),
-            )
-        except Exception:
-            log.exception("request %s: the recorder failed; the advice was still answered", request_id(request))
+    services.metrics.advised((a.tier, a.profile) for _, a in pairs)
+    rid = request_id(request)
+    recording = keep(services, start_recording(services, version, request, "advise"), pairs, rid)
+    finish_recording(services, recording, rid)

@@ -4,6 +4,7 @@ within the request's time limit, and the declared answers for the OpenAPI docume
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, TypeVar
@@ -12,10 +13,14 @@ import anyio
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
+from kamrules.model.account import Account
+from kamrules.model.advice import Advice
 from kamrules.service.problems import PROBLEM_JSON, ProblemError
-from kamrules.service.services import Services
+from kamrules.service.services import Recording, Services
+from kamrules.service.versions import RuleBaseVersion
 
 T = TypeVar("T")
+log = logging.getLogger("kamrules.service")
 Lang = Literal["en", "it"]
 LANGS: tuple[str, ...] = ("en", "it")
 
@@ -82,6 +87,64 @@ async def off_loop(services: Services, func: Callable[..., T], *args: Any) -> T:
             return await anyio.to_thread.run_sync(lambda: func(*args), abandon_on_cancel=True)
     except TimeoutError:
         raise ProblemError("request-timeout", f"the work took longer than the limit of {limit:g} s") from None
+
+
+# --- the history: each request's advice handed to the recorder (kamrules.service.services) -------
+
+
+def start_recording(services: Services, version: RuleBaseVersion, request: Request, kind: str) -> Recording | None:
+    """A recording of this request's advice, or None (no recorder, or it failed: logged)."""
+    if services.recorder is None:
+        return None
+    try:
+        client = getattr(request.state, "client", None)
+        return services.recorder.recording(kind=kind, version=version, request_id=request_id(request), client=client)
+    except Exception:
+        _recording_failed(services, request_id(request))
+        return None
+
+
+def keep(
+    services: Services, recording: Recording | None, pairs: Sequence[tuple[Account, Advice]], rid: str
+) -> Recording | None:
+    """Hand `pairs` to the recording; the recording still going (None once it failed: logged)."""
+    if recording is None or not pairs:
+        return recording
+    try:
+        recording.add(pairs)
+        return recording
+    except Exception:
+        _recording_failed(services, rid)
+        return None
+
+
+def keep_snapshot(services: Services, recording: Recording | None, snapshot: Any, rid: str) -> Recording | None:
+    """Hand a portfolio row's snapshot to the recording (see `keep`)."""
+    if recording is None or snapshot is None:
+        return recording
+    try:
+        recording.add_snapshot(snapshot)
+        return recording
+    except Exception:
+        _recording_failed(services, rid)
+        return None
+
+
+def finish_recording(services: Services, recording: Recording | None, rid: str) -> None:
+    """The request is over: the recording keeps what it was given (a failure is logged, counted)."""
+    if recording is None:
+        return
+    try:
+        recording.close()
+    except Exception:
+        _recording_failed(services, rid)
+        return
+    services.metrics.recorded.labels("ok").inc()
+
+
+def _recording_failed(services: Services, rid: str) -> None:
+    log.exception("request %s: the advice could not be recorded; it was still answered", rid)
+    services.metrics.recorded.labels("failed").inc()
 
 
 def deadline(services: Services) -> float:

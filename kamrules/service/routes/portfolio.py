@@ -23,11 +23,15 @@ from kamrules.service.routes.common import (
     Lang,
     choose_lang,
     deadline,
+    finish_recording,
     json_answer,
+    keep_snapshot,
     negotiate,
     off_loop,
     problems,
+    request_id,
     services_of,
+    start_recording,
 )
 from kamrules.service.services import Services
 from kamrules.service.versions import RuleBaseVersion
@@ -106,8 +110,10 @@ async def portfolio(
     try:
         upload = (await uploads(request, folder, FORMATS, ("portfolio",)))["portfolio"]
         fmt = input_format or upload.format
-        work = _run, services, version, upload.path, upload.name, as_of or dt.date.today(), language, fmt, offer
-        return await off_loop(services, *work)
+        day = as_of or dt.date.today()
+        return await off_loop(
+            services, _run, services, version, upload.path, upload.name, (day, language, fmt, offer), request
+        )
     except KamError as exc:
         raise from_kam_error(exc) from None
     finally:
@@ -119,31 +125,51 @@ def _run(
     version: RuleBaseVersion,
     path: Path,
     name: str,
-    day: dt.date,
-    lang: str,
-    fmt: str | None,
-    offer: str,
+    how: tuple[dt.date, str, str | None, str],
+    request: Request,
 ) -> Response:
+    """The portfolio advised (`how`: as of, language, input format, the answer's media type),
+    its rows recorded when the service records."""
+    day, lang, fmt, offer = how
+    from kamrules.store.snapshots import SNAPSHOT_CELL
+
     names = {str(path): name}
     limit = services.settings.max_batch
     stop_at = deadline(services)
     rows: list[dict[str, Any]] = []
     pairs: list[tuple[str | None, str | None]] = []
     book = None
+    recording = start_recording(services, version, request, "portfolio")
 
     def on_row(cells: dict[str, Any], ok: bool) -> None:
-        nonlocal book
+        nonlocal recording
         if len(rows) + 1 > limit:
             raise ProblemError("batch-too-large", f"more than {limit:,} accounts in one portfolio: split it")
         if time.monotonic() > stop_at:
             raise ProblemError("request-timeout", "the portfolio took longer than the request time limit")
+        snap = cells.pop(SNAPSHOT_CELL, None)
         rows.append(renamed(cells, names))  # type: ignore[arg-type]
         if ok:
             pairs.append((cells.get("tier"), cells.get("profile")))
+            recording = keep_snapshot(services, recording, snap, request_id(request))
 
-    answer = library.run_portfolio(
-        path, version.loaded, services.registry.paths, day, lang, fmt, on_row, keep_points=offer == "text/html"
-    )
+    try:
+        answer = library.run_portfolio(
+            path,
+            version.loaded,
+            services.registry.paths,
+            day,
+            lang,
+            fmt,
+            on_row,
+            keep_points=offer == "text/html",
+            snapshots=recording is not None,
+        )
+    except BaseException:
+        recording = None  # a portfolio that failed as a whole is not recorded (as kam portfolio --record)
+        raise
+    finally:
+        finish_recording(services, recording, request_id(request))
     services.metrics.advised(pairs)
     headers = version.headers()
     if offer == "text/html":

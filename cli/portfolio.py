@@ -278,7 +278,7 @@ class _Rows:
             if sink is not None:
                 sink.write(result.cells)
             if self.history is not None and result.ok:
-                self.history.add(result.cells)
+                self.history.add(result.cells, f"{self.name} {self.words['row']} {result.row}")
             if not result.ok:
                 self._report(result)
                 if any(p.code == INTERNAL for p in result.problems):

@@ -64,6 +64,8 @@ def open_for(db: str | None, *, create: bool = True) -> Store:
 
 def say_recorded(recorded: Recorded, store: Store) -> None:
     """One line on standard error: which run, how many advices, how many new, where."""
+    for reason in recorded.refused:
+        click.echo(f"kam: {reason}", err=True)
     run = recorded.run
     noun = "advice" if recorded.advices == 1 else "advices"
     if not recorded.new_run:
@@ -129,11 +131,16 @@ class PortfolioHistory:
 
         return cls(open_for(db), Spool(), record=record, compare=compare)
 
-    def add(self, cells: Mapping[str, Any]) -> None:
-        """Keep the snapshot an advised row carries (kamrules.store.snapshots.SNAPSHOT_CELL)."""
-        from kamrules.store.snapshots import SNAPSHOT_CELL
+    def add(self, cells: Mapping[str, Any], where: str) -> None:
+        """Keep the snapshot an advised row carries (kamrules.store.snapshots.SNAPSHOT_CELL), or
+        say, naming the row (`where`), why the history cannot keep it (the row is still advised)."""
+        from kamrules.store.snapshots import SNAPSHOT_CELL, Snapshot
 
-        self.spool.add(cells[SNAPSHOT_CELL])
+        kept = cells[SNAPSHOT_CELL]
+        if isinstance(kept, Snapshot):
+            self.spool.add(kept)
+        else:
+            click.echo(f"kam: {where}: {kept.code} {kept.message}", err=True)
 
     def finish(self, outcome: Outcome, file: str) -> ChangeReport | None:
         """Compare (--compare), then record (--record); the movements since the compared run."""

@@ -100,6 +100,13 @@ EXTRA_CELLS = _code(_IO, "IO009", "extra-cells", "a row with a value beyond the 
 BAD_TABLE = _code(_IO, "IO010", "bad-table", "a header naming a column twice, or a CSV record that cannot be read")
 BAD_WORKBOOK = _code(_IO, "IO011", "bad-workbook", "an XLSX file that cannot be read as a workbook")
 BAD_READ_OPTION = _code(_IO, "IO012", "bad-read-option", "an unknown input format, encoding or delimiter was asked for")
+WORKBOOK_TOO_LARGE = _code(
+    _IO,
+    "IO013",
+    "workbook-too-large",
+    "an XLSX workbook over a limit: 1 GB inflated, 1 MB of text without markup, 1,000,000 shared strings, "
+    "1,048,576 rows or 50,000,000 cells read",
+)
 
 # -- Account facts and the files around them ----------------------------------------------------
 _FACT = _group("FACT", "Account facts", "An account's facts, checked against the contract (kamrules/model/account.py).")
@@ -265,6 +272,13 @@ STORE_UNKNOWN_ACCOUNT = _code(
 )
 STORE_BAD_PERIOD = _code(_STORE, "STORE009", "bad-period", "a period that ends before it starts, or a negative age")
 STORE_NOTHING_TO_RECORD = _code(_STORE, "STORE010", "nothing-to-record", "a run with no advice: nothing is recorded")
+STORE_UNSTORABLE = _code(
+    _STORE,
+    "STORE011",
+    "unstorable",
+    "an account whose id or name holds a NUL character, which PostgreSQL cannot store: it is not recorded "
+    "(the others are)",
+)
 
 
 # -- The HTTP service (kam serve) -----------------------------------------------------------------

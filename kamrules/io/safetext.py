@@ -10,7 +10,8 @@ as they are, its characters act on whatever shows them:
 * bidirectional overrides (U+202A to U+202E, U+2066 to U+2069) reorder what is shown, so text
   reads other than it is;
 * Markdown passes raw HTML (`<script>`) and links (`[x](javascript:…)`) to the browser that
-  renders it.
+  renders it; an HTML page (the portfolio report) would run it, and shows bidirectional
+  overrides as they act.
 
 Each such character is shown as its escape (`\\x1b`, `\\u2028`), visibly and reversibly; a tab
 is kept. Markdown text also has a `<` that would open a tag or an autolink, and a `](` that
@@ -21,6 +22,7 @@ writers escape what their readers need.
 
 from __future__ import annotations
 
+import html
 import re
 
 # C0 controls but the tab, DEL, C1 controls (with NEL, U+0085), the Unicode line and paragraph
@@ -42,6 +44,13 @@ def terminal_text(text: str) -> str:
 def comment_text(text: str) -> str:
     """`text` for a `# comment` line of YAML: nothing in it can end the line."""
     return terminal_text(text)
+
+
+def html_text(text: str) -> str:
+    """`text` for an HTML page (the portfolio report): every character a terminal would act on
+    shown as its escape, as `terminal_text` does (a bidirectional override would reorder what the
+    page shows), then HTML-escaped."""
+    return html.escape(terminal_text(text))
 
 
 def markdown_text(text: str) -> str:

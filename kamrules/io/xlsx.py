@@ -17,7 +17,8 @@ from typing import Any
 
 from kamrules import codes
 from kamrules.errors import InputFileError, Location, Problem
-from kamrules.io.rows import RawRow, check_header, tabular_rows
+from kamrules.io.rows import RawRow, UnreadableRow, check_header, tabular_rows
+from kamrules.io.xlsx_limits import MAX_CELL_CHARS, RowCounter
 
 
 def _cell(value: Any) -> Any:
@@ -45,8 +46,9 @@ def xlsx_rows(path: str | Path, name: str) -> Iterator[RawRow]:
     The workbook is opened from a binary file object, not by name: openpyxl judges a file name
     by its extension and refuses any other (standard input spooled to a temporary file, a
     workbook saved as `export.dat`), while the content is what matters."""
-    from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
+
+    from kamrules.io.xlsx_limits import load_guarded_workbook
 
     try:
         handle = open(path, "rb")  # noqa: SIM115 - closed in the finally below, after the last row
@@ -54,7 +56,7 @@ def xlsx_rows(path: str | Path, name: str) -> Iterator[RawRow]:
         raise _unreadable(name, exc) from None
     try:
         try:
-            book = load_workbook(handle, read_only=True, data_only=True)
+            book = load_guarded_workbook(handle, name)  # under the limits of kamrules.io.xlsx_limits
         except (InvalidFileException, *_BROKEN) as exc:
             raise _unreadable(name, exc) from None
         try:
@@ -73,7 +75,9 @@ def xlsx_rows(path: str | Path, name: str) -> Iterator[RawRow]:
 
 
 def _guarded(rows: Iterator[tuple[Any, ...]], name: str) -> Iterator[tuple[Any, ...]]:
-    """openpyxl's rows; a damaged sheet (found only as it is read) is a problem of the file."""
+    """openpyxl's rows, counted (kamrules.io.xlsx_limits); a damaged sheet (found only as it is
+    read) is a problem of the file."""
+    counter = RowCounter(name)
     while True:
         try:
             values = next(rows)
@@ -81,6 +85,7 @@ def _guarded(rows: Iterator[tuple[Any, ...]], name: str) -> Iterator[tuple[Any, 
             return
         except _BROKEN as exc:
             raise _unreadable(name, exc) from None
+        counter.add(len(values))
         yield values
 
 
@@ -89,7 +94,7 @@ def _sheet_rows(rows: Iterator[tuple[Any, ...]], name: str) -> Iterator[RawRow]:
     columns: list[str] | None = None
     for values in rows:
         number += 1
-        if any(v is not None and str(v).strip() for v in values):
+        if values.count(None) != len(values) and any(v is not None and str(v).strip() for v in values):
             columns = ["" if v is None else _header_text(v) for v in values]
             break
     if columns is None:
@@ -99,6 +104,13 @@ def _sheet_rows(rows: Iterator[tuple[Any, ...]], name: str) -> Iterator[RawRow]:
 
     def numbered() -> Iterator[tuple[int, int | None, list[Any]]]:
         for offset, values in enumerate(rows, start=1):
+            if values.count(None) == len(values):
+                continue  # an empty row (openpyxl fills in every missing one): nothing to read
+            if any(isinstance(v, str) and len(v) > MAX_CELL_CHARS for v in values):
+                # One error row, as a CSV cell over the reader's limit is (kamrules.io.xlsx_limits).
+                reason = f"a cell is longer than {MAX_CELL_CHARS:,} characters"
+                yield header_row + offset, None, UnreadableRow(reason, "XLSX")
+                continue
             yield header_row + offset, None, [_cell(v) for v in values]
 
     yield from tabular_rows(numbered(), columns, name, None)

@@ -84,9 +84,9 @@ class Evaluator:
         cells.update(self._sector_cells(account.sector))
         cells.update(flatten.derived_cells(self.knowledge.accounts.rulebase, ev.values, self.shared.lang))
         if self.shared.snapshots:  # built here, in the worker, next to the advice
-            from kamrules.store.snapshots import SNAPSHOT_CELL, snapshot
+            from kamrules.store.snapshots import SNAPSHOT_CELL, snapshot_cell
 
-            cells[SNAPSHOT_CELL] = snapshot(account, advice)
+            cells[SNAPSHOT_CELL] = snapshot_cell(account, advice)
         return RowResult(prep.index, prep.row, prep.line, cells, [])
 
     def _values(self, prep: Prepared, advice: Mapping[str, Any], place: Place | None) -> dict[str, Any]:

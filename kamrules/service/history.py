@@ -92,12 +92,15 @@ class StoreRecording:
         self._dates: set[dt.date] = set()
 
     def add(self, pairs: Iterable[tuple[Account, Advice]]) -> None:
-        from kamrules.store import snapshot
+        from kamrules.store.snapshots import snapshot_cell
 
         for facts, advice in pairs:
-            self.add_snapshot(snapshot(facts, advice))
+            self.add_snapshot(snapshot_cell(facts, advice))
 
-    def add_snapshot(self, snap: Snapshot) -> None:
+    def add_snapshot(self, snap: Snapshot | Problem) -> None:
+        if isinstance(snap, Problem):  # an account the history cannot keep: left out, the rest recorded
+            log.warning("%s: %s %s", self.source, snap.code, snap.message)
+            return
         if self._spool is None:
             from kamrules.store import Spool
 

@@ -58,6 +58,9 @@ class Recorded(Out):
     new_run: bool = Field(description="False when the very same run was already recorded (nothing was written).")
     advices: int
     new: int = Field(description="Advices stored by this call; the others were already in the store.")
+    refused: list[str] = Field(
+        default_factory=list, description="Why each advice that cannot be stored (STORE011) was left out."
+    )
 
 
 class PlanRecorded(Out):

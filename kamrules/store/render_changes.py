@@ -5,8 +5,9 @@ stable identifiers, so that the output can be compared and searched; the words a
 from the phrase catalogs (`history` section), in the language asked for.
 
 Account ids and names come from CRM exports and API callers: every cell is made harmless for
-where it goes (kamrules.io.safetext for a terminal and Markdown, kamrules.io.cells against
-spreadsheet formulas in CSV, html.escape in the report); JSON keeps the values exactly.
+where it goes (kamrules.io.safetext for a terminal, Markdown and the HTML report; in CSV, which
+people open in a spreadsheet or print to a terminal, control characters escaped as for a
+terminal and formulas neutralised by kamrules.io.cells); JSON keeps the values exactly.
 """
 
 from __future__ import annotations
@@ -15,11 +16,10 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from html import escape
 
 from kamrules.i18n.catalog import Phrases, phrases
 from kamrules.io.cells import neutralise
-from kamrules.io.safetext import markdown_text, terminal_text
+from kamrules.io.safetext import html_text, markdown_text, terminal_text
 from kamrules.store.models import AccountRef, AccountState, ChangeReport, Movement, RunInfo, WarningMove
 
 ARROW = "→"
@@ -168,8 +168,14 @@ def render_csv(report: ChangeReport, lang: str = "en") -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in csv_rows(report, lang):
-        writer.writerow([neutralise(cell) for cell in row])
+        writer.writerow([csv_cell(cell) for cell in row])
     return buffer.getvalue()
+
+
+def csv_cell(text: str) -> str:
+    """A CSV cell of a report: no control character (a terminal would obey it; a spreadsheet
+    shows garbage), no formula."""
+    return neutralise(terminal_text(text))
 
 
 def csv_rows(report: ChangeReport, lang: str = "en") -> Iterator[tuple[str, ...]]:
@@ -191,14 +197,14 @@ def render_json(report: ChangeReport) -> str:
 def render_html_section(report: ChangeReport, lang: str = "en") -> str:
     """A <section> for kam portfolio's HTML report (every text escaped)."""
     out = [
-        f'<section id="movements"><h2>{escape(basis(report, lang))}</h2>'
-        f'<p class="note">{escape(counts(report, lang))}</p>'
+        f'<section id="movements"><h2>{html_text(basis(report, lang))}</h2>'
+        f'<p class="note">{html_text(counts(report, lang))}</p>'
     ]
     for title, rows in lines(report, lang):
-        out.append(f"<h3>{escape(title)}</h3><table><tbody>")
-        out.extend("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in rows)
+        out.append(f"<h3>{html_text(title)}</h3><table><tbody>")
+        out.extend("<tr>" + "".join(f"<td>{html_text(cell)}</td>" for cell in row) + "</tr>" for row in rows)
         out.append("</tbody></table>")
     if len(out) == 1:
-        out.append(f"<p>{escape(words(lang)['nothing_changed'])}</p>")
+        out.append(f"<p>{html_text(words(lang)['nothing_changed'])}</p>")
     out.append("</section>")
     return "\n".join(out)

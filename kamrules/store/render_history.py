@@ -16,10 +16,9 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from kamrules.i18n.catalog import Phrases
-from kamrules.io.cells import neutralise
 from kamrules.io.safetext import markdown_text, terminal_text
 from kamrules.store.models import FactChange, History, HistoryEntry, RulesetRef, RunInfo, WarningItem
-from kamrules.store.render_changes import ARROW, words
+from kamrules.store.render_changes import ARROW, csv_cell, words
 
 HISTORY_CSV = (
     "as_of",
@@ -215,7 +214,7 @@ def render_csv(history: History) -> str:
             _ruleset(e.ruleset),
             "true" if e.changed else "false",
         )
-        writer.writerow([neutralise(cell) for cell in row])
+        writer.writerow([csv_cell(cell) for cell in row])
     return buffer.getvalue()
 
 
@@ -236,7 +235,7 @@ def render_runs(runs: list[RunInfo], fmt: str, lang: str = "en") -> str:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(RUNS_CSV)
-        writer.writerows([neutralise(c) for c in row] for row in rows)
+        writer.writerows([csv_cell(c) for c in row] for row in rows)
         return buffer.getvalue()
     w = words(lang)
     header = tuple(w[f"runs.{column}"] for column in RUNS_CSV)

@@ -15,6 +15,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from kamrules import codes
+from kamrules.errors import Problem
+from kamrules.store.location import StoreError
+
 # Advice keys a snapshot has a place for (or leaves out on purpose: texts, the trace and the
 # labels follow from the decisions and the rule base). Any other key an advice carries (score
 # sources, say) is kept under `extra`, so a new advice field needs no schema migration.
@@ -120,6 +124,15 @@ def advice_key(account_id: str, as_of: dt.date, facts_digest: str, ruleset_diges
     return digest(["advice/1", account_id, as_of.isoformat(), facts_digest, ruleset_digest])
 
 
+def snapshot_cell(facts: Any, advice: Any) -> Snapshot | Problem:
+    """The snapshot of `advice`, or the problem why it cannot be recorded (a portfolio row's
+    hidden cell: the row is still advised, it is only not recorded)."""
+    try:
+        return snapshot(facts, advice)
+    except StoreError as exc:
+        return exc.problem
+
+
 def snapshot(facts: Any, advice: Any) -> Snapshot:
     """The snapshot of `advice`, given for the account whose `facts` it was given.
 
@@ -132,6 +145,14 @@ def snapshot(facts: Any, advice: Any) -> Snapshot:
     data = advice.model_dump(mode="json") if hasattr(advice, "model_dump") else dict(advice)
     account = data["account"]
     account_id = str(account["id"])
+    if "\x00" in account_id or "\x00" in str(account["name"]):
+        # PostgreSQL cannot store a NUL in text, and the store keeps one behaviour on both
+        # databases: the account is refused here, the others of its run are still recorded.
+        raise StoreError(
+            codes.STORE_UNSTORABLE,
+            f"account {account_id!r}: its id or name holds a NUL character, which the history cannot store: "
+            "not recorded",
+        )
     if str(facts_data.get("id", account_id)) != account_id:
         raise ValueError(f"the facts are those of account {facts_data.get('id')!r}, the advice of {account_id!r}")
     as_of = dt.date.fromisoformat(str(data["as_of"]))

@@ -91,10 +91,17 @@ class Store:
         kind: str = "advise",
         source: str | None = None,
     ) -> Recorded:
-        """Record several (facts, advice) pairs as one run of `kind`, in one transaction."""
+        """Record several (facts, advice) pairs as one run of `kind`, in one transaction; a pair
+        the store cannot hold (STORE011) is left out, and said in `Recorded.refused`."""
+        refused: list[str] = []
         with Spool() as spool:
             for facts, advice in pairs:
-                spool.add(snapshot(facts, advice))
+                try:
+                    spool.add(snapshot(facts, advice))
+                except StoreError as exc:
+                    refused.append(exc.problem.render())  # with its code
+            if spool.count == 0 and refused:
+                raise StoreError(codes.STORE_UNSTORABLE, refused[0].removeprefix(f"{codes.STORE_UNSTORABLE} "))
             as_of = {snap.as_of for snap in spool}
             rulesets = {(s.ruleset_name, s.ruleset_version, s.ruleset_digest) for s in spool}
             meta = RunMeta(
@@ -103,7 +110,8 @@ class Store:
                 source=source,
                 ruleset=rulesets.pop() if len(rulesets) == 1 else None,
             )
-            return self.record_run(meta, spool, by=by)
+            recorded = self.record_run(meta, spool, by=by)
+        return recorded.model_copy(update={"refused": refused}) if refused else recorded
 
     def record_run(self, meta: RunMeta, snapshots: Spool | Iterable[Snapshot], *, by: str | None = None) -> Recorded:
         """Record a run (a portfolio's: its snapshots, usually spooled while it ran) in one
@@ -144,11 +152,14 @@ class Store:
     def history(self, account_id: str, *, require: bool = False) -> History:
         """The account's timeline (every stored advice, oldest first) and plan versions; with
         `require`, an account with neither is a `StoreError` (STORE008) rather than empty."""
-        with self._reading() as conn:
-            rows = read.account_advices(conn, account_id)
-            warnings = read.warnings_of(conn, [row.id for row in rows])
-            plans = read.account_plans(conn, account_id)
-        found = timeline.build_history(account_id, rows, warnings, plans)
+        if "\x00" in account_id:  # never stored (STORE011), and PostgreSQL refuses it in a query
+            found = timeline.build_history(account_id, [], {}, [])
+        else:
+            with self._reading() as conn:
+                rows = read.account_advices(conn, account_id)
+                warnings = read.warnings_of(conn, [row.id for row in rows])
+                plans = read.account_plans(conn, account_id)
+            found = timeline.build_history(account_id, rows, warnings, plans)
         if require and not found.entries and not found.plans:
             raise StoreError(
                 codes.STORE_UNKNOWN_ACCOUNT,

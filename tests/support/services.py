@@ -14,12 +14,14 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from tests.support import EXAMPLES, ROOT
+from tests.support.bounded import Limits
 
 MY_RULES = EXAMPLES / "my-rules"
 
@@ -110,3 +112,89 @@ def server_process(
                 proc.kill()
                 proc.wait()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@dataclass
+class BoundedServer:
+    """A `kam serve` under resource limits (tests.support.bounded): its address, its log, and
+    once it stopped, its exit code and peak resident memory."""
+
+    base: str
+    log: Path
+    launcher: int = 0
+    code: int | None = None
+    peak_kb: int = 0
+    output: str = ""  # its log, once it stopped
+
+    @property
+    def peak_mb(self) -> float:
+        return self.peak_kb / 1024
+
+    def peak_mb_now(self) -> float:
+        """Its peak resident memory so far (VmHWM), while it runs."""
+        for pid in _children(self.launcher):
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        raise AssertionError("the server is not running")
+
+
+@contextlib.contextmanager
+def bounded_server(limits: Limits, *args: str, env: dict[str, str] | None = None) -> Iterator[BoundedServer]:
+    """`kam serve ARGS` on 127.0.0.1 in a child held to `limits` (address space, CPU time: an
+    explosion is stopped by the kernel and fails the test); stopped by SIGTERM on the way out,
+    then its exit code and peak memory are known. The launcher of tests.support.bounded starts
+    it, so that its peak is its own."""
+    import json
+    import tempfile
+
+    from tests.support.bounded import LAUNCHER, MB
+
+    port = free_port()
+    argv = [sys.executable, "-m", "kamrules", "serve", "--host", "127.0.0.1", "--port", str(port), *args]
+    spec = {"argv": argv, "memory": limits.memory_mb * MB, "cpu": limits.cpu_s, "fsize": None, "close": []}
+    folder = Path(tempfile.mkdtemp(prefix="kam-serve-bounded-"))
+    server = BoundedServer(f"http://127.0.0.1:{port}", folder / "serve.log")
+    report_r, report_w = os.pipe()
+    with server.log.open("wb") as log:
+        launcher = subprocess.Popen(
+            [sys.executable, "-c", LAUNCHER, str(report_w), json.dumps(spec)],
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            pass_fds=(report_w,),
+        )
+    os.close(report_w)
+    server.launcher = launcher.pid
+    try:
+        wait_ready(server.base, lambda: launcher.poll() is None)
+        yield server
+    finally:
+        _stop_child_of(launcher.pid)
+        try:
+            launcher.wait(timeout=60)  # a failure guard: a server that will not stop fails the test
+        except subprocess.TimeoutExpired:
+            os.killpg(launcher.pid, signal.SIGKILL)
+            launcher.wait()
+        with os.fdopen(report_r, "rb") as report:
+            reported = report.read()
+        if reported:
+            server.code, server.peak_kb = json.loads(reported)
+        server.output = server.log.read_text(encoding="utf-8", errors="replace")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _children(launcher: int) -> list[int]:
+    try:
+        return [int(pid) for pid in Path(f"/proc/{launcher}/task/{launcher}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _stop_child_of(launcher: int) -> None:
+    """SIGTERM to the server the launcher started (the launcher itself waits for it to report)."""
+    for pid in _children(launcher):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -134,3 +135,52 @@ def record_quarters(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
         relative = str(path.relative_to(EXAMPLES.parent))
         result = kam("portfolio", relative, "--as-of", as_of, "--record", "--db", db_url, "--format", "json")
         assert result.exit_code == 0, result.stderr
+
+
+# Accounts whose ids and names attack whatever shows them: SQL, terminal escapes, spreadsheet
+# formulas, Markdown and HTML, bidirectional overrides, line separators, a NUL (which PostgreSQL
+# cannot store: STORE011), an id longer than the store's columns were sized for, an id with "/".
+HOSTILE = (
+    ("X'; DROP TABLE runs; --", "Robert'); DELETE FROM advices; --"),
+    ("\x1b]0;owned\x07\x1b[2J", "\x1b[31mred\x1b[0m \x9b31m C1"),
+    ('=HYPERLINK("http://evil")', "@SUM(1+1)*cmd|' /C calc'!A0"),
+    ("+1-2", "-2+3"),
+    ("pipe|<script>", "[link](javascript:alert(1)) <img src=x onerror=alert(1)>"),
+    ("bidi\u202egnp.exe", "line\u2028separator\nnew line\rreturn\u0085next"),
+    ("A" * 300, "long " * 100),
+    ("a/b/../c", "slashes"),
+    ("NUL\x00id", "nul"),
+)
+ACCEPTED = [pair for pair in HOSTILE if "\x00" not in pair[0] + pair[1]]
+UNSAFE = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def hostile_accounts(current: int = 8) -> list[dict[str, Any]]:
+    """The hostile ids and names as accounts that are advised: key accounts, or with a current
+    contribution of 3, potential key accounts (a tier that moves)."""
+    scores = {"current_contribution": current, "potential_contribution": 9}
+    return [{"id": ident, "name": name, "assessment": scores} for ident, name in HOSTILE]
+
+
+def assert_harmless(text: str, *, markdown: bool = False) -> None:
+    """No character a terminal or an editor would act on (a line break ends a line, nothing
+    else); in Markdown, nothing that opens a tag or a link."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    found = [(n, m.group()) for n, line in enumerate(lines) for m in UNSAFE.finditer(line)]
+    assert found == [], found[:5]
+    if markdown:
+        assert re.search(r"(?<!\\)<[A-Za-z/!?]", text) is None
+        assert re.search(r"(?<!\\)\]\(", text) is None
+
+
+def assert_csv_harmless(text: str) -> list[list[str]]:
+    """Every cell of a CSV output free of controls, and none a spreadsheet would run."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(text)))
+    for row in rows:
+        for cell in row:
+            assert UNSAFE.search(cell) is None and "\n" not in cell and "\r" not in cell, cell
+            assert not cell.lstrip().startswith(("=", "+", "-", "@")) or re.fullmatch(r"[-+]?[\d.]+", cell), cell
+    return rows

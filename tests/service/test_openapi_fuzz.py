@@ -1,9 +1,13 @@
 """A property-based run of the OpenAPI document (schemathesis, in process): for requests made
 from the document, no answer is a 5xx and none falls outside what the document declares
-(status codes, media types, bodies, headers)."""
+(status codes, media types, bodies, headers). The app records (a SQLite history in a temporary
+folder), so the history routes are in the document and in the run."""
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from typing import Any
 
 import pytest
@@ -28,7 +32,7 @@ CHECKS = [
     response_schema_conformance,
     response_headers_conformance,
 ]
-EXAMPLES = 20  # per operation: 11 operations, about 20 s in all
+EXAMPLES = 20  # per operation: 13 operations, about 25 s in all
 
 
 def _app() -> Any:
@@ -36,8 +40,11 @@ def _app() -> Any:
 
     registry = Registry(())
     registry.load_first()  # served as loaded: the run needs no startup of its own
+    folder = tempfile.mkdtemp(prefix="kamrules-fuzz-history-")
+    atexit.register(shutil.rmtree, folder, True)
     # A small batch limit keeps generated lists quick.
-    return create_app(Settings(max_batch=50), registry=registry)
+    settings = Settings(max_batch=50, record=True, history_db=f"{folder}/history.db")
+    return create_app(settings, registry=registry)
 
 
 schema = schemathesis.openapi.from_asgi("/openapi.json", _app())

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
     from kamrules.advice.stream import AdviceStream
     from kamrules.api import Engine
     from kamrules.errors import Note
+    from kamrules.model.account import Account
+    from kamrules.model.advice import Advice
     from kamrules.model.cellformats import Forced
 
 from .cellformat import cell_format_options, check_cell_formats
@@ -34,6 +37,7 @@ from .common import (
     use_colour,
 )
 from .errors import option, render
+from .store_options import record_options
 
 FORMATS = ("text", "json", "yaml", "markdown")
 
@@ -48,6 +52,7 @@ FORMATS = ("text", "json", "yaml", "markdown")
 @click.option("--explain", is_flag=True, help="Show why (the trace) and why not (near misses).")
 @cell_format_options
 @fail_on_option("never")
+@record_options
 def command(
     files: tuple[str, ...],
     rules: tuple[str, ...],
@@ -60,26 +65,35 @@ def command(
     thousands: str | None,
     dates: str | None,
     fail_on: str,
+    record_history: bool,
+    db: str | None,
 ) -> int:
     """Advise the accounts in FILE… (YAML, JSON, JSON Lines or CSV; - reads standard input).
 
     A file holds one account or a list of them. A bad account is reported (file, line, field,
     value, what was expected) and the others are still advised; the exit code is then 2.
+    With --record, the accounts advised are recorded in the history database (kam history).
     """
     refuse_overwriting_inputs()  # exit 2 before any work, as for any bad option
     check_cell_formats(decimal, thousands)
     from kamrules.advice.stream import AdviceStream
+    from kamrules.errors import KamError
     from kamrules.model.cellformats import Forced
+
+    from .store_options import open_for, say_recorded
 
     forced = Forced(decimal, thousands, dates)
     engine = load_engine(rules)
     fmt = resolve_format(fmt, out, FORMATS)
     day = as_of or dt.date.today()
     width = min(110, shutil.get_terminal_size((100, 24)).columns)
+    store = open_for(db) if record_history else None  # a database that cannot be used fails before any work
     tally = _Tally()
+    not_recorded: KamError | None = None
     with contextlib.ExitStack() as outputs:
         # The output is opened at the first advice (no advice, no file), and each advice is
-        # written as it is made: memory does not grow with the number of accounts.
+        # written as it is made: memory does not grow with the number of accounts (what is
+        # recorded waits in the store's spool, a temporary file, until the one transaction).
         stream = AdviceStream(
             _lazy_writer(out, outputs),
             fmt,
@@ -88,9 +102,27 @@ def command(
             style=styler(use_colour(out)),
             width=width,
         )
-        for path in files:
-            _advise_file(path, engine, stream, tally, forced, lang=lang, day=day, explain=explain)
+        advised = (
+            pair
+            for path in files
+            for pair in _advise_file(path, engine, stream, tally, forced, lang=lang, day=day, explain=explain)
+        )
+        if store is None:
+            for _ in advised:
+                pass
+        else:
+            with store:
+                first = next(advised, None)  # no account advised, no run recorded
+                if first is not None:
+                    try:
+                        recorded = store.record_advices(itertools.chain([first], advised), source=", ".join(files))
+                    except KamError as exc:  # nothing could be recorded: the advice is still given, then this
+                        not_recorded = exc
+                    else:
+                        say_recorded(recorded, store)
         stream.close()
+    if not_recorded is not None:
+        raise not_recorded
     if tally.failed or tally.crashed:
         total = tally.failed + tally.crashed
         noun = "account" if total == 1 else "accounts"
@@ -120,10 +152,11 @@ def _advise_file(
     lang: str,
     day: dt.date,
     explain: bool,
-) -> None:
-    """Advise every account of `path` into `stream` as it is read: a bad row is reported with its
-    file and row (the input's fault) or as an internal error (a bug), and the rest go on. How a
-    CSV file's numbers and dates were read (`forced`, or detected) is said where it mattered."""
+) -> Iterator[tuple[Account, Advice]]:
+    """Advise every account of `path` into `stream` as it is read, yielding each with its advice
+    (for --record): a bad row is reported with its file and row (the input's fault) or as an
+    internal error (a bug), and the rest go on. How a CSV file's numbers and dates were read
+    (`forced`, or detected) is said where it mattered."""
     from kamrules.errors import KamError, OutputError
     from kamrules.io.accounts import read_records
     from kamrules.model.cellformats import FileCells
@@ -157,6 +190,7 @@ def _advise_file(
                 tally.crashed += 1
                 continue
             stream.add(advice)
+            yield account, advice
             tally.advised += 1
             tally.severities.update(w.severity for w in advice.warnings)
     except OutputError:

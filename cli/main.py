@@ -32,6 +32,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "rules": (".rules", "Validate, test, lint and diff rulesets."),
     "profiles": (".profiles", "The customer profiles and their treatment."),
     "schema": (".schema", "JSON Schema of accounts, advice and rulesets."),
+    "history": (".history", "An account's recorded advice over time; runs; purge."),
+    "changes": (".changes", "What moved since a date, or between two recorded runs."),
+    "serve": (".serve", "The advisor as an HTTP service, with a page for people."),
+    "keys": (".keys", "API keys for kam serve."),
 }
 
 

@@ -26,6 +26,7 @@ from .portfolio_outputs import (
     summary,
     write_pictures,
 )
+from .store_options import compare_option, record_options
 
 
 def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -159,6 +160,8 @@ def _delimiter(ctx: click.Context, param: click.Parameter, value: str | None) ->
     "the file is read once more).",
 )
 @fail_on_option("never")
+@record_options
+@compare_option
 def command(
     file: str,
     rules: tuple[str, ...],
@@ -184,6 +187,9 @@ def command(
     labels: int,
     score_basis: str,
     fail_on: str,
+    record_history: bool,
+    db: str | None,
+    compare: str | None,
 ) -> int:
     """Advise every account of FILE (CSV, XLSX, JSON Lines, YAML or JSON list; - reads standard
     input) and place it on the six portfolio matrices.
@@ -191,13 +197,16 @@ def command(
     Prints a summary (text on a terminal, Markdown otherwise). A row that cannot be advised
     becomes an error row (in --out and on standard error, with its row number, column and
     problem); the others are still advised, and the exit code is then 2. The file is read twice:
-    a first pass ranks revenue for the ABC classes and finds duplicate ids.
+    a first pass ranks revenue for the ABC classes and finds duplicate ids. With --record, the
+    run is recorded in the history database; with --compare RUN, the summary and the report say
+    what moved since that recorded run.
     """
     refuse_overwriting_inputs()  # exit 2 before any work, as for any bad option
     check_cell_formats(decimal, thousands)
     from kamrules.portfolio.run import PortfolioRun, Request
 
     from .common import split_rules
+    from .store_options import PortfolioHistory
 
     where = Outputs.of(out, fmt, report)
     png = png_drawable(plot_dir)
@@ -219,20 +228,23 @@ def command(
         thousands=thousands,
         dates=dates,
         scores=score_basis,
+        snapshots=record_history or compare is not None,
     )
+    history = PortfolioHistory.open(db, record=record_history, compare=compare)  # a bad --db fails before the work
     job = PortfolioRun(request)  # rules, maps, sectors: any problem with them stops us here
     for skipped in job.skipped_plans:  # a plan file that cannot be read is not a plan
         click.echo(f"kam: --plans: {skipped}", err=True)
-    rows = Rows(lang, "<stdin>" if file == "-" else file)
+    rows = Rows(lang, "<stdin>" if file == "-" else file, history)
     delim = "\t" if out_delimiter == "tab" else out_delimiter
     outcome = rows.run(job, where, delim, raw_cells=raw_cells, machine_headers=xlsx_headers == "names")
     for note in outcome.notes:  # how the file's numbers and dates were read, where it mattered
         click.echo(f"kam: {rows.name}: {note.text(option)}", err=True)
-    write_pictures(outcome, report, plot_dir, png)
+    movements = history.finish(outcome, file) if history is not None else None
+    write_pictures(outcome, report, plot_dir, png, movements)
     if where.summary_file:
         from kamrules.io.atomic import write_text_atomic
 
-        write_text_atomic(where.summary_file, summary(outcome, where.summary_format, to_file=True))
+        write_text_atomic(where.summary_file, summary(outcome, where.summary_format, movements, to_file=True))
     elif not where.rows_to_stdout:
-        echo_out(summary(outcome, where.summary_format))
+        echo_out(summary(outcome, where.summary_format, movements))
     return exit_code(outcome, rows, fail_on)

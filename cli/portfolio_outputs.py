@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from kamrules.io.outputs import RowSink
     from kamrules.portfolio.evaluate import RowResult
     from kamrules.portfolio.run import Outcome, PortfolioRun
+    from kamrules.store import ChangeReport
+
+    from .store_options import PortfolioHistory
 
 PROGRESS_FROM = 1000  # rows: shorter runs finish before a bar would be worth reading
 ROW_FORMATS = ("csv", "xlsx", "jsonl")
@@ -76,11 +79,12 @@ class Rows:
     """The rows as they are advised: written to their sink, their problems reported on standard
     error, those that met a bug of kamrules counted, and a progress bar for long portfolios."""
 
-    def __init__(self, lang: str, name: str) -> None:
+    def __init__(self, lang: str, name: str, history: PortfolioHistory | None = None) -> None:
         from kamrules.i18n.catalog import phrases
 
         self.words = phrases(lang, "portfolio")
         self.name = name
+        self.history = history  # --record, --compare: keeps each advised row's snapshot
         self.crashed: list[int] = []  # rows where kamrules met a bug (reported; the other rows go on)
         self._closing = contextlib.ExitStack()
         self._advance: list[Callable[[int], None]] = []  # the progress bar's update, once there is one
@@ -111,6 +115,8 @@ class Rows:
         def on_row(result: RowResult) -> None:
             if sink is not None:
                 sink.write(result.cells)
+            if self.history is not None and result.ok:
+                self.history.add(result.cells, f"{self.name} {self.words['row']} {result.row}")
             if not result.ok:
                 self._report(result)
                 if any(p.code == INTERNAL for p in result.problems):
@@ -157,13 +163,18 @@ def exit_code(outcome: Outcome, rows: Rows, fail_on: str) -> int:
     return 1 if reached(severities, fail_on) else 0
 
 
-def summary(outcome: Outcome, fmt: str, to_file: bool = False) -> str:
+def summary(outcome: Outcome, fmt: str, movements: ChangeReport | None = None, *, to_file: bool = False) -> str:
+    """The summary in `fmt`, with the movements since a recorded run (--compare) when given."""
     from kamrules.portfolio.summary import render_summary, summary_data
 
-    if fmt == "json":
-        return json.dumps(summary_data(outcome), ensure_ascii=False, indent=2) + "\n"
-    if fmt == "yaml":
-        return str(yaml.safe_dump(summary_data(outcome), allow_unicode=True, sort_keys=False, width=100))
+    lang = outcome.request.lang
+    if fmt in ("json", "yaml"):
+        data = summary_data(outcome)
+        if movements is not None:
+            data["movements"] = movements.model_dump(mode="json")
+        if fmt == "json":
+            return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return str(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100))
     if fmt == "text":
         import shutil
 
@@ -172,8 +183,18 @@ def summary(outcome: Outcome, fmt: str, to_file: bool = False) -> str:
         from .common import styler, use_colour
 
         width = 100 if to_file else max(60, min(110, shutil.get_terminal_size((100, 24)).columns))
-        return str(render_text(outcome, width, styler(not to_file and use_colour(None))))
-    return str(render_summary(outcome))
+        text = str(render_text(outcome, width, styler(not to_file and use_colour(None))))
+        if movements is not None:
+            from kamrules.store.render_changes import render_text as changes_text
+
+            text += "\n" + changes_text(movements, lang)
+        return text
+    text = str(render_summary(outcome))
+    if movements is not None:
+        from kamrules.store.render_changes import render_markdown
+
+        text += "\n" + render_markdown(movements, lang, level=2)
+    return text
 
 
 def png_drawable(plot_dir: str | None) -> bool:
@@ -190,13 +211,21 @@ def png_drawable(plot_dir: str | None) -> bool:
     return True
 
 
-def write_pictures(outcome: Outcome, report: str | None, plot_dir: str | None, png: bool) -> None:
+def write_pictures(
+    outcome: Outcome, report: str | None, plot_dir: str | None, png: bool, movements: ChangeReport | None = None
+) -> None:
+    """The HTML report (with the movements since a recorded run, --compare) and the plots."""
     from kamrules.io.atomic import write_bytes_atomic, write_text_atomic
 
     if report:
         from kamrules.portfolio.html_report import render_report
 
-        write_text_atomic(report, render_report(outcome))
+        extra = []
+        if movements is not None:
+            from kamrules.store.render_changes import render_html_section
+
+            extra.append(render_html_section(movements, outcome.request.lang))
+        write_text_atomic(report, render_report(outcome, extra))
     if plot_dir:
         from kamrules.errors import OutputError
         from kamrules.portfolio.png import render_png

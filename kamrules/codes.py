@@ -266,6 +266,57 @@ UNKNOWN_LANGUAGE = _code(_ARG, "ARG002", "unknown-language", "a language kamrule
 MISSING_EXTRA = _code(_ARG, "ARG003", "missing-extra", "an output that needs an optional dependency not installed")
 
 
+# -- The history store (kam history, kam changes, --record; the service's history endpoints) -----
+_STORE = _group(
+    "STORE",
+    "History store",
+    "The history database (kamrules/store/): where it is, recording, `kam history`, `kam changes`, "
+    "the service's history and changes endpoints.",
+)
+STORE_BAD_URL = _code(
+    _STORE, "STORE001", "bad-url", "not a database URL, or a database other than SQLite and PostgreSQL"
+)
+STORE_NO_FILE = _code(
+    _STORE, "STORE002", "no-file", "the SQLite file cannot be created: its folder is missing, or no permission"
+)
+STORE_DATABASE = _code(
+    _STORE, "STORE003", "database", "the database refused or failed: server down, password, permission, disk"
+)
+STORE_SCHEMA = _code(
+    _STORE, "STORE004", "schema", "a schema written by a newer kamrules, tables not kamrules', or a failed upgrade"
+)
+STORE_NO_HISTORY = _code(_STORE, "STORE005", "no-history", "the database holds no history yet (nothing was recorded)")
+STORE_BAD_RUN = _code(_STORE, "STORE006", "bad-run", "a run reference that is neither a run number nor last")
+STORE_UNKNOWN_RUN = _code(_STORE, "STORE007", "unknown-run", "no run with that number, or no run recorded yet")
+STORE_UNKNOWN_ACCOUNT = _code(
+    _STORE, "STORE008", "unknown-account", "nothing is recorded for that account (no advice, no plan)"
+)
+STORE_BAD_PERIOD = _code(_STORE, "STORE009", "bad-period", "a period that ends before it starts, or a negative age")
+STORE_NOTHING_TO_RECORD = _code(_STORE, "STORE010", "nothing-to-record", "a run with no advice: nothing is recorded")
+STORE_UNSTORABLE = _code(
+    _STORE,
+    "STORE011",
+    "unstorable",
+    "an account whose id or name holds a NUL character, which PostgreSQL cannot store: it is not recorded "
+    "(the others are)",
+)
+
+
+# -- The HTTP service (kam serve) -----------------------------------------------------------------
+_SRV = _group(
+    "SRV",
+    "HTTP service",
+    "The HTTP service (kamrules/service/): its query parameters, and the rule bases it serves.",
+)
+SERVICE_PARAMETER = _code(_SRV, "HTTP400", "bad-parameter", "a query or path parameter the service cannot use")
+SERVICE_NOT_ACCOUNT_RULES = _code(
+    _SRV, "SRV001", "not-account-rules", "a rules folder that is not account rules (the service serves those)"
+)
+SERVICE_FAILING_CASE = _code(
+    _SRV, "SRV002", "failing-case", "a test case of the rules fails: the rule base is not served (or not reloaded)"
+)
+
+
 def markdown() -> str:
     """The page docs/problem-codes.md: every code, group by group."""
     lines = [

@@ -83,7 +83,9 @@ def _structured_rows(path: Path, name: str) -> Iterator[RawRow]:
         yield RawRow(record.index, record.index + 1, line, data=record.data, problems=problems)
 
 
-def _guess_format(path: Path, name: str) -> str:
+def guess_format(path: Path, name: str) -> str:
+    """A portfolio file's format from its name and content (xlsx, jsonl, csv, json or yaml), as
+    `kam portfolio -` tells standard input's."""
     suffix = path.suffix.lower()
     if read_as(path, (XLSX,)) is not None:
         return XLSX
@@ -154,7 +156,7 @@ def open_source(
             real = Path(path)
             read_check(real, name)
         try:
-            kind = fmt or _guess_format(real, name)
+            kind = fmt or guess_format(real, name)
         except OSError as exc:  # /proc/self/mem and its like open, then fail to read (EIO)
             raise InputFileError("", [Problem(codes.NO_FILE, os_reason(exc), Location(name))]) from None
         if kind == "json":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,21 @@ class CheckResult:
     @property
     def plan(self) -> Plan:
         return self.loaded.plan
+
+    def data(self) -> dict[str, Any]:
+        """What `kam plan check --format json` prints (and the service's POST /v1/plans/check
+        answers): the plan, its account, the findings and their count by severity, the rules."""
+        name, version, digest = self.rules
+        return {
+            "plan": self.loaded.source,
+            "account": {"id": self.plan.account.id, "name": self.plan.account.name},
+            "as_of": self.as_of.isoformat(),
+            "lang": self.lang,
+            "strategy": self.strategy,
+            "findings": [f.model_dump(mode="json") for f in self.findings],
+            "summary": dict(Counter(f.severity for f in self.findings)),
+            "rules": {"name": name, "version": version, "digest": digest},
+        }
 
 
 def engines(rules: Sequence[str | Path] = ()) -> tuple[Engine, PlanChecker]:

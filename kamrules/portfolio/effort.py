@@ -23,6 +23,7 @@ from kamrules.language.rulebase import RuleBase
 from kamrules.portfolio.evaluate import RowResult
 from kamrules.portfolio.flatten import WARNINGS_SEEN
 from kamrules.portfolio.prepare import RowProblem
+from kamrules.store.snapshots import SNAPSHOT_CELL
 
 KINDS = ("time", "visits", "budget")
 _TOTALS = {"time": "effort_total_hours", "visits": "effort_total_visits", "budget": "effort_total_budget"}
@@ -104,7 +105,12 @@ class Spool:
 
     def add(self, result: RowResult) -> None:
         problems = [[p.column, p.message, p.code, p.line, p.parameter] for p in result.problems]
-        record = [result.index, result.row, result.line, result.cells, problems]
+        cells = result.cells
+        if SNAPSHOT_CELL in cells:  # --record: what the history keeps, an object, as JSON data
+            from kamrules.store.snapshots import cell_to_json
+
+            cells = {**cells, SNAPSHOT_CELL: cell_to_json(cells[SNAPSHOT_CELL])}
+        record = [result.index, result.row, result.line, cells, problems]
         try:
             self._file.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
         except OSError as exc:  # a full disk, ulimit -f: an environment error naming the file (exit 2)
@@ -118,6 +124,10 @@ class Spool:
             warnings = cells.get(WARNINGS_SEEN)
             if warnings is not None:
                 cells[WARNINGS_SEEN] = [tuple(pair) for pair in warnings]
+            if SNAPSHOT_CELL in cells:
+                from kamrules.store.snapshots import cell_from_json
+
+                cells[SNAPSHOT_CELL] = cell_from_json(cells[SNAPSHOT_CELL])
             yield RowResult(index, row, at, cells, [RowProblem(*p) for p in problems])
         self._file.close()
 

@@ -41,6 +41,7 @@ class Shared:
     plans: frozenset[str] | None  # ids with a plan file in --plans DIR
     progress: Mapping[str, PlanProgress] | None = None  # id -> its plan's objectives, by state
     ranking: Ranking | None = None  # --scores portfolio: every account's measures
+    snapshots: bool = False  # each row also carries what the history store records (--record, --compare)
 
 
 @dataclass
@@ -90,6 +91,10 @@ class Evaluator:
         progress = (self.shared.progress or {}).get(account.id)
         if progress is not None:
             cells.update(progress.cells())
+        if self.shared.snapshots:  # built here, in the worker, next to the advice
+            from kamrules.store.snapshots import SNAPSHOT_CELL, snapshot_cell
+
+            cells[SNAPSHOT_CELL] = snapshot_cell(account, advice)
         return RowResult(prep.index, prep.row, prep.line, cells, [])
 
     def enriched(self, prep: Prepared) -> Account:

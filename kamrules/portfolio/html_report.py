@@ -6,6 +6,7 @@ accounts (kamrules.portfolio.report_table). Every text from the input is escaped
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from kamrules.i18n.catalog import phrases
@@ -86,8 +87,9 @@ def _estimate(outcome: Outcome) -> list[str]:
     return out
 
 
-def render_report(outcome: Outcome) -> str:
-    """The whole page (see the module's docstring)."""
+def render_report(outcome: Outcome, extra: Sequence[str] = ()) -> str:
+    """The whole page (see the module's docstring); `extra`: sections (HTML, escaped by their
+    maker) put before the table of accounts, such as kam portfolio --compare's movements."""
     lang = outcome.request.lang
     w = phrases(lang, "portfolio")
     t = outcome.tally
@@ -116,6 +118,7 @@ def render_report(outcome: Outcome) -> str:
         *effort_html(outcome),
         *progress_html(outcome),
         *_estimate(outcome),
+        *extra,
         *accounts_table(outcome, linked),
         f"</main><script>{SCRIPT}</script></body></html>",
     ]

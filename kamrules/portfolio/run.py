@@ -65,6 +65,7 @@ class Request:
     thousands: str | None = None  # ".", ",", " ", "'", or "" for none
     dates: str | None = None  # "dmy" or "mdy"
     scores: str = "absolute"  # or "portfolio": scores measured against the portfolio (relative.py)
+    snapshots: bool = False  # each row also carries its kamrules.store snapshot (kam portfolio --record)
 
 
 @dataclass(frozen=True)
@@ -192,10 +193,14 @@ class PortfolioRun:
     loaded (and every problem with them raised) before any row is read, and the output columns
     are known, so the caller can open its output before `run`."""
 
-    def __init__(self, request: Request) -> None:
+    def __init__(
+        self, request: Request, *, engine: Engine | None = None, knowledge: PortfolioKnowledge | None = None
+    ) -> None:
+        """`engine` and `knowledge`: the account rules and the portfolio's rule bases already
+        compiled for `request.rules` (the service's, which serves one rule base to every request)."""
         self.request = request
-        self.engine = account_engine(request.rules)
-        self.knowledge = load_knowledge(request.rules)
+        self.engine = engine if engine is not None else account_engine(request.rules)
+        self.knowledge = knowledge if knowledge is not None else load_knowledge(request.rules)
         self.colmap: ColumnMap = load_column_map(request.columns) if request.columns else IDENTITY
         self.sectors = (
             evaluate_sectors(load_sectors(request.sectors), self.knowledge.sectors, request.as_of)
@@ -234,17 +239,7 @@ class PortfolioRun:
             else:
                 first = scan(prepare(raw, colmap, source.name) for raw in source.rows())
             ranking = self._ranking(source, first) if request.scores == "portfolio" else None
-            shared = Shared(
-                rules=request.rules,
-                lang=request.lang,
-                as_of=request.as_of,
-                revenue_median=first.revenue_median,
-                potential_median=first.potential_median,
-                sectors=self.sectors,
-                plans=self.plans,
-                progress=self.progress,
-                ranking=ranking,
-            )
+            shared = self._shared(first, ranking)
             tally = Tally(keep_points=request.keep_points)
             tasks = _tasks(source, first)
             if request.jobs > 1:
@@ -284,6 +279,22 @@ class PortfolioRun:
         if request.keep_points:
             outcome.plots = plot_models(tally.points, _context(outcome))
         return outcome
+
+    def _shared(self, first: Scan, ranking: Ranking | None) -> Shared:
+        """What every row's evaluation needs to know of the portfolio and the request."""
+        request = self.request
+        return Shared(
+            rules=request.rules,
+            lang=request.lang,
+            as_of=request.as_of,
+            revenue_median=first.revenue_median,
+            potential_median=first.potential_median,
+            sectors=self.sectors,
+            plans=self.plans,
+            progress=self.progress,
+            ranking=ranking,
+            snapshots=request.snapshots,
+        )
 
     def _ranking(self, source: Source, first: Scan) -> Ranking:
         """--scores portfolio: every valid account's measures, one more pass over the file."""

@@ -1,0 +1,307 @@
+"""The advice table: one row per input row, the advice of `Engine.advise` without its trace.
+
+Columns (docs/contract.md, "Batch advice"): row, id, name, tier, profile, profile_source,
+strategy, labels, treatment, scores, warnings, levers, facts, error. Lists of warnings and
+levers are built long (one entry per row and item), sorted as the per-account advice sorts them,
+and folded into list arrays by their rows' offsets.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from kamrules.advice.build import CORE, TREATMENT_KEYS, _label, _treatment, _u, undecided_message
+from kamrules.batch import frame as fr
+from kamrules.batch.accounts import Accounts
+from kamrules.batch.run import Result
+from kamrules.batch.texts import render
+from kamrules.language.rulebase import RuleBase
+from kamrules.model.advice import Scores
+from kamrules.model.vocabulary import SEVERITY_ORDER
+
+WARNING = pa.struct(
+    [("code", pa.string()), ("severity", pa.string()), ("message", pa.string()), ("rule", pa.string()), ("title", pa.string())]
+)
+LEVER = pa.struct([("id", pa.string()), ("label", pa.string()), ("why", pa.string()), ("rules", pa.list_(pa.string()))])
+PROBLEM = pa.struct([("code", pa.string()), ("field", pa.string()), ("message", pa.string()), ("suggestion", pa.string())])
+ERROR = pa.struct([("message", pa.string()), ("problems", pa.list_(PROBLEM))])
+TREATMENT = pa.struct([(k, pa.list_(pa.string()) if k == "pitfalls" else pa.string()) for k in TREATMENT_KEYS])
+SCORES = pa.struct([(k, pa.float64()) for k in Scores.model_fields])
+LABELS = pa.struct([(k, pa.string()) for k in ("tier", "profile", "strategy")])
+
+
+def derived_type(rb: RuleBase, name: str) -> pa.DataType:
+    kind = rb.derived[name].type.kind
+    return {
+        "number": pa.float64(),
+        "date": pa.date32(),
+        "boolean": pa.bool_(),
+        "list": pa.list_(pa.string()),
+    }.get(kind, pa.string())
+
+
+def fact_names(rb: RuleBase) -> list[str]:
+    """The derived facts the advice lists under `facts` (not the decisions, not the scores)."""
+    return [k for k in rb.derived if k not in CORE and not k.startswith("scores.")]
+
+
+def schema(rb: RuleBase) -> pa.Schema:
+    """The advice table's schema for a rule base (its `facts` follow the derived facts)."""
+    facts = pa.struct([(k, derived_type(rb, k)) for k in fact_names(rb)])
+    return pa.schema(
+        [
+            ("row", pa.int64()),
+            ("id", pa.string()),
+            ("name", pa.string()),
+            ("tier", pa.string()),
+            ("profile", pa.string()),
+            ("profile_source", pa.string()),
+            ("strategy", pa.string()),
+            ("labels", LABELS),
+            ("treatment", TREATMENT),
+            ("scores", SCORES),
+            ("warnings", pa.list_(WARNING)),
+            ("levers", pa.list_(LEVER)),
+            ("facts", facts),
+            ("error", ERROR),
+        ]
+    )
+
+
+def _arrow(column: fr.Column, kind: pa.DataType) -> pa.Array:
+    if isinstance(column, fr.Text):
+        return column.to_arrow()
+    if isinstance(column, fr.Num):
+        if column.date:
+            days = np.where(np.isnan(column.x), 0, column.x - fr.ORDINAL_1970).astype(np.int32)
+            return pa.array(days, pa.int32(), mask=np.isnan(column.x)).cast(pa.date32())
+        return pa.array(column.x, pa.float64(), mask=np.isnan(column.x))
+    if isinstance(column, fr.Bool):
+        return pa.array(column.v == 1, pa.bool_(), mask=column.v < 0)
+    if isinstance(column, fr.Lst):
+        return column.arr.cast(kind)
+    return pa.nulls(len(column.present()), kind)
+
+
+def _fold(rows: np.ndarray, n: int, struct: pa.StructArray, kind: pa.DataType) -> pa.Array:
+    """Entries (already in order within each row, rows ascending) into one list per row."""
+    counts = np.bincount(rows, minlength=n) if len(rows) else np.zeros(n, dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    return pa.ListArray.from_arrays(pa.array(offsets), struct).cast(kind)
+
+
+def _ranks(texts: np.ndarray) -> np.ndarray:
+    _, inverse = np.unique(texts.astype(str), return_inverse=True)
+    return inverse.reshape(-1)
+
+
+def warnings(rb: RuleBase, res: Result, lang: str) -> pa.Array:
+    frame, out = res.frame, res.outcomes
+    n = frame.n
+    rows, codes, sevs, rules, messages, titles = [], [], [], [], [], []
+    by_code: dict[str, list[int]] = {}
+    for k, (rule, _) in enumerate(out.warnings):
+        assert rule.warn is not None
+        by_code.setdefault(rule.warn.code, []).append(k)
+    for code, members in by_code.items():
+        taken = np.zeros(n, dtype=bool)
+        best = np.full(n, -1)
+        for k in members:
+            rule, fired = out.warnings[k]
+            assert rule.warn is not None
+            best = np.where(fired, np.maximum(best, SEVERITY_ORDER[rule.warn.severity]), best)
+        known = rb.warning_codes.get(code)
+        for k in members:
+            rule, fired = out.warnings[k]
+            assert rule.warn is not None
+            win = fired & ~taken & (best == SEVERITY_ORDER[rule.warn.severity])
+            taken |= win
+            where = np.flatnonzero(win)
+            if not len(where):
+                continue
+            rows.append(where)
+            codes.append(np.full(len(where), code, dtype=object))
+            sevs.append(np.full(len(where), rule.warn.severity, dtype=object))
+            rules.append(np.full(len(where), rule.id, dtype=object))
+            messages.append(render(rb, frame, rule.warn.message.get(lang), where, lang))
+            titles.append(np.full(len(where), known.title.get(lang) if known else "", dtype=object))
+    _undecided(rb, res, lang, rows, codes, sevs, rules, messages, titles)
+    if rows:
+        r = np.concatenate(rows)
+        c, s, ru = np.concatenate(codes), np.concatenate(sevs), np.concatenate(rules)
+        severity = np.array([SEVERITY_ORDER[x] for x in s.tolist()]) if len(s) else np.zeros(0)
+        order = np.lexsort((_ranks(ru), _ranks(c), -severity, r))
+        fields = [c[order], s[order], np.concatenate(messages)[order], ru[order], np.concatenate(titles)[order]]
+        struct = pa.StructArray.from_arrays([pa.array(f, pa.string()) for f in fields], fields=list(WARNING))
+        return _fold(r[order], n, struct, pa.list_(WARNING))
+    return _fold(np.zeros(0, dtype=np.int64), n, pa.array([], WARNING), pa.list_(WARNING))
+
+
+def _undecided(rb: RuleBase, res: Result, lang: str, *acc: list[Any]) -> None:
+    rows, codes, sevs, rules, messages, titles = acc
+    known = rb.warning_codes.get("UNDECIDED")
+    severity = known.severity if known else "high"
+    title = known.title.get(lang) if known else _u(lang, "title")
+    decisions = [d for d in rb.decisions if d in res.undecided]
+    if not decisions:
+        return
+    bits = np.zeros(res.frame.n, dtype=np.int64)
+    for k, d in enumerate(decisions):
+        bits |= (res.undecided[d].codes >= 0).astype(np.int64) << k
+    for k, fact in enumerate(decisions):
+        reasons = res.undecided[fact]
+        where = np.flatnonzero(reasons.codes >= 0)
+        if not len(where):
+            continue
+        key = reasons.codes[where] * (1 << len(decisions)) + bits[where]
+        distinct, inverse = np.unique(key, return_inverse=True)
+        texts = []
+        for value in distinct.tolist():
+            code, mask = divmod(int(value), 1 << len(decisions))
+            undecided = {d for j, d in enumerate(decisions) if (mask >> j) & 1}
+            texts.append(undecided_message(rb, fact, reasons.texts[code], undecided, lang))
+        rows.append(where)
+        codes.append(np.full(len(where), "UNDECIDED", dtype=object))
+        sevs.append(np.full(len(where), severity, dtype=object))
+        rules.append(np.full(len(where), f"decision:{fact}", dtype=object))
+        messages.append(np.array(texts, dtype=object)[inverse.reshape(-1)])
+        titles.append(np.full(len(where), title, dtype=object))
+    del k
+
+
+def levers(rb: RuleBase, res: Result, lang: str) -> pa.Array:
+    frame, out = res.frame, res.outcomes
+    n = frame.n
+    ids = list(dict.fromkeys(pick.id for _, pick, _ in out.levers))
+    rows, lever, rank = [], [], []
+    for j, (_, pick, fired) in enumerate(out.levers):
+        where = np.flatnonzero(fired)
+        rows.append(where)
+        lever.append(np.full(len(where), ids.index(pick.id)))
+        rank.append(np.full(len(where), j))
+    if not ids or not sum(len(r) for r in rows):
+        return _fold(np.zeros(0, dtype=np.int64), n, pa.array([], LEVER), pa.list_(LEVER))
+    r, lv, j = np.concatenate(rows), np.concatenate(lever), np.concatenate(rank)
+    order = np.lexsort((j, lv, r))
+    r, lv, j = r[order], lv[order], j[order]
+    head = np.ones(len(r), dtype=bool)
+    head[1:] = (r[1:] != r[:-1]) | (lv[1:] != lv[:-1])
+    group = np.cumsum(head) - 1
+    rule_ids = np.array([rule.id for rule, _, _ in out.levers], dtype=object)[j]
+    group_offsets = np.concatenate([np.flatnonzero(head), [len(r)]]).astype(np.int32)
+    rules_lists = pa.ListArray.from_arrays(pa.array(group_offsets), pa.array(rule_ids, pa.string()))
+    hr, hl, hj = r[head], lv[head], j[head]
+    why = np.full(len(hr), "", dtype=object)
+    for k in np.unique(hj).tolist():
+        mine = hj == k
+        _, pick, _ = out.levers[k]
+        why[mine] = render(rb, frame, pick.why.get(lang), hr[mine], lang)
+    labels = np.array([rb.levers[i].label.get(lang) if i in rb.levers else i for i in ids], dtype=object)
+    order2 = np.lexsort((hj, hr))  # a row's levers in the order first recommended
+    struct = pa.StructArray.from_arrays(
+        [
+            pa.array(np.array(ids, dtype=object)[hl][order2], pa.string()),
+            pa.array(labels[hl][order2], pa.string()),
+            pa.array(why[order2], pa.string()),
+            rules_lists.take(pa.array(order2)),
+        ],
+        fields=list(LEVER),
+    )
+    del group
+    return _fold(hr[order2], n, struct, pa.list_(LEVER))
+
+
+def core(rb: RuleBase, res: Result, lang: str) -> dict[str, pa.Array]:
+    frame = res.frame
+    out: dict[str, pa.Array] = {}
+    for name in ("tier", "profile", "profile_source", "strategy"):
+        column = frame.get(name)
+        out[name] = column.to_arrow() if isinstance(column, fr.Text) else pa.nulls(frame.n, pa.string())
+    labels = []
+    for name in ("tier", "profile", "strategy"):
+        column = frame.get(name)
+        if not isinstance(column, fr.Text):
+            labels.append(pa.nulls(frame.n, pa.string()))
+            continue
+        texts = []
+        for value in column.values:
+            text = _label(rb, name, value, lang)
+            if name == "strategy" and value in rb.strategies:
+                text = rb.strategies[value].label.get(lang)
+            if name == "profile" and value in rb.profiles:
+                text = rb.profiles[value].label.get(lang)
+            texts.append(text)
+        labels.append(fr.Text(column.codes, texts).to_arrow())
+    out["labels"] = pa.StructArray.from_arrays(labels, fields=list(LABELS))
+    strategy = frame.get("strategy")
+    if isinstance(strategy, fr.Text) and strategy.values:
+        cells = [_treatment(rb, s, lang) for s in strategy.values]
+        table = pa.array([*cells, None], TREATMENT)
+        out["treatment"] = table.take(pa.array(np.where(strategy.codes >= 0, strategy.codes, len(cells))))
+    else:
+        out["treatment"] = pa.nulls(frame.n, TREATMENT)
+    scores = []
+    for name in Scores.model_fields:
+        derived, given = frame.get(f"scores.{name}"), frame.get(f"assessment.{name}")
+        x = np.full(frame.n, np.nan)
+        for column in (given, derived):
+            if isinstance(column, fr.Num) and not column.date:
+                x = np.where(column.present(), column.x, x)
+        scores.append(pa.array(x, pa.float64(), mask=np.isnan(x)))
+    out["scores"] = pa.StructArray.from_arrays(scores, fields=list(SCORES))
+    names = fact_names(rb)
+    kinds = [derived_type(rb, k) for k in names]
+    facts = [_arrow(frame.get(k), t) for k, t in zip(names, kinds, strict=True)]
+    out["facts"] = pa.StructArray.from_arrays(facts, fields=[pa.field(k, t) for k, t in zip(names, kinds, strict=True)]) if names else pa.array([{}] * frame.n, pa.struct([]))
+    return out
+
+
+def _errors(acc: Accounts) -> pa.Array:
+    rows = sorted(acc.errors)
+    data = []
+    for row in rows:
+        exc = acc.errors[row][0]
+        data.append(
+            {
+                "message": exc.message,
+                "problems": [
+                    {"code": p.code, "field": p.location.path, "message": p.message, "suggestion": p.suggestion}
+                    for p in exc.problems
+                ],
+            }
+        )
+    return pa.array(data, ERROR)
+
+
+def table(rb: RuleBase, acc: Accounts, res: Result, lang: str, first_row: int = 0) -> pa.Table:
+    """The advice table of one batch: valid rows' advice, invalid rows' errors, in input order."""
+    n = acc.n
+    target = schema(rb)
+    valid_columns: dict[str, pa.Array] = {"id": acc.ids, "name": acc.names, **core(rb, res, lang)}
+    valid_columns["warnings"] = warnings(rb, res, lang)
+    valid_columns["levers"] = levers(rb, res, lang)
+    errors = _errors(acc)
+    error_rows = np.array(sorted(acc.errors), dtype=np.int64)
+    # position of each input row among the valid rows (0..m-1) or the error rows (m..m+e-1)
+    m = len(acc.rows)
+    index = np.empty(n, dtype=np.int64)
+    index[acc.rows] = np.arange(m)
+    index[error_rows] = m + np.arange(len(error_rows))
+    take = pa.array(index)
+    columns: list[pa.Array] = [pa.array(np.arange(first_row, first_row + n, dtype=np.int64))]
+    for f in target:
+        if f.name == "row":
+            continue
+        if f.name == "error":
+            columns.append(pa.concat_arrays([pa.nulls(m, ERROR), errors]).take(take))
+            continue
+        if f.name in ("id", "name"):
+            written = pa.array([acc.errors[r][1 if f.name == "id" else 2] for r in error_rows.tolist()], pa.string())
+            columns.append(pa.concat_arrays([valid_columns[f.name].cast(pa.string()), written]).take(take))
+            continue
+        base = valid_columns[f.name].cast(f.type)
+        columns.append(pa.concat_arrays([base, pa.nulls(len(error_rows), f.type)]).take(take))
+    return pa.Table.from_arrays(columns, schema=target)

@@ -15,6 +15,7 @@ PORTFOLIO_ACCOUNTS = 1_000_000
 PORTFOLIO_S = 60.0
 PORTFOLIO_RSS_MB = 400.0
 COLD_ADVISE_MS = 300.0
+BATCH_VS_ZEN = 5.0  # issue 16: batch end to end against zen-engine per account
 
 
 def _cpu_model() -> str:
@@ -111,6 +112,23 @@ def targets(figures: dict[str, Any]) -> list[dict[str, Any]]:
                 f"{rate:,.0f}/s; the target needs {E2E_PER_S / rate:.2f}x the current speed"
                 if rate < E2E_PER_S
                 else f"{rate / E2E_PER_S:.2f}x the target",
+            )
+        )
+    batch = ratios.get("batch_vs_zen")
+    if batch is not None:
+        plain = ratios.get("batch_vs_plain")
+        out.append(
+            _target(
+                "batch end to end vs zen-engine (issue 16)",
+                f">= {BATCH_VS_ZEN:g}x",
+                batch,
+                batch >= BATCH_VS_ZEN,
+                f"{batch:.2f}x zen-engine's throughput ({plain:.2f}x plain Python, the stretch goal); "
+                + (
+                    f"the target needs {BATCH_VS_ZEN / batch:.2f}x the current speed"
+                    if batch < BATCH_VS_ZEN
+                    else "within the target"
+                ),
             )
         )
     runs = {r["accounts"]: r for r in figures.get("portfolio", [])}

@@ -111,8 +111,14 @@ def classes(codes: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
     """(class of each row, one row of each class) for the rows' combined codes."""
     combined = np.zeros(n, dtype=np.int64)
     for c in codes:
-        _, c = np.unique(c, return_inverse=True)
-        span = int(c.max()) + 1 if len(c) else 1
+        top = int(c.max(initial=0))
+        if top < (1 << 16):
+            c = c + 1  # codes from -1 (missing) up: used as they are
+            span = top + 2
+        else:
+            _, c = np.unique(c, return_inverse=True)
+            c = c.reshape(-1)
+            span = int(c.max()) + 1 if len(c) else 1
         combined = combined * span + c
         if int(combined.max(initial=0)) > (1 << 40):
             _, combined = np.unique(combined, return_inverse=True)

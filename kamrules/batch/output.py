@@ -93,15 +93,10 @@ def _fold(rows: np.ndarray, n: int, struct: pa.StructArray, kind: pa.DataType) -
     return pa.ListArray.from_arrays(pa.array(offsets), struct).cast(kind)
 
 
-def _ranks(texts: np.ndarray) -> np.ndarray:
-    _, inverse = np.unique(texts.astype(str), return_inverse=True)
-    return inverse.reshape(-1)
-
-
 def warnings(rb: RuleBase, res: Result, lang: str) -> pa.Array:
     frame, out = res.frame, res.outcomes
     n = frame.n
-    rows, codes, sevs, rules, messages, titles = [], [], [], [], [], []
+    rows, codes, sevs, rules, messages, titles, keys = [], [], [], [], [], [], []
     by_code: dict[str, list[int]] = {}
     for k, (rule, _) in enumerate(out.warnings):
         assert rule.warn is not None
@@ -126,22 +121,48 @@ def warnings(rb: RuleBase, res: Result, lang: str) -> pa.Array:
             codes.append(np.full(len(where), code, dtype=object))
             sevs.append(np.full(len(where), rule.warn.severity, dtype=object))
             rules.append(np.full(len(where), rule.id, dtype=object))
+            keys.append(np.full(len(where), _rank(rule.warn.severity, code, rule.id)))
             messages.append(render(rb, frame, rule.warn.message.get(lang), where, lang))
             titles.append(np.full(len(where), known.title.get(lang) if known else "", dtype=object))
-    _undecided(rb, res, lang, rows, codes, sevs, rules, messages, titles)
+    _undecided(rb, res, lang, rows, codes, sevs, rules, messages, titles, keys)
     if rows:
         r = np.concatenate(rows)
-        c, s, ru = np.concatenate(codes), np.concatenate(sevs), np.concatenate(rules)
-        severity = np.array([SEVERITY_ORDER[x] for x in s.tolist()]) if len(s) else np.zeros(0)
-        order = np.lexsort((_ranks(ru), _ranks(c), -severity, r))
-        fields = [c[order], s[order], np.concatenate(messages)[order], ru[order], np.concatenate(titles)[order]]
-        struct = pa.StructArray.from_arrays([pa.array(f, pa.string()) for f in fields], fields=list(WARNING))
+        kinds = np.concatenate(keys)
+        ranked = sorted(set(_RANKS))
+        position = {k: i for i, k in enumerate(ranked)}
+        order = np.lexsort((np.array([position[k] for k in _RANKS])[kinds], r))
+        # code, severity, rule and title are the same for every entry of a kind: taken by index
+        first = {}
+        for group, key in zip((codes, sevs, rules, titles), range(4), strict=True):
+            first[key] = np.concatenate(group)
+        kind_of = kinds[order]
+        distinct, where = np.unique(kind_of, return_index=True)
+        lookup = np.full(len(_RANKS), 0)
+        lookup[distinct] = np.arange(len(distinct))
+        picks = pa.array(lookup[kind_of])
+        sample = order[where]
+        fields = [pa.array(first[k][sample], pa.string()).take(picks) for k in range(4)]
+        message = pa.array(np.concatenate(messages)[order], pa.string())
+        struct = pa.StructArray.from_arrays(
+            [fields[0], fields[1], message, fields[2], fields[3]], fields=list(WARNING)
+        )
         return _fold(r[order], n, struct, pa.list_(WARNING))
     return _fold(np.zeros(0, dtype=np.int64), n, pa.array([], WARNING), pa.list_(WARNING))
 
 
+_RANKS: list[tuple[int, str, str]] = []
+
+
+def _rank(severity: str, code: str, rule: str) -> int:
+    """A number standing for the sort key (-severity, code, rule) of a kind of warning entry."""
+    key = (-SEVERITY_ORDER[severity], code, rule)
+    if key not in _RANKS:
+        _RANKS.append(key)
+    return _RANKS.index(key)
+
+
 def _undecided(rb: RuleBase, res: Result, lang: str, *acc: list[Any]) -> None:
-    rows, codes, sevs, rules, messages, titles = acc
+    rows, codes, sevs, rules, messages, titles, keys = acc
     known = rb.warning_codes.get("UNDECIDED")
     severity = known.severity if known else "high"
     title = known.title.get(lang) if known else _u(lang, "title")
@@ -169,6 +190,7 @@ def _undecided(rb: RuleBase, res: Result, lang: str, *acc: list[Any]) -> None:
         rules.append(np.full(len(where), f"decision:{fact}", dtype=object))
         messages.append(np.array(texts, dtype=object)[inverse.reshape(-1)])
         titles.append(np.full(len(where), title, dtype=object))
+        keys.append(np.full(len(where), _rank(severity, "UNDECIDED", f"decision:{fact}")))
     del k
 
 

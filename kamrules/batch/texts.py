@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from kamrules.advice.build import _label
@@ -41,18 +42,14 @@ def _formatted(rb: RuleBase, frame: fr.Frame, name: str, fmt: str | None, rows: 
         shown = np.array([one(None if np.isnan(v) else column.py_of(v)) for v in distinct.tolist()], dtype=object)
         return shown[inverse.reshape(-1)]
     if isinstance(column, fr.Lst) and not column.mapping and _texts_only(column):
-        sub = column.arr.take(rows)
-        keys = pc.binary_join(sub, "\x1f")
-        encoded = pc.dictionary_encode(keys)
-        codes = encoded.indices.to_numpy(zero_copy_only=False)
-        valid = np.asarray(encoded.indices.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
-        firsts = {}
-        for i in np.flatnonzero(valid).tolist():
-            firsts.setdefault(int(codes[i]), i)
-            if len(firsts) == len(encoded.dictionary):
-                break
-        shown = np.array([one(sub[firsts[k]].as_py()) for k in range(len(encoded.dictionary))] + [one(None)], dtype=object)
-        return shown[np.where(valid, np.nan_to_num(codes, nan=0).astype(np.int64), len(encoded.dictionary))]
+        # A list is its items' texts joined by ", " (format_value's own rule): each distinct
+        # item is worded once, the lists are joined by Arrow.
+        sub = column.arr.take(pa.array(rows))
+        items = pc.dictionary_encode(sub.values)
+        worded = pa.array([format_value(name, v, None, label, frame.as_of, lang) for v in items.dictionary.to_pylist()], pa.string())
+        texts = pa.ListArray.from_arrays(sub.offsets, worded.take(items.indices), mask=sub.is_null())
+        joined = pc.fill_null(pc.binary_join(texts, ", "), one(None))
+        return np.asarray(joined.to_numpy(zero_copy_only=False), dtype=object)
     # Booleans, lists of records, mappings: formatted row by row (placeholders seldom name them).
     return np.array([one(column.py(int(r))) for r in rows.tolist()], dtype=object)
 

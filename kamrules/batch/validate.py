@@ -32,7 +32,7 @@ _ODD_EDGE = f"^[{_ODD}]|[{_ODD}]$"
 _ANY_EDGE_BLANK = f"^[\\s\\x{{0b}}{_ODD}]|[\\s\\x{{0b}}{_ODD}]$"
 _ASCII_BLANKS = " \t\n\r\x0b\x0c"
 _NUMBER = r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$"
-_PERCENT = r"^([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)[ \t]*%$"
+_PERCENT = r"^(?P<number>[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)[ \t]*%$"
 _DATE = r"^\d{4}-\d{2}-\d{2}(?:T00:00:00)?$"
 
 

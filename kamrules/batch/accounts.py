@@ -69,8 +69,8 @@ def read_accounts(table: pa.Table, as_of: dt.date) -> Accounts:
             group, _, key = path.rpartition(".")
             holder = getattr(account, group) if group else account
             fixed_values[path].append(None if holder is None else getattr(holder, key))
-        for g in given:
-            given[g][row] = getattr(account, g) is not None
+        for g, mask in given.items():
+            mask[row] = getattr(account, g) is not None
     if fixed:
         index = np.arange(n)
         index[np.array(fixed)] = n + np.arange(len(fixed))

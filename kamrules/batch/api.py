@@ -60,9 +60,7 @@ def advise_table(engine: Any, data: Any, *, lang: str, as_of: dt.date, first_row
     return out.replace_schema_metadata(metadata)
 
 
-def advise_batches(
-    engine: Any, batches: Iterable[Any], *, lang: str, as_of: dt.date
-) -> Iterator[pa.RecordBatch]:
+def advise_batches(engine: Any, batches: Iterable[Any], *, lang: str, as_of: dt.date) -> Iterator[pa.RecordBatch]:
     """One advice batch per input batch, rows numbered across the stream."""
     first = 0
     for batch in batches:

@@ -197,8 +197,10 @@ def _from_account(card: Scorecard, column: fr.Lst, n: int) -> tuple[np.ndarray, 
     sums = [np.bincount(parents[have], weights=(weight * s)[have], minlength=n) for s in scores]
     with np.errstate(all="ignore"):
         share = have_weight * 100.0 / total
-        undecided = (have_count == 0) | (have_weight <= 0) | (
-            gaps & ((card.on_missing == "undecided") | (share < card.min_weight))
+        undecided = (
+            (have_count == 0)
+            | (have_weight <= 0)
+            | (gaps & ((card.on_missing == "undecided") | (share < card.min_weight)))
         )
         if versus:
             ours, best = sums[0] / have_weight, sums[1] / have_weight

@@ -110,16 +110,16 @@ def key_codes(shard: Shard, frame: fr.Frame) -> list[np.ndarray]:
 def classes(codes: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
     """(class of each row, one row of each class) for the rows' combined codes."""
     combined = np.zeros(n, dtype=np.int64)
-    for c in codes:
-        top = int(c.max(initial=0))
+    for raw in codes:
+        top = int(raw.max(initial=0))
         if top < (1 << 16):
-            c = c + 1  # codes from -1 (missing) up: used as they are
+            code = raw + 1  # codes from -1 (missing) up: used as they are
             span = top + 2
         else:
-            _, c = np.unique(c, return_inverse=True)
-            c = c.reshape(-1)
-            span = int(c.max()) + 1 if len(c) else 1
-        combined = combined * span + c
+            _, code = np.unique(raw, return_inverse=True)
+            code = code.reshape(-1)
+            span = int(code.max()) + 1 if len(code) else 1
+        combined = combined * span + code
         if int(combined.max(initial=0)) > (1 << 40):
             _, combined = np.unique(combined, return_inverse=True)
     _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)

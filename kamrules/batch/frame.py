@@ -45,7 +45,8 @@ class Num(Column):
     date: bool = False
 
     def present(self) -> np.ndarray:
-        return ~np.isnan(self.x)
+        given: np.ndarray = ~np.isnan(self.x)
+        return given
 
     def py(self, row: int) -> Any:
         v = self.x[row]

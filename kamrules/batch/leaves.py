@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import annotated_types
-from pydantic import BaseModel, BeforeValidator
+from pydantic import BaseModel
 
 from kamrules.model import facts as model
 
@@ -102,8 +102,10 @@ def _leaf(path: str, annotation: Any, extra: list[Any], required: bool) -> Leaf:
         rest = [v for v in rest if v not in _PERCENT and v is not model._fraction_hint]
         if not rest:
             return Leaf(path, "number", annotation, percent=percent, share=share, fraction_hint=hint, **known)
-    elif validators and not (base is dt.date and validators == [model._iso_date]) and not (
-        origin is list and validators == [model._text_list]
+    elif (
+        validators
+        and not (base is dt.date and validators == [model._iso_date])
+        and not (origin is list and validators == [model._text_list])
     ):
         pass  # an unknown validator: checked per account
     elif base is str:
@@ -148,6 +150,3 @@ def account_groups() -> tuple[str, ...]:
         if isinstance(inner, type) and issubclass(inner, BaseModel):
             groups.append(name)
     return tuple(groups)
-
-
-__all__ = ["BeforeValidator", "Leaf", "account_groups", "account_leaves"]

@@ -23,10 +23,18 @@ from kamrules.model.advice import Scores
 from kamrules.model.vocabulary import SEVERITY_ORDER
 
 WARNING = pa.struct(
-    [("code", pa.string()), ("severity", pa.string()), ("message", pa.string()), ("rule", pa.string()), ("title", pa.string())]
+    [
+        ("code", pa.string()),
+        ("severity", pa.string()),
+        ("message", pa.string()),
+        ("rule", pa.string()),
+        ("title", pa.string()),
+    ]
 )
 LEVER = pa.struct([("id", pa.string()), ("label", pa.string()), ("why", pa.string()), ("rules", pa.list_(pa.string()))])
-PROBLEM = pa.struct([("code", pa.string()), ("field", pa.string()), ("message", pa.string()), ("suggestion", pa.string())])
+PROBLEM = pa.struct(
+    [("code", pa.string()), ("field", pa.string()), ("message", pa.string()), ("suggestion", pa.string())]
+)
 ERROR = pa.struct([("message", pa.string()), ("problems", pa.list_(PROBLEM))])
 TREATMENT = pa.struct([(k, pa.list_(pa.string()) if k == "pitfalls" else pa.string()) for k in TREATMENT_KEYS])
 SCORES = pa.struct([(k, pa.float64()) for k in Scores.model_fields])
@@ -143,9 +151,7 @@ def warnings(rb: RuleBase, res: Result, lang: str) -> pa.Array:
         sample = order[where]
         fields = [pa.array(first[k][sample], pa.string()).take(picks) for k in range(4)]
         message = pa.array(np.concatenate(messages)[order], pa.string())
-        struct = pa.StructArray.from_arrays(
-            [fields[0], fields[1], message, fields[2], fields[3]], fields=list(WARNING)
-        )
+        struct = pa.StructArray.from_arrays([fields[0], fields[1], message, fields[2], fields[3]], fields=list(WARNING))
         return _fold(r[order], n, struct, pa.list_(WARNING))
     return _fold(np.zeros(0, dtype=np.int64), n, pa.array([], WARNING), pa.list_(WARNING))
 
@@ -172,7 +178,7 @@ def _undecided(rb: RuleBase, res: Result, lang: str, *acc: list[Any]) -> None:
     bits = np.zeros(res.frame.n, dtype=np.int64)
     for k, d in enumerate(decisions):
         bits |= (res.undecided[d].codes >= 0).astype(np.int64) << k
-    for k, fact in enumerate(decisions):
+    for fact in decisions:
         reasons = res.undecided[fact]
         where = np.flatnonzero(reasons.codes >= 0)
         if not len(where):
@@ -191,7 +197,6 @@ def _undecided(rb: RuleBase, res: Result, lang: str, *acc: list[Any]) -> None:
         messages.append(np.array(texts, dtype=object)[inverse.reshape(-1)])
         titles.append(np.full(len(where), title, dtype=object))
         keys.append(np.full(len(where), _rank(severity, "UNDECIDED", f"decision:{fact}")))
-    del k
 
 
 def levers(rb: RuleBase, res: Result, lang: str) -> pa.Array:
@@ -199,11 +204,11 @@ def levers(rb: RuleBase, res: Result, lang: str) -> pa.Array:
     n = frame.n
     ids = list(dict.fromkeys(pick.id for _, pick, _ in out.levers))
     rows, lever, rank = [], [], []
-    for j, (_, pick, fired) in enumerate(out.levers):
+    for position, (_, pick, fired) in enumerate(out.levers):
         where = np.flatnonzero(fired)
         rows.append(where)
         lever.append(np.full(len(where), ids.index(pick.id)))
-        rank.append(np.full(len(where), j))
+        rank.append(np.full(len(where), position))
     if not ids or not sum(len(r) for r in rows):
         return _fold(np.zeros(0, dtype=np.int64), n, pa.array([], LEVER), pa.list_(LEVER))
     r, lv, j = np.concatenate(rows), np.concatenate(lever), np.concatenate(rank)
@@ -277,7 +282,11 @@ def core(rb: RuleBase, res: Result, lang: str) -> dict[str, pa.Array]:
     names = fact_names(rb)
     kinds = [derived_type(rb, k) for k in names]
     facts = [_arrow(frame.get(k), t) for k, t in zip(names, kinds, strict=True)]
-    out["facts"] = pa.StructArray.from_arrays(facts, fields=[pa.field(k, t) for k, t in zip(names, kinds, strict=True)]) if names else pa.array([{}] * frame.n, pa.struct([]))
+    out["facts"] = (
+        pa.StructArray.from_arrays(facts, fields=[pa.field(k, t) for k, t in zip(names, kinds, strict=True)])
+        if names
+        else pa.array([{}] * frame.n, pa.struct([]))
+    )
     return out
 
 

@@ -101,7 +101,7 @@ def _reasons(rb: RuleBase, fact: str, undecided: np.ndarray, frame: fr.Frame, ou
     detailed = [x for x in names if x in out.details]
     parts = [p.astype(np.int64) for p in present] + [out.details[x].codes[rows] + 1 for x in detailed]
     matrix = np.stack(parts, axis=1) if parts else np.zeros((int(rows.sum()), 1), dtype=np.int64)
-    distinct, first, inverse = np.unique(matrix, axis=0, return_index=True, return_inverse=True)
+    distinct, inverse = np.unique(matrix, axis=0, return_inverse=True)
     base = len(texts)
     for signature in distinct:
         values = {x: (True if bit else None) for x, bit in zip(names, signature[: len(names)].tolist(), strict=True)}

@@ -79,7 +79,8 @@ def _hits(table: Table, matched: np.ndarray, out: Outcomes) -> np.ndarray:
             codes = np.full(n, -1, dtype=np.int64)
             codes[several] = inverse.reshape(-1)
             out.conflicts[fact] = (codes, texts)
-    return matched & (count == 1)[:, None]
+    single: np.ndarray = matched & (count == 1)[:, None]
+    return single
 
 
 def run_stage(rb: RuleBase, sp: StageProgram, held: np.ndarray, frame: fr.Frame, out: Outcomes) -> None:
@@ -160,18 +161,18 @@ def _write(rb: RuleBase, fact: str, candidates: list[_Candidate], frame: fr.Fram
         return
     if kind == "boolean":
         flags = np.full(n, -1, dtype=np.int8)
-        for c, (present, _, values) in zip(candidates, sources, strict=True):
-            take = open_ & c.active & present
-            flags[take] = values[take]
+        for c, (given, _, flag) in zip(candidates, sources, strict=True):
+            take = open_ & c.active & given
+            flags[take] = flag[take]
             open_ &= ~take
         frame.columns[fact] = fr.Bool(flags)
         return
     if kind not in ("number", "date"):
         raise BatchUnsupported(f"setting {fact} ({kind}) column-wise")
     x = np.full(n, np.nan)
-    for c, (present, _, values) in zip(candidates, sources, strict=True):
-        take = open_ & c.active & present
-        x[take] = values[take]
+    for c, (given, _, number) in zip(candidates, sources, strict=True):
+        take = open_ & c.active & given
+        x[take] = number[take]
         open_ &= ~take
     frame.columns[fact] = fr.Num(x, date=kind == "date")
 

@@ -46,7 +46,9 @@ def _formatted(rb: RuleBase, frame: fr.Frame, name: str, fmt: str | None, rows: 
         # item is worded once, the lists are joined by Arrow.
         sub = column.arr.take(pa.array(rows))
         items = pc.dictionary_encode(sub.values)
-        worded = pa.array([format_value(name, v, None, label, frame.as_of, lang) for v in items.dictionary.to_pylist()], pa.string())
+        worded = pa.array(
+            [format_value(name, v, None, label, frame.as_of, lang) for v in items.dictionary.to_pylist()], pa.string()
+        )
         texts = pa.ListArray.from_arrays(sub.offsets, worded.take(items.indices), mask=sub.is_null())
         joined = pc.fill_null(pc.binary_join(texts, ", "), one(None))
         return np.asarray(joined.to_numpy(zero_copy_only=False), dtype=object)

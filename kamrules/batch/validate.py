@@ -126,7 +126,7 @@ def _check(leaf: Leaf, array: pa.Array, nested: bool = False) -> tuple[pa.Array,
 
 
 def _is_text(array: pa.Array) -> bool:
-    return pa.types.is_string(array.type)
+    return bool(pa.types.is_string(array.type))
 
 
 def _check_number(leaf: Leaf, array: pa.Array, nested: bool = False) -> tuple[pa.Array, np.ndarray]:
@@ -224,7 +224,7 @@ def _check_text_list(leaf: Leaf, array: pa.Array, nested: bool = False) -> tuple
 
 
 def _is_text_type(kind: pa.DataType) -> bool:
-    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
 
 
 def _merge(base: pa.Array, other: pa.Array, take_other: np.ndarray) -> pa.Array:
@@ -280,9 +280,9 @@ def _structured(leaf: Leaf, texts: _Texts) -> tuple[pa.Array, np.ndarray]:
 @functools.cache
 def _wrapper(path: str) -> type[BaseModel]:
     leaf = account_leaves()[path]
-    model: type[BaseModel] = create_model(
-        "BatchColumn", __base__=Strict, values=(list[leaf.annotation], ...)
-    )  # the account model's configuration (strip, numbers as text) applies inside too
+    listed: Any = list[leaf.annotation]  # type: ignore[name-defined]
+    # The account model's configuration (strip, numbers as text) applies inside too.
+    model: type[BaseModel] = create_model("BatchColumn", __base__=Strict, values=(listed, ...))
     return model
 
 

@@ -11,8 +11,8 @@ import pytest
 
 from benchmarks import generate
 from kamrules import Engine
-from kamrules.batch.api import plans_of
 from kamrules.batch.accounts import read_accounts
+from kamrules.batch.api import plans_of
 from kamrules.batch.decide import check_classes
 from kamrules.batch.run import evaluate
 from kamrules.batch.tables import accounts_table
@@ -66,7 +66,14 @@ def test_json_text_nested_records(engine: Engine) -> None:
         column = table.column(name).to_pylist()
         import json
 
-        texts = pa.array([None if v is None else json.dumps(dict(v) if isinstance(v, list) and v and isinstance(v[0], tuple) else v) for v in column])
+        texts = pa.array(
+            [
+                None
+                if v is None
+                else json.dumps(dict(v) if isinstance(v, list) and v and isinstance(v[0], tuple) else v)
+                for v in column
+            ]
+        )
         table = table.set_column(table.schema.get_field_index(name), name, texts)
     assert differences(engine, table, generate.AS_OF) == []
 

@@ -30,7 +30,11 @@ DMU = [
     '[{"role": "decider"}]',
     '[{"name": "D", "attitude": "angry"}]',
 ]
-CRITERIA = ['{"size": {"weight": 50, "score": 8}, "fit": {"weight": 50}}', '{"size": {"weight": 100, "score": 3}}', "{}"]
+CRITERIA = [
+    '{"size": {"weight": 50, "score": 8}, "fit": {"weight": 50}}',
+    '{"size": {"weight": 100, "score": 3}}',
+    "{}",
+]
 
 COLUMNS: dict[str, list[str]] = {
     "assessment.current_contribution": SCORES,
@@ -70,8 +74,8 @@ def rows(draw: Any) -> dict[str, str | None]:
 def test_text_cells(batch: list[dict[str, str | None]]) -> None:
     columns = {"id": [], "name": [], **{k: [] for k in COLUMNS}}
     for row in batch:
-        for key in columns:
-            columns[key].append(row[key])
+        for key, cells in columns.items():
+            cells.append(row[key])
     table = pa.table({k: pa.array(v, pa.string()) for k, v in columns.items()})
     assert differences(ENGINE, table, AS_OF) == []
 

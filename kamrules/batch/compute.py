@@ -220,26 +220,37 @@ def _gap_names(
     rows: np.ndarray,
     n: int,
 ) -> Detail:
-    """Per undecided row, "src.criterion.field" for each score a criterion lacks, in order."""
+    """Per undecided row, "src.criterion.field" for each score a criterion lacks, in order (the
+    criteria in the row's order, each with its gaps in field order): the names are joined by
+    Arrow and told apart per distinct list, not row by row."""
     codes = np.full(n, -1, dtype=np.int64)
     if not rows.any():
         return Detail(codes, [])
-    names = np.asarray(keys.to_numpy(zero_copy_only=False), dtype=object)
-    pieces: list[np.ndarray] = []
-    for f, s in zip(fields, scores, strict=True):
-        gap = np.isnan(s) & rows[parents]
-        pieces.append(np.where(gap, np.char.add(np.char.add(f"{src}.", names.astype(str)), f".{f}"), ""))
-    # entries in order, each with its gaps in field order
-    joined: dict[int, list[str]] = {}
-    order = np.flatnonzero(rows[parents])
-    table = np.stack(pieces, axis=1) if pieces else np.zeros((len(parents), 0), dtype=object)
-    distinct: dict[tuple[str, ...], int] = {}
-    for i in order.tolist():  # the undecided rows' criteria only
-        joined.setdefault(int(parents[i]), []).extend(x for x in table[i].tolist() if x)
-    for row, names_ in joined.items():
-        key = tuple(names_)
-        codes[row] = distinct.setdefault(key, len(distinct))
-    return Detail(codes, list(distinct))
+    keys = keys.cast(pa.string())
+    entry, field, parent = [], [], []
+    for f, s in enumerate(scores):
+        gap = np.flatnonzero(np.isnan(s) & rows[parents])
+        entry.append(gap)
+        field.append(np.full(len(gap), f))
+        parent.append(parents[gap])
+    e, f_, p = np.concatenate(entry), np.concatenate(field), np.concatenate(parent)
+    if not len(e):
+        return Detail(codes, [])
+    order = np.lexsort((f_, e))  # entries in order (rows ascending with them), fields within
+    e, f_, p = e[order], f_[order], p[order]
+    suffix = pa.array([f".{name}" for name in fields], pa.string()).take(pa.array(f_))
+    names = pc.binary_join_element_wise(pa.scalar(f"{src}."), keys.take(pa.array(e)), suffix, "")
+    starts = np.flatnonzero(np.concatenate([[True], p[1:] != p[:-1]]))
+    offsets = np.concatenate([starts, [len(p)]]).astype(np.int32)
+    # A row's list of names, told apart by the codes of its names joined (digits and commas:
+    # no name can make two lists look alike).
+    words = pc.dictionary_encode(names)
+    numbers = pc.cast(words.indices, pa.string())
+    lists = pc.dictionary_encode(pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), numbers), ","))
+    codes[p[starts]] = lists.indices.to_numpy(zero_copy_only=False)
+    vocabulary = words.dictionary.to_pylist()
+    values = [tuple(vocabulary[int(k)] for k in key.split(",")) for key in lists.dictionary.to_pylist()]
+    return Detail(codes, values)
 
 
 def _from_ruleset(card: Scorecard, frame: fr.Frame) -> tuple[np.ndarray, Detail]:

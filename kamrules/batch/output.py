@@ -8,7 +8,7 @@ and folded into list arrays by their rows' offsets.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
@@ -101,10 +101,57 @@ def _fold(rows: np.ndarray, n: int, struct: pa.StructArray, kind: pa.DataType) -
     return pa.ListArray.from_arrays(pa.array(offsets), struct).cast(kind)
 
 
-def warnings(rb: RuleBase, res: Result, lang: str) -> pa.Array:
+@dataclass
+class Entries:
+    """Warnings (or levers) of many rows in long form: one entry per row and item, sorted as the
+    per-account advice sorts them (by row, then within a row). `kind` numbers the distinct
+    (code, severity, rule, title) of a warning entry, or the lever of a lever entry; `texts`
+    holds each entry's message (or why)."""
+
+    rows: np.ndarray
+    kind: np.ndarray
+    kinds: list[tuple[str, ...]]
+    texts: np.ndarray | None
+
+    def field(self, k: int) -> pa.Array:
+        """Field `k` of each entry's kind, as strings taken from the (few) distinct kinds."""
+        table = pa.array([kind[k] for kind in self.kinds] or [""], pa.string())
+        return table.take(pa.array(self.kind, pa.int64()))
+
+
+class _Ranks:
+    """Sort keys (-severity, code, rule) of the kinds of warning entries met in one call."""
+
+    def __init__(self) -> None:
+        self.keys: dict[tuple[int, str, str], int] = {}
+        self.kinds: list[tuple[str, ...]] = []
+
+    def of(self, severity: str, code: str, rule: str, title: str) -> int:
+        key = (-SEVERITY_ORDER[severity], code, rule)
+        known = self.keys.get(key)
+        if known is None:
+            known = self.keys[key] = len(self.kinds)
+            self.kinds.append((code, severity, rule, title))
+        return known
+
+    def order(self) -> np.ndarray:
+        """Each kind's position among the kinds sorted by their keys."""
+        ranked = sorted(self.keys, key=lambda k: k)
+        position = np.zeros(len(ranked), dtype=np.int64)
+        for place, key in enumerate(ranked):
+            position[self.keys[key]] = place
+        return position
+
+
+def warning_entries(rb: RuleBase, res: Result, lang: str, *, messages: bool = True) -> Entries:
+    """Every warning of every row, most severe first within a row, then by code and rule; one
+    per code and row (the most severe, the first rule of that severity), `UNDECIDED` included."""
     frame, out = res.frame, res.outcomes
     n = frame.n
-    rows, codes, sevs, rules, messages, titles, keys = [], [], [], [], [], [], []
+    ranks = _Ranks()
+    rows: list[np.ndarray] = []
+    kinds: list[np.ndarray] = []
+    texts: list[np.ndarray] = []
     by_code: dict[str, list[int]] = {}
     for k, (rule, _) in enumerate(out.warnings):
         assert rule.warn is not None
@@ -117,6 +164,7 @@ def warnings(rb: RuleBase, res: Result, lang: str) -> pa.Array:
             assert rule.warn is not None
             best = np.where(fired, np.maximum(best, SEVERITY_ORDER[rule.warn.severity]), best)
         known = rb.warning_codes.get(code)
+        title = known.title.get(lang) if known else ""
         for k in members:
             rule, fired = out.warnings[k]
             assert rule.warn is not None
@@ -126,49 +174,41 @@ def warnings(rb: RuleBase, res: Result, lang: str) -> pa.Array:
             if not len(where):
                 continue
             rows.append(where)
-            codes.append(np.full(len(where), code, dtype=object))
-            sevs.append(np.full(len(where), rule.warn.severity, dtype=object))
-            rules.append(np.full(len(where), rule.id, dtype=object))
-            keys.append(np.full(len(where), _rank(rule.warn.severity, code, rule.id)))
-            messages.append(render(rb, frame, rule.warn.message.get(lang), where, lang))
-            titles.append(np.full(len(where), known.title.get(lang) if known else "", dtype=object))
-    _undecided(rb, res, lang, rows, codes, sevs, rules, messages, titles, keys)
-    if rows:
-        r = np.concatenate(rows)
-        kinds = np.concatenate(keys)
-        ranked = sorted(set(_RANKS))
-        position = {k: i for i, k in enumerate(ranked)}
-        order = np.lexsort((np.array([position[k] for k in _RANKS])[kinds], r))
-        # code, severity, rule and title are the same for every entry of a kind: taken by index
-        first = {}
-        for group, key in zip((codes, sevs, rules, titles), range(4), strict=True):
-            first[key] = np.concatenate(group)
-        kind_of = kinds[order]
-        distinct, where = np.unique(kind_of, return_index=True)
-        lookup = np.full(len(_RANKS), 0)
-        lookup[distinct] = np.arange(len(distinct))
-        picks = pa.array(lookup[kind_of])
-        sample = order[where]
-        fields = [pa.array(first[k][sample], pa.string()).take(picks) for k in range(4)]
-        message = pa.array(np.concatenate(messages)[order], pa.string())
-        struct = pa.StructArray.from_arrays([fields[0], fields[1], message, fields[2], fields[3]], fields=list(WARNING))
-        return _fold(r[order], n, struct, pa.list_(WARNING))
-    return _fold(np.zeros(0, dtype=np.int64), n, pa.array([], WARNING), pa.list_(WARNING))
+            kinds.append(np.full(len(where), ranks.of(rule.warn.severity, code, rule.id, title)))
+            if messages:
+                texts.append(render(rb, frame, rule.warn.message.get(lang), where, lang))
+    _undecided(rb, res, lang, ranks, rows, kinds, texts if messages else None)
+    if not rows:
+        empty = np.zeros(0, dtype=np.int64)
+        return Entries(empty, empty, ranks.kinds, np.zeros(0, dtype=object) if messages else None)
+    r = np.concatenate(rows)
+    kind = np.concatenate(kinds).astype(np.int64)
+    order = np.lexsort((ranks.order()[kind], r))
+    message = np.concatenate(texts)[order] if messages else None
+    return Entries(r[order], kind[order], ranks.kinds, message)
 
 
-_RANKS: list[tuple[int, str, str]] = []
+def warnings(rb: RuleBase, res: Result, lang: str) -> pa.Array:
+    entries = warning_entries(rb, res, lang)
+    n = res.frame.n
+    if not len(entries.rows):
+        return _fold(entries.rows, n, pa.array([], WARNING), pa.list_(WARNING))
+    assert entries.texts is not None
+    message = pa.array(entries.texts, pa.string())
+    code, severity, rule, title = (entries.field(k) for k in range(4))
+    struct = pa.StructArray.from_arrays([code, severity, message, rule, title], fields=list(WARNING))
+    return _fold(entries.rows, n, struct, pa.list_(WARNING))
 
 
-def _rank(severity: str, code: str, rule: str) -> int:
-    """A number standing for the sort key (-severity, code, rule) of a kind of warning entry."""
-    key = (-SEVERITY_ORDER[severity], code, rule)
-    if key not in _RANKS:
-        _RANKS.append(key)
-    return _RANKS.index(key)
-
-
-def _undecided(rb: RuleBase, res: Result, lang: str, *acc: list[Any]) -> None:
-    rows, codes, sevs, rules, messages, titles, keys = acc
+def _undecided(
+    rb: RuleBase,
+    res: Result,
+    lang: str,
+    ranks: _Ranks,
+    rows: list[np.ndarray],
+    kinds: list[np.ndarray],
+    texts: list[np.ndarray] | None,
+) -> None:
     known = rb.warning_codes.get("UNDECIDED")
     severity = known.severity if known else "high"
     title = known.title.get(lang) if known else _u(lang, "title")
@@ -183,25 +223,25 @@ def _undecided(rb: RuleBase, res: Result, lang: str, *acc: list[Any]) -> None:
         where = np.flatnonzero(reasons.codes >= 0)
         if not len(where):
             continue
+        rows.append(where)
+        kinds.append(np.full(len(where), ranks.of(severity, "UNDECIDED", f"decision:{fact}", title)))
+        if texts is None:
+            continue
         key = reasons.codes[where] * (1 << len(decisions)) + bits[where]
         distinct, inverse = np.unique(key, return_inverse=True)
-        texts = []
+        worded = []
         for value in distinct.tolist():
             code, mask = divmod(int(value), 1 << len(decisions))
             undecided = {d for j, d in enumerate(decisions) if (mask >> j) & 1}
-            texts.append(undecided_message(rb, fact, reasons.texts[code], undecided, lang))
-        rows.append(where)
-        codes.append(np.full(len(where), "UNDECIDED", dtype=object))
-        sevs.append(np.full(len(where), severity, dtype=object))
-        rules.append(np.full(len(where), f"decision:{fact}", dtype=object))
-        messages.append(np.array(texts, dtype=object)[inverse.reshape(-1)])
-        titles.append(np.full(len(where), title, dtype=object))
-        keys.append(np.full(len(where), _rank(severity, "UNDECIDED", f"decision:{fact}")))
+            worded.append(undecided_message(rb, fact, reasons.texts[code], undecided, lang))
+        texts.append(np.array(worded, dtype=object)[inverse.reshape(-1)])
 
 
-def levers(rb: RuleBase, res: Result, lang: str) -> pa.Array:
+def lever_entries(rb: RuleBase, res: Result, lang: str, *, why: bool = True) -> tuple[Entries, pa.Array | None]:
+    """Every lever of every row, in the order first recommended, one per lever and row; the
+    kinds are the lever ids. With `why`, each entry's why in `lang` and the rules that
+    recommended it (a list per entry)."""
     frame, out = res.frame, res.outcomes
-    n = frame.n
     ids = list(dict.fromkeys(pick.id for _, pick, _ in out.levers))
     rows, lever, rank = [], [], []
     for position, (_, pick, fired) in enumerate(out.levers):
@@ -209,36 +249,47 @@ def levers(rb: RuleBase, res: Result, lang: str) -> pa.Array:
         rows.append(where)
         lever.append(np.full(len(where), ids.index(pick.id)))
         rank.append(np.full(len(where), position))
+    kinds = [(i,) for i in ids]
     if not ids or not sum(len(r) for r in rows):
-        return _fold(np.zeros(0, dtype=np.int64), n, pa.array([], LEVER), pa.list_(LEVER))
+        empty = np.zeros(0, dtype=np.int64)
+        return Entries(empty, empty, kinds, np.zeros(0, dtype=object) if why else None), None
     r, lv, j = np.concatenate(rows), np.concatenate(lever), np.concatenate(rank)
     order = np.lexsort((j, lv, r))
     r, lv, j = r[order], lv[order], j[order]
     head = np.ones(len(r), dtype=bool)
     head[1:] = (r[1:] != r[:-1]) | (lv[1:] != lv[:-1])
-    group = np.cumsum(head) - 1
+    hr, hl, hj = r[head], lv[head], j[head]
+    order2 = np.lexsort((hj, hr))  # a row's levers in the order first recommended
+    if not why:
+        return Entries(hr[order2], hl[order2], kinds, None), None
     rule_ids = np.array([rule.id for rule, _, _ in out.levers], dtype=object)[j]
     group_offsets = np.concatenate([np.flatnonzero(head), [len(r)]]).astype(np.int32)
     rules_lists = pa.ListArray.from_arrays(pa.array(group_offsets), pa.array(rule_ids, pa.string()))
-    hr, hl, hj = r[head], lv[head], j[head]
-    why = np.full(len(hr), "", dtype=object)
+    texts = np.full(len(hr), "", dtype=object)
     for k in np.unique(hj).tolist():
         mine = hj == k
         _, pick, _ = out.levers[k]
-        why[mine] = render(rb, frame, pick.why.get(lang), hr[mine], lang)
-    labels = np.array([rb.levers[i].label.get(lang) if i in rb.levers else i for i in ids], dtype=object)
-    order2 = np.lexsort((hj, hr))  # a row's levers in the order first recommended
+        texts[mine] = render(rb, frame, pick.why.get(lang), hr[mine], lang)
+    return Entries(hr[order2], hl[order2], kinds, texts[order2]), rules_lists.take(pa.array(order2))
+
+
+def levers(rb: RuleBase, res: Result, lang: str) -> pa.Array:
+    n = res.frame.n
+    entries, rules_lists = lever_entries(rb, res, lang)
+    if rules_lists is None:
+        return _fold(entries.rows, n, pa.array([], LEVER), pa.list_(LEVER))
+    ids = [kind[0] for kind in entries.kinds]
+    labels = [rb.levers[i].label.get(lang) if i in rb.levers else i for i in ids]
     struct = pa.StructArray.from_arrays(
         [
-            pa.array(np.array(ids, dtype=object)[hl][order2], pa.string()),
-            pa.array(labels[hl][order2], pa.string()),
-            pa.array(why[order2], pa.string()),
-            rules_lists.take(pa.array(order2)),
+            entries.field(0),
+            pa.array(labels, pa.string()).take(pa.array(entries.kind, pa.int64())),
+            pa.array(entries.texts, pa.string()),
+            rules_lists,
         ],
         fields=list(LEVER),
     )
-    del group
-    return _fold(hr[order2], n, struct, pa.list_(LEVER))
+    return _fold(entries.rows, n, struct, pa.list_(LEVER))
 
 
 def core(rb: RuleBase, res: Result, lang: str) -> dict[str, pa.Array]:
@@ -322,17 +373,23 @@ def table(rb: RuleBase, acc: Accounts, res: Result, lang: str, first_row: int = 
     index[acc.rows] = np.arange(m)
     index[error_rows] = m + np.arange(len(error_rows))
     take = pa.array(index)
+
+    def placed(valid: pa.Array, invalid: pa.Array) -> pa.Array:
+        # Every row valid (the usual batch): the valid rows' column is the column, no copy.
+        return valid if not len(error_rows) else pa.concat_arrays([valid, invalid]).take(take)
+
     columns: list[pa.Array] = [pa.array(np.arange(first_row, first_row + n, dtype=np.int64))]
     for f in target:
         if f.name == "row":
             continue
         if f.name == "error":
-            columns.append(pa.concat_arrays([pa.nulls(m, ERROR), errors]).take(take))
+            columns.append(placed(pa.nulls(m, ERROR), errors))
             continue
         if f.name in ("id", "name"):
             written = pa.array([acc.errors[r][1 if f.name == "id" else 2] for r in error_rows.tolist()], pa.string())
-            columns.append(pa.concat_arrays([valid_columns[f.name].cast(pa.string()), written]).take(take))
+            columns.append(placed(valid_columns[f.name].cast(pa.string()), written))
             continue
-        base = valid_columns[f.name].cast(f.type)
-        columns.append(pa.concat_arrays([base, pa.nulls(len(error_rows), f.type)]).take(take))
+        base = valid_columns[f.name]
+        base = base if base.type == f.type else base.cast(f.type)
+        columns.append(placed(base, pa.nulls(len(error_rows), f.type)))
     return pa.Table.from_arrays(columns, schema=target)

@@ -52,7 +52,11 @@ def _formatted(rb: RuleBase, frame: fr.Frame, name: str, fmt: str | None, rows: 
         texts = pa.ListArray.from_arrays(sub.offsets, worded.take(items.indices), mask=sub.is_null())
         joined = pc.fill_null(pc.binary_join(texts, ", "), one(None))
         return np.asarray(joined.to_numpy(zero_copy_only=False), dtype=object)
-    # Booleans, lists of records, mappings: formatted row by row (placeholders seldom name them).
+    if isinstance(column, fr.Bool):
+        table = np.array([one(None), one(False), one(True)], dtype=object)  # -1 missing, 0, 1
+        return table[column.v[rows].astype(np.int64) + 1]
+    # Lists of records and mappings: formatted row by row. No rule base words one in a text
+    # today; a list's distinct values would need a key per row, which costs what it saves.
     return np.array([one(column.py(int(r))) for r in rows.tolist()], dtype=object)
 
 

@@ -249,7 +249,7 @@ def lever_entries(rb: RuleBase, res: Result, lang: str, *, why: bool = True) -> 
         rows.append(where)
         lever.append(np.full(len(where), ids.index(pick.id)))
         rank.append(np.full(len(where), position))
-    kinds = [(i,) for i in ids]
+    kinds: list[tuple[str, ...]] = [(i,) for i in ids]
     if not ids or not sum(len(r) for r in rows):
         empty = np.zeros(0, dtype=np.int64)
         return Entries(empty, empty, kinds, np.zeros(0, dtype=object) if why else None), None

@@ -54,8 +54,8 @@ def _formatted(rb: RuleBase, frame: fr.Frame, name: str, fmt: str | None, rows: 
         return np.asarray(joined.to_numpy(zero_copy_only=False), dtype=object)
     if isinstance(column, fr.Bool):
         table = np.array([one(None), one(False), one(True)], dtype=object)  # -1 missing, 0, 1
-        worded: np.ndarray = table[column.v[rows].astype(np.int64) + 1]
-        return worded
+        flags: np.ndarray = table[column.v[rows].astype(np.int64) + 1]
+        return flags
     # Lists of records and mappings: formatted row by row. No rule base words one in a text
     # today; a list's distinct values would need a key per row, which costs what it saves.
     return np.array([one(column.py(int(r))) for r in rows.tolist()], dtype=object)

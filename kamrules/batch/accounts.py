@@ -9,6 +9,7 @@ valid row it doubted is taken with exactly the values the per-account path would
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ from kamrules.batch.leaves import account_groups, account_leaves
 from kamrules.batch.validate import canonical_rows, check_table
 from kamrules.engine.engine import validate_account
 from kamrules.errors import FactsError
+from kamrules.model.facts import Account
 
 
 @dataclass
@@ -41,11 +43,24 @@ def _text(value: Any) -> str | None:
     return str(value).strip() or None
 
 
-def read_accounts(table: pa.Table, as_of: dt.date) -> Accounts:
-    """Check and convert every row of `table` (columns: the facts' dotted paths)."""
+def read_accounts(
+    table: pa.Table,
+    as_of: dt.date,
+    *,
+    doubt: np.ndarray | None = None,
+    account_of: Callable[[int], Account | None] | None = None,
+) -> Accounts:
+    """Check and convert every row of `table` (columns: the facts' dotted paths).
+
+    A caller that knows better than the table what some rows mean (a column map, a reader
+    that read a row one by one) marks them in `doubt` and gives `account_of`: every row the
+    column-wise checks cannot vouch for is then that function's account (None: the row is
+    invalid, and the caller says why), instead of the account read from the table's cells."""
     table = flatten_groups(table)
     n = table.num_rows
     checked = check_table(table)
+    if doubt is not None:
+        checked.slow |= doubt
     leaves = account_leaves()
     arrays = checked.arrays
     given = {g: np.zeros(n, dtype=bool) for g in account_groups()}
@@ -58,12 +73,19 @@ def read_accounts(table: pa.Table, as_of: dt.date) -> Accounts:
     fixed: list[int] = []
     fixed_values: dict[str, list[Any]] = {path: [] for path in leaves}
     for row in slow_rows.tolist():  # only the rows the column-wise checks could not vouch for
-        facts = row_facts(table, row)
-        try:
-            account = validate_account(facts)
-        except FactsError as exc:
-            errors[row] = (exc, _text(facts.get("id")), _text(facts.get("name")))
-            continue
+        if account_of is not None:
+            judged = account_of(row)
+            if judged is None:
+                errors[row] = (FactsError("refused by the caller", []), None, None)
+                continue
+            account = judged
+        else:
+            facts = row_facts(table, row)
+            try:
+                account = validate_account(facts)
+            except FactsError as exc:
+                errors[row] = (exc, _text(facts.get("id")), _text(facts.get("name")))
+                continue
         fixed.append(row)
         for path in leaves:
             group, _, key = path.rpartition(".")

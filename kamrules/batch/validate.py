@@ -265,7 +265,7 @@ def _structured(leaf: Leaf, texts: _Texts) -> tuple[pa.Array, np.ndarray]:
         return pa.nulls(n, arrowtypes.canonical(leaf)), np.zeros(n, dtype=bool)
     chosen = pc.if_else(pa.array(texts.structured), texts.values, pa.scalar(None, pa.string()))
     encoded = pc.dictionary_encode(chosen)
-    distinct = [cell_value(text) for text in encoded.dictionary.to_pylist()]
+    distinct = [_parsed(text) for text in encoded.dictionary.to_pylist()]
     values, bad = _validated(leaf, distinct)
     codes = encoded.indices
     out = values.take(codes)
@@ -275,6 +275,14 @@ def _structured(leaf: Leaf, texts: _Texts) -> tuple[pa.Array, np.ndarray]:
         present = _mask(pc.is_valid(codes))
         bad_rows[present] = bad[code_array[present].astype(np.int64)]
     return out, bad_rows
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _parsed(text: str) -> Any:
+    """`cell_value` of a text written as a list or a mapping, remembered: a portfolio's cells
+    repeat (`[quality, delivery]`) across batches, and parsing YAML is the slow part. The value
+    is only read (validated into new objects), never changed."""
+    return cell_value(text)
 
 
 @functools.cache

@@ -1,0 +1,72 @@
+"""Output batches as the bytes of today's CSV and JSON Lines files, built column-wise.
+
+`encode_csv` gives what `csv.writer` (QUOTE_MINIMAL, lines ending in CRLF) writes for the rows
+(a cell holding the delimiter, a quote or a line break is quoted, its quotes doubled);
+`encode_jsonl` what `kamrules.io.outputs.jsonl_line` writes for each row. They are pure
+functions of a record batch: a worker process can encode its own batches.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from kamrules.batch.writers.cells import csv_texts, json_texts
+
+CRLF = "\r\n"
+
+
+def csv_header(columns: Sequence[str], delimiter: str) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator=CRLF).writerow(list(columns))
+    return out.getvalue().encode("utf-8")
+
+
+def _needs_quotes(delimiter: str) -> str:
+    named = {"\t": "\\t", "\\": "\\\\", "]": "\\]", "^": "\\^", "-": "\\-"}
+    return "[" + named.get(delimiter, delimiter) + '"\\r\\n]'
+
+
+def _joined_bytes(rows: pa.Array) -> bytes:
+    """The texts of a string array (no nulls) one after the other."""
+    if not len(rows):
+        return b""
+    rows = rows.cast(pa.string())
+    offsets = rows.buffers()[1]
+    data = rows.buffers()[2]
+    start = pa.Array.from_buffers(pa.int32(), 1, [None, offsets], offset=rows.offset)[0].as_py()
+    end = pa.Array.from_buffers(pa.int32(), 1, [None, offsets], offset=rows.offset + len(rows))[0].as_py()
+    return data[start:end].to_pybytes() if data is not None else b""
+
+
+def encode_csv(batch: pa.RecordBatch, delimiter: str = ",") -> bytes:
+    """The rows of `batch` as CSV lines (UTF-8), without the header."""
+    if not batch.num_rows:
+        return b""
+    pattern = _needs_quotes(delimiter)
+    texts = []
+    for column in batch.columns:
+        text = pc.fill_null(csv_texts(column), "")
+        quote = pc.match_substring_regex(text, pattern)
+        if pc.any(quote).as_py():
+            quoted = pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', "")
+            text = pc.if_else(quote, quoted, text)
+        texts.append(text)
+    texts[-1] = pc.binary_join_element_wise(texts[-1], CRLF, "")
+    return _joined_bytes(pc.binary_join_element_wise(*texts, delimiter))
+
+
+def encode_jsonl(batch: pa.RecordBatch) -> bytes:
+    """The rows of `batch` as JSON Lines (UTF-8): one object per row, every column, in order."""
+    if not batch.num_rows:
+        return b""
+    parts = []
+    for name, column in zip(batch.schema.names, batch.columns, strict=True):
+        parts.append(pc.binary_join_element_wise(json.dumps(name, ensure_ascii=False) + ": ", json_texts(column), ""))
+    body = pc.binary_join_element_wise(*parts, ", ") if parts else pa.array([""] * batch.num_rows)
+    return _joined_bytes(pc.binary_join_element_wise("{", body, "}\n", ""))

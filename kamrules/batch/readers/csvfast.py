@@ -48,6 +48,10 @@ def read_layout(path: str | Path, name: str, encoding: str, delimiter: str) -> c
             line = handle.readline()
             if not line:
                 raise InputFileError("", [Problem("IO007", "is empty", Location(name))])
+            if b"\r" in line.replace(b"\r\n", b""):
+                # Python's text reader splits lines there, and this byte reader does not: today's
+                # reader reads such a file (and finds any problem with its header itself).
+                return csvscan.Layout([], delimiter, 0, 0, False, "a lone carriage return before the data")
             skipped += 1
             if skipped == 1 and codec == "utf-8-sig" and line.startswith(b"\xef\xbb\xbf"):
                 line = line[3:]
@@ -124,6 +128,8 @@ def csv_batches(path: str | Path, name: str, encoding: str, layout: csvscan.Layo
         quoted_strings_can_be_null=False,
     )
     state = _Numbering(layout, name, arrow_names)
+    if Path(path).stat().st_size <= layout.data_offset:
+        return  # a header and nothing after it: a portfolio of no account
     with open(path, "rb") as handle:
         handle.seek(layout.data_offset)
         reader = pcsv.open_csv(handle, read_options=read, parse_options=parse, convert_options=convert)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -44,8 +44,21 @@ def _joined_bytes(rows: pa.Array) -> bytes:
     return data[start:end].to_pybytes() if data is not None else b""
 
 
+# Rows encoded at a time: the texts of every column of a slice are held at once (several times
+# the slice's bytes), so slices keep the peak small whatever the batch's size.
+SLICE = 2048
+
+
+def _sliced(batch: pa.RecordBatch, encode: Callable[[pa.RecordBatch], bytes]) -> bytes:
+    return b"".join(encode(batch.slice(start, SLICE)) for start in range(0, batch.num_rows, SLICE))
+
+
 def encode_csv(batch: pa.RecordBatch, delimiter: str = ",") -> bytes:
     """The rows of `batch` as CSV lines (UTF-8), without the header."""
+    return _sliced(batch, lambda part: _csv_lines(part, delimiter))
+
+
+def _csv_lines(batch: pa.RecordBatch, delimiter: str) -> bytes:
     if not batch.num_rows:
         return b""
     pattern = _needs_quotes(delimiter)
@@ -63,6 +76,10 @@ def encode_csv(batch: pa.RecordBatch, delimiter: str = ",") -> bytes:
 
 def encode_jsonl(batch: pa.RecordBatch) -> bytes:
     """The rows of `batch` as JSON Lines (UTF-8): one object per row, every column, in order."""
+    return _sliced(batch, _json_lines)
+
+
+def _json_lines(batch: pa.RecordBatch) -> bytes:
     if not batch.num_rows:
         return b""
     parts = []

@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.pool import AsyncResult, Pool
 from types import FrameType
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -64,16 +64,26 @@ class Workers:
             if self._previous is not None:
                 signal.signal(signal.SIGTERM, self._previous)
 
-    def map(self, work: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
-        """`work(item)` for each item, computed by the workers, yielded in the items' order."""
+    def map(self, work: Callable[[T], R], items: Iterable[T], local: Callable[[T], R] | None = None) -> Iterator[R]:
+        """`work(item)` for each item, yielded in the items' order. The workers compute them; with
+        `local`, this process computes an item itself whenever the workers have all they may hold
+        (it works too, instead of waiting)."""
         assert self.pool is not None
-        pending: deque[AsyncResult[R]] = deque()
+        pending: deque[AsyncResult[R] | _Done[R]] = deque()
         limit = self.jobs * self.in_flight
+        cap = limit if local is None else limit + 1  # results held, waiting for their turn
+        remote = 0
         try:
             for item in items:
-                pending.append(self.pool.apply_async(work, (item,)))
-                while len(pending) >= limit:
-                    yield pending.popleft().get()
+                if local is not None and remote >= limit:
+                    pending.append(_Done(local(item)))
+                else:
+                    pending.append(self.pool.apply_async(work, (item,)))
+                    remote += 1
+                while pending and (len(pending) >= cap or pending[0].ready()):
+                    head = pending.popleft()
+                    remote -= not isinstance(head, _Done)
+                    yield head.get()
             while pending:
                 yield pending.popleft().get()
         except BaseException:
@@ -91,6 +101,19 @@ class Workers:
             self.pool.terminate()
             self.pool.join()
             self.pool = None
+
+
+class _Done(Generic[R]):
+    """A result this process computed itself, waiting for its turn."""
+
+    def __init__(self, value: R) -> None:
+        self.value = value
+
+    def ready(self) -> bool:
+        return True
+
+    def get(self) -> R:
+        return self.value
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:

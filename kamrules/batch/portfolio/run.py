@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from kamrules.batch.memory import give_back
 from kamrules.batch.parallel import Workers
 from kamrules.batch.portfolio import legacy
 from kamrules.batch.portfolio.context import Context, loaded, remember
@@ -55,6 +56,18 @@ def _init(settings: _Settings) -> None:
     loaded(settings.context.rules)  # the rule bases, compiled once in this process
 
 
+def _init_worker(settings: _Settings) -> None:
+    """A worker process's setup: one thread for Arrow (the processes are the parallelism) and
+    the system allocator, which gives a batch's memory back (Arrow's default keeps it, and a
+    worker's resident memory would grow to the largest batch's several times over)."""
+    import pyarrow as pa
+
+    pa.set_cpu_count(1)
+    pa.set_io_thread_count(1)
+    pa.set_memory_pool(pa.system_memory_pool())
+    _init(settings)
+
+
 def _scan_one(batch: InputBatch) -> ScanPart:
     context = _STATE["settings"].context
     try:
@@ -63,6 +76,8 @@ def _scan_one(batch: InputBatch) -> ScanPart:
         from kamrules.batch.portfolio.fallback import scan_rows
 
         return scan_rows(context, batch)
+    finally:
+        give_back()
 
 
 def _advise_one(job: tuple[InputBatch, PortfolioFacts]) -> BatchResult:
@@ -78,6 +93,7 @@ def _advise_one(job: tuple[InputBatch, PortfolioFacts]) -> BatchResult:
         result.encoded = settings.encode(result.table)
         if not settings.keep_table:
             result.table = None
+    give_back()
     return result
 
 
@@ -98,13 +114,14 @@ def run(
     settings = _Settings(context, keep_points, encode, keep_table)
     setup = loaded(context.rules)
     tally = legacy.Tally(keep_points=keep_points)
+    _init(settings)
     if jobs > 1:
-        with Workers(jobs, _init, (settings,)) as workers:
-            facts = PortfolioFacts.combine(workers.map(_scan_one, batches()))
+        # jobs processes in all: this one reads, writes and advises too when the others are busy.
+        with Workers(jobs - 1, _init_worker, (settings,)) as workers:
+            facts = PortfolioFacts.combine(workers.map(_scan_one, batches(), _scan_one))
             jobs_ = ((b, facts.for_rows(b.first, b.n)) for b in batches())
-            _second(workers.map(_advise_one, jobs_), tally, facts, on_batch, progress)
+            _second(workers.map(_advise_one, jobs_, _advise_one), tally, facts, on_batch, progress)
     else:
-        _init(settings)
         facts = PortfolioFacts.combine(_scan_one(b) for b in batches())
         _second((_advise_one((b, facts)) for b in batches()), tally, facts, on_batch, progress)
     totals = tally.totals(facts.revenue_total)
@@ -167,17 +184,26 @@ class ColumnarRun:
     ) -> legacy.Outcome:
         """Both passes; the `Outcome` today's summary, report and plots read (`described`: the
         input as the summary names it, "portfolio.csv (CSV, delimiter ',', encoding utf-8)")."""
+        import pyarrow as pa
+
         r = self.request
-        summary = run(
-            batches,
-            self.context(name),
-            on_batch,
-            jobs=r.jobs,
-            encode=encode,
-            keep_table=keep_table,
-            keep_points=r.keep_points,
-            progress=progress,
-        )
+        # The system allocator gives each batch's memory back (Arrow's default keeps it): the
+        # run's resident memory stays that of a few batches. Put back after the run.
+        previous = pa.default_memory_pool()
+        pa.set_memory_pool(pa.system_memory_pool())
+        try:
+            summary = run(
+                batches,
+                self.context(name),
+                on_batch,
+                jobs=r.jobs,
+                encode=encode,
+                keep_table=keep_table,
+                keep_points=r.keep_points,
+                progress=progress,
+            )
+        finally:
+            pa.set_memory_pool(previous)
         return outcome(self, summary, described)
 
 

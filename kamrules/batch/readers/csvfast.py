@@ -34,6 +34,9 @@ _BLANK = (
     "^[\\s\\x{0b}\\x{1c}-\\x{1f}\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}"
     "\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}]*$"
 )
+# The parsed blocks go to the system allocator, which gives freed memory back: Arrow's default
+# (mimalloc) keeps it per thread, and the reading threads' share shows in the run's peak memory.
+_POOL = pa.system_memory_pool()
 _UNNAMED = "\x00unnamed:"  # pyarrow wants a name for every column; the header leaves some blank
 
 
@@ -132,7 +135,9 @@ def csv_batches(path: str | Path, name: str, encoding: str, layout: csvscan.Layo
         return  # a header and nothing after it: a portfolio of no account
     with open(path, "rb") as handle:
         handle.seek(layout.data_offset)
-        reader = pcsv.open_csv(handle, read_options=read, parse_options=parse, convert_options=convert)
+        reader = pcsv.open_csv(
+            handle, read_options=read, parse_options=parse, convert_options=convert, memory_pool=_POOL
+        )
         for batch in reader:
             if batch.num_rows:
                 yield state.batch(batch, pending)

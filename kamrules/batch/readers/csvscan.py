@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-CHUNK = 16 << 20
+CHUNK = 4 << 20
 FIELD_LIMIT = 131072  # Python's csv.field_size_limit(): a longer cell is an error row there
 # Encodings in which a byte below 0x80 is always that ASCII character (delimiters, quotes and
 # line breaks are found in the bytes), and that pyarrow reads (transcoding the others).
@@ -98,13 +98,13 @@ class _State:
             if lone.any():
                 return "a line break that is a lone carriage return"
         quotes = np.flatnonzero(data == _QUOTE)
-        before = np.concatenate(([self.previous], data[:-1]))
-        after = np.append(data[1:], -1).astype(np.int64)
+        # The bytes around each quote only (not shifted copies of the chunk: memory stays small).
+        q_before = np.where(quotes > 0, data[np.maximum(quotes - 1, 0)], self.previous).astype(np.int64)
+        q_after = np.where(quotes < n - 1, data[np.minimum(quotes + 1, n - 1)], -1).astype(np.int64)
         opening = (np.arange(len(quotes)) % 2 == 0) != self.open  # even ordinals open a cell
         if self.pending_close and int(data[0]) not in (delim, _LF, _CR, _QUOTE):
             return "text after a closing quote"
         self.pending_close = False
-        q_before, q_after = before[quotes], after[quotes]
         ok_open = np.isin(q_before, (delim, _LF, _CR, _QUOTE))
         ok_close = np.isin(q_after, (delim, _LF, _CR, _QUOTE, -1))
         if (opening & ~ok_open).any():

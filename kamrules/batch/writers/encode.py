@@ -65,13 +65,46 @@ def _csv_lines(batch: pa.RecordBatch, delimiter: str) -> bytes:
     texts = []
     for column in batch.columns:
         text = pc.fill_null(csv_texts(column), "")
-        quote = pc.match_substring_regex(text, pattern)
-        if pc.any(quote).as_py():
-            quoted = pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', "")
-            text = pc.if_else(quote, quoted, text)
+        # Numbers, dates and true/false never hold a delimiter, a quote or a line break.
+        if _may_need_quotes(column.type):
+            text = _per_distinct(text, lambda values: _quoted(values, pattern))
         texts.append(text)
     texts[-1] = pc.binary_join_element_wise(texts[-1], CRLF, "")
-    return _joined_bytes(pc.binary_join_element_wise(*texts, delimiter))
+    return _joined_bytes(_join(texts, delimiter))
+
+
+def _quoted(text: pa.Array, pattern: str) -> pa.Array:
+    """The cells holding the delimiter, a quote or a line break in quotes, their quotes doubled."""
+    quote = pc.match_substring_regex(text, pattern)
+    if not pc.any(quote).as_py():
+        return text
+    quoted = pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', "")
+    return pc.if_else(quote, quoted, text)
+
+
+def _per_distinct(text: pa.Array, rewrite: Callable[[pa.Array], pa.Array]) -> pa.Array:
+    """`rewrite(text)`, computed once per distinct text when the texts repeat (labels, advice,
+    treatment: a few long texts over many rows)."""
+    encoded = pc.dictionary_encode(text)
+    if len(encoded.dictionary) * 4 > len(text):
+        return rewrite(text)
+    return rewrite(encoded.dictionary).take(encoded.indices)
+
+
+def _may_need_quotes(kind: pa.DataType) -> bool:
+    return not (
+        pa.types.is_floating(kind) or pa.types.is_integer(kind) or pa.types.is_date(kind) or pa.types.is_boolean(kind)
+    )
+
+
+GROUP = 16  # Arrow joins a few columns at a time faster than many at once
+
+
+def _join(texts: list[pa.Array], separator: str) -> pa.Array:
+    """The texts of each row joined by `separator`, a group of columns at a time."""
+    while len(texts) > GROUP:
+        texts = [pc.binary_join_element_wise(*texts[k : k + GROUP], separator) for k in range(0, len(texts), GROUP)]
+    return pc.binary_join_element_wise(*texts, separator)
 
 
 def encode_jsonl(batch: pa.RecordBatch) -> bytes:
@@ -84,6 +117,7 @@ def _json_lines(batch: pa.RecordBatch) -> bytes:
         return b""
     parts = []
     for name, column in zip(batch.schema.names, batch.columns, strict=True):
-        parts.append(pc.binary_join_element_wise(json.dumps(name, ensure_ascii=False) + ": ", json_texts(column), ""))
-    body = pc.binary_join_element_wise(*parts, ", ") if parts else pa.array([""] * batch.num_rows)
+        values = json_texts(column)
+        parts.append(pc.binary_join_element_wise(json.dumps(name, ensure_ascii=False) + ": ", values, ""))
+    body = _join(parts, ", ") if parts else pa.array([""] * batch.num_rows)
     return _joined_bytes(pc.binary_join_element_wise("{", body, "}\n", ""))

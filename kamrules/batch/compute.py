@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kamrules.batch import frame as fr
+from kamrules.batch.calendar import calendar_years as vector_years
 from kamrules.engine.compute import calendar_years
 from kamrules.language.rulebase import Compute, Scorecard
 
@@ -104,15 +105,24 @@ def run_compute(comp: Compute, frame: fr.Frame) -> tuple[np.ndarray, Detail | No
 
 
 def _years_since(ordinals: np.ndarray, as_of: dt.date) -> np.ndarray:
-    """`calendar_years(date, as_of)` of each date, computed once per distinct date."""
+    """`calendar_years(date, as_of)` of each date, in numpy (`kamrules.batch.calendar`)."""
     out = np.full(len(ordinals), np.nan)
     present = ~np.isnan(ordinals)
     if not present.any():
         return out
-    distinct, inverse = np.unique(ordinals[present], return_inverse=True)
-    years = np.array([calendar_years(dt.date.fromordinal(int(d)), as_of)[2] for d in distinct.tolist()])
-    out[present] = round4(years)[inverse]
+    given = ordinals[present]
+    years = vector_years(given, np.full(len(given), float(as_of.toordinal())))
+    # Years at the calendar's ends: the per-account path's own function (which refuses an
+    # anniversary after 9999), so that such a row fails as it fails there.
+    edge = (given < _YEAR_2) | (given > _YEAR_9998)
+    for k in np.flatnonzero(edge).tolist():
+        years[k] = calendar_years(dt.date.fromordinal(int(given[k])), as_of)[2]
+    out[present] = round4(years)
     return out
+
+
+_YEAR_2 = float(dt.date(2, 1, 1).toordinal())
+_YEAR_9998 = float(dt.date(9997, 12, 31).toordinal())
 
 
 def _count_where(comp: Compute, frame: fr.Frame) -> np.ndarray:

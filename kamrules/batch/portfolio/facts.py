@@ -62,7 +62,11 @@ class PortfolioFacts:
         revenue = np.concatenate([p.revenue for p in parts])
         potential = np.concatenate([p.potential for p in parts])
         ids = pa.chunked_array([p.ids.cast(pa.string()) for p in parts], pa.string())
-        codes = np.asarray(pc.dictionary_encode(ids).combine_chunks().indices.to_numpy(zero_copy_only=False))
+        parts.clear()  # what the parts held is in the arrays above now: the peak is one copy
+        # One hash table over every batch's ids, chunk by chunk (no copy of the ids themselves).
+        encoded = pc.dictionary_encode(ids)
+        codes = np.concatenate([np.asarray(c.indices.to_numpy(zero_copy_only=False)) for c in encoded.chunks])
+        del encoded
         _, first = np.unique(codes, return_index=True)
         kept = np.zeros(len(index), dtype=bool)
         kept[first] = True
@@ -73,6 +77,7 @@ class PortfolioFacts:
             facts.dup_index = index[later]
             facts.dup_first_row = row[first_of_code[codes[later]]]
             facts.dup_ids = ids.take(pa.array(later)).to_pylist()
+        del codes, row
         facts._rank(index[kept], revenue[kept], potential[kept])
         return facts
 
@@ -87,9 +92,11 @@ class PortfolioFacts:
         if total <= 0:
             return  # a share of no revenue is undefined: no account is ranked
         order = np.argsort(-revenues, kind="stable")  # largest first, ties in file order
-        ranked = revenues[order]
-        before = np.concatenate([[0.0], np.cumsum(ranked)[:-1]])  # summed as today's loop sums
+        before = np.empty(len(order))
+        before[0] = 0.0
+        np.cumsum(revenues[order][:-1], out=before[1:])  # summed as today's loop sums
         places = index[given][order]
+        del order
         by_index = np.argsort(places)
         self.ranked = places[by_index]
         self.before = before[by_index]

@@ -119,10 +119,12 @@ def run(
         # jobs processes in all: this one reads, writes and advises too when the others are busy.
         with Workers(jobs - 1, _init_worker, (settings,)) as workers:
             facts = PortfolioFacts.combine(workers.map(_scan_one, batches(), _scan_one))
+            give_back()  # the first pass's parts, reduced: their memory goes before the second pass
             jobs_ = ((b, facts.for_rows(b.first, b.n)) for b in batches())
             _second(workers.map(_advise_one, jobs_, _advise_one), tally, facts, on_batch, progress)
     else:
         facts = PortfolioFacts.combine(_scan_one(b) for b in batches())
+        give_back()
         _second((_advise_one((b, facts)) for b in batches()), tally, facts, on_batch, progress)
     totals = tally.totals(facts.revenue_total)
     warnings = legacy._rendered_warnings(setup.knowledge.totals, totals, context.as_of, context.lang)

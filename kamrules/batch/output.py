@@ -111,7 +111,7 @@ class Entries:
     rows: np.ndarray
     kind: np.ndarray
     kinds: list[tuple[str, ...]]
-    texts: np.ndarray | None
+    texts: pa.Array | None
 
     def field(self, k: int) -> pa.Array:
         """Field `k` of each entry's kind, as strings taken from the (few) distinct kinds."""
@@ -151,7 +151,7 @@ def warning_entries(rb: RuleBase, res: Result, lang: str, *, messages: bool = Tr
     ranks = _Ranks()
     rows: list[np.ndarray] = []
     kinds: list[np.ndarray] = []
-    texts: list[np.ndarray] = []
+    texts: list[pa.Array] = []
     by_code: dict[str, list[int]] = {}
     for k, (rule, _) in enumerate(out.warnings):
         assert rule.warn is not None
@@ -180,11 +180,11 @@ def warning_entries(rb: RuleBase, res: Result, lang: str, *, messages: bool = Tr
     _undecided(rb, res, lang, ranks, rows, kinds, texts if messages else None)
     if not rows:
         empty = np.zeros(0, dtype=np.int64)
-        return Entries(empty, empty, ranks.kinds, np.zeros(0, dtype=object) if messages else None)
+        return Entries(empty, empty, ranks.kinds, pa.array([], pa.string()) if messages else None)
     r = np.concatenate(rows)
     kind = np.concatenate(kinds).astype(np.int64)
     order = np.lexsort((ranks.order()[kind], r))
-    message = np.concatenate(texts)[order] if messages else None
+    message = pa.concat_arrays(texts).take(pa.array(order)) if messages else None
     return Entries(r[order], kind[order], ranks.kinds, message)
 
 
@@ -194,7 +194,7 @@ def warnings(rb: RuleBase, res: Result, lang: str) -> pa.Array:
     if not len(entries.rows):
         return _fold(entries.rows, n, pa.array([], WARNING), pa.list_(WARNING))
     assert entries.texts is not None
-    message = pa.array(entries.texts, pa.string())
+    message = entries.texts
     code, severity, rule, title = (entries.field(k) for k in range(4))
     struct = pa.StructArray.from_arrays([code, severity, message, rule, title], fields=list(WARNING))
     return _fold(entries.rows, n, struct, pa.list_(WARNING))
@@ -207,7 +207,7 @@ def _undecided(
     ranks: _Ranks,
     rows: list[np.ndarray],
     kinds: list[np.ndarray],
-    texts: list[np.ndarray] | None,
+    texts: list[pa.Array] | None,
 ) -> None:
     known = rb.warning_codes.get("UNDECIDED")
     severity = known.severity if known else "high"
@@ -234,7 +234,7 @@ def _undecided(
             code, mask = divmod(int(value), 1 << len(decisions))
             undecided = {d for j, d in enumerate(decisions) if (mask >> j) & 1}
             worded.append(undecided_message(rb, fact, reasons.texts[code], undecided, lang))
-        texts.append(np.array(worded, dtype=object)[inverse.reshape(-1)])
+        texts.append(pa.array(worded, pa.string()).take(pa.array(inverse.reshape(-1))))
 
 
 def lever_entries(rb: RuleBase, res: Result, lang: str, *, why: bool = True) -> tuple[Entries, pa.Array | None]:
@@ -252,7 +252,7 @@ def lever_entries(rb: RuleBase, res: Result, lang: str, *, why: bool = True) -> 
     kinds: list[tuple[str, ...]] = [(i,) for i in ids]
     if not ids or not sum(len(r) for r in rows):
         empty = np.zeros(0, dtype=np.int64)
-        return Entries(empty, empty, kinds, np.zeros(0, dtype=object) if why else None), None
+        return Entries(empty, empty, kinds, pa.array([], pa.string()) if why else None), None
     r, lv, j = np.concatenate(rows), np.concatenate(lever), np.concatenate(rank)
     order = np.lexsort((j, lv, r))
     r, lv, j = r[order], lv[order], j[order]
@@ -265,12 +265,17 @@ def lever_entries(rb: RuleBase, res: Result, lang: str, *, why: bool = True) -> 
     rule_ids = np.array([rule.id for rule, _, _ in out.levers], dtype=object)[j]
     group_offsets = np.concatenate([np.flatnonzero(head), [len(r)]]).astype(np.int32)
     rules_lists = pa.ListArray.from_arrays(pa.array(group_offsets), pa.array(rule_ids, pa.string()))
-    texts = np.full(len(hr), "", dtype=object)
+    # Each lever's why for its rows, then put back in the entries' order.
+    parts, places = [], []
     for k in np.unique(hj).tolist():
-        mine = hj == k
+        mine = np.flatnonzero(hj == k)
         _, pick, _ = out.levers[k]
-        texts[mine] = render(rb, frame, pick.why.get(lang), hr[mine], lang)
-    return Entries(hr[order2], hl[order2], kinds, texts[order2]), rules_lists.take(pa.array(order2))
+        parts.append(render(rb, frame, pick.why.get(lang), hr[mine], lang))
+        places.append(mine)
+    placed = np.empty(len(hr), dtype=np.int64)
+    placed[np.concatenate(places)] = np.arange(len(hr))
+    texts = pa.concat_arrays(parts).take(pa.array(placed[order2]))
+    return Entries(hr[order2], hl[order2], kinds, texts), rules_lists.take(pa.array(order2))
 
 
 def levers(rb: RuleBase, res: Result, lang: str) -> pa.Array:
@@ -284,7 +289,7 @@ def levers(rb: RuleBase, res: Result, lang: str) -> pa.Array:
         [
             entries.field(0),
             pa.array(labels, pa.string()).take(pa.array(entries.kind, pa.int64())),
-            pa.array(entries.texts, pa.string()),
+            entries.texts,
             rules_lists,
         ],
         fields=list(LEVER),

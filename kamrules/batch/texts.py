@@ -1,8 +1,8 @@
 """Warning and lever texts for many rows: a template's placeholders filled column by column.
 
 Each placeholder's values are formatted once per distinct value (`format_value`, the function
-the per-account advice uses, with the same labels and number formats), then the pieces are
-joined row by row in numpy.
+the per-account advice uses, with the same labels and number formats) and spread to the rows by
+Arrow; the template's pieces are joined row by row by Arrow too.
 """
 
 from __future__ import annotations
@@ -19,8 +19,12 @@ from kamrules.language.rulebase import RuleBase
 from kamrules.language.texts import PLACEHOLDER, format_value
 
 
-def _formatted(rb: RuleBase, frame: fr.Frame, name: str, fmt: str | None, rows: np.ndarray, lang: str) -> np.ndarray:
-    """The placeholder `{name:fmt}` for each of `rows`, as an object array of texts."""
+def _spread(table: list[str], codes: np.ndarray) -> pa.Array:
+    return pa.array(table, pa.string()).take(pa.array(codes, pa.int64()))
+
+
+def _formatted(rb: RuleBase, frame: fr.Frame, name: str, fmt: str | None, rows: np.ndarray, lang: str) -> pa.Array:
+    """The placeholder `{name:fmt}` for each of `rows`, as Arrow texts."""
 
     def label(fact: str, value: Any) -> str:
         return _label(rb, fact, value, lang)
@@ -28,19 +32,19 @@ def _formatted(rb: RuleBase, frame: fr.Frame, name: str, fmt: str | None, rows: 
     def one(value: Any) -> str:
         return format_value(name, value, fmt, label, frame.as_of, lang)
 
+    n = len(rows)
     if name == "as_of" or name in rb.params:
         value = frame.as_of if name == "as_of" else rb.params[name].value
-        return np.full(len(rows), one(value), dtype=object)
+        return _spread([one(value)], np.zeros(n, dtype=np.int64))
     column = frame.get(name)
     if isinstance(column, fr.Text):
-        table = np.array([one(v) for v in column.values] + [one(None)], dtype=object)
         codes = column.codes[rows]
-        return table[np.where(codes >= 0, codes, len(column.values))]
+        return _spread([one(v) for v in column.values] + [one(None)], np.where(codes >= 0, codes, len(column.values)))
     if isinstance(column, fr.Num):
         x = column.x[rows]
         distinct, inverse = np.unique(x, return_inverse=True)  # NaN (missing) sorts last
-        shown = np.array([one(None if np.isnan(v) else column.py_of(v)) for v in distinct.tolist()], dtype=object)
-        return shown[inverse.reshape(-1)]
+        shown = [one(None if np.isnan(v) else column.py_of(v)) for v in distinct.tolist()]
+        return _spread(shown, inverse.reshape(-1))
     if isinstance(column, fr.Lst) and not column.mapping and _texts_only(column):
         # A list is its items' texts joined by ", " (format_value's own rule): each distinct
         # item is worded once, the lists are joined by Arrow.
@@ -50,15 +54,12 @@ def _formatted(rb: RuleBase, frame: fr.Frame, name: str, fmt: str | None, rows: 
             [format_value(name, v, None, label, frame.as_of, lang) for v in items.dictionary.to_pylist()], pa.string()
         )
         texts = pa.ListArray.from_arrays(sub.offsets, worded.take(items.indices), mask=sub.is_null())
-        joined = pc.fill_null(pc.binary_join(texts, ", "), one(None))
-        return np.asarray(joined.to_numpy(zero_copy_only=False), dtype=object)
+        return pc.fill_null(pc.binary_join(texts, ", "), one(None))
     if isinstance(column, fr.Bool):
-        table = np.array([one(None), one(False), one(True)], dtype=object)  # -1 missing, 0, 1
-        flags: np.ndarray = table[column.v[rows].astype(np.int64) + 1]
-        return flags
+        return _spread([one(None), one(False), one(True)], column.v[rows].astype(np.int64) + 1)  # -1 missing, 0, 1
     # Lists of records and mappings: formatted row by row. No rule base words one in a text
     # today; a list's distinct values would need a key per row, which costs what it saves.
-    return np.array([one(column.py(int(r))) for r in rows.tolist()], dtype=object)
+    return pa.array([one(column.py(int(r))) for r in rows.tolist()], pa.string())
 
 
 def _texts_only(column: fr.Lst) -> bool:
@@ -66,12 +67,15 @@ def _texts_only(column: fr.Lst) -> bool:
     return str(kind) == "string"
 
 
-def render(rb: RuleBase, frame: fr.Frame, template: str, rows: np.ndarray, lang: str) -> np.ndarray:
-    """`template` filled for each of `rows` (an object array of texts)."""
-    out = np.full(len(rows), "", dtype=object)
+def render(rb: RuleBase, frame: fr.Frame, template: str, rows: np.ndarray, lang: str) -> pa.Array:
+    """`template` filled for each of `rows` (Arrow texts)."""
+    pieces: list[Any] = []
     last = 0
     for match in PLACEHOLDER.finditer(template):
-        out = out + template[last : match.start()]
-        out = out + _formatted(rb, frame, match.group(1), match.group(2), rows, lang)
+        pieces.append(template[last : match.start()])
+        pieces.append(_formatted(rb, frame, match.group(1), match.group(2), rows, lang))
         last = match.end()
-    return out + template[last:]
+    pieces.append(template[last:])
+    if len(pieces) == 1:
+        return _spread([template], np.zeros(len(rows), dtype=np.int64))
+    return pc.binary_join_element_wise(*pieces, "")

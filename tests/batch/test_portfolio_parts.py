@@ -202,3 +202,17 @@ def test_a_batch_the_columnar_path_fails_on_is_done_row_by_row(tmp_path: Path, m
 def test_dates_before_year_1000_are_written_in_iso_form() -> None:
     array = pa.array([dt.date(999, 1, 2), None], pa.date32())
     assert csv_texts(array).to_pylist() == ["0999-01-02", None]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.dates(min_value=dt.date(2, 1, 1), max_value=dt.date(9997, 12, 31)), min_size=1, max_size=40),
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)),
+)
+def test_calendar_years_in_numpy_are_the_per_account_floats(days: list[dt.date], as_of: dt.date) -> None:
+    from kamrules.batch.calendar import calendar_years as vector
+    from kamrules.engine.compute import calendar_years
+
+    start = np.array([d.toordinal() for d in [*days, dt.date(2000, 2, 29), dt.date(2024, 2, 29)]], dtype=np.float64)
+    got = vector(start, np.full(len(start), float(as_of.toordinal())))
+    assert got.tolist() == [calendar_years(dt.date.fromordinal(int(d)), as_of)[2] for d in start]

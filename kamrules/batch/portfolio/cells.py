@@ -36,7 +36,7 @@ def advice_cells(rb: RuleBase, res: Result, lang: str) -> tuple[dict[str, pa.Arr
     out["warnings"] = _joined(entries.field(0), entries.rows, n, "; ")
     out["warnings.severity"] = _most_severe(entries, n)
     assert entries.texts is not None
-    texts = pc.binary_join_element_wise(entries.field(0), pa.array(entries.texts, pa.string()), ": ")
+    texts = pc.binary_join_element_wise(entries.field(0), entries.texts, ": ")
     out["warnings.text"] = _joined(texts, entries.rows, n, " | ")
     levers, _ = lever_entries(rb, res, lang, why=False)
     out["levers"] = _joined(levers.field(0), levers.rows, n, "; ")

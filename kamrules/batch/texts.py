@@ -42,7 +42,9 @@ def _formatted(rb: RuleBase, frame: fr.Frame, name: str, fmt: str | None, rows: 
         return _spread([one(v) for v in column.values] + [one(None)], np.where(codes >= 0, codes, len(column.values)))
     if isinstance(column, fr.Num):
         x = column.x[rows]
-        distinct, inverse = np.unique(x, return_inverse=True)  # NaN (missing) sorts last
+        # Distinct by their bits: 0.0 and -0.0 are equal numbers but are worded "0%" and "-0%".
+        bits, inverse = np.unique(x.view(np.int64), return_inverse=True)
+        distinct = bits.view(np.float64)
         shown = [one(None if np.isnan(v) else column.py_of(v)) for v in distinct.tolist()]
         return _spread(shown, inverse.reshape(-1))
     if isinstance(column, fr.Lst) and not column.mapping and _texts_only(column):

@@ -216,3 +216,18 @@ def test_calendar_years_in_numpy_are_the_per_account_floats(days: list[dt.date],
     start = np.array([d.toordinal() for d in [*days, dt.date(2000, 2, 29), dt.date(2024, 2, 29)]], dtype=np.float64)
     got = vector(start, np.full(len(start), float(as_of.toordinal())))
     assert got.tolist() == [calendar_years(dt.date.fromordinal(int(d)), as_of)[2] for d in start]
+
+
+def test_zero_and_minus_zero_are_worded_apart(tmp_path: Path) -> None:
+    """A margin of 0 and one of -0 are equal numbers, but a warning words them "0%" and "-0%"."""
+    from tests.batch.portfolio_compare import differences
+
+    header = "id,name,business.revenue,business.margin_pct,business.cost_to_serve,assessment.current_contribution,"
+    header += "assessment.potential_contribution,assessment.profile,relationship.stage\n"
+    rows = [
+        f"Z{k},Zero {k},821959.46,{m},154900.78,8.5,6,opportunity,interdependent\n"
+        for k, m in enumerate("0 -0 -0.0 0.0".split())
+    ]
+    path = tmp_path / "zero.csv"
+    path.write_text(header + "".join(rows), encoding="utf-8")
+    assert differences(path, tmp_path) == []

@@ -69,7 +69,7 @@ def map_batch(batch: InputBatch, colmap: ColumnMap) -> Mapped:
                 doubt |= _filled(array)  # refused: prepare says which columns
                 continue
             target = name
-        array, odd = _translated(array, target, colmap)
+        array, odd = read_column(array, target, colmap)
         doubt |= odd
         targets[target] = array  # the later of two columns for one fact wins, as in ColumnMap.apply
     groups = {*account_groups(), "plan"}
@@ -100,8 +100,11 @@ def _is_text(array: pa.Array) -> bool:
     return bool(pa.types.is_string(array.type) or pa.types.is_large_string(array.type))
 
 
-def _translated(array: pa.Array, target: str, colmap: ColumnMap) -> tuple[pa.Array, np.ndarray]:
-    """The column after the map's value translation and decimal comma, and the rows in doubt."""
+def read_column(array: pa.Array, target: str, colmap: ColumnMap) -> tuple[pa.Array, np.ndarray]:
+    """A column's cells as the fact `target` reads them: the map's value translation and
+    decimal comma applied, and the rows in doubt. Every reader's cells pass here (the CSV
+    reader's texts, Parquet's, today's row readers' cells): the one place to plug in a number
+    format detected per column (issue 15) as `ColumnMap.decimal` is applied now."""
     n = len(array)
     doubt = np.zeros(n, dtype=bool)
     translate = colmap.values.get(target)

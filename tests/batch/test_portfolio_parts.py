@@ -226,7 +226,7 @@ def test_zero_and_minus_zero_are_worded_apart(tmp_path: Path) -> None:
     header += "assessment.potential_contribution,assessment.profile,relationship.stage\n"
     rows = [
         f"Z{k},Zero {k},821959.46,{m},154900.78,8.5,6,opportunity,interdependent\n"
-        for k, m in enumerate("0 -0 -0.0 0.0".split())
+        for k, m in enumerate(["0", "-0", "-0.0", "0.0"])
     ]
     path = tmp_path / "zero.csv"
     path.write_text(header + "".join(rows), encoding="utf-8")

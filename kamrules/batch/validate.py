@@ -71,10 +71,23 @@ def _texts(array: pa.Array, nested: bool = False) -> _Texts:
         edge = _mask(pc.match_substring_regex(array, _ANY_EDGE_BLANK))
         return _Texts(array, edge, np.zeros(n, dtype=bool))
     trimmed = pc.utf8_trim(array, characters=_ASCII_BLANKS)
-    odd = _mask(pc.match_substring_regex(trimmed, _ODD_EDGE))
+    n = len(array)
+    odd = np.zeros(n, dtype=bool) if _plain_bytes(array) else _mask(pc.match_substring_regex(trimmed, _ODD_EDGE))
     trimmed = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
     structured = _mask(pc.match_substring_regex(trimmed, r"^[\[{]"))
     return _Texts(trimmed, odd, structured)
+
+
+def _plain_bytes(array: pa.Array) -> bool:
+    """Whether no text of the column holds a byte of a character the two strips disagree on
+    (all of them are non-ASCII but \\x1c-\\x1f): then no cell needs the regular expression."""
+    if array.type != pa.string():
+        return False
+    data = array.buffers()[2]
+    if data is None:
+        return True  # no text at all
+    raw = np.frombuffer(data, dtype=np.uint8)
+    return not bool(((raw >= 0x80) | ((raw >= 0x1C) & (raw <= 0x1F))).any())
 
 
 def check_table(table: pa.Table) -> Checked:

@@ -231,3 +231,14 @@ def test_zero_and_minus_zero_are_worded_apart(tmp_path: Path) -> None:
     path = tmp_path / "zero.csv"
     path.write_text(header + "".join(rows), encoding="utf-8")
     assert differences(path, tmp_path) == []
+
+
+def test_a_day_past_the_months_end_is_an_error_row(tmp_path: Path) -> None:
+    from tests.batch.portfolio_compare import differences
+
+    path = tmp_path / "days.csv"
+    path.write_text(
+        "id,name,business.contract_end,plan.reviewed\nA,Uno,2026-02-30,2025-04-31\nB,Due,2024-02-29,2025-01-31\n",
+        encoding="utf-8",
+    )
+    assert differences(path, tmp_path) == []

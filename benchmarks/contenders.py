@@ -55,7 +55,8 @@ class Prepared:
 
 
 def prepare(raw: list[dict[str, Any]], as_of: dt.date) -> Prepared:
-    from kamrules.engine.engine import account_values, validate_account
+    from kamrules.model.account import account_values
+    from kamrules.model.validate import validate_account
 
     models = [validate_account(a) for a in raw]
     values = [account_values(m) for m in models]
@@ -168,7 +169,8 @@ def breakdown(p: Prepared, e: Engines) -> list[Contender]:
     """The steps of `advise` (b), each timed on its own, to show where end to end goes:
     validation, flattening, the evaluation with its trace, and building the advice model."""
     from kamrules.advice.build import build_advice
-    from kamrules.engine.engine import account_values, validate_account
+    from kamrules.model.account import account_values
+    from kamrules.model.validate import validate_account
 
     as_of = p.as_of
     run = e.memo.program.run

@@ -1,7 +1,7 @@
 """The built-in rules written by hand in plain Python: the practical limit for a Python engine.
 
 Same input as the decision core (the account's values by dotted path, as
-`kamrules.engine.engine.account_values` prepares them), same decisions: scores, tier, the key
+`kamrules.api.account_values` prepares them), same decisions: scores, tier, the key
 account matrix with the relationship-stage fallback, the manual profile override, the strategy
 of each profile, the strategy's limits, the information checklist, the relationship levers and
 the warnings. The parameters are the built-in rulesets' values, written in; a change to the

@@ -49,7 +49,8 @@ def top(profile: cProfile.Profile, limit: int = 25, key: str = "tottime") -> lis
 
 def profile_core(count: int, seed: int) -> cProfile.Profile:
     from kamrules import Engine
-    from kamrules.engine.engine import account_values, validate_account
+    from kamrules.model.account import account_values
+    from kamrules.model.validate import validate_account
 
     engine = Engine.default()
     values = [account_values(validate_account(a)) for a in accounts(count, seed)]

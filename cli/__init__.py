@@ -1,1 +1,1 @@
-"""The `kam` command line (installed as the package `kamrules.cli`)."""
+"""The `kam` command line: `cli` in a source checkout, installed as the package `kamrules.cli`."""

@@ -7,9 +7,14 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+from kamrules.i18n.languages import LANGS
+
+if TYPE_CHECKING:
+    from kamrules.api import Engine
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,10 +32,11 @@ EXTENSION_FORMATS = {
 }
 
 
-class DateType(click.ParamType):
+# click.ParamType is generic from click 8.2 on (its value and input types); 8.1 is supported too.
+class DateType(click.ParamType):  # type: ignore[type-arg]
     name = "DATE"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
         if isinstance(value, dt.date):
             return value
         try:
@@ -54,7 +60,7 @@ def rules_option(func: F) -> F:
 def lang_option(func: F) -> F:
     return click.option(
         "--lang",
-        type=click.Choice(["en", "it"]),
+        type=click.Choice(list(LANGS)),
         default="en",
         envvar="KAMRULES_LANG",
         show_default=True,
@@ -137,8 +143,9 @@ def split_rules(rules: Sequence[str]) -> list[str]:
     return out
 
 
-def load_engine(rules: Sequence[str]) -> Any:
-    from kamrules.engine.engine import Engine
+def load_engine(rules: Sequence[str]) -> Engine:
+    """The engine on the built-in knowledge, with the --rules folders layered on top."""
+    from kamrules.api import Engine
 
     paths = split_rules(rules)
     return Engine.from_paths(*paths) if paths else Engine.default()
@@ -158,7 +165,10 @@ def use_colour(out: str | None) -> bool:
     return out is None and sys.stdout.isatty() and os.environ.get("NO_COLOR") is None
 
 
-def styler(enabled: bool) -> Callable[..., str]:
+Style = Callable[..., str]  # text, **click.style options -> text
+
+
+def styler(enabled: bool) -> Style:
     if not enabled:
         return lambda text, **_: text
     return lambda text, **kw: click.style(text, **{k: v for k, v in kw.items() if v is not None})

@@ -1,9 +1,12 @@
 """`kam`: the entry point. It parses the command line, dispatches, and maps errors to exit codes.
 
-Exit codes (CONTRACT.md §1): 0 done; 1 the command found what the user asked it to fail on;
+Exit codes (docs/contract.md §1): 0 done; 1 the command found what the user asked it to fail on;
 2 the user's input is wrong (a message names the file, line, field and what was expected);
 3 an internal error (one line, and how to report it). No traceback unless --debug is given.
 Subcommands are imported only when run, so that `kam --help` starts fast.
+
+This package is named `cli` in a source checkout and installed as `kamrules.cli` (see the
+comment in pyproject.toml): it imports its own modules relatively, so either name works.
 """
 
 from __future__ import annotations
@@ -14,19 +17,19 @@ import os
 import signal
 import sys
 import traceback
-from typing import Any
 
 import click
 
 ISSUES_URL = "https://github.com/kamrules/kamrules/issues"
 
+# Each command: the module defining it (relative to this package, as `.advise`) and its one line.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "advise": ("kamrules.cli.advise", "The treatment one or more accounts deserve."),
-    "portfolio": ("kamrules.cli.portfolio", "Advice and portfolio matrices for a whole portfolio."),
-    "plan": ("kamrules.cli.plan", "The Key Account Development Plan: new, check, report."),
-    "rules": ("kamrules.cli.rules", "Validate, test, lint and diff rulesets."),
-    "profiles": ("kamrules.cli.profiles", "The customer profiles and their treatment."),
-    "schema": ("kamrules.cli.schema", "JSON Schema of accounts, advice and rulesets."),
+    "advise": (".advise", "The treatment one or more accounts deserve."),
+    "portfolio": (".portfolio", "Advice and portfolio matrices for a whole portfolio."),
+    "plan": (".plan", "The Key Account Development Plan: new, check, report."),
+    "rules": (".rules", "Validate, test, lint and diff rulesets."),
+    "profiles": (".profiles", "The customer profiles and their treatment."),
+    "schema": (".schema", "JSON Schema of accounts, advice and rulesets."),
 }
 
 
@@ -40,8 +43,9 @@ class LazyGroup(click.Group):
         entry = COMMANDS.get(cmd_name)
         if entry is None or not _exists(entry[0]):
             return None
-        module = importlib.import_module(entry[0])
-        command: click.Command = module.command
+        command = importlib.import_module(entry[0], __package__).command
+        if not isinstance(command, click.Command):  # pragma: no cover - every module defines one
+            raise TypeError(f"{entry[0]}.command is not a click command")
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -52,7 +56,7 @@ class LazyGroup(click.Group):
 
 
 def _exists(module: str) -> bool:
-    return importlib.util.find_spec(module) is not None
+    return importlib.util.find_spec(module, __package__) is not None
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -76,11 +80,13 @@ def run(argv: list[str]) -> int:
     """Run `kam` with `argv`; return the exit code. `--debug` may appear anywhere."""
     from kamrules.errors import KamError
 
+    from .errors import message
+
     debug = "--debug" in argv or os.environ.get("KAMRULES_DEBUG") == "1"
     args = [a for a in argv if a != "--debug"]
 
     try:
-        result: Any = kam.main(args=args, prog_name="kam", standalone_mode=False)
+        result: object = kam.main(args=args, prog_name="kam", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("kam: interrupted", err=True)
         return 130
@@ -95,7 +101,7 @@ def run(argv: list[str]) -> int:
     except KamError as exc:
         if debug:
             traceback.print_exc()
-        click.echo(f"kam: {exc.render()}" if not exc.problems or exc.message else exc.render(), err=True)
+        click.echo(message(exc), err=True)
         return exc.exit_code
     except BrokenPipeError:
         return 0
@@ -108,4 +114,5 @@ def run(argv: list[str]) -> int:
             err=True,
         )
         return 3
-    return int(result or 0)
+    # A command returns its exit code (None is 0).
+    return result if isinstance(result, int) else 0

@@ -1,4 +1,4 @@
-"""`kam plan new | check | report`: the Key Account Development Plan (DOMAIN.md §8).
+"""`kam plan new | check | report`: the Key Account Development Plan (docs/domain.md §8).
 
 `new` drafts a plan for an account from its facts and advice; `check` runs the plan checks
 (YAML rules in rulesets/plan/) and exits 1 on findings at or above --fail-on (medium by
@@ -10,11 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
-from kamrules.cli.common import (
+
+from kamrules.i18n.catalog import Phrases, phrases
+from kamrules.i18n.languages import LANGS
+
+from .common import (
     SEVERITIES,
+    F,
+    Style,
     as_of_option,
     emit,
     fail_on_option,
@@ -28,32 +34,9 @@ from kamrules.cli.common import (
     use_colour,
 )
 
-_WORDS = {
-    "en": {
-        "clean": "{plan}: no findings as of {date}",
-        "summary": "{plan}: {n} finding(s) as of {date}: {counts}",
-        "plan_for": "plan for {name} ({id}), held to the strategy {strategy}",
-        "unknown": "unknown",
-        "wrote": "kam: wrote {out}",
-        "severity": "Severity",
-        "id": "Id",
-        "where": "Where",
-        "message": "Finding",
-        "title": "Plan check: {name} ({id})",
-    },
-    "it": {
-        "clean": "{plan}: nessun rilievo al {date}",
-        "summary": "{plan}: {n} rilievo/i al {date}: {counts}",
-        "plan_for": "piano per {name} ({id}), confrontato con la strategia {strategy}",
-        "unknown": "sconosciuta",
-        "wrote": "kam: scritto {out}",
-        "severity": "Gravità",
-        "id": "Codice",
-        "where": "Dove",
-        "message": "Rilievo",
-        "title": "Controllo del piano: {name} ({id})",
-    },
-}
+if TYPE_CHECKING:
+    from kamrules.plan.api import CheckResult
+
 _COLOUR = {"high": "red", "medium": "yellow", "low": "cyan", "info": "blue"}
 # Each command's formats; --out's extension picks one (.yaml/.yml, .json, .md/.markdown, .txt,
 # .html), and a file name with any other extension is refused, as kam portfolio refuses one.
@@ -62,15 +45,15 @@ CHECK_FORMATS = ("text", "json", "yaml", "markdown")
 REPORT_FORMATS = ("markdown", "html")
 
 
-def _words(lang: str) -> dict[str, str]:
-    return _WORDS["it" if lang == "it" else "en"]
+def _words(lang: str) -> Phrases:
+    return phrases(lang, "cli.plan")
 
 
-def lang_choice(func: Any) -> Any:
+def lang_choice(func: F) -> F:
     # No default: a plan check or report speaks the plan's own language unless told otherwise.
     return click.option(
         "--lang",
-        type=click.Choice(["en", "it"]),
+        type=click.Choice(list(LANGS)),
         default=None,
         envvar="KAMRULES_LANG",
         help="Language of the texts (also KAMRULES_LANG); default the plan's own, or en for a new plan.",
@@ -216,7 +199,7 @@ def _counts(severities: list[str], lang: str) -> str:
     return ", ".join(f"{counter[s]} {LABELS['severity'][s][lang]}" for s in reversed(SEVERITIES) if counter.get(s))
 
 
-def _render_check(result: Any, fmt: str, style: Any) -> str:
+def _render_check(result: CheckResult, fmt: str, style: Style) -> str:
     from kamrules.model.vocabulary import LABELS
 
     lang = result.lang

@@ -6,12 +6,20 @@ import contextlib
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 import yaml
-from kamrules.cli.common import EXTENSION_FORMATS, as_of_option, fail_on_option, lang_option, reached, rules_option
+
+from .common import EXTENSION_FORMATS, as_of_option, fail_on_option, lang_option, reached, rules_option
+
+if TYPE_CHECKING:
+    from kamrules.io.outputs import RowSink
+    from kamrules.portfolio.evaluate import RowResult
+    from kamrules.portfolio.run import Outcome, PortfolioRun
 
 
 def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -150,109 +158,146 @@ def command(
     the exit code is then 2. The file is read twice: a first pass ranks revenue for the ABC
     classes and finds duplicate ids.
     """
-    from kamrules.cli.common import split_rules
-
-    from kamrules.io.outputs import format_of, row_writer, stream_writer
     from kamrules.portfolio.run import PortfolioRun, Request
-    from kamrules.portfolio.texts import words
 
-    w = words(lang)
-    row_fmt = fmt if fmt in ROW_FORMATS else None
-    by_extension = EXTENSION_FORMATS.get(Path(out).suffix.lower()) if out else None
-    # --out summary.md (or .txt, .json, .yaml) takes the summary instead of standard output.
-    summary_out = out if out and row_fmt is None and by_extension in SUMMARY_FORMATS else None
-    summary_fmt = fmt if fmt in SUMMARY_FORMATS else (by_extension if summary_out else None) or "markdown"
-    out = None if summary_out else out
-    out_fmt = format_of(out, row_fmt) if out else row_fmt
-    if out and out_fmt is None:
-        raise click.BadParameter(
-            "the file name must end in .csv, .xlsx, .jsonl or .ndjson for the rows, or .md, .markdown, .txt, "
-            ".json, .yaml or .yml for the summary (or give --format)",
-            param_hint="--out",
-        )
-    if out_fmt == "xlsx" and not out:
-        raise click.BadParameter("an XLSX workbook needs a file: give --out FILE.xlsx", param_hint="--format")
-    # Rows on standard output (--format csv|jsonl without --out) leave no room for the summary.
-    rows_to_stdout = out_fmt is not None and not out
+    from .common import split_rules
+
+    where = _Outputs.of(out, fmt)
     if plot_dir:
         from kamrules.portfolio.png import require_matplotlib
 
         require_matplotlib()  # say now, not after the whole portfolio, that PNGs cannot be drawn
     request = Request(
-        file,
-        as_of or dt.date.today(),
-        lang,
-        input_format,
-        encoding,
-        delimiter,
-        columns,
-        sectors,
-        plans,
-        tuple(split_rules(rules)),
-        jobs,
+        path=file,
+        as_of=as_of or dt.date.today(),
+        lang=lang,
+        fmt=input_format,
+        encoding=encoding,
+        delimiter=delimiter,
+        columns=columns,
+        sectors=sectors,
+        plans=plans,
+        rules=tuple(split_rules(rules)),
+        jobs=jobs,
         keep_points=bool(report or plot_dir),
         labels=labels,
     )
-    closing = contextlib.ExitStack()
-    bar: list[Any] = []
-
-    def progress(done: int, total: int) -> None:
-        if total < PROGRESS_FROM or not sys.stderr.isatty():
-            return
-        if not bar:  # made at the first row, when the first pass has counted them
-            bar.append(closing.enter_context(click.progressbar(length=total, label=w["progress"], file=sys.stderr)))
-        bar[0].update(1)
-
-    def report_problems(result: Any, name: str) -> None:
-        for p in result.problems:
-            where = f"{name}:{p.line}" if p.line else name
-            column = f", {w['column']} {p.column}" if p.column else ""
-            click.echo(f"{where}: {w['row']} {result.row}{column}: {p.code} {p.message}", err=True)
-
-    from kamrules.portfolio.evaluate import INTERNAL
-
     job = PortfolioRun(request)  # rules, maps, sectors: any problem with them stops us here
     for skipped in job.skipped_plans:  # a plan file that cannot be read is not a plan
         click.echo(f"kam: --plans: {skipped}", err=True)
-    crashed: list[int] = []  # rows where kamrules met a bug (reported; the other rows go on)
+    rows = _Rows(lang, "<stdin>" if file == "-" else file)
+    outcome = rows.run(job, where, "\t" if out_delimiter == "tab" else out_delimiter)
+    _write_pictures(outcome, report, plot_dir)
+    if where.summary_file:
+        from kamrules.io.atomic import write_text_atomic
 
-    def run(sink: Any) -> Any:
-        name = "<stdin>" if file == "-" else file
+        write_text_atomic(where.summary_file, _summary(outcome, where.summary_format))
+    elif not where.rows_to_stdout:
+        click.echo(_summary(outcome, where.summary_format), nl=False)
+    return _exit_code(outcome, rows, fail_on)
 
-        def on_row(result: Any) -> None:
+
+@dataclass(frozen=True)
+class _Outputs:
+    """Where the rows and the summary go: --out names the rows' file (.csv, .xlsx, .jsonl) or the
+    summary's (.md, .txt, .json, .yaml); --format csv|jsonl without --out sends the rows to
+    standard output, which then leaves no room for the summary."""
+
+    rows_file: str | None
+    rows_format: str | None
+    summary_file: str | None
+    summary_format: str
+
+    @property
+    def rows_to_stdout(self) -> bool:
+        return self.rows_format is not None and not self.rows_file
+
+    @classmethod
+    def of(cls, out: str | None, fmt: str | None) -> _Outputs:
+        from kamrules.io.outputs import format_of
+
+        row_fmt = fmt if fmt in ROW_FORMATS else None
+        by_extension = EXTENSION_FORMATS.get(Path(out).suffix.lower()) if out else None
+        summary_out = out if out and row_fmt is None and by_extension in SUMMARY_FORMATS else None
+        summary_fmt = fmt if fmt in SUMMARY_FORMATS else (by_extension if summary_out else None) or "markdown"
+        rows_out = None if summary_out else out
+        rows_fmt = format_of(rows_out, row_fmt) if rows_out else row_fmt
+        if rows_out and rows_fmt is None:
+            raise click.BadParameter(
+                "the file name must end in .csv, .xlsx, .jsonl or .ndjson for the rows, or .md, .markdown, .txt, "
+                ".json, .yaml or .yml for the summary (or give --format)",
+                param_hint="--out",
+            )
+        if rows_fmt == "xlsx" and not rows_out:
+            raise click.BadParameter("an XLSX workbook needs a file: give --out FILE.xlsx", param_hint="--format")
+        return cls(rows_file=rows_out, rows_format=rows_fmt, summary_file=summary_out, summary_format=summary_fmt)
+
+
+class _Rows:
+    """The rows as they are advised: written to their sink, their problems reported on standard
+    error, those that met a bug of kamrules counted, and a progress bar for long portfolios."""
+
+    def __init__(self, lang: str, name: str) -> None:
+        from kamrules.i18n.catalog import phrases
+
+        self.words = phrases(lang, "portfolio")
+        self.name = name
+        self.crashed: list[int] = []  # rows where kamrules met a bug (reported; the other rows go on)
+        self._closing = contextlib.ExitStack()
+        self._advance: list[Callable[[int], None]] = []  # the progress bar's update, once there is one
+
+    def run(self, job: PortfolioRun, where: _Outputs, delimiter: str) -> Outcome:
+        from kamrules.io.outputs import row_writer, stream_writer
+
+        if where.rows_file and where.rows_format:
+            with row_writer(where.rows_file, where.rows_format, job.columns, delimiter=delimiter) as sink:
+                return self._run(job, sink)
+        if where.rows_to_stdout and where.rows_format:
+            return self._run(job, stream_writer(sys.stdout, where.rows_format, job.columns, delimiter=delimiter))
+        return self._run(job, None)
+
+    def _run(self, job: PortfolioRun, sink: RowSink | None) -> Outcome:
+        from kamrules.portfolio.evaluate import INTERNAL
+
+        def on_row(result: RowResult) -> None:
             if sink is not None:
                 sink.write(result.cells)
             if not result.ok:
-                report_problems(result, name)
+                self._report(result)
                 if any(p.code == INTERNAL for p in result.problems):
-                    crashed.append(result.row)
+                    self.crashed.append(result.row)
 
-        with closing:
-            return job.run(on_row, progress)
+        with self._closing:
+            return job.run(on_row, self._progress)
 
-    delim = "\t" if out_delimiter == "tab" else out_delimiter
-    if out and out_fmt:
-        with row_writer(out, out_fmt, job.columns, delimiter=delim) as sink:
-            outcome = run(sink)
-    elif rows_to_stdout and out_fmt:
-        outcome = run(stream_writer(sys.stdout, out_fmt, job.columns, delimiter=delim))
-    else:
-        outcome = run(None)
-    _write_pictures(outcome, report, plot_dir)
-    if summary_out:
-        from kamrules.io.atomic import write_text_atomic
+    def _progress(self, done: int, total: int) -> None:
+        if total < PROGRESS_FROM or not sys.stderr.isatty():
+            return
+        if not self._advance:  # made at the first row, when the first pass has counted them
+            bar = click.progressbar(length=total, label=self.words["progress"], file=sys.stderr)
+            self._advance.append(self._closing.enter_context(bar).update)
+        self._advance[0](1)
 
-        write_text_atomic(summary_out, _summary(outcome, summary_fmt))
-    elif not rows_to_stdout:
-        click.echo(_summary(outcome, summary_fmt), nl=False)
+    def _report(self, result: RowResult) -> None:
+        w = self.words
+        for p in result.problems:
+            where = f"{self.name}:{p.line}" if p.line else self.name
+            column = f", {w['column']} {p.column}" if p.column else ""
+            click.echo(f"{where}: {w['row']} {result.row}{column}: {p.code} {p.message}", err=True)
+
+
+def _exit_code(outcome: Outcome, rows: _Rows, fail_on: str) -> int:
+    """2 when rows were rejected (3 when kamrules met a bug on some), else 1 when a warning
+    reaches --fail-on, else 0."""
+    w = rows.words
     if outcome.tally.rejected:
         noun = w["error"] if outcome.tally.rejected == 1 else w["errors"]
         click.echo(f"kam: {outcome.tally.rejected} {noun}", err=True)
-        if crashed:
-            from kamrules.cli.main import ISSUES_URL
+        if rows.crashed:
+            from .main import ISSUES_URL
 
             click.echo(
-                f"kam: internal errors on rows {', '.join(map(str, crashed[:10]))}; please report them at "
+                f"kam: internal errors on rows {', '.join(map(str, rows.crashed[:10]))}; please report them at "
                 f"{ISSUES_URL} (rerun with --debug for details)",
                 err=True,
             )
@@ -263,7 +308,7 @@ def command(
     return 1 if reached(severities, fail_on) else 0
 
 
-def _summary(outcome: Any, fmt: str) -> str:
+def _summary(outcome: Outcome, fmt: str) -> str:
     from kamrules.portfolio.summary import render_summary, summary_data
 
     if fmt == "json":
@@ -273,11 +318,11 @@ def _summary(outcome: Any, fmt: str) -> str:
     return str(render_summary(outcome))  # markdown reads well as text on a terminal too
 
 
-def _write_pictures(outcome: Any, report: str | None, plot_dir: str | None) -> None:
+def _write_pictures(outcome: Outcome, report: str | None, plot_dir: str | None) -> None:
     from kamrules.io.atomic import write_bytes_atomic, write_text_atomic
 
     if report:
-        from kamrules.portfolio.report import render_report
+        from kamrules.portfolio.html_report import render_report
 
         write_text_atomic(report, render_report(outcome))
     if plot_dir:

@@ -5,27 +5,23 @@ from __future__ import annotations
 import json
 import shutil
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import yaml
-from kamrules.cli.common import emit, format_option, lang_option, load_engine, out_option, resolve_format, rules_option
+
+from .common import emit, format_option, lang_option, load_engine, out_option, resolve_format, rules_option
+
+if TYPE_CHECKING:
+    from kamrules.language.rulebase import RuleBase
 
 FORMATS = ("text", "json", "yaml", "markdown")
-_WORDS = {
-    "en": {"strategy": "Strategy", "buying": "Buying behaviour", "table": "The investment table", "profile": "Profile"},
-    "it": {
-        "strategy": "Strategia",
-        "buying": "Comportamento d'acquisto",
-        "table": "La tabella degli investimenti",
-        "profile": "Profilo",
-    },
-}
 
 
-def profiles_data(rb: Any, lang: str, only: str | None = None) -> list[dict[str, Any]]:
+def profiles_data(rb: RuleBase, lang: str, only: str | None = None) -> list[dict[str, Any]]:
+    """Each profile (or only `only`) as plain data: its texts in `lang` and its full treatment."""
     from kamrules.advice.build import TREATMENT_KEYS
-    from kamrules.language.texts import Texts
+    from kamrules.i18n.texts import Texts
 
     out = []
     for pid, p in rb.profiles.items():
@@ -55,7 +51,7 @@ def profiles_data(rb: Any, lang: str, only: str | None = None) -> list[dict[str,
     return out
 
 
-def _cell(value: Any) -> str:
+def _cell(value: object) -> str:
     return "; ".join(value) if isinstance(value, list) else str(value)
 
 
@@ -70,9 +66,8 @@ def command(profile_id: str | None, rules: tuple[str, ...], fmt: str | None, lan
 
     Without ID, the deck's investment table (one column per profile); with ID, that profile.
     """
-    from kamrules.advice.render import two_columns
     from kamrules.errors import KamError
-    from kamrules.language.suggest import suggest
+    from kamrules.suggest import suggest
 
     engine = load_engine(rules)
     rb = engine.rulebase
@@ -84,7 +79,6 @@ def command(profile_id: str | None, rules: tuple[str, ...], fmt: str | None, lan
         )
     data = profiles_data(rb, lang, profile_id)
     fmt = resolve_format(fmt, out, FORMATS)
-    w = _WORDS[lang]
     rows = {k: v.get(lang) for k, v in rb.treatment_rows.items()}
     if fmt == "json":
         text = (
@@ -95,45 +89,54 @@ def command(profile_id: str | None, rules: tuple[str, ...], fmt: str | None, lan
             data[0] if profile_id else {"rows": rows, "profiles": data}, allow_unicode=True, sort_keys=False, width=100
         )
     elif fmt == "markdown":
-        lines = [f"# {w['table']}", ""]
-        lines.append("| | " + " | ".join(f"{d['label']} → {d['strategy_label']}" for d in data) + " |")
-        lines.append("|---" * (len(data) + 1) + "|")
-        for key, title in rows.items():
-            cells = [_cell(d["treatment"].get(key, "")).replace("|", "\\|") for d in data]
-            lines.append(f"| **{title}** | " + " | ".join(cells) + " |")
-        if profile_id:
-            d = data[0]
-            lines = [
-                f"# {w['profile']}: {d['label']}",
-                "",
-                d["description"],
-                "",
-                f"**{w['buying']}**: {d['buying_behaviour']}",
-                "",
-                f"**{w['strategy']}**: {d['strategy_label']}",
-                "",
-                *lines[2:],
-            ]
-        text = "\n".join(lines) + "\n"
+        text = _markdown(data, rows, lang, single=profile_id is not None)
     else:
-        width = min(110, shutil.get_terminal_size((100, 24)).columns)
-        lines = []
-        for d in data:
-            lines.append(f"{d['label']}  →  {w['strategy']}: {d['strategy_label']}")
-            lines.extend(textwrap.wrap(d["description"], width - 2, initial_indent="  ", subsequent_indent="  "))
-            lines.extend(
-                textwrap.wrap(
-                    f"{w['buying']}: {d['buying_behaviour']}", width - 2, initial_indent="  ", subsequent_indent="  "
-                )
-            )
-            lines.extend(
-                two_columns(
-                    [(title, _cell(d["treatment"].get(key, ""))) for key, title in rows.items()],
-                    width,
-                    lambda text, **_: text,
-                )
-            )
-            lines.append("")
-        text = "\n".join(lines)
+        text = _text(data, rows, lang)
     emit(text, out)
     return 0
+
+
+def _markdown(data: list[dict[str, Any]], rows: dict[str, str], lang: str, *, single: bool) -> str:
+    """The investment table, one column per profile (led by the profile's description when one)."""
+    from kamrules.i18n.catalog import phrases
+
+    w = phrases(lang, "cli.profiles")
+    lines = [f"# {w['table']}", ""]
+    lines.append("| | " + " | ".join(f"{d['label']} → {d['strategy_label']}" for d in data) + " |")
+    lines.append("|---" * (len(data) + 1) + "|")
+    for key, title in rows.items():
+        cells = [_cell(d["treatment"].get(key, "")).replace("|", "\\|") for d in data]
+        lines.append(f"| **{title}** | " + " | ".join(cells) + " |")
+    if single:
+        d = data[0]
+        lines = [
+            f"# {w['profile']}: {d['label']}",
+            "",
+            d["description"],
+            "",
+            f"**{w['buying']}**: {d['buying_behaviour']}",
+            "",
+            f"**{w['strategy']}**: {d['strategy_label']}",
+            "",
+            *lines[2:],
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _text(data: list[dict[str, Any]], rows: dict[str, str], lang: str) -> str:
+    """Each profile: its strategy, description and buying behaviour, then its treatment."""
+    from kamrules.advice.render import two_columns
+    from kamrules.i18n.catalog import phrases
+
+    w = phrases(lang, "cli.profiles")
+    width = min(110, shutil.get_terminal_size((100, 24)).columns)
+    lines: list[str] = []
+    for d in data:
+        lines.append(f"{d['label']}  →  {w['strategy']}: {d['strategy_label']}")
+        lines.extend(textwrap.wrap(d["description"], width - 2, initial_indent="  ", subsequent_indent="  "))
+        buying = f"{w['buying']}: {d['buying_behaviour']}"
+        lines.extend(textwrap.wrap(buying, width - 2, initial_indent="  ", subsequent_indent="  "))
+        treatment = [(title, _cell(d["treatment"].get(key, ""))) for key, title in rows.items()]
+        lines.extend(two_columns(treatment, width, lambda text, **_: text))
+        lines.append("")
+    return "\n".join(lines)

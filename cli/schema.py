@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 import click
-from kamrules.cli.common import emit
+
+from .common import emit
 
 KINDS = ("account", "advice", "ruleset", "profile", "plan")
 YAML_EXTENSIONS = (".yaml", ".yml")
@@ -29,7 +30,7 @@ def command(kind: str, out: str | None) -> int:
     tests): point an editor's YAML extension at it with a first line such as
     `# yaml-language-server: $schema=knowledge.schema.json`.
     """
-    from kamrules.schemas import schema_of
+    from kamrules.json_schemas import schema_of
 
     schema = schema_of(kind)
     if out and Path(out).suffix.lower() in YAML_EXTENSIONS:

@@ -10,26 +10,28 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from kamrules.version import __version__
 
 # The public names, imported on first use: `kam --help` and other light commands start without
 # loading pydantic and the engine.
 _PUBLIC = {
-    "Account": "kamrules.model.facts",
+    "Account": "kamrules.model.account",
     "Advice": "kamrules.model.advice",
-    "BatchResult": "kamrules.engine.engine",
-    "Engine": "kamrules.engine.engine",
+    "ArgumentError": "kamrules.errors",
+    "BatchResult": "kamrules.api",
+    "Engine": "kamrules.api",
     "FactsError": "kamrules.errors",
     "InputFileError": "kamrules.errors",
     "KamError": "kamrules.errors",
     "Problem": "kamrules.errors",
     "RulesetError": "kamrules.errors",
-    "validate_account": "kamrules.engine.engine",
+    "validate_account": "kamrules.model.validate",
 }
 
 __all__ = [
     "Account",
     "Advice",
+    "ArgumentError",
     "BatchResult",
     "Engine",
     "FactsError",
@@ -42,10 +44,11 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from kamrules.engine.engine import BatchResult, Engine, validate_account
-    from kamrules.errors import FactsError, InputFileError, KamError, Problem, RulesetError
+    from kamrules.api import BatchResult, Engine
+    from kamrules.errors import ArgumentError, FactsError, InputFileError, KamError, Problem, RulesetError
+    from kamrules.model.account import Account
     from kamrules.model.advice import Advice
-    from kamrules.model.facts import Account
+    from kamrules.model.validate import validate_account
 
 
 def __getattr__(name: str) -> Any:

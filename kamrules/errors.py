@@ -1,13 +1,19 @@
 """The errors kamrules raises.
 
 One base class for everything the user can fix (`KamError`), so the CLI needs one handler:
-a `KamError` exits 2 with its message, anything else is a bug and exits 3. Every problem says
-where it is (file, line, column, the path of keys), what was found and what was expected.
+a `KamError` exits 2 with its message, anything else is a bug and exits 3. Every problem has a
+code (`kamrules.codes`) and says where it is (file, line, column, the path of keys), what was
+found and what was expected.
+
+A problem with an argument of a library call (an evaluation date, an account id, a folder) names
+the *parameter* (`as_of`), never a command-line option: a front end words it as its own option
+(the CLI's `--as-of`, a query parameter of the HTTP service). Its message may say where the name
+goes with `{parameter}`; `render(name_of)` fills it in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 
@@ -34,18 +40,31 @@ class Location:
         return head
 
 
+# How a front end names a library parameter: `as_of` -> `--as-of` for the CLI.
+ParameterNames = Callable[[str], str]
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with a file the user gave us."""
+    """One thing wrong with what the user gave us: a file, a value, an argument."""
 
     code: str
     message: str
     location: Location = field(default_factory=Location)
     suggestion: str | None = None
+    parameter: str | None = None  # the argument of the library call it is about, if any
 
-    def render(self) -> str:
+    def text(self, name_of: ParameterNames | None = None) -> str:
+        """The message, with the parameter named as `name_of` names it (by default as itself)."""
+        if self.parameter is None:
+            return self.message
+        name = name_of(self.parameter) if name_of is not None else self.parameter
+        # The first one only: the library writes it before any value quoted from the input.
+        return self.message.replace("{parameter}", name, 1)
+
+    def render(self, name_of: ParameterNames | None = None) -> str:
         where = str(self.location)
-        text = f"{self.code} {self.message}"
+        text = f"{self.code} {self.text(name_of)}"
         if self.suggestion:
             text += f" (did you mean {self.suggestion}?)"
         return f"{where}: {text}" if where else text
@@ -61,11 +80,12 @@ class KamError(Exception):
         self.message = message
         self.problems: tuple[Problem, ...] = tuple(problems)
 
-    def render(self) -> str:
+    def render(self, name_of: ParameterNames | None = None) -> str:
+        """The message and every problem, one per line (parameters named by `name_of`)."""
         if not self.problems:
             return self.message
         lines = [self.message] if self.message else []
-        lines.extend(p.render() for p in self.problems)
+        lines.extend(p.render(name_of) for p in self.problems)
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -82,6 +102,24 @@ class RulesetError(KamError):
 
 class InputFileError(KamError):
     """A file that cannot be read at all: missing, binary, too large, not YAML/JSON/CSV."""
+
+
+class ArgumentError(KamError):
+    """An argument of a library call that is not valid: its one problem has a code and names
+    the parameter (`as_of`), so that each front end can word it as its own option."""
+
+    def __init__(self, code: str, parameter: str, message: str, location: Location | None = None) -> None:
+        super().__init__("", [Problem(code, message, location or Location(), parameter=parameter)])
+
+    @property
+    def problem(self) -> Problem:
+        return self.problems[0]
+
+    def render(self, name_of: ParameterNames | None = None) -> str:
+        # Not in a file: the message alone, which names the parameter ("as_of: expected a date...").
+        if not str(self.problem.location):
+            return self.problem.text(name_of)
+        return super().render(name_of)
 
 
 class OutputError(KamError):

@@ -1,4 +1,5 @@
-"""Shared fixtures: the built-in engine, example accounts, a fixed evaluation date."""
+"""The fixtures: the built-in engine (`engine`), the fixed evaluation date (`as_of`), the command
+line (`kam`). Helpers are in tests/support; no test imports this module."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ os.environ.pop("KAMRULES_NO_CACHE", None)
 os.environ.pop("KAMRULES_PATH", None)
 
 from kamrules import Engine  # noqa: E402
-from tests.support import AS_OF, EXAMPLES, ROOT, account  # noqa: E402, F401  (older tests import them from here)
+from tests import support  # noqa: E402
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -34,17 +35,11 @@ def engine() -> Engine:
 
 @pytest.fixture
 def as_of() -> dt.date:
-    return AS_OF
+    return support.AS_OF
 
 
 @pytest.fixture
-def kam(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
-    """`kam ARGS` through the real entry point (so its exit codes), with what it printed."""
-    from kamrules.cli.main import run
-
-    def invoke(*args: str) -> tuple[int, str, str]:
-        code = run(list(args))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return invoke
+def kam() -> Callable[..., support.Result]:
+    """`kam ARGS` through the real entry point (so its exit codes): `tests.support.kam`, whose
+    `Result` has the exit code, what was printed, and unpacks as `code, out, err`."""
+    return support.kam

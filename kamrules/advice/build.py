@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from kamrules.engine.explain import near_miss, phrase
-from kamrules.engine.program import Evaluation, _json_value
+from kamrules.advice.undecided import undecided_message
+from kamrules.advice.why_not import why_not
+from kamrules.engine.evaluation import Evaluation, TraceItem, json_value
+from kamrules.i18n.catalog import phrases
+from kamrules.i18n.languages import DEFAULT
+from kamrules.i18n.texts import Texts
 from kamrules.language.rulebase import RuleBase
-from kamrules.language.texts import Texts, render
+from kamrules.language.templates import render
 from kamrules.model.advice import (
     Advice,
     Scores,
-    WhyNot,
 )
 from kamrules.model.vocabulary import SEVERITY_ORDER
 
@@ -30,78 +32,18 @@ TREATMENT_KEYS = (
 )
 CORE = ("tier", "profile", "profile_source", "strategy")
 
-_UNDECIDED = {
-    "en": {
-        "title": "Undecided",
-        "missing": "{fact} could not be decided; missing facts that would decide it: {facts}",
-        "because": "{fact} could not be decided because {other} is undecided",
-        "conflict": "{fact} could not be decided: {why}",
-        "from_word": "from",
-        "or": " or ",
-    },
-    "it": {
-        "title": "Non deciso",
-        "missing": "{fact} non può essere deciso; mancano i fatti che lo deciderebbero: {facts}",
-        "because": "{fact} non può essere deciso perché {other} non è deciso",
-        "conflict": "{fact} non può essere deciso: {why}",
-        "from_word": "da",
-        "or": " o ",
-    },
-}
-
-
-def _u(lang: str, key: str) -> str:
-    return _UNDECIDED.get(lang, _UNDECIDED["en"])[key]
-
-
-def undecided_message(rb: RuleBase, fact: str, reasons: list[str], undecided: set[str], lang: str) -> str:
-    """Why a decision is undecided, in words: a conflict, a blocking decision, or missing facts."""
-    if reasons and not any(r.split(" ", 1)[0] in rb.facts for r in reasons):
-        return _u(lang, "conflict").format(fact=fact, why="; ".join(reasons))
-    blockers = [r for r in reasons if r in undecided]
-    if blockers:
-        return _u(lang, "because").format(fact=fact, other=", ".join(blockers))
-    shown = [_worded(r, lang) for r in reasons]
-    return _u(lang, "missing").format(fact=fact, facts=", ".join(shown) or "?")
-
-
-def _worded(reason: str, lang: str) -> str:
-    """A missing fact as the UNDECIDED warning words it, in `lang`."""
-    return reason.replace(" (from ", f" ({_u(lang, 'from_word')} ").replace(" or ", _u(lang, "or"))
-
-
-def missing_facts(rb: RuleBase, undecided: Mapping[str, list[str]], fact: str, lang: str) -> list[str]:
-    """The missing facts that would decide `fact`, through the undecided decisions it waits on
-    (strategy waits on profile, profile on the scores), worded as the UNDECIDED warnings word
-    them; empty when `fact` is decided, or undecided for a conflict rather than a missing fact."""
-    out: list[str] = []
-    seen: set[str] = set()
-
-    def walk(name: str) -> None:
-        if name in seen:
-            return
-        seen.add(name)
-        for reason in undecided.get(name, []):
-            if reason in undecided:
-                walk(reason)
-            elif reason.split(" ", 1)[0] in rb.facts:
-                out.append(_worded(reason, lang))
-
-    walk(fact)
-    return list(dict.fromkeys(out))
-
 
 def _label(rb: RuleBase, fact: str, value: Any, lang: str) -> str:
     info = rb.facts.get(fact)
     if info is not None and info.labels and isinstance(value, str):
         labels = info.labels.get(value)
         if labels:
-            return labels.get(lang) or labels.get("en") or value
+            return labels.get(lang) or labels.get(DEFAULT) or value
     return str(value)
 
 
 def build_advice(rb: RuleBase, ev: Evaluation, account_id: str, account_name: str, *, explain: bool = False) -> Advice:
-    """The advice, as the pydantic model of CONTRACT.md §3."""
+    """The advice, as the pydantic model of docs/contract.md §3."""
     # One validation of the whole advice runs in pydantic's core: far cheaper than building the
     # thirty-odd nested models one by one in Python, and it checks what the rules produced.
     return Advice.model_validate(advice_data(rb, ev, account_id, account_name, explain=explain))
@@ -125,11 +67,44 @@ def advice_data(
     def label(name: str, value: Any) -> str:
         return _label(rb, name, value, lang)
 
-    # Warnings: one per code, the most severe (then the first fired) wins.
+    strategy = values.get("strategy")
+    return {
+        "account": {"id": account_id, "name": account_name},
+        "tier": _str(values.get("tier")),
+        "profile": _str(values.get("profile")),
+        "profile_source": _str(values.get("profile_source")),
+        "strategy": _str(strategy),
+        "treatment": _treatment(rb, strategy, lang) if isinstance(strategy, str) else None,
+        "levers": _levers(rb, ev, lookup, label),
+        "warnings": _warnings(rb, ev, lookup, label),
+        "scores": {name: _score(values, name) for name in Scores.model_fields},
+        "trace": [_trace_entry(t) for t in ev.trace],
+        "ruleset": {"name": rb.name, "version": rb.version, "digest": rb.digest},
+        "lang": lang,
+        "as_of": ev.as_of.isoformat(),
+        "labels": _labels(rb, values, lang),
+        "facts": {
+            k: json_value(v)
+            for k, v in values.items()
+            if k in rb.derived and k not in CORE and not k.startswith("scores.") and v is not None
+        },
+        "why_not": [w.model_dump() for w in why_not(rb, ev)] if explain else None,
+    }
+
+
+Lookup = Callable[[str], Any]
+Label = Callable[[str, Any], str]
+
+
+def _warnings(rb: RuleBase, ev: Evaluation, lookup: Lookup, label: Label) -> list[dict[str, Any]]:
+    """One warning per code, the most severe (then the first fired) winning, and one UNDECIDED
+    per decision left undecided; the most severe first."""
+    lang = ev.lang
     by_code: dict[str, dict[str, Any]] = {}
     for rule in ev.warnings:
         warn = rule.warn
-        assert warn is not None
+        if warn is None:  # pragma: no cover - only rules with a warning are listed
+            continue
         prev = by_code.get(warn.code)
         if prev is not None and SEVERITY_ORDER[warn.severity] <= SEVERITY_ORDER[prev["severity"]]:
             continue
@@ -152,11 +127,15 @@ def advice_data(
                     "severity": undecided_code.severity if undecided_code else "high",
                     "message": undecided_message(rb, fact, ev.undecided[fact], undecided, lang),
                     "rule": f"decision:{fact}",
-                    "title": undecided_code.title.get(lang) if undecided_code else _u(lang, "title"),
+                    "title": undecided_code.title.get(lang) if undecided_code else phrases(lang, "undecided")["title"],
                 },
             )
-    warnings = sorted(by_code.values(), key=lambda w: (-SEVERITY_ORDER[w["severity"]], w["code"], w["rule"]))
+    return sorted(by_code.values(), key=lambda w: (-SEVERITY_ORDER[w["severity"]], w["code"], w["rule"]))
 
+
+def _levers(rb: RuleBase, ev: Evaluation, lookup: Lookup, label: Label) -> list[dict[str, Any]]:
+    """Each lever once, with why (from the first rule that pulled it) and every rule that did."""
+    lang = ev.lang
     levers: dict[str, dict[str, Any]] = {}
     for rule, pick in ev.levers:
         if pick.id in levers:
@@ -169,49 +148,32 @@ def advice_data(
             "label": definition.label.get(lang) if definition else pick.id,
             "rules": [rule.id],
         }
+    return list(levers.values())
 
-    strategy = values.get("strategy")
+
+def _labels(rb: RuleBase, values: Mapping[str, Any], lang: str) -> dict[str, str]:
+    """The names of the tier, profile and strategy in `lang`."""
     labels = {
         k: _label(rb, k, values[k], lang) for k in ("tier", "profile", "strategy") if isinstance(values.get(k), str)
     }
+    strategy, profile = values.get("strategy"), values.get("profile")
     if isinstance(strategy, str) and strategy in rb.strategies:
         labels["strategy"] = rb.strategies[strategy].label.get(lang)
-    if isinstance(values.get("profile"), str) and values["profile"] in rb.profiles:
-        labels["profile"] = rb.profiles[values["profile"]].label.get(lang)
-    data = {
-        "account": {"id": account_id, "name": account_name},
-        "tier": _str(values.get("tier")),
-        "profile": _str(values.get("profile")),
-        "profile_source": _str(values.get("profile_source")),
-        "strategy": _str(strategy),
-        "treatment": _treatment(rb, strategy, lang) if isinstance(strategy, str) else None,
-        "levers": list(levers.values()),
-        "warnings": warnings,
-        "scores": {name: _score(values, name) for name in Scores.model_fields},
-        "trace": [
-            {
-                "rule": t.rule,
-                "because": t.because,
-                "decided": t.decided,
-                "file": t.file,
-                "line": t.line,
-                "facts": t.facts,
-                "parameters": t.parameters,
-            }
-            for t in ev.trace
-        ],
-        "ruleset": {"name": rb.name, "version": rb.version, "digest": rb.digest},
-        "lang": lang,
-        "as_of": ev.as_of.isoformat(),
-        "labels": labels,
-        "facts": {
-            k: _json_value(v)
-            for k, v in values.items()
-            if k in rb.derived and k not in CORE and not k.startswith("scores.") and v is not None
-        },
-        "why_not": [w.model_dump() for w in why_not(rb, ev)] if explain else None,
+    if isinstance(profile, str) and profile in rb.profiles:
+        labels["profile"] = rb.profiles[profile].label.get(lang)
+    return labels
+
+
+def _trace_entry(t: TraceItem) -> dict[str, Any]:
+    return {
+        "rule": t.rule,
+        "because": t.because,
+        "decided": t.decided,
+        "file": t.file,
+        "line": t.line,
+        "facts": t.facts,
+        "parameters": t.parameters,
     }
-    return data
 
 
 def _score(values: dict[str, Any], name: str) -> float | None:
@@ -246,82 +208,3 @@ def _treatment(rb: RuleBase, strategy: str, lang: str) -> dict[str, Any] | None:
         else:
             cells[key] = value.get(lang) if value is not None else ""
     return cells
-
-
-def why_not(rb: RuleBase, ev: Evaluation) -> list[WhyNot]:
-    """Outcomes that did not happen because exactly one condition failed."""
-    lang = ev.lang
-    out: list[WhyNot] = []
-    seen: set[str] = set()
-    raised = {r.warn.code for r in ev.warnings if r.warn}
-    recommended = {pick.id for _, pick in ev.levers}
-    for rule in rb.rules:
-        if rule.id in ev.fired:
-            continue
-        outcomes: list[str] = []
-        if rule.warn is not None and rule.warn.code not in raised:
-            outcomes.append(phrase(lang, "not_raised").format(outcome=rule.warn.code))
-        outcomes += [
-            phrase(lang, "not_recommended").format(outcome=f"lever {p.id}")
-            for p in rule.levers
-            if p.id not in recommended
-        ]
-        outcomes += [
-            phrase(lang, "not_set").format(outcome=f"{k}={v.literal}")
-            for k, v in rule.sets.items()
-            if v.fact is None and ev.values.get(k) != v.literal
-        ]
-        if not outcomes:
-            continue
-        miss = near_miss(rule.when, ev.values, ev.as_of, lang)
-        if miss is None:
-            continue
-        for outcome in outcomes:
-            if f"{outcome}: {miss.sentence}" in seen:
-                continue
-            seen.add(f"{outcome}: {miss.sentence}")
-            out.append(
-                WhyNot.model_construct(
-                    outcome=outcome,
-                    rule=rule.id,
-                    because=f"{outcome}: {miss.sentence}",
-                    fact=miss.fact,
-                    actual=miss.actual,
-                    expected=miss.expected,
-                    file=rule.where.file,
-                    line=rule.where.line,
-                )
-            )
-    for table in rb.tables:
-        for row in table.rows:
-            ref = table.row_ref(row)
-            if ref in ev.fired:
-                continue
-            changes = [
-                f"{k}={v.literal}"
-                for k, v in row.outputs.items()
-                if v.fact is None and ev.values.get(k) != v.literal and k in rb.decisions
-            ]
-            if not changes:
-                continue
-            miss = near_miss(row.when, ev.values, ev.as_of, lang)
-            if miss is None:
-                continue
-            outcome = phrase(lang, "not_set").format(outcome=", ".join(changes))
-            out.append(
-                WhyNot.model_construct(
-                    outcome=outcome,
-                    rule=ref,
-                    because=f"{outcome}: {miss.sentence}",
-                    fact=miss.fact,
-                    actual=miss.actual,
-                    expected=miss.expected,
-                    file=row.where.file,
-                    line=row.where.line,
-                )
-            )
-    return out
-
-
-def today() -> dt.date:
-    return dt.date.today()

@@ -6,53 +6,19 @@ import textwrap
 from collections.abc import Callable, Sequence
 
 from kamrules.advice.build import TREATMENT_KEYS
+from kamrules.i18n.catalog import Phrases, phrases
 from kamrules.language.rulebase import RuleBase
 from kamrules.model.advice import Advice
 from kamrules.model.vocabulary import LABELS
 
 Style = Callable[..., str]
 
-_WORDS = {
-    "en": {
-        "tier": "Tier",
-        "profile": "Profile",
-        "strategy": "Strategy",
-        "treatment": "Treatment",
-        "levers": "Relationship levers",
-        "warnings": "Warnings",
-        "none": "none",
-        "undecided": "undecided",
-        "as_of": "as of",
-        "from": "decided by",
-        "why_not": "Why not",
-        "trace": "Why",
-        "no_warnings": "No warnings.",
-        "no_levers": "No lever stands out from the facts given.",
-        "ruleset": "Rules",
-    },
-    "it": {
-        "tier": "Livello",
-        "profile": "Profilo",
-        "strategy": "Strategia",
-        "treatment": "Trattamento",
-        "levers": "Leve relazionali",
-        "warnings": "Segnalazioni",
-        "none": "nessuna",
-        "undecided": "non deciso",
-        "as_of": "al",
-        "from": "deciso da:",
-        "why_not": "Perché no",
-        "trace": "Perché",
-        "no_warnings": "Nessuna segnalazione.",
-        "no_levers": "Nessuna leva emerge dai fatti indicati.",
-        "ruleset": "Regole",
-    },
-}
 _SEVERITY_COLOUR = {"high": "red", "medium": "yellow", "low": "cyan", "info": "blue"}
 
 
-def words(lang: str) -> dict[str, str]:
-    return _WORDS.get(lang, _WORDS["en"])
+def words(lang: str) -> Phrases:
+    """The words of the advice's frame (headings, "undecided"...) in `lang`."""
+    return phrases(lang, "advice")
 
 
 def _plain(text: str, **_: object) -> str:
@@ -103,8 +69,17 @@ def _one_text(a: Advice, rb: RuleBase, style: Style, width: int, explain: bool) 
         lines.append(style(w["treatment"], bold=True, underline=True))
         rows = [(_row_title(rb, k, a.lang), getattr(a.treatment, k)) for k in TREATMENT_KEYS]
         lines.extend(two_columns([(t, "; ".join(v) if isinstance(v, list) else v) for t, v in rows], width, style))
+    lines.extend(_levers_and_warnings(a, style, width))
+    if explain:
+        lines.extend(_explained(a, style, width))
     lines.append("")
-    lines.append(style(w["levers"], bold=True, underline=True))
+    lines.append(style(f"{w['ruleset']}: {a.ruleset.name} {a.ruleset.version} {a.ruleset.digest[:19]}", dim=True))
+    return "\n".join(lines)
+
+
+def _levers_and_warnings(a: Advice, style: Style, width: int) -> list[str]:
+    w = words(a.lang)
+    lines = ["", style(w["levers"], bold=True, underline=True)]
     if not a.levers:
         lines.append(f"  {w['no_levers']}")
     for lever in a.levers:
@@ -119,32 +94,25 @@ def _one_text(a: Advice, rb: RuleBase, style: Style, width: int, explain: bool) 
         tag = style(f"{sev:<12}", fg=_SEVERITY_COLOUR.get(warning.severity), bold=warning.severity == "high")
         lines.append(f"  {tag}{style(warning.code, bold=True)}")
         lines.extend(textwrap.wrap(warning.message, width - 16, initial_indent=" " * 16, subsequent_indent=" " * 16))
-    if explain:
+    return lines
+
+
+def _explained(a: Advice, style: Style, width: int) -> list[str]:
+    """With explain: the trace (why), then the near misses (why not)."""
+    w = words(a.lang)
+    lines = ["", style(w["trace"], bold=True, underline=True)]
+    for entry in a.trace:
+        where = f" [{entry.file}:{entry.line}]" if entry.file else ""
+        text = f"- {entry.rule}: {entry.because}{where}"
+        lines.extend(textwrap.wrap(text, width - 2, initial_indent="  ", subsequent_indent="    "))
+    if a.why_not:
         lines.append("")
-        lines.append(style(w["trace"], bold=True, underline=True))
-        for entry in a.trace:
-            where = f" [{entry.file}:{entry.line}]" if entry.file else ""
-            lines.extend(
-                textwrap.wrap(
-                    f"- {entry.rule}: {entry.because}{where}", width - 2, initial_indent="  ", subsequent_indent="    "
-                )
-            )
-        if a.why_not:
-            lines.append("")
-            lines.append(style(w["why_not"], bold=True, underline=True))
-            for miss in a.why_not:
-                where = f" [{miss.file}:{miss.line}]" if miss.file else ""
-                lines.extend(
-                    textwrap.wrap(
-                        f"- {miss.because} ({miss.rule}){where}",
-                        width - 2,
-                        initial_indent="  ",
-                        subsequent_indent="    ",
-                    )
-                )
-    lines.append("")
-    lines.append(style(f"{w['ruleset']}: {a.ruleset.name} {a.ruleset.version} {a.ruleset.digest[:19]}", dim=True))
-    return "\n".join(lines)
+        lines.append(style(w["why_not"], bold=True, underline=True))
+        for miss in a.why_not:
+            where = f" [{miss.file}:{miss.line}]" if miss.file else ""
+            text = f"- {miss.because} ({miss.rule}){where}"
+            lines.extend(textwrap.wrap(text, width - 2, initial_indent="  ", subsequent_indent="    "))
+    return lines
 
 
 def two_columns(rows: Sequence[tuple[str, str]], width: int, style: Style) -> list[str]:

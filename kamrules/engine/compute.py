@@ -12,7 +12,7 @@ What a scorecard does when criteria are missing is part of the language (docs/ru
   and the advice names the missing criteria.
 
 The sentences of the trace come in the advice's language, from the same phrase book as the
-rules' (`kamrules.engine.explain`).
+rules' (`kamrules.language.explain`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kamrules.engine.explain import phrase, phrase_n
+from kamrules.language.conditions.explain import phrase, phrase_n
 from kamrules.language.rulebase import Compute, Scorecard
 
 

@@ -21,6 +21,7 @@ from typing import Any
 import durable_rules_engine as dre
 
 from kamrules.engine import jsonenc
+from kamrules.engine.memo import Memo
 from kamrules.errors import EngineError
 
 _NAMES = itertools.count(1)
@@ -85,8 +86,7 @@ class DurableShard:
         self.rebuilds = 0
         # durable-rules' answer depends on the fact alone, so identical facts (accounts alike in
         # everything this shard reads) are answered from memory. Bounded: first in, first out.
-        self.memo_size = memo_size
-        self.memo: dict[str, tuple[int, ...]] = {}
+        self.memo: Memo[str, tuple[int, ...]] = Memo(memo_size)
         self.handle = self._create()
         self._finalizer = weakref.finalize(self, _delete, self.handle)
 
@@ -105,7 +105,7 @@ class DurableShard:
         """Replace a ruleset whose session saw an abandoned action.
 
         After `abandon_action`, the session can hand the abandoned action out again with its
-        message already freed (pinned in tests/test_durable_pins.py), so it is never used
+        message already freed (pinned in tests/engine/test_durable_pins.py), so it is never used
         again. The old ruleset is left alone rather than deleted: touching it may crash.
         """
         self._finalizer.detach()
@@ -120,10 +120,7 @@ class DurableShard:
             if known is not None:
                 return known
             fired = self._fire(fact)
-            if self.memo_size:
-                if len(self.memo) >= self.memo_size:
-                    del self.memo[next(iter(self.memo))]
-                self.memo[fact] = fired
+            self.memo.put(fact, fired)
             return fired
 
     def _fire(self, fact: str) -> tuple[int, ...]:

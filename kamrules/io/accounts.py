@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kamrules import codes
 from kamrules.errors import InputFileError, KamError, Location, Problem
 from kamrules.io.files import STDIN, decode_text, display_name, read_bytes
+from kamrules.io.formats import ACCOUNT_FORMATS, read_as
 from kamrules.io.rows import json_line, nest
 from kamrules.io.yamlsafe import Document, parse_documents
 
 LocationOf = Callable[[tuple[str | int, ...]], Location]
-FORMATS = ("yaml", "json", "jsonl", "csv")
 
 
 @dataclass
@@ -33,15 +34,10 @@ class Record:
 
 
 def detect_format(path: str, text: str | None = None) -> str:
-    suffix = Path(path).suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        return "yaml"
-    if suffix == ".json":
-        return "json"
-    if suffix in (".jsonl", ".ndjson"):
-        return "jsonl"
-    if suffix in (".csv", ".tsv", ".txt"):
-        return "csv"
+    """The format of an accounts file: by its suffix, else by its content `text`, else YAML."""
+    named = read_as(path, ACCOUNT_FORMATS)
+    if named is not None:
+        return named
     if text is not None:
         if looks_like_jsonl(text.splitlines()):
             return "jsonl"
@@ -77,7 +73,7 @@ def read_records(path: str | Path, fmt: str | None = None) -> Iterator[Record]:
     data = read_bytes(path)
     if fmt is None and str(path) != STDIN and Path(path).suffix.lower() in (".xlsx", ".xls"):
         raise InputFileError(
-            "", [Problem("IO006", "is a spreadsheet: use kam portfolio for XLSX files", Location(name))]
+            "", [Problem(codes.SPREADSHEET, "is a spreadsheet: use kam portfolio for XLSX files", Location(name))]
         )
     text = decode_text(data, name)
     kind = fmt or detect_format(str(path) if str(path) != STDIN else "", text)
@@ -135,7 +131,7 @@ def _jsonl_records(text: str, name: str) -> Iterator[Record]:
 
 
 def _no_account(name: str) -> Record:
-    return Record(0, name, error=InputFileError("", [Problem("IO007", "holds no account", Location(name))]))
+    return Record(0, name, error=InputFileError("", [Problem(codes.EMPTY, "holds no account", Location(name))]))
 
 
 def _line_locator(name: str, line: int) -> LocationOf:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import BinaryIO
 
+from kamrules import codes
 from kamrules.errors import InputFileError, Location, Problem
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
@@ -37,33 +38,35 @@ def read_bytes(path: str | Path, *, limit: int | None = None) -> bytes:
             return _read_limited(sys.stdin.buffer, limit, name)
         p = Path(path)
         if p.is_dir():
-            raise _fail(name, "IO002", "is a folder, not a file")
+            raise _fail(name, codes.NOT_A_FILE, "is a folder, not a file")
         size = p.stat().st_size
         if size > limit:
             raise _fail(
-                name, "IO003", f"is {size / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB limit (KAMRULES_MAX_FILE_MB)"
+                name,
+                codes.TOO_BIG,
+                f"is {size / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB limit (KAMRULES_MAX_FILE_MB)",
             )
         with p.open("rb") as handle:
             return _read_limited(handle, limit, name)
     except FileNotFoundError:
-        raise _fail(name, "IO001", "no such file") from None
+        raise _fail(name, codes.NO_FILE, "no such file") from None
     except PermissionError:
-        raise _fail(name, "IO001", "permission denied") from None
+        raise _fail(name, codes.NO_FILE, "permission denied") from None
     except IsADirectoryError:
-        raise _fail(name, "IO002", "is a folder, not a file") from None
+        raise _fail(name, codes.NOT_A_FILE, "is a folder, not a file") from None
 
 
 def _read_limited(handle: BinaryIO, limit: int, name: str) -> bytes:
     data = handle.read(limit + 1)
     if len(data) > limit:
-        raise _fail(name, "IO003", f"is over the {limit / 1e6:.0f} MB limit (KAMRULES_MAX_FILE_MB)")
+        raise _fail(name, codes.TOO_BIG, f"is over the {limit / 1e6:.0f} MB limit (KAMRULES_MAX_FILE_MB)")
     return data
 
 
 def decode_text(data: bytes, name: str) -> str:
     """UTF-8 text (a BOM is dropped); binary data and other encodings are refused with a reason."""
     if b"\x00" in data[:8192]:
-        raise _fail(name, "IO004", "is a binary file, not text (expected YAML, JSON or CSV)")
+        raise _fail(name, codes.BINARY, "is a binary file, not text (expected YAML, JSON or CSV)")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -74,7 +77,7 @@ def decode_text(data: bytes, name: str) -> str:
             "",
             [
                 Problem(
-                    "IO005",
+                    codes.BAD_ENCODING,
                     f"is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8",
                     Location(name, line),
                 )

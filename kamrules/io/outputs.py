@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from kamrules.io.atomic import atomic_writer
+from kamrules.io.formats import ROW_FORMATS, written_as
 
-FORMATS = ("csv", "xlsx", "jsonl")
+FORMATS = ROW_FORMATS
 
 
 # JSON allows these inside strings, but many line-oriented tools (and Python's str.splitlines)
@@ -37,10 +38,7 @@ class RowSink(Protocol):
 def format_of(path: str | Path, fmt: str | None) -> str | None:
     if fmt:
         return fmt
-    suffix = Path(path).suffix.lower().lstrip(".")
-    if suffix in ("ndjson",):
-        return "jsonl"
-    return suffix if suffix in FORMATS else None
+    return written_as(path)
 
 
 class _Csv:

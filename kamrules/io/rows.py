@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kamrules import codes
 from kamrules.errors import KamError, Location, Problem
 from kamrules.io.yamlsafe import parse_document
 
@@ -80,7 +81,8 @@ def check_header(columns: list[str], name: str, line: int | None) -> None:
     for col in columns:
         if col and col in seen:
             raise InputFileError(
-                "", [Problem("IO010", f"the header names column {col!r} twice", Location(name, line, None, col))]
+                "",
+                [Problem(codes.BAD_TABLE, f"the header names column {col!r} twice", Location(name, line, None, col))],
             )
         seen.add(col)
 
@@ -110,7 +112,9 @@ def tabular_rows(
         if isinstance(cells, UnreadableRow):
             raw = RawRow(index, number, line)
             index += 1
-            raw.problems.append(Problem("IO010", f"cannot be read as CSV: {cells.explain()}", Location(name, line)))
+            raw.problems.append(
+                Problem(codes.BAD_TABLE, f"cannot be read as CSV: {cells.explain()}", Location(name, line))
+            )
             yield raw
             continue
         filled = [k for k, c in enumerate(cells) if _filled(c)]
@@ -118,22 +122,9 @@ def tabular_rows(
             continue
         raw = RawRow(index, number, line)
         index += 1
-        used = filled[-1] + 1
-        if used > width:
-            hint = f" (a {_shown(delimiter)} inside a cell that is not in quotes?)" if delimiter else ""
-            raw.problems.append(
-                Problem("IO009", f"row {number} has {used} cells, the header {width}{hint}", Location(name, line))
-            )
-        else:
-            unnamed = [k for k in filled if not columns[k]]
-            if unnamed:
-                raw.problems.append(
-                    Problem(
-                        "IO009",
-                        f"row {number} has a value in column {unnamed[0] + 1}, which the header leaves without a name",
-                        Location(name, line),
-                    )
-                )
+        message = _extra_cells(number, filled, columns, width, delimiter)
+        if message is not None:
+            raw.problems.append(Problem(codes.EXTRA_CELLS, message, Location(name, line)))
         values: dict[str, Any] = {}
         for col, cell in zip(columns, cells, strict=False):
             if not col:
@@ -141,11 +132,24 @@ def tabular_rows(
             if encoding is not None and isinstance(cell, str):
                 problem = bad_bytes(cell, encoding)
                 if problem is not None:
-                    raw.problems.append(Problem("IO005", problem, Location(name, line, None, col)))
+                    raw.problems.append(Problem(codes.BAD_ENCODING, problem, Location(name, line, None, col)))
                     continue
             values[col] = cell_value(cell)
         raw.cells = values
         yield raw
+
+
+def _extra_cells(number: int, filled: list[int], columns: list[str], width: int, delimiter: str | None) -> str | None:
+    """What is wrong with a row holding values in `filled` (cell positions): one beyond the
+    header's `width`, or under a column the header leaves unnamed (None when neither)."""
+    used = filled[-1] + 1
+    if used > width:
+        hint = f" (a {_shown(delimiter)} inside a cell that is not in quotes?)" if delimiter else ""
+        return f"row {number} has {used} cells, the header {width}{hint}"
+    unnamed = [k for k in filled if not columns[k]]
+    if unnamed:
+        return f"row {number} has a value in column {unnamed[0] + 1}, which the header leaves without a name"
+    return None
 
 
 def _shown(delimiter: str) -> str:
@@ -179,7 +183,7 @@ def json_line(line: str, name: str, lineno: int) -> tuple[Any, Problem | None]:
         why = "nested too deeply"
     except ValueError as exc:
         why = str(exc)
-    return None, Problem("IO008", f"not valid JSON: {why}", Location(name, lineno))
+    return None, Problem(codes.BAD_JSON_LINE, f"not valid JSON: {why}", Location(name, lineno))
 
 
 def _no_constant(value: str) -> Any:

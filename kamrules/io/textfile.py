@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from kamrules import codes
 from kamrules.errors import InputFileError, Location, Problem
 from kamrules.io.rows import RawRow, UnreadableRow, bad_bytes, check_header, json_line, tabular_rows
 
@@ -62,10 +63,11 @@ def undecodable(name: str, encoding: str, exc: UnicodeError) -> InputFileError:
         "",
         [
             Problem(
-                "IO005",
-                f"cannot be read as {encoding} text ({reason}); check the encoding (--encoding), "
+                codes.BAD_ENCODING,
+                f"cannot be read as {encoding} text ({reason}); check the encoding ({{parameter}}), "
                 "or save the file as UTF-8",
                 Location(name),
+                parameter="encoding",
             )
         ],
     )
@@ -121,14 +123,14 @@ def csv_rows_from(handle: IO[str], name: str, encoding: str | None, delimiter: s
         first = handle.readline()
         skipped += 1
     if not first:
-        raise InputFileError("", [Problem("IO007", "is empty", Location(name))])
+        raise InputFileError("", [Problem(codes.EMPTY, "is empty", Location(name))])
     delim = delimiter or sniff_delimiter(first)
     header_reader = csv.reader([first], delimiter=delim)
     columns = [h.strip() for h in next(header_reader)]
     for col in columns:
         problem = bad_bytes(col, encoding) if encoding is not None else None
         if problem is not None:
-            raise InputFileError("", [Problem("IO005", f"the header {problem}", Location(name, 1))])
+            raise InputFileError("", [Problem(codes.BAD_ENCODING, f"the header {problem}", Location(name, 1))])
     check_header(columns, name, 1)
     reader = csv.reader(handle, delimiter=delim)
 
@@ -184,7 +186,7 @@ def _jsonl_lines(handle: IO[str], name: str, encoding: str) -> Iterator[RawRow]:
         index += 1
         problem = bad_bytes(line, encoding)
         if problem is not None:
-            raw.problems.append(Problem("IO005", f"line {problem}", Location(name, lineno)))
+            raw.problems.append(Problem(codes.BAD_ENCODING, f"line {problem}", Location(name, lineno)))
             yield raw
             continue
         raw.data, invalid = json_line(line, name, lineno)

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from kamrules import codes
 from kamrules.errors import InputFileError, Location, Problem
 from kamrules.io.rows import RawRow, check_header, tabular_rows
 
@@ -30,7 +31,7 @@ def _cell(value: Any) -> Any:
 def _unreadable(name: str, exc: Exception) -> InputFileError:
     reason = str(exc) or type(exc).__name__
     message = f"is not a readable XLSX workbook ({reason}); save it from Excel as .xlsx"
-    return InputFileError("", [Problem("IO011", message, Location(name))])
+    return InputFileError("", [Problem(codes.BAD_WORKBOOK, message, Location(name))])
 
 
 # What openpyxl raises on a file that is not a workbook, or a damaged one: not a zip, a zip
@@ -63,7 +64,7 @@ def xlsx_rows(path: str | Path, name: str) -> Iterator[RawRow]:
             except _BROKEN as exc:
                 raise _unreadable(name, exc) from None
             if rows is None:
-                raise InputFileError("", [Problem("IO007", "has no sheet", Location(name))])
+                raise InputFileError("", [Problem(codes.EMPTY, "has no sheet", Location(name))])
             yield from _sheet_rows(_guarded(rows, name), name)
         finally:
             book.close()
@@ -92,7 +93,7 @@ def _sheet_rows(rows: Iterator[tuple[Any, ...]], name: str) -> Iterator[RawRow]:
             columns = ["" if v is None else _header_text(v) for v in values]
             break
     if columns is None:
-        raise InputFileError("", [Problem("IO007", "has no header row in its first sheet", Location(name))])
+        raise InputFileError("", [Problem(codes.EMPTY, "has no header row in its first sheet", Location(name))])
     check_header(columns, name, number)
     header_row = number
 

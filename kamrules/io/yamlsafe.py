@@ -26,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from kamrules import codes
 from kamrules.errors import InputFileError, Location, Problem
 
 try:  # libyaml's parser is an order of magnitude faster; the pure one behaves the same.
@@ -141,7 +142,7 @@ def _tagged_scalar(tag: str, value: str, where: Location) -> Any:
     }
     want = expected.get(name)
     if want is None or not isinstance(resolved, want) or (name == "int" and isinstance(resolved, bool)):
-        raise _error(where, "YAML002", f"the value {value!r} is not a valid !!{name}")
+        raise _error(where, codes.YAML_TAGGED_VALUE, f"the value {value!r} is not a valid !!{name}")
     return float(resolved) if name == "float" and isinstance(resolved, (int, float)) else resolved
 
 
@@ -169,7 +170,7 @@ class _Builder:
         if self.nodes > self.max_nodes:
             raise _error(
                 self.where(event),
-                "YAML003",
+                codes.YAML_TOO_LARGE,
                 f"the document expands to more than {self.max_nodes:,} values (an alias bomb or a file far too large)",
             )
 
@@ -192,7 +193,7 @@ class _Builder:
                 if len(stack) >= self.max_depth:
                     raise _error(
                         self.where(event, path),
-                        "YAML004",
+                        codes.YAML_TOO_DEEP,
                         f"the document nests deeper than {self.max_depth} levels",
                     )
                 self.count(1, event)
@@ -210,7 +211,9 @@ class _Builder:
             if isinstance(event, yaml.AliasEvent):
                 target = self.anchors.get(event.anchor or "")
                 if target is None:
-                    raise _error(self.where(event, path or ()), "YAML005", f"unknown alias *{event.anchor}")
+                    raise _error(
+                        self.where(event, path or ()), codes.YAML_UNKNOWN_ALIAS, f"unknown alias *{event.anchor}"
+                    )
                 value, size = target
                 self.count(size, event)
                 if path is not None:
@@ -247,7 +250,7 @@ class _Builder:
         if tag and tag not in _STANDARD_TAGS:
             raise _error(
                 self.where(event, path or ()),
-                "YAML001",
+                codes.YAML_TAG,
                 f"the tag {tag} is not allowed: kamrules reads plain data only",
             )
 
@@ -278,12 +281,12 @@ class _Builder:
             return
         if top[2] is None:
             # A mapping key that is itself a mapping, a list or an alias.
-            raise _error(self.where(event, top[1]), "YAML006", "a mapping key must be a plain value")
+            raise _error(self.where(event, top[1]), codes.YAML_COMPLEX_KEY, "a mapping key must be a plain value")
         key_text, key_event = top[2]
         if key_text in container:
             raise _error(
                 self.where(key_event, (*top[1], key_text)),
-                "YAML007",
+                codes.YAML_DUPLICATE_KEY,
                 f"the key {key_text!r} appears twice in the same mapping",
             )
         container[key_text] = value
@@ -305,7 +308,7 @@ def _yaml_error(exc: yaml.YAMLError, source: str, text: str) -> InputFileError:
     message = f"not valid YAML: {problem}"
     if hint:
         message += f"; {hint}"
-    return InputFileError("", [Problem("YAML000", message, where)])
+    return InputFileError("", [Problem(codes.YAML_SYNTAX, message, where)])
 
 
 def _hint(text: str, mark: Any) -> str | None:
@@ -339,7 +342,7 @@ def parse_documents(
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, source, text) from None
     except RecursionError:
-        raise _error(Location(source), "YAML004", "the document nests too deeply") from None
+        raise _error(Location(source), codes.YAML_TOO_DEEP, "the document nests too deeply") from None
     return [Document(data, source, marks) for data, marks in built]
 
 
@@ -349,5 +352,5 @@ def parse_document(text: str, source: str, **limits: int) -> Document:
     if not docs:
         return Document(None, source, {})
     if len(docs) > 1:
-        raise _error(Location(source), "YAML008", "expected one YAML document, found several (---)")
+        raise _error(Location(source), codes.YAML_SEVERAL_DOCUMENTS, "expected one YAML document, found several (---)")
     return docs[0]

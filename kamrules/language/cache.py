@@ -25,16 +25,16 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from kamrules import __version__
 from kamrules.builtin import builtin_dirs
 from kamrules.language.rulebase import RuleBase
 from kamrules.language.snapshot import SnapshotError, decode_rulebase, encode_rulebase
+from kamrules.version import __version__
 
-SNAPSHOT_FORMAT = "1"
+SNAPSHOT_FORMAT = "2"
 KEEP = 16  # snapshots kept in the folder; older ones are removed when a new one is written
 _PACKAGE = Path(__file__).resolve().parent.parent
 # The modules whose code decides what a loaded rule base holds.
-_LOADING_CODE = ("language", "model", "io", "builtin", "errors.py")
+_LOADING_CODE = ("language", "model", "io", "i18n", "builtin", "errors.py")
 
 
 def cache_dir() -> Path | None:
@@ -62,7 +62,7 @@ def load_rulebase_cached(paths: Sequence[str | Path] = (), *, builtin: bool = Tr
         cached = _read(folder / f"{key}.json")
         if cached is not None:
             return cached
-    from kamrules.language.loader import load_rulebase  # only when the YAML must be read
+    from kamrules.language.load import load_rulebase  # only when the YAML must be read
 
     rulebase = load_rulebase(list(paths), builtin=builtin, tests=False)
     if folder is not None and key is not None:

@@ -1,22 +1,23 @@
 """The resolved rule base: every file loaded, layered, checked and linked.
 
-These are plain, immutable data objects. The loader builds them; the engine compiles and runs
-them; the toolkit (`kam rules ...`) inspects them. Nothing here evaluates anything.
+These are plain, immutable data objects (frozen, built by keyword). Linking builds them
+(`kamrules.language.link`); the engine compiles and runs them; the toolkit (`kam rules ...`)
+inspects them. Nothing here evaluates anything.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from kamrules.errors import Location
-from kamrules.language.catalog import FactInfo, FactType
-from kamrules.language.conditions import Cond
-from kamrules.language.texts import Texts
+from kamrules.i18n.texts import Texts
+from kamrules.language.conditions.tree import Cond
+from kamrules.model.catalog import FactInfo, FactType
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Param:
     name: str
     type: str
@@ -28,7 +29,7 @@ class Param:
     overridden_at: Location | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Derived:
     name: str
     type: FactType
@@ -38,7 +39,7 @@ class Derived:
     where: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class WarningCode:
     code: str
     severity: str
@@ -47,7 +48,7 @@ class WarningCode:
     where: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LeverDef:
     id: str
     label: Texts
@@ -55,20 +56,20 @@ class LeverDef:
     where: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Warn:
     code: str
     severity: str
     message: Texts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LeverPick:
     id: str
     why: Texts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class OutputValue:
     """A value a rule or row sets: a literal, or a copy of another fact's value.
 
@@ -81,7 +82,7 @@ class OutputValue:
     param: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Rule:
     id: str
     ruleset: str
@@ -97,7 +98,7 @@ class Rule:
     order: int  # position in the rule base, the tie-breaker after priority
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Row:
     id: str
     index: int
@@ -107,12 +108,8 @@ class Row:
     because: Texts
     where: Location
 
-    @property
-    def key(self) -> str:
-        return self.id
 
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Table:
     id: str
     ruleset: str
@@ -130,7 +127,7 @@ class Table:
         return f"{self.id}:{row.id}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Criterion:
     name: str
     fact: str
@@ -138,7 +135,7 @@ class Criterion:
     label: Texts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Scorecard:
     id: str
     ruleset: str
@@ -155,7 +152,7 @@ class Scorecard:
     order: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Compute:
     id: str
     ruleset: str
@@ -171,14 +168,14 @@ class Compute:
     factor_params: tuple[str, ...] = ()  # product: which parameters made `factor`, for the trace
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Stage:
     id: str
     description: Texts
     index: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Profile:
     id: str
     label: Texts
@@ -190,7 +187,7 @@ class Profile:
     order: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Strategy:
     id: str
     label: Texts
@@ -198,7 +195,7 @@ class Strategy:
     where: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TestCase:
     id: str
     description: Texts
@@ -210,16 +207,17 @@ class TestCase:
     facts_where: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SourceFile:
     path: str  # as shown to the user
     kind: str
     digest: str
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class RuleBase:
-    """Everything the engine needs, resolved. Treat as immutable once built."""
+    """Everything the engine needs, resolved: immutable once built (the engine and the toolkit
+    keep whatever they work out from it themselves)."""
 
     name: str
     version: str
@@ -243,13 +241,6 @@ class RuleBase:
     files: tuple[SourceFile, ...]
     disabled: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def stage_index(self, stage: str) -> int:
-        for s in self.stages:
-            if s.id == stage:
-                return s.index
-        raise KeyError(stage)
 
     def label(self, fact: str, value: Any, lang: str) -> str:
         """The label of a choice value of `fact` in `lang` (the value itself when unlabelled)."""

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from kamrules.codes import SchemaCodes
 from kamrules.errors import Location, Problem
 from kamrules.io.yamlsafe import Document
 from kamrules.model.validate import problems_of
@@ -28,7 +29,9 @@ Path = tuple[str | int, ...]
 MAX_ROUNDS = 5
 
 
-def validate_salvaging(model: type[BaseModel], doc: Document, code: str) -> tuple[Any, list[Problem], Document]:
+def validate_salvaging(
+    model: type[BaseModel], doc: Document, family: SchemaCodes
+) -> tuple[Any, list[Problem], Document]:
     """The validated spec (None when the file cannot be salvaged), every problem, and the
     document the spec was read from (the original, or a copy without the failing items)."""
     problems: list[Problem] = []
@@ -38,7 +41,7 @@ def validate_salvaging(model: type[BaseModel], doc: Document, code: str) -> tupl
         try:
             return model.model_validate(current.data), problems, current
         except ValidationError as exc:
-            for problem in problems_of(exc, model, current.location, code=code):
+            for problem in problems_of(exc, model, current.location, family=family):
                 key = (problem.code, problem.message, problem.location.line, problem.location.column)
                 if key not in seen:
                     seen.add(key)

@@ -17,8 +17,8 @@ import datetime as dt
 from typing import Any
 
 from kamrules.errors import Location
-from kamrules.language.catalog import FactInfo, FactType
-from kamrules.language.conditions import All, AnyOf, Arg, Leaf, Not
+from kamrules.i18n.texts import Texts
+from kamrules.language.conditions.tree import All, AnyOf, Arg, Leaf, Not
 from kamrules.language.rulebase import (
     Compute,
     Criterion,
@@ -40,7 +40,7 @@ from kamrules.language.rulebase import (
     Warn,
     WarningCode,
 )
-from kamrules.language.texts import Texts
+from kamrules.model.catalog import FactInfo, FactType
 
 # Every class a rule base is made of. Decoding builds these and nothing else.
 _CLASSES: dict[str, type[Any]] = {
@@ -65,7 +65,6 @@ _CLASSES: dict[str, type[Any]] = {
         Strategy,
         TestCase,
         SourceFile,
-        Texts,
         Location,
         FactType,
         FactInfo,
@@ -81,7 +80,7 @@ _FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 # Containers are tagged objects, so a mapping whose keys start with "$" is never mistaken for one.
-_TUPLE, _DICT, _DATE, _OBJECT = "$t", "$d", "$date", "$c"
+_TUPLE, _DICT, _DATE, _OBJECT, _TEXTS = "$t", "$d", "$date", "$c", "$x"
 
 
 class SnapshotError(ValueError):
@@ -102,6 +101,8 @@ def encode(value: Any) -> Any:
         return {_DICT: {k: encode(v) for k, v in value.items()}}
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return {_DATE: value.isoformat()}
+    if isinstance(value, Texts):
+        return {_TEXTS: value.as_dict()}
     name = type(value).__name__
     if _CLASSES.get(name) is type(value):
         return {_OBJECT: name, "f": {f: encode(getattr(value, f)) for f in _FIELDS[name]}}
@@ -128,6 +129,11 @@ def decode(data: Any) -> Any:
             return dt.date.fromisoformat(str(data[_DATE]))
         except ValueError as exc:
             raise SnapshotError("not a snapshot date") from exc
+    if _TEXTS in data:
+        texts = data[_TEXTS]
+        if not isinstance(texts, dict) or not all(isinstance(t, str) for t in texts.values()):
+            raise SnapshotError("not snapshot texts")
+        return Texts.from_dict(texts)
     if _OBJECT in data:
         cls = _CLASSES.get(str(data[_OBJECT]))
         fields = data.get("f")

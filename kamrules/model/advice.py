@@ -1,4 +1,4 @@
-"""The advice: the output of the advisor, as CONTRACT.md §3 describes it."""
+"""The advice: the output of the advisor, as docs/contract.md §3 describes it."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kamrules.i18n.languages import Lang
 from kamrules.model.vocabulary import Severity
 
 ProfileSource = Literal["matrix", "stage", "override"]
@@ -99,7 +100,7 @@ class Advice(Out):
     scores: Scores
     trace: list[TraceEntry]
     ruleset: RulesetRef
-    lang: Literal["en", "it"]
+    lang: Lang
     as_of: str = Field(description="The evaluation date (YYYY-MM-DD), for reproducibility.")
     labels: dict[str, str] = Field(default_factory=dict, description="Labels of tier, profile and strategy.")
     facts: dict[str, Any] = Field(default_factory=dict, description="Other derived facts.")

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from kamrules.errors import Location, Problem
+from kamrules import codes
+from kamrules.errors import FactsError, Location, Problem
 from kamrules.io.yamlsafe import dotted
-from kamrules.language.suggest import suggest
+from kamrules.model.account import Account
+from kamrules.suggest import suggest
 
 M = TypeVar("M", bound=BaseModel)
 LocationOf = Callable[[tuple[str | int, ...]], Location]
@@ -89,7 +91,7 @@ def problems_of(
     model: type[BaseModel],
     location_of: LocationOf,
     *,
-    code: str = "FACT",
+    family: codes.SchemaCodes = codes.FACT,
     path_prefix: Sequence[str | int] = (),
 ) -> list[Problem]:
     """One `Problem` per pydantic error, located, in words."""
@@ -108,32 +110,32 @@ def problems_of(
             name = str(loc[-1]) if loc else "?"
             problems.append(
                 Problem(
-                    f"{code}001",
+                    family.unknown_field,
                     f"unknown field {name!r}" + (f"; allowed here: {', '.join(known)}" if known else ""),
                     where,
                     suggest(name, known),
                 )
             )
         elif kind == "missing":
-            problems.append(Problem(f"{code}002", "is required but missing", where))
+            problems.append(Problem(family.missing, "is required but missing", where))
         elif kind == "literal_error":
             expected = err.get("ctx", {}).get("expected", "")
             options = expected_values(str(expected))
             problems.append(
                 Problem(
-                    f"{code}003",
+                    family.not_allowed,
                     f"{_show(value)} is not one of the allowed values: {_listed(options)}",
                     where,
                     suggest(str(value), options) if isinstance(value, str) else None,
                 )
             )
         elif kind in {"model_type", "dict_type", "model_attributes_type"}:
-            problems.append(Problem(f"{code}004", f"expected a mapping of fields, found {_show(value)}", where))
+            problems.append(Problem(family.wrong_shape, f"expected a mapping of fields, found {_show(value)}", where))
         elif kind == "list_type":
-            problems.append(Problem(f"{code}004", f"expected a list, found {_show(value)}", where))
+            problems.append(Problem(family.wrong_shape, f"expected a list, found {_show(value)}", where))
         else:
             message = _clean_message(err["msg"])
-            problems.append(Problem(f"{code}005", f"{_show(value)} is not valid: {message}", where))
+            problems.append(Problem(family.invalid, f"{_show(value)} is not valid: {message}", where))
     return problems
 
 
@@ -142,11 +144,45 @@ def validate_model(
     data: Any,
     location_of: LocationOf,
     *,
-    code: str = "FACT",
+    family: codes.SchemaCodes = codes.FACT,
     path_prefix: Sequence[str | int] = (),
 ) -> tuple[M | None, list[Problem]]:
     """Validate `data` as `model`; on failure return every problem, located."""
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
-        return None, problems_of(exc, model, location_of, code=code, path_prefix=path_prefix)
+        return None, problems_of(exc, model, location_of, family=family, path_prefix=path_prefix)
+
+
+def validate_account(
+    facts: Mapping[str, Any] | Account,
+    *,
+    source: str | None = None,
+    location: LocationOf | None = None,
+) -> Account:
+    """Check account facts against the contract; raise `FactsError` naming every problem."""
+    if isinstance(facts, Account):
+        return facts
+    if not isinstance(facts, Mapping):
+        raise FactsError(
+            "",
+            [
+                Problem(
+                    codes.FACT.wrong_shape,
+                    f"an account is a mapping of facts, found {type(facts).__name__}",
+                    Location(source),
+                )
+            ],
+        )
+
+    def where(path: tuple[str | int, ...]) -> Location:
+        if location is not None:
+            return location(path)
+        return Location(source, None, None, None)
+
+    account, problems = validate_model(Account, facts, where)
+    if account is None:
+        ident = facts.get("id") if isinstance(facts, Mapping) else None
+        head = f"account {ident!r} has invalid facts:" if ident is not None else "invalid account facts:"
+        raise FactsError(head, problems)
+    return account

@@ -1,4 +1,4 @@
-"""The Key Account Development Plan (DOMAIN.md §8): its model, drafting, checks and report.
+"""The Key Account Development Plan (docs/domain.md §8): its model, drafting, checks and report.
 
 from kamrules.plan import new_plan, check_plan_file, report
 plan = new_plan(account_facts, as_of="2026-11-27", lang="it")   # a Plan, to edit and save

@@ -15,22 +15,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kamrules.advice.build import build_advice, missing_facts
-from kamrules.engine.engine import Engine, check_lang, parse_as_of, validate_account
+from kamrules import codes
+from kamrules.advice.build import build_advice
+from kamrules.advice.undecided import missing_facts
+from kamrules.api import Engine, check_lang, parse_as_of
 from kamrules.errors import InputFileError, Location, Problem
 from kamrules.io.accounts import Record, read_records
-from kamrules.language.loader import yaml_files
+from kamrules.language.read import yaml_files
+from kamrules.model.account import Account
 from kamrules.model.advice import Advice
-from kamrules.model.facts import Account
+from kamrules.model.validate import validate_account
 from kamrules.plan.checks import PLAN_RULES, Finding, PlanChecker, user_plan_folders
 from kamrules.plan.draft import draft_plan
 from kamrules.plan.labels import decision_labels
 from kamrules.plan.model import Plan
+from kamrules.plan.page import render_report
 from kamrules.plan.read import LoadedPlan, read_plan
-from kamrules.plan.report import render_report
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CheckResult:
     """What `kam plan check` found, and against what."""
 
@@ -76,9 +79,10 @@ def read_account(path: str | Path, account_id: str | None = None, *, where: Loca
             "",
             [
                 Problem(
-                    "PLAN007",
+                    codes.PLAN_ACCOUNT,
                     f"{path} holds no account with id {account_id!r} (it holds {found or 'none'})",
                     where or Location(str(path)),
+                    parameter="account_id",
                 )
             ],
         )
@@ -87,9 +91,10 @@ def read_account(path: str | Path, account_id: str | None = None, *, where: Loca
             "",
             [
                 Problem(
-                    "PLAN007",
-                    f"holds {len(chosen)} accounts; a plan is for one: name it with --id",
+                    codes.PLAN_ACCOUNT,
+                    f"holds {len(chosen)} accounts; a plan is for one: name it with {{parameter}}",
                     Location(str(path)),
+                    parameter="account_id",
                 )
             ],
         )
@@ -160,7 +165,7 @@ def check_plan_file(
         where = loaded.document.location(("account", "file"))
         if not Path(source).is_file():
             raise InputFileError(
-                "", [Problem("PLAN008", f"the account file {plan.account.file!r} does not exist", where)]
+                "", [Problem(codes.PLAN_ACCOUNT_FILE, f"the account file {plan.account.file!r} does not exist", where)]
             )
     strategy_missing: list[str] = []
     if source is not None:
@@ -183,14 +188,14 @@ def check_plan_file(
     rb = checker.rulebase
     strategy = (advice.strategy if advice else None) or plan.account.strategy
     return CheckResult(
-        loaded,
-        day,
-        language,
-        findings,
-        strategy,
-        strategy_labels.get(strategy, strategy) if strategy else None,
-        advice,
-        (rb.name, rb.version, rb.digest),
+        loaded=loaded,
+        as_of=day,
+        lang=language,
+        findings=findings,
+        strategy=strategy,
+        strategy_label=strategy_labels.get(strategy, strategy) if strategy else None,
+        advice=advice,
+        rules=(rb.name, rb.version, rb.digest),
     )
 
 

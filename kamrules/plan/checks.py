@@ -1,6 +1,6 @@
 """`kam plan check`: the plan's checks, written as YAML rules (rulesets/plan/), run by the engine.
 
-The plan is flattened into subjects (kamrules.plan.facts), each subject is run through the
+The plan is flattened into subjects (kamrules.plan.subjects), each subject is run through the
 compiled plan-check rule base, and every warning a rule raises becomes a finding: its code is
 the finding's stable id, its severity and message come from the rule, and its place is the
 plan's file and line of the field the rule tested (the last test of the rule on the subject's
@@ -18,18 +18,21 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from kamrules import codes
 from kamrules.builtin import builtin_dirs
 from kamrules.engine.program import Program
 from kamrules.errors import Location, Problem, RulesetError
 from kamrules.io.yamlsafe import Document
-from kamrules.language.conditions import All, Leaf, leaves
-from kamrules.language.loader import BUILTIN_LABEL, SourceFolder, load_folders
+from kamrules.language.conditions.tree import All, Leaf, leaves
+from kamrules.language.load import load_folders
+from kamrules.language.read import BUILTIN_LABEL, SourceFolder
 from kamrules.language.rulebase import Rule, RuleBase
-from kamrules.language.texts import render
+from kamrules.language.templates import render
 from kamrules.model.vocabulary import SEVERITY_ORDER, Severity
-from kamrules.plan.facts import PlanFacts, Subject, subjects
+from kamrules.plan.check_facts import PlanFacts
 from kamrules.plan.guide import guide
 from kamrules.plan.model import Plan
+from kamrules.plan.subjects import Subject, subjects
 
 PLAN_RULES = "plan"
 # Which vocabulary of the guide labels each of the plan's own closed choices in messages.
@@ -102,7 +105,7 @@ class PlanChecker:
                 "the plan checks have problems:",
                 [
                     Problem(
-                        "KRP01",
+                        codes.UNGATED_CHECK,
                         f"rule {r.id} does not say which subject it checks: add subject: plan, step, "
                         "objective, action or member to its when:",
                         r.where,

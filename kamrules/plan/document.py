@@ -2,7 +2,7 @@
 
 Every step in the deck's order under its number and title, with the deck's questions as
 guidance (for a draft) and every field, internal notes included: this is the team's working
-document. What can be shared with the customer is `kamrules.plan.report`.
+document. What can be shared with the customer is `kamrules.plan.page`.
 """
 
 from __future__ import annotations
@@ -11,28 +11,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from kamrules.i18n.catalog import Phrases, phrases
 from kamrules.plan import show
 from kamrules.plan.guide import guide
 from kamrules.plan.labels import Decisions, decision
 from kamrules.plan.layout import Block, Bullets, Document, Field, Para, Quote, Section, Table, cells
 from kamrules.plan.model import STEP_IDS, Action, CompetitorEntry, DmuEntry, Objective, Plan, Requirement
 
-_WORDS = {
-    "en": {
-        "title": "Key Account Development Plan: {name} ({id})",
-        "plan": "The plan",
-        "empty": "—",
-        "advised": "Drafted from the account's advice of {date}.",
-        "notes_of": "Notes",
-    },
-    "it": {
-        "title": "Key Account Development Plan: {name} ({id})",
-        "plan": "Il piano",
-        "empty": "—",
-        "advised": "Bozza dal consiglio sull'account del {date}.",
-        "notes_of": "Note",
-    },
-}
 # The columns of each kind of record, in order.
 _COLUMNS: dict[type[BaseModel], tuple[str, ...]] = {
     Requirement: ("id", "text"),
@@ -43,8 +28,9 @@ _COLUMNS: dict[type[BaseModel], tuple[str, ...]] = {
 }
 
 
-def words(lang: str) -> dict[str, str]:
-    return _WORDS["it" if lang == "it" else "en"]
+def words(lang: str) -> Phrases:
+    """The document's own words (its title, "Notes"...) in `lang`."""
+    return phrases(lang, "plan.document")
 
 
 def _cell(record: BaseModel, name: str, lang: str) -> str:

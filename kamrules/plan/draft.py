@@ -17,10 +17,10 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from kamrules.engine.engine import account_values
-from kamrules.language.texts import format_value, render
+from kamrules.i18n.catalog import phrases
+from kamrules.language.templates import format_value, render
+from kamrules.model.account import Account, account_values
 from kamrules.model.advice import Advice
-from kamrules.model.facts import Account
 from kamrules.model.vocabulary import LABELS
 from kamrules.plan.guide import Candidate, CandidateAction, CandidateObjective, Guide, Source, guide
 from kamrules.plan.model import (
@@ -45,52 +45,6 @@ from kamrules.plan.model import (
     StrategyStep,
 )
 
-_SENTENCES: dict[str, dict[str, str]] = {
-    "en": {
-        "sector": "Sector: {sector}.",
-        "revenue": "Turnover: {company.revenue:money}.",
-        "products": "Sells {company.products}.",
-        "products_markets": "Sells {company.products} in {company.markets}.",
-        "ratios": "ROI {company.roi:%}, ROS {company.ros:%}.",
-        "environment": "Environment: {environment}.",
-        "since": "Our customer since {business.customer_since}.",
-        "stage": "Relationship stage: {relationship.stage}.",
-        "loyalty": "Loyalty {relationship.loyalty}, satisfaction {relationship.satisfaction}.",
-        "share": "Our share of wallet: {business.share_of_wallet:%}.",
-        "contract_end": "The contract ends on {business.contract_end}.",
-        "our_revenue": "Our revenue with the account, last 12 months: {business.revenue:money}.",
-        "by_product": "By product: {by_product}.",
-        "criteria": "The customer chooses on: {relationship.choice_criteria}.",
-        "buying": "Buying process: {relationship.buying_process}.",
-        "potential": "Potential revenue {business.potential_revenue:money} against {business.revenue:money} today.",
-        "competitor": "{name} holds {share} of the spend{price}.",
-        "price": ", at a price index of {index} against ours",
-        "treatment": "{row}: {text}",
-        "advice": "Advice of {date}: {tier}, {profile}, {strategy}.",
-    },
-    "it": {
-        "sector": "Settore: {sector}.",
-        "revenue": "Fatturato: {company.revenue:money}.",
-        "products": "Vende {company.products}.",
-        "products_markets": "Vende {company.products} in {company.markets}.",
-        "ratios": "ROI {company.roi:%}, ROS {company.ros:%}.",
-        "environment": "Elementi ambientali: {environment}.",
-        "since": "Nostro cliente dal {business.customer_since}.",
-        "stage": "Stadio della relazione: {relationship.stage}.",
-        "loyalty": "Fedeltà {relationship.loyalty}, soddisfazione {relationship.satisfaction}.",
-        "share": "La nostra quota: {business.share_of_wallet:%}.",
-        "contract_end": "Il contratto scade il {business.contract_end}.",
-        "our_revenue": "Nostro fatturato con l'account, ultimi 12 mesi: {business.revenue:money}.",
-        "by_product": "Per prodotto: {by_product}.",
-        "criteria": "Il cliente sceglie in base a: {relationship.choice_criteria}.",
-        "buying": "Processo d'acquisto: {relationship.buying_process}.",
-        "potential": "Fatturato potenziale {business.potential_revenue:money} contro {business.revenue:money} oggi.",
-        "competitor": "{name} ha il {share} della spesa{price}.",
-        "price": ", con un indice di prezzo di {index} rispetto al nostro",
-        "treatment": "{row}: {text}",
-        "advice": "Consiglio del {date}: {tier}, {profile}, {strategy}.",
-    },
-}
 # The treatment rows that say what a strategy means for the plan's steps 7, 8 and 10.
 _STEP7_ROWS = ("roi_horizon",)
 _STEP8_ROWS = ("contract_type", "contact_level", "resource_allocation", "technology", "pricing", "pitfalls")
@@ -127,7 +81,7 @@ class _Drafter:
         self.guide: Guide = guide()
         self.end = add_months(as_of, self.guide.draft.period_months) - dt.timedelta(days=1)
         self.values: dict[str, Any] = {**account_values(account), **advice.facts, "name": account.name}
-        self.words = _SENTENCES["it" if lang == "it" else "en"]
+        self.words = phrases(lang, "plan.draft")
 
     # -- texts ----------------------------------------------------------------------------------
 
@@ -218,7 +172,6 @@ class _Drafter:
     def plan(self, account_file: str | None) -> Plan:
         a, adv, d = self.account, self.advice, self.guide.draft
         rel = a.relationship
-        biz = a.business
         end = self.end
         reviews = [
             min(add_months(self.as_of, k), end)
@@ -246,49 +199,9 @@ class _Drafter:
             period=Period(start=self.as_of, end=end),
             reviews=reviews,
             steps=Steps(
-                customer_profile=CustomerProfile(
-                    summary=self.join(
-                        self.sentence("sector", "sector"),
-                        self.sentence("revenue", "company.revenue"),
-                        self.sentence("ratios", "company.roi", "company.ros"),
-                        self.sentence("environment", "environment"),
-                    ),
-                    business=self.sentence("products_markets", "company.products", "company.markets")
-                    or self.sentence("products", "company.products"),
-                ),
-                current_relationship=CurrentRelationship(
-                    summary=self.join(
-                        self.sentence("stage", "relationship.stage"),
-                        self.sentence("loyalty", "relationship.loyalty", "relationship.satisfaction"),
-                        self.sentence("share", "business.share_of_wallet"),
-                        self.sentence("contract_end", "business.contract_end"),
-                        self.sentence(
-                            "advice",
-                            extra={
-                                "date": self.as_of.isoformat(),
-                                "tier": adv.labels.get("tier", adv.tier or "?"),
-                                "profile": adv.labels.get("profile", adv.profile or "?"),
-                                "strategy": adv.labels.get("strategy", adv.strategy or "?"),
-                            },
-                        ),
-                    ),
-                    history=self.sentence("since", "business.customer_since"),
-                    contract_performance=rel.evaluations if rel else None,
-                    perception=rel.perceptions if rel else None,
-                    key_contacts=[m.name for m in dmu] or None,
-                ),
-                key_factors=KeyFactors(
-                    summary=self.sentence("criteria", "relationship.choice_criteria"),
-                    purchases=self.join(
-                        self.sentence("our_revenue", "business.revenue"),
-                        self.sentence(
-                            "by_product",
-                            "business.revenue_by_product",
-                            extra={"by_product": self._by_product()},
-                        ),
-                    ),
-                    requirements=[Requirement(id=f"R{i}", text=c) for i, c in enumerate(criteria, start=1)] or None,
-                ),
+                customer_profile=self.customer_profile(),
+                current_relationship=self.current_relationship(dmu),
+                key_factors=self.key_factors(criteria),
                 decision_process=DecisionProcess(
                     summary=self.sentence("buying", "relationship.buying_process"),
                     criteria=criteria or None,
@@ -297,13 +210,7 @@ class _Drafter:
                 new_opportunities=NewOpportunities(
                     summary=self.sentence("potential", "business.potential_revenue", "business.revenue"),
                 ),
-                competitors=Competitors(
-                    summary=self.join(*(self._competitor(c) for c in ((biz.competitors if biz else None) or []))),
-                    competitors=[
-                        CompetitorEntry(name=c.name, share=c.share) for c in ((biz.competitors if biz else None) or [])
-                    ]
-                    or None,
-                ),
+                competitors=self.competitors(),
                 objectives=Objectives(summary=self.treatment(_STEP7_ROWS), objectives=objectives or None),
                 strategy=StrategyStep(
                     summary=self.treatment(_STEP8_ROWS),
@@ -316,6 +223,64 @@ class _Drafter:
                     initiatives=levers or None,
                 ),
             ),
+        )
+
+    def customer_profile(self) -> CustomerProfile:
+        """Step 1: the customer's sector, turnover, ratios and environment; what it sells."""
+        return CustomerProfile(
+            summary=self.join(
+                self.sentence("sector", "sector"),
+                self.sentence("revenue", "company.revenue"),
+                self.sentence("ratios", "company.roi", "company.ros"),
+                self.sentence("environment", "environment"),
+            ),
+            business=self.sentence("products_markets", "company.products", "company.markets")
+            or self.sentence("products", "company.products"),
+        )
+
+    def current_relationship(self, dmu: list[DmuEntry]) -> CurrentRelationship:
+        """Step 2: the relationship as the facts and today's advice describe it."""
+        adv, rel = self.advice, self.account.relationship
+        return CurrentRelationship(
+            summary=self.join(
+                self.sentence("stage", "relationship.stage"),
+                self.sentence("loyalty", "relationship.loyalty", "relationship.satisfaction"),
+                self.sentence("share", "business.share_of_wallet"),
+                self.sentence("contract_end", "business.contract_end"),
+                self.sentence(
+                    "advice",
+                    extra={
+                        "date": self.as_of.isoformat(),
+                        "tier": adv.labels.get("tier", adv.tier or "?"),
+                        "profile": adv.labels.get("profile", adv.profile or "?"),
+                        "strategy": adv.labels.get("strategy", adv.strategy or "?"),
+                    },
+                ),
+            ),
+            history=self.sentence("since", "business.customer_since"),
+            contract_performance=rel.evaluations if rel else None,
+            perception=rel.perceptions if rel else None,
+            key_contacts=[m.name for m in dmu] or None,
+        )
+
+    def key_factors(self, criteria: list[str]) -> KeyFactors:
+        """Step 3: what the customer buys from us, and the criteria it chooses on."""
+        return KeyFactors(
+            summary=self.sentence("criteria", "relationship.choice_criteria"),
+            purchases=self.join(
+                self.sentence("our_revenue", "business.revenue"),
+                self.sentence("by_product", "business.revenue_by_product", extra={"by_product": self._by_product()}),
+            ),
+            requirements=[Requirement(id=f"R{i}", text=c) for i, c in enumerate(criteria, start=1)] or None,
+        )
+
+    def competitors(self) -> Competitors:
+        """Step 6: the competitors recorded, with their share."""
+        biz = self.account.business
+        recorded = (biz.competitors if biz else None) or []
+        return Competitors(
+            summary=self.join(*(self._competitor(c) for c in recorded)),
+            competitors=[CompetitorEntry(name=c.name, share=c.share) for c in recorded] or None,
         )
 
     def _by_product(self) -> str:

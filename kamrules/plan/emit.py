@@ -14,28 +14,12 @@ from typing import Any
 
 import yaml
 
+from kamrules.i18n.catalog import phrases
 from kamrules.plan.guide import guide
 from kamrules.plan.model import STEP_IDS, Plan
 
 _NULL_VALUE = re.compile(r"^(\s*(?:- )?[A-Za-z_][A-Za-z0-9_]*):(?: null)$", re.MULTILINE)
 WIDTH = 100
-
-_HEADER = {
-    "en": [
-        "Key Account Development Plan: {name} ({id})",
-        "Drafted by `kam plan new` on {date} from the account's facts and advice. Each step is "
-        "headed by the deck's questions: answer them, fill in the empty fields, then run "
-        "`kam plan check` on this file until it checks clean. Notes fields are internal: the "
-        "report for the customer (`kam plan report`) leaves them out.",
-    ],
-    "it": [
-        "Key Account Development Plan: {name} ({id})",
-        "Bozza creata da `kam plan new` il {date} dai fatti e dal consiglio sull'account. Ogni "
-        "passo è preceduto dalle domande del deck: rispondere, compilare i campi vuoti, poi "
-        "eseguire `kam plan check` su questo file finché non dà rilievi. I campi notes sono "
-        "interni: il report per il cliente (`kam plan report`) li omette.",
-    ],
-}
 
 
 def _plain(value: Any) -> Any:
@@ -97,7 +81,8 @@ def plan_to_yaml(plan: Plan, *, drafted_on: str | None = None, questions: bool =
     data = plan.model_dump(mode="python")
     lines: list[str] = []
     if drafted_on is not None:
-        head, body = _HEADER[lang]
+        words = phrases(lang, "plan.emit")
+        head, body = words["title"], words["intro"]
         lines += _comment(head.format(name=plan.account.name, id=plan.account.id), 0)
         lines.append("#")
         lines += _comment(body.format(date=drafted_on), 0)

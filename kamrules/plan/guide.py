@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kamrules import codes
 from kamrules.errors import InputFileError
 from kamrules.io.files import read_text
 from kamrules.io.yamlsafe import parse_document
@@ -26,13 +27,15 @@ class _Spec(BaseModel):
 
 
 class I18n(_Spec):
-    """A text in both languages."""
+    """A text of the guide, in every language kamrules speaks (kamrules.i18n.languages)."""
 
     en: str
     it: str
 
     def get(self, lang: str) -> str:
-        return self.it if lang == "it" else self.en
+        """The text in `lang` (English for a language kamrules does not speak)."""
+        text = self.model_dump().get(lang)
+        return text if isinstance(text, str) else self.en
 
 
 class StepGuide(_Spec):
@@ -121,7 +124,7 @@ def guide() -> Guide:
     """The guide shipped with kamrules, read and checked once."""
     text = read_text(GUIDE_FILE)
     doc = parse_document(text, "<builtin>/plan/guide.yaml")
-    spec, problems = validate_model(Guide, doc.data, doc.location, code="GUIDE")
+    spec, problems = validate_model(Guide, doc.data, doc.location, family=codes.GUIDE)
     if spec is None:
         raise InputFileError("the plan guide shipped with kamrules is broken:", problems)
     missing = [s for s in STEP_IDS if s not in spec.steps]

@@ -1,4 +1,4 @@
-"""The Key Account Development Plan as a YAML file: the ten steps of the deck (DOMAIN.md §8).
+"""The Key Account Development Plan as a YAML file: the ten steps of the deck (docs/domain.md §8).
 
 A plan names the account it is for and the advice it was drafted from, its owner and period,
 its review dates, and the ten steps, each with the fields its questions ask for. Three steps
@@ -18,7 +18,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
-from kamrules.model.facts import Fraction, IsoDate, Number, RequiredText, Strict, Text, TextList
+from kamrules.i18n.languages import Lang
+from kamrules.model.account import Fraction, IsoDate, Number, RequiredText, Strict, Text, TextList
 from kamrules.model.vocabulary import Attitude, DmuRole, Level, ProfileId
 
 StepId = Literal[
@@ -292,7 +293,7 @@ class Plan(Strict):
     """A Key Account Development Plan."""
 
     kind: Literal["plan"]
-    lang: Literal["en", "it"] = "en"
+    lang: Lang = "en"
     account: AccountRef
     owner: Text | None = Field(None, description="The key account manager who owns the plan.")
     team: TextList | None = None

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kamrules import codes
 from kamrules.errors import KamError, Location, Problem, problems_from
 from kamrules.io.files import STDIN, display_name, read_text
 from kamrules.io.yamlsafe import Document, parse_document
@@ -47,9 +48,8 @@ def markdown_plan_error(source: str) -> PlanFileError:
         "",
         [
             Problem(
-                "PLAN009",
-                "this is a Markdown plan, which is for reading: check or report the YAML plan instead "
-                "(write one with kam plan new ACCOUNT_FILE --out plan.yaml)",
+                codes.PLAN_MARKDOWN,
+                "this is a Markdown plan, which is for reading: check or report the YAML plan instead",
                 Location(source),
             )
         ],
@@ -76,20 +76,20 @@ def parse_plan(text: str, source: str) -> tuple[Plan, Document]:
     if not isinstance(data, dict):
         raise PlanFileError(
             "",
-            [Problem("PLAN004", "a plan is a YAML mapping that starts with kind: plan", doc.location(()))],
+            [Problem(codes.PLAN.wrong_shape, "a plan is a YAML mapping that starts with kind: plan", doc.location(()))],
         )
     if "kind" not in data and "id" in data and "name" in data:
         raise PlanFileError(
             "",
             [
                 Problem(
-                    "PLAN004",
+                    codes.PLAN.wrong_shape,
                     "this looks like an account, not a plan (no kind: plan): draft a plan for it with kam plan new",
                     doc.location(()),
                 )
             ],
         )
-    plan, problems = validate_model(Plan, data, doc.location, code="PLAN")
+    plan, problems = validate_model(Plan, data, doc.location, family=codes.PLAN)
     if plan is None:
         raise PlanFileError(f"{source} is not a valid plan:", problems_from(problems))
     duplicates = list(_duplicates(plan, doc))
@@ -128,7 +128,7 @@ def _duplicates(plan: Plan, doc: Document) -> Iterable[Problem]:
             if folded in seen:
                 first = doc.location((*base, seen[folded], key))
                 yield Problem(
-                    "PLAN006",
+                    codes.PLAN_DUPLICATE,
                     f"the {noun} {value!r} appears twice (first at line {first.line}); each needs its own {key}",
                     doc.location((*base, i, key)),
                 )

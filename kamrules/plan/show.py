@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from kamrules.language.texts import format_number
+from kamrules.i18n.numbers import decimal, format_number, grouped, yes_no
 from kamrules.model.vocabulary import LABELS
 from kamrules.plan.guide import guide
 
@@ -25,10 +25,10 @@ def amount(value: float, unit: str | None, lang: str) -> str:
     if unit == "%" and abs(value) <= 1.5:
         pct = value * 100
         shown = f"{pct:.0f}" if abs(pct - round(pct)) < 0.05 else f"{pct:.1f}"
-        return (shown.replace(".", ",") if lang == "it" else shown) + "%"
+        return decimal(shown, lang) + "%"
     text = format_number(value, lang)
     if abs(value) >= 1000:
-        text = f"{value:,.0f}".replace(",", "." if lang == "it" else ",")
+        text = grouped(value, lang)
     return f"{text} {unit}" if unit and unit != "%" else text
 
 
@@ -54,7 +54,7 @@ def text(value: Any, lang: str) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, bool):
-        return ("yes" if value else "no") if lang == "en" else ("sì" if value else "no")
+        return yes_no(value, lang)
     if isinstance(value, float):
         return format_number(value, lang)
     if isinstance(value, list):

@@ -12,15 +12,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kamrules import codes
 from kamrules.advice.build import advice_data
-from kamrules.engine.engine import Engine, account_values
+from kamrules.api import Engine
+from kamrules.model.account import account_values
 from kamrules.portfolio import flatten
 from kamrules.portfolio.knowledge import PortfolioKnowledge
 from kamrules.portfolio.prepare import Prepared, RowProblem
 from kamrules.portfolio.scan import Place
 from kamrules.portfolio.sectors import SectorResult
 
-INTERNAL = "INTERNAL"  # the code of a row's problem that is a bug of kamrules, not of the input
+INTERNAL = codes.INTERNAL  # the code of a row's problem that is a bug of kamrules, not of the input
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Any
 
 from kamrules.advice.build import TREATMENT_KEYS
 from kamrules.language.rulebase import RuleBase
-from kamrules.model.facts import Account
+from kamrules.model.account import Account
 from kamrules.model.vocabulary import SEVERITY_ORDER
 
 # Not a column: each warning's code and severity, for the report's count by severity.

@@ -14,12 +14,13 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from kamrules.api import Engine
 from kamrules.builtin import builtin_dirs
-from kamrules.engine.engine import Engine
 from kamrules.engine.program import Program
-from kamrules.language.loader import BUILTIN_LABEL, SourceFolder, load_folders
+from kamrules.language.load import load_folders
+from kamrules.language.read import BUILTIN_LABEL, SourceFolder
 from kamrules.language.rulebase import RuleBase
-from kamrules.portfolio.facts import AccountPosition, PortfolioTotals, SectorFacts
+from kamrules.portfolio.inputs import AccountPosition, PortfolioTotals, SectorFacts
 
 # (subfolder, input model, input name) of each rule base.
 PARTS: dict[str, tuple[str, type[BaseModel], str]] = {

@@ -12,19 +12,23 @@ import io
 import math
 from typing import Any
 
-from kamrules.errors import KamError
-from kamrules.portfolio.matrices import PlotModel
+from kamrules import codes
+from kamrules.errors import ArgumentError
+from kamrules.portfolio.plots import PlotModel
 from kamrules.portfolio.svg import COLOURS, SHADES, fmt_tick, wrap
 
 
 def require_matplotlib() -> Any:
-    """matplotlib's pyplot, or a `KamError` saying how to install it."""
+    """matplotlib's pyplot, or an `ArgumentError` (about `plot_dir`, where the PNG pictures were
+    asked for) saying how to install it."""
     try:
         import matplotlib
     except ImportError:
-        raise KamError(
-            "--plot writes PNG pictures with matplotlib, which is not installed: "
-            "pip install 'kamrules[plots]' (the HTML report and the SVG pictures do not need it)"
+        raise ArgumentError(
+            codes.MISSING_EXTRA,
+            "plot_dir",
+            "{parameter} writes PNG pictures with matplotlib, which is not installed: "
+            "pip install 'kamrules[plots]' (the HTML report and the SVG pictures do not need it)",
         ) from None
     matplotlib.use("Agg")  # no display: render to memory
     import matplotlib.pyplot as plt
@@ -61,7 +65,50 @@ def _labels(fig: Any, ax: Any, plot: PlotModel, names: list[Any]) -> None:
             text.remove()
 
 
+def _quadrants(ax: Any, plot: PlotModel) -> list[Any]:
+    """Each quadrant shaded, its name at its top; the names, for the dots' labels to avoid."""
+    names_drawn: list[Any] = []
+    for c in plot.cells:
+        ax.fill_between([c.x0, c.x1], c.y0, c.y1, color=SHADES[c.shade], zorder=0, linewidth=0)
+        name = ax.annotate(
+            "\n".join(wrap(c.label, _share(c.x0, c.x1, plot.x_range, plot.log_x) * 640 * 0.9)),
+            xy=((c.x0 * c.x1) ** 0.5 if plot.log_x else (c.x0 + c.x1) / 2, c.y1),
+            xytext=(0, -12),
+            textcoords="offset points",
+            ha="center",
+            fontsize=8,
+            fontweight="bold",
+            color="#4a5568",
+        )
+        names_drawn.append(name)
+    return names_drawn
+
+
+def _dots(ax: Any, plot: PlotModel) -> dict[str, list[tuple[float, float]]]:
+    """The accounts, one colour per group (tier), in the legend's order; the groups drawn."""
+    size = 8 if len(plot.dots) > 2000 else 22
+    groups: dict[str, list[tuple[float, float]]] = {}
+    for d in plot.dots:
+        groups.setdefault(d.group, []).append((d.x, d.y))
+    names = {key: label for key, label in plot.legend if key}
+    for group in [key for key, _ in plot.legend if key in groups]:
+        xy = groups[group]
+        ax.scatter(
+            [p[0] for p in xy],
+            [p[1] for p in xy],
+            s=size,
+            c=COLOURS.get(group, "#333333"),
+            alpha=0.85,
+            edgecolors="white",
+            linewidths=0.4,
+            label=names.get(group, group),
+            zorder=3,
+        )
+    return groups
+
+
 def render_png(plot: PlotModel, dpi: int = 110) -> bytes:
+    """The matrix as a PNG picture (matplotlib, which `require_matplotlib` asks for)."""
     plt = require_matplotlib()
     from matplotlib.ticker import FuncFormatter
 
@@ -74,43 +121,12 @@ def render_png(plot: PlotModel, dpi: int = 110) -> bytes:
             ax.set_yscale("log")
         ax.set_xlim(*plot.x_range)
         ax.set_ylim(*plot.y_range)
-        names_drawn: list[Any] = []
-        for c in plot.cells:
-            ax.fill_between([c.x0, c.x1], c.y0, c.y1, color=SHADES[c.shade], zorder=0, linewidth=0)
-            top = c.y1
-            name = ax.annotate(
-                "\n".join(wrap(c.label, _share(c.x0, c.x1, plot.x_range, plot.log_x) * 640 * 0.9)),
-                xy=((c.x0 * c.x1) ** 0.5 if plot.log_x else (c.x0 + c.x1) / 2, top),
-                xytext=(0, -12),
-                textcoords="offset points",
-                ha="center",
-                fontsize=8,
-                fontweight="bold",
-                color="#4a5568",
-            )
-            names_drawn.append(name)
+        names_drawn = _quadrants(ax, plot)
         for x in plot.x_cuts:
             ax.axvline(x, color="#2d3748", linestyle="--", linewidth=0.8)
         for y in plot.y_cuts:
             ax.axhline(y, color="#2d3748", linestyle="--", linewidth=0.8)
-        size = 8 if len(plot.dots) > 2000 else 22
-        groups: dict[str, list[tuple[float, float]]] = {}
-        for d in plot.dots:
-            groups.setdefault(d.group, []).append((d.x, d.y))
-        names = {key: label for key, label in plot.legend if key}
-        for group in [key for key, _ in plot.legend if key in groups]:
-            xy = groups[group]
-            ax.scatter(
-                [p[0] for p in xy],
-                [p[1] for p in xy],
-                s=size,
-                c=COLOURS.get(group, "#333333"),
-                alpha=0.85,
-                edgecolors="white",
-                linewidths=0.4,
-                label=names.get(group, group),
-                zorder=3,
-            )
+        groups = _dots(ax, plot)
         _labels(fig, ax, plot, names_drawn)
         if plot.x_ticks:
             ax.set_xticks([t for t, _ in plot.x_ticks], [label for _, label in plot.x_ticks])

@@ -1,6 +1,6 @@
 """One input row made ready for advice: columns mapped, facts nested and validated.
 
-Besides the account facts of CONTRACT.md §2, a portfolio row may say whether the account has a
+Besides the account facts of docs/contract.md §2, a portfolio row may say whether the account has a
 Key Account Development Plan (`plan.exists`, `plan.reviewed`): these are the portfolio's own
 columns, taken out before the account facts are validated.
 """
@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from kamrules.engine.engine import validate_account
+from kamrules import codes
 from kamrules.errors import KamError, Location, Problem
-from kamrules.io.columns import ColumnMap, Originals, refused_problem
 from kamrules.io.rows import RawRow, nest
-from kamrules.model.facts import Account
-from kamrules.model.validate import show_value, validate_model
-from kamrules.portfolio.facts import PlanFacts
+from kamrules.model.account import Account
+from kamrules.model.validate import show_value, validate_account, validate_model
+from kamrules.portfolio.columns import ColumnMap, Originals, refused_problem
+from kamrules.portfolio.inputs import PlanFacts
 
 _YES = {"yes", "y", "true", "1", "si", "sì", "x"}
 _NO = {"no", "n", "false", "0", ""}
@@ -69,7 +69,7 @@ def _problem(
 ) -> RowProblem:
     path = p.location.path or ""
     column = colmap.column_of(path, source) if path else ""
-    message = p.message
+    message = p.text()
     target = colmap.target_of(path, source) if path and original else None
     if original and target is not None and target in original:
         # The column map changed the value (a decimal comma, a picklist value): quote the cell
@@ -99,7 +99,9 @@ def prepare(raw: RawRow, colmap: ColumnMap, name: str) -> Prepared:
         return out
     if not isinstance(data, dict):
         out.problems.append(
-            RowProblem("", f"an account is a mapping of facts, found {type(data).__name__}", "FACT004", raw.line)
+            RowProblem(
+                "", f"an account is a mapping of facts, found {type(data).__name__}", codes.FACT.wrong_shape, raw.line
+            )
         )
         return out
     facts = dict(data)

@@ -14,16 +14,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kamrules.engine.engine import Engine
-from kamrules.io.columns import IDENTITY, ColumnMap, load_column_map
-from kamrules.io.sources import Source, open_source
+from kamrules import codes
+from kamrules.api import Engine
+from kamrules.io.portfolio_file import Source, open_source
 from kamrules.language.rulebase import RuleBase
-from kamrules.language.texts import render
+from kamrules.language.templates import render
 from kamrules.model.vocabulary import SEVERITY_ORDER
 from kamrules.portfolio import flatten
+from kamrules.portfolio.columns import IDENTITY, ColumnMap, load_column_map
 from kamrules.portfolio.evaluate import Evaluator, RowResult, Shared
 from kamrules.portfolio.knowledge import Compiled, PortfolioKnowledge, account_engine, load_knowledge
-from kamrules.portfolio.matrices import Context, PlotModel, plot_models
+from kamrules.portfolio.plots import Context, PlotModel, plot_models
 from kamrules.portfolio.prepare import prepare
 from kamrules.portfolio.scan import Scan, scan
 from kamrules.portfolio.sectors import SectorResult, evaluate_sectors, load_sectors
@@ -57,7 +58,7 @@ class PortfolioWarning:
     rule: str
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Outcome:
     source: str
     scan: Scan
@@ -91,7 +92,9 @@ def read_plan_folder(folder: str) -> PlanFolder:
 
     root = Path(folder)
     if not root.is_dir():
-        raise InputFileError("", [Problem("IO002", "--plans: not a folder", Location(folder))])
+        raise InputFileError(
+            "", [Problem(codes.NOT_A_FILE, "{parameter}: not a folder", Location(folder), parameter="plans")]
+        )
     ids: set[str] = set()
     skipped: list[str] = []
     markdown: list[Path] = []
@@ -118,7 +121,7 @@ def read_plan_folder(folder: str) -> PlanFolder:
         if path.stem not in ids:
             skipped.append(
                 f"{path}: not counted as a plan: a Markdown plan is for reading; keep the YAML plan beside it "
-                f"({path.stem}.yaml, written by kam plan new ACCOUNT_FILE --out {path.stem}.yaml)"
+                f"({path.stem}.yaml, written by kam plan new)"
             )
     return PlanFolder(frozenset(ids), tuple(skipped))
 
@@ -189,13 +192,13 @@ class PortfolioRun:
             else:
                 first = scan(prepare(raw, colmap, source.name) for raw in source.rows())
             shared = Shared(
-                request.rules,
-                request.lang,
-                request.as_of,
-                first.revenue_median,
-                first.potential_median,
-                self.sectors,
-                self.plans,
+                rules=request.rules,
+                lang=request.lang,
+                as_of=request.as_of,
+                revenue_median=first.revenue_median,
+                potential_median=first.potential_median,
+                sectors=self.sectors,
+                plans=self.plans,
             )
             tally = Tally(keep_points=request.keep_points)
             tasks = _tasks(source, first)
@@ -211,7 +214,16 @@ class PortfolioRun:
             described = f"{source.name} ({source.describe(request.lang)})"
         totals = tally.totals(first.revenue_total)
         warnings = _rendered_warnings(self.knowledge.totals, totals, request.as_of, request.lang)
-        outcome = Outcome(described, first, tally, warnings, self.sectors, self.engine, self.knowledge, request)
+        outcome = Outcome(
+            source=described,
+            scan=first,
+            tally=tally,
+            warnings=warnings,
+            sectors=self.sectors,
+            engine=self.engine,
+            knowledge=self.knowledge,
+            request=request,
+        )
         if request.keep_points:
             outcome.plots = plot_models(tally.points, _context(outcome))
         return outcome
@@ -235,14 +247,14 @@ def _context(outcome: Outcome) -> Context:
 
     account_rb: RuleBase = outcome.engine.rulebase
     return Context(
-        k.accounts.rulebase,
-        account_rb,
-        k.sectors.rulebase,
-        run_accounts,
-        outcome.scan.revenue_median,
-        outcome.scan.potential_median,
-        list(outcome.sectors.values()),
-        request.lang,
-        request.as_of,
-        request.labels,
+        accounts_rb=k.accounts.rulebase,
+        account_rb=account_rb,
+        sectors_rb=k.sectors.rulebase,
+        run_accounts=run_accounts,
+        revenue_median=outcome.scan.revenue_median,
+        potential_median=outcome.scan.potential_median,
+        sectors=list(outcome.sectors.values()),
+        lang=request.lang,
+        as_of=request.as_of,
+        labels=request.labels,
     )

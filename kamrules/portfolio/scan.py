@@ -20,6 +20,7 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from kamrules import codes
 from kamrules.portfolio.prepare import Prepared, RowProblem
 
 
@@ -67,18 +68,18 @@ def summary(prep: Prepared) -> ScanRow:
     account = prep.account
     business = account.business if account is not None else None
     return ScanRow(
-        prep.index,
-        prep.row,
-        prep.line,
-        prep.ok and account is not None,
-        account.id if account is not None else None,
-        business.revenue if business is not None else None,
-        business.potential_revenue if business is not None else None,
+        index=prep.index,
+        row=prep.row,
+        line=prep.line,
+        ok=prep.ok and account is not None,
+        ident=account.id if account is not None else None,
+        revenue=business.revenue if business is not None else None,
+        potential=business.potential_revenue if business is not None else None,
     )
 
 
 def duplicate_problem(ident: str, first_row: int, line: int | None) -> RowProblem:
-    return RowProblem("id", f"duplicate id {ident!r}: row {first_row} has the same id", "ROW001", line)
+    return RowProblem("id", f"duplicate id {ident!r}: row {first_row} has the same id", codes.DUPLICATE_ID, line)
 
 
 def scan(rows: Iterable[Prepared | ScanRow]) -> Scan:

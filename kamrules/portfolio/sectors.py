@@ -1,5 +1,5 @@
 """The sectors file (`kam portfolio --sectors FILE`) and each sector's place on the target
-sectors matrix (DOMAIN.md §7), as the sectors rule base (rulesets/portfolio/sectors/) decides.
+sectors matrix (docs/domain.md §7), as the sectors rule base (rulesets/portfolio/sectors/) decides.
 
     sectors:
       - id: automotive              # matched with the accounts' `sector`, ignoring case
@@ -22,11 +22,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from kamrules import codes
 from kamrules.errors import InputFileError, Problem
 from kamrules.io.files import read_text
 from kamrules.io.yamlsafe import parse_document
 from kamrules.model.validate import validate_model
-from kamrules.portfolio.facts import SectorFacts
+from kamrules.portfolio.inputs import SectorFacts
 from kamrules.portfolio.knowledge import Compiled
 
 
@@ -49,7 +50,7 @@ class SectorResult:
 def load_sectors(path: str | Path) -> list[SectorFacts]:
     name = str(path)
     doc = parse_document(read_text(path), name)
-    spec, problems = validate_model(SectorsFile, doc.data, doc.location, code="SECTOR")
+    spec, problems = validate_model(SectorsFile, doc.data, doc.location, family=codes.SECTOR)
     if spec is None:
         raise InputFileError("the sectors file cannot be used:", problems)
     seen: dict[str, int] = {}
@@ -58,7 +59,7 @@ def load_sectors(path: str | Path) -> list[SectorFacts]:
         if key in seen:
             problems.append(
                 Problem(
-                    "SECTOR010",
+                    codes.DUPLICATE_SECTOR,
                     f"sector {sector.id!r} is also listed as sector {seen[key] + 1}",
                     doc.location(("sectors", i, "id")),
                 )

@@ -7,11 +7,12 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
+from kamrules.i18n.catalog import phrases
+from kamrules.i18n.numbers import money, percent
 from kamrules.language.rulebase import RuleBase
 from kamrules.portfolio.matrices import MATRICES
 from kamrules.portfolio.run import Outcome
 from kamrules.portfolio.tally import ESTIMATES
-from kamrules.portfolio.texts import SEVERITY, money, percent, words
 
 
 def _cell(text: str) -> str:
@@ -50,7 +51,7 @@ def quadrant_rows(outcome: Outcome, matrix_id: str) -> list[tuple[str, str, int,
 
 def estimate_rows(outcome: Outcome) -> list[tuple[str, float, float]]:
     """(label, low, high) of the BCG estimate summed over the key accounts."""
-    w = words(outcome.request.lang)
+    w = phrases(outcome.request.lang, "portfolio")
     e = outcome.tally.estimate
     pairs = (("revenue_gain", 0), ("margin_gain", 2), ("cost_saving", 4))
     return [(w[label], e[ESTIMATES[k]], e[ESTIMATES[k + 1]]) for label, k in pairs]
@@ -58,7 +59,7 @@ def estimate_rows(outcome: Outcome) -> list[tuple[str, float, float]]:
 
 def render_summary(outcome: Outcome) -> str:
     lang = outcome.request.lang
-    w = words(lang)
+    w = phrases(lang, "portfolio")
     t = outcome.tally
     lines = [f"# {w['title']} ({w['as_of']} {outcome.request.as_of.isoformat()})", ""]
     lines.append(f"- {w['source']}: {outcome.source}")
@@ -79,7 +80,8 @@ def render_summary(outcome: Outcome) -> str:
     lines += ["", f"## {w['warnings']}", ""]
     if outcome.warnings:
         for warn in outcome.warnings:
-            lines.append(f"- **{SEVERITY[lang][warn.severity].upper()}** `{warn.code}` {warn.title}: {warn.message}")
+            severity = phrases(lang, "labels.severity")[warn.severity].upper()
+            lines.append(f"- **{severity}** `{warn.code}` {warn.title}: {warn.message}")
     else:
         lines.append(w["no_warnings"])
     lines += ["", f"## {w['matrices']}"]

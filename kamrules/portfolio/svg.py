@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable
 from html import escape
 
-from kamrules.portfolio.matrices import PlotModel
+from kamrules.portfolio.plots import PlotModel
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels
 WIDTH, HEIGHT = 760, 560

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
-from kamrules.io.columns import ColumnMap
 from kamrules.io.rows import RawRow
+from kamrules.portfolio.columns import ColumnMap
 from kamrules.portfolio.evaluate import Evaluator, RowResult, Shared
 from kamrules.portfolio.prepare import RowProblem, prepare
 from kamrules.portfolio.scan import Place, ScanRow, summary

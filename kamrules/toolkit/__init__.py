@@ -1,6 +1,6 @@
 """The toolkit for whoever edits the rulesets, callable without the command line.
 
-Each function returns plain data; `kam rules validate | test | lint | diff` (cli/rules.py) only
+Each function returns plain data; `kam rules validate | test | lint | diff` (cli/rules/) only
 chooses the format and the exit code.
 
     from kamrules.toolkit import folders_for, validate, run_tests, lint, diff_rulebases, impact
@@ -12,11 +12,11 @@ chooses the format and the exit code.
 from __future__ import annotations
 
 from kamrules.toolkit.diff import Change, diff_rulebases
+from kamrules.toolkit.folders import folders_for
 from kamrules.toolkit.impact import Impact, impact
 from kamrules.toolkit.lint import lint
 from kamrules.toolkit.lint.finding import Finding
 from kamrules.toolkit.runner import CaseResult, SuiteRun, run_tests
-from kamrules.toolkit.sources import folders_for
 from kamrules.toolkit.validation import Validation, validate
 
 __all__ = [

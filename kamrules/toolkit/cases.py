@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from kamrules import codes
 from kamrules.errors import Location, Problem
-from kamrules.language import schema as S
-from kamrules.language.loader import LoadedFile
+from kamrules.language import spec as S
+from kamrules.language.read import LoadedFile
 from kamrules.language.rulebase import RuleBase
-from kamrules.language.suggest import suggest
-from kamrules.model.facts import Account
+from kamrules.model.account import Account
 from kamrules.model.validate import validate_model
+from kamrules.suggest import suggest
 
 CHOICE_EXPECTATIONS = ("tier", "profile", "profile_source", "strategy")
 CODE_EXPECTATIONS = ("warnings", "not_warnings", "only_warnings")
@@ -29,7 +30,7 @@ def check_cases(rb: RuleBase, files: Iterable[LoadedFile]) -> list[Problem]:
     problems: list[Problem] = []
     first_seen: dict[str, Location] = {}
     for f in files:
-        if f.kind != "tests":
+        if f.kind != S.FileKind.TESTS:
             continue
         spec: S.CasesFile = f.spec
         for i, case in enumerate(spec.cases):
@@ -41,7 +42,9 @@ def check_cases(rb: RuleBase, files: Iterable[LoadedFile]) -> list[Problem]:
             where = at("id")
             if case.id in first_seen:
                 problems.append(
-                    Problem("KR206", f"test case id {case.id!r} is already used at {_at(first_seen[case.id])}", where)
+                    Problem(
+                        codes.CASE_ID, f"test case id {case.id!r} is already used at {_at(first_seen[case.id])}", where
+                    )
                 )
             else:
                 first_seen[case.id] = where
@@ -59,7 +62,10 @@ def _facts_problems(facts: dict[str, Any], at: Any) -> list[Problem]:
     # The message names the field: the text format shows a problem's line, not its key path.
     return [
         Problem(
-            "KR201", f"facts.{p.location.path}: {p.message}" if p.location.path else p.message, p.location, p.suggestion
+            codes.CASE_FACTS,
+            f"facts.{p.location.path}: {p.message}" if p.location.path else p.message,
+            p.location,
+            p.suggestion,
         )
         for p in found
     ]
@@ -76,7 +82,7 @@ def _expect_problems(rb: RuleBase, expect: S.CaseExpect, undecided: list[str], a
         if derived is not None and values and value not in values:
             out.append(
                 Problem(
-                    "KR202",
+                    codes.CASE_VALUE,
                     f"{value!r} is not a value of {name}; its values are {', '.join(values)}",
                     at("expect", name),
                     suggest(value, values),
@@ -85,20 +91,22 @@ def _expect_problems(rb: RuleBase, expect: S.CaseExpect, undecided: list[str], a
     for name in CODE_EXPECTATIONS:
         for k, code in enumerate(getattr(expect, name) or []):
             if code not in rb.warning_codes:
-                out.append(_unknown("KR203", "warning code", code, rb.warning_codes, at("expect", name, k)))
+                out.append(_unknown(codes.CASE_WARNING, "warning code", code, rb.warning_codes, at("expect", name, k)))
     for code in expect.severities or {}:
         if code not in rb.warning_codes:
-            out.append(_unknown("KR203", "warning code", code, rb.warning_codes, at("expect", "severities", code)))
+            out.append(
+                _unknown(codes.CASE_WARNING, "warning code", code, rb.warning_codes, at("expect", "severities", code))
+            )
     for name in LEVER_EXPECTATIONS:
         for k, lever in enumerate(getattr(expect, name) or []):
             if lever not in rb.levers:
-                out.append(_unknown("KR204", "lever", lever, rb.levers, at("expect", name, k)))
+                out.append(_unknown(codes.CASE_LEVER, "lever", lever, rb.levers, at("expect", name, k)))
     for fact in expect.facts or {}:
         if fact not in rb.derived:
-            out.append(_unknown("KR205", "derived fact", fact, rb.derived, at("expect", "facts", fact)))
+            out.append(_unknown(codes.CASE_FACT, "derived fact", fact, rb.derived, at("expect", "facts", fact)))
     for k, fact in enumerate(undecided):
         if fact not in rb.derived:
-            out.append(_unknown("KR205", "derived fact", fact, rb.derived, at("undecided", k)))
+            out.append(_unknown(codes.CASE_FACT, "derived fact", fact, rb.derived, at("undecided", k)))
     return out
 
 

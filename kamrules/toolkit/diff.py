@@ -13,9 +13,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from kamrules.engine.explain import expected
 from kamrules.errors import Location
-from kamrules.language.conditions import All, AnyOf, Arg, Cond, Leaf, Not
+from kamrules.language.conditions.explain import expected
+from kamrules.language.conditions.tree import All, AnyOf, Arg, Cond, Leaf, Not
 from kamrules.language.rulebase import OutputValue, Param, Rule, RuleBase, Table
 
 Action = Literal["added", "removed", "changed", "disabled"]
@@ -60,7 +60,7 @@ def normal(cond: Cond) -> Cond:
 
 
 def _output(out: OutputValue) -> OutputValue:
-    return OutputValue(None, out.fact, out.param) if out.param else out
+    return OutputValue(literal=None, fact=out.fact, param=out.param) if out.param else out
 
 
 def _outputs(outputs: Mapping[str, OutputValue]) -> dict[str, OutputValue]:
@@ -118,7 +118,17 @@ def _params(old: RuleBase, new: RuleBase) -> list[Change]:
             out.append(Change("parameter", "added", name, new=p.value, where=p.where))
         elif (q.type, q.value) != (p.type, p.value):
             aspects = ("value",) if q.type == p.type else ("type", "value")
-            out.append(Change("parameter", "changed", name, aspects, q.value, p.value, _param_where(p)))
+            out.append(
+                Change(
+                    kind="parameter",
+                    action="changed",
+                    id=name,
+                    aspects=aspects,
+                    old=q.value,
+                    new=p.value,
+                    where=_param_where(p),
+                )
+            )
     out += [
         Change("parameter", "removed", n, old=q.value, where=q.where)
         for n, q in old.params.items()
@@ -161,7 +171,17 @@ def _rules(old: RuleBase, new: RuleBase) -> list[Change]:
             shown = "condition" in aspects
             old_shown = Shown(q.when) if shown else None
             new_shown = Shown(r.when) if shown else None
-            out.append(Change("rule", "changed", rid, tuple(aspects), old_shown, new_shown, r.where))
+            out.append(
+                Change(
+                    kind="rule",
+                    action="changed",
+                    id=rid,
+                    aspects=tuple(aspects),
+                    old=old_shown,
+                    new=new_shown,
+                    where=r.where,
+                )
+            )
     for rid, q in before.items():
         if rid not in after:
             action: Action = "disabled" if rid in new.disabled else "removed"
@@ -190,7 +210,9 @@ def _rows(a: Table, b: Table, disabled: Iterable[str]) -> list[Change]:
             aspects.append("priority")
         if aspects:
             was, now = Shown(q.when, q.outputs), Shown(row.when, row.outputs)
-            out.append(Change("row", "changed", ref, tuple(aspects), was, now, row.where))
+            out.append(
+                Change(kind="row", action="changed", id=ref, aspects=tuple(aspects), old=was, new=now, where=row.where)
+            )
     for rid, q in before.items():
         if rid not in after:
             ref = f"{a.id}:{rid}"
@@ -224,7 +246,9 @@ def _tables(old: RuleBase, new: RuleBase) -> list[Change]:
                 was, now = [r.id for r in q.rows], [r.id for r in t.rows]
             else:
                 was, now = None, None
-            out.append(Change("table", "changed", tid, tuple(aspects), was, now, t.where))
+            out.append(
+                Change(kind="table", action="changed", id=tid, aspects=tuple(aspects), old=was, new=now, where=t.where)
+            )
         out += _rows(q, t, new.disabled)
     for tid, q in before.items():
         if tid not in after:
@@ -245,7 +269,17 @@ def _simple(kind: str, old: Mapping[str, Any], new: Mapping[str, Any], fields: M
         aspects = tuple(aspect for aspect, attr in fields.items() if _attr(q, attr) != _attr(item, attr))
         if aspects:
             first = fields[aspects[0]]
-            out.append(Change(kind, "changed", key, aspects, _attr(q, first), _attr(item, first), where))
+            out.append(
+                Change(
+                    kind=kind,
+                    action="changed",
+                    id=key,
+                    aspects=aspects,
+                    old=_attr(q, first),
+                    new=_attr(item, first),
+                    where=where,
+                )
+            )
     for key, q in old.items():
         if key not in new:
             out.append(Change(kind, "removed", key, where=getattr(q, "where", None)))
@@ -282,9 +316,18 @@ def diff_rulebases(old: RuleBase, new: RuleBase) -> list[Change]:
     old_stages = [s.id for s in old.stages]
     new_stages = [s.id for s in new.stages]
     if old_stages != new_stages:
-        changes.append(Change("stages", "changed", "stages", ("order",), old_stages, new_stages))
+        changes.append(
+            Change(kind="stages", action="changed", id="stages", aspects=("order",), old=old_stages, new=new_stages)
+        )
     if old.decisions != new.decisions:
         changes.append(
-            Change("decisions", "changed", "decisions", ("facts",), list(old.decisions), list(new.decisions))
+            Change(
+                kind="decisions",
+                action="changed",
+                id="decisions",
+                aspects=("facts",),
+                old=list(old.decisions),
+                new=list(new.decisions),
+            )
         )
     return changes

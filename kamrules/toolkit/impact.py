@@ -12,10 +12,11 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kamrules.engine.engine import Engine, validate_account
+from kamrules.api import Engine
 from kamrules.errors import KamError
 from kamrules.io.accounts import read_records
 from kamrules.model.advice import Advice
+from kamrules.model.validate import validate_account
 
 DIMENSIONS = ("tier", "profile", "strategy", "warnings")
 

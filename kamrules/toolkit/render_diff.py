@@ -6,69 +6,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from kamrules.i18n.catalog import phrases
 from kamrules.toolkit.diff import Change, Shown, show
 from kamrules.toolkit.expect import plain
 from kamrules.toolkit.impact import DIMENSIONS, AccountChange, Impact
 from kamrules.toolkit.render_problems import location_json, where
 from kamrules.toolkit.words import say
 
-# kind -> (en, it, Italian gender: m, f, or fp for a feminine plural)
-_KINDS: dict[str, tuple[str, str, str]] = {
-    "parameter": ("parameter", "parametro", "m"),
-    "rule": ("rule", "regola", "f"),
-    "table": ("table", "tabella", "f"),
-    "row": ("row", "riga", "f"),
-    "scorecard": ("scorecard", "scheda di punteggio", "f"),
-    "computed": ("computed fact", "fatto calcolato", "m"),
-    "warning_code": ("warning code", "codice di segnalazione", "m"),
-    "lever": ("lever", "leva", "f"),
-    "profile": ("profile", "profilo", "m"),
-    "strategy": ("strategy", "strategia", "f"),
-    "derived_fact": ("derived fact", "fatto derivato", "m"),
-    "stages": ("stages", "fasi", "fp"),
-    "decisions": ("decisions", "decisioni", "fp"),
-}
-_ACTIONS_IT = {"added": "aggiunt", "removed": "rimoss", "changed": "modificat", "disabled": "disattivat"}
-_ENDINGS_IT = {"m": "o", "f": "a", "fp": "e"}
-_ASPECTS_IT = {
-    "value": "valore",
-    "type": "tipo",
-    "condition": "condizione",
-    "outcome": "esito",
-    "warning": "segnalazione",
-    "levers": "leve",
-    "message": "messaggio",
-    "priority": "priorità",
-    "stage": "fase",
-    "hit_policy": "politica di scelta",
-    "columns": "colonne",
-    "row_order": "ordine delle righe",
-    "given": "punteggio indicato",
-    "criteria_from": "criteri dell'account",
-    "criteria": "criteri",
-    "method": "metodo",
-    "operation": "operazione",
-    "facts": "fatti",
-    "filters": "filtri",
-    "severity": "gravità",
-    "title": "titolo",
-    "label": "etichetta",
-    "strategy": "strategia",
-    "description": "descrizione",
-    "treatment": "trattamento",
-    "order": "ordine",
-}
-_WAS = {"en": ("was", "now"), "it": ("prima", "ora")}
-
 
 def _head(c: Change, lang: str) -> str:
-    en, it, gender = _KINDS[c.kind]
-    if lang == "it":
-        aspects = [_ASPECTS_IT.get(a, a) for a in c.aspects]
-        head = f"{it} {c.id} {_ACTIONS_IT[c.action]}{_ENDINGS_IT[gender]}"
-    else:
-        aspects = list(c.aspects)
-        head = f"{en} {c.id} {c.action}"
+    """ "rule X added: condition, outcome" in `lang` (the catalogs' diff section: the word for the
+    kind of item, and the action's word in the kind's grammatical gender)."""
+    words = phrases(lang, "diff")
+    action = words[f"action.{c.action}.{words[f'gender.{c.kind}']}"]
+    head = words["head"].format(kind=words[f"kind.{c.kind}"], id=c.id, action=action)
+    aspects = [words.get(f"aspect.{a}", a) for a in c.aspects]
     return f"{head}: {', '.join(aspects)}" if aspects else head
 
 
@@ -94,7 +46,7 @@ def change_line(c: Change, lang: str) -> list[str]:
     if c.where is not None and where(c.where):
         head += f"  ({where(c.where)})"
     lines = [head]
-    was, now = _WAS.get(lang, _WAS["en"])
+    was, now = phrases(lang, "diff")["was"], phrases(lang, "diff")["now"]
     if c.kind != "parameter":
         if c.action == "changed" and old is not None and new is not None:
             lines += [f"    {was}: {old}", f"    {now}: {new}"]
@@ -121,7 +73,10 @@ def _cell(change: AccountChange, dimension: str) -> str:
 
 
 def impact_table(result: Impact, lang: str) -> tuple[list[str], list[list[str]]]:
-    header = [say(lang, "col_account"), *(say(lang, f"col_{d}") for d in DIMENSIONS)]
+    header = [
+        say(lang, "col_account"),
+        *(say(lang, f"col_{d}") for d in DIMENSIONS),
+    ]
     rows = [[f"{c.id} {c.name}", *(_cell(c, d) for d in DIMENSIONS)] for c in result.changed]
     return header, rows
 

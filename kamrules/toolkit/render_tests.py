@@ -1,5 +1,5 @@
 """How `kam rules test` shows its results: each failure with expected against actual, coverage,
-and the closing line `N passed, M failed` (CONTRACT.md §1: it stays in English, scripts read it)."""
+and the closing line `N passed, M failed` (docs/contract.md §1: it stays in English, scripts read it)."""
 
 from __future__ import annotations
 

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from kamrules.advice.build import build_advice
-from kamrules.engine.engine import Engine
-from kamrules.engine.program import Evaluation
+from kamrules.api import Engine
+from kamrules.engine.evaluation import Evaluation
 from kamrules.language.rulebase import RuleBase, Table, TestCase
 from kamrules.toolkit.coverage import Coverage, measure
 from kamrules.toolkit.expect import Mismatch, compare

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kamrules.language.conditions import params_read
+from kamrules.i18n.texts import Texts
+from kamrules.language.conditions.tree import params_read
 from kamrules.language.rulebase import OutputValue, Rule, RuleBase
-from kamrules.language.texts import Texts, placeholders
+from kamrules.language.templates import placeholders
 
 
 def _from_outputs(outputs: Iterable[OutputValue]) -> set[str]:

@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kamrules.errors import Problem, problems_from
-from kamrules.language.loader import LoadedFile, SourceFolder, load_report
+from kamrules.language.load import load_report
+from kamrules.language.read import LoadedFile, SourceFolder
 from kamrules.language.rulebase import RuleBase
 from kamrules.toolkit.cases import check_cases
-from kamrules.toolkit.sources import RuleBaseKind, kind_of
+from kamrules.toolkit.folders import RuleBaseKind, kind_of
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from types import ModuleType
 
-from kamrules.language.loader import LoadedFile
+from kamrules.language.read import LoadedFile
 from kamrules.language.rulebase import RuleBase
 from kamrules.toolkit.lint import (
     masked_rows,

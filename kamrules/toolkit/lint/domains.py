@@ -18,9 +18,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kamrules.language.catalog import FactInfo
-from kamrules.language.conditions import Prim, comparable
+from kamrules.engine.lower import Prim
+from kamrules.language.conditions.evaluate import comparable
 from kamrules.language.rulebase import RuleBase
+from kamrules.model.catalog import FactInfo
 
 
 class _Absent:
@@ -94,7 +95,7 @@ def representatives(info: FactInfo, cuts: Cuts, as_of: dt.date, allowed: frozens
             points = [float(v) for v in cuts.values if isinstance(v, (int, float)) and not isinstance(v, bool)]
             out = _around(points, info.type.minimum, info.type.maximum, 1.0)
     elif kind == "date":
-        ordinals = [comparable(v, as_of) for v in cuts.values if isinstance(v, dt.date)]
+        ordinals = [comparable(v) for v in cuts.values if isinstance(v, dt.date)]
         ordinals += [as_of.toordinal() + d for d in cuts.days]
         out = [dt.date.fromordinal(int(v)) for v in _around(ordinals or [as_of.toordinal()], None, None, 1.0)]
     elif kind == "choice":

@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kamrules.errors import Location
-from kamrules.language.loader import LoadedFile
+from kamrules.i18n.catalog import phrases
+from kamrules.i18n.languages import LANGS
+from kamrules.i18n.texts import Texts
+from kamrules.language.read import LoadedFile
 from kamrules.language.rulebase import RuleBase, Table
-from kamrules.language.texts import Texts
 from kamrules.toolkit.lint.domains import ABSENT
 from kamrules.toolkit.lint.solve import Solver
 from kamrules.toolkit.lint.synth import Synthesiser
@@ -60,9 +62,20 @@ class LintContext:
         return self._synth.account(values, ident)
 
 
+def message(key: str, **values: Any) -> Texts:
+    """A finding's message in every language: the catalogs' lint phrase `key` filled with
+    `values` (a value that depends on the language is a function of it, called with each)."""
+    return Texts(
+        **{
+            lang: phrases(lang, "lint").say(key, **{k: v(lang) if callable(v) else v for k, v in values.items()})
+            for lang in LANGS
+        }
+    )
+
+
 def describe(values: dict[str, Any], lang: str) -> str:
     """`tier = key_account, relationship.stage absent` (in `lang`)."""
-    absent = "absent" if lang == "en" else "assente"
+    absent = phrases(lang, "lint")["absent"]
     parts = []
     for fact, value in values.items():
         if value is ABSENT:

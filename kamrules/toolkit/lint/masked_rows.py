@@ -5,12 +5,13 @@ place: a general row above a specific one."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
+from kamrules import codes
 from kamrules.language.rulebase import Table
-from kamrules.language.texts import Texts
-from kamrules.toolkit.lint.finding import Finding, LintContext, describe
+from kamrules.toolkit.lint.finding import Finding, LintContext, describe, message
 
-ID = "KR103"
+ID = codes.MASKED_ROW
 NAME = "masked-row"
 SEVERITY = "medium"
 
@@ -36,11 +37,22 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             winners = sorted({_winner(table, c.holding) for c in matching})
             by = ", ".join(table.rows[i].id for i in winners)
             values = matching[0].values
-            message = Texts(
-                f"row {row.id} of table {table.id} never decides: whenever it matches, row {by} decides first "
-                f"(hit policy {table.hit_policy}); for example when {describe(values, 'en')}",
-                f"la riga {row.id} della tabella {table.id} non decide mai: quando vale, decide prima la riga {by} "
-                f"(politica {table.hit_policy}); per esempio quando {describe(values, 'it')}",
+            text = message(
+                "masked_row",
+                row=row.id,
+                table=table.id,
+                by=by,
+                policy=table.hit_policy,
+                values=partial(describe, values),
             )
             ident = f"{table.id}_masked_{row.id}"
-            yield Finding(ID, NAME, SEVERITY, message, row.where, values, ctx.example(values, "CX-1"), ident)
+            yield Finding(
+                id=ID,
+                name=NAME,
+                severity=SEVERITY,
+                message=text,
+                where=row.where,
+                inputs=values,
+                example=ctx.example(values, "CX-1"),
+                example_id=ident,
+            )

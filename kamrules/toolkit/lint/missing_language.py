@@ -11,15 +11,18 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from kamrules.language import schema as S
-from kamrules.language.texts import Texts
-from kamrules.toolkit.lint.finding import Finding, LintContext
+from kamrules import codes
+from kamrules.i18n.languages import DEFAULT, LANGS
+from kamrules.i18n.texts import Texts
+from kamrules.language import spec as S
+from kamrules.toolkit.lint.finding import Finding, LintContext, message
 
-ID = "KR106"
+ID = codes.MISSING_LANGUAGE
 NAME = "missing-language"
 SEVERITY = "medium"
-LANGS = ("en", "it")
 Path = tuple[str | int, ...]
+# A plain string is a text in English alone: it misses every other language.
+_OTHERS: list[str] = [lang for lang in LANGS if lang != DEFAULT]
 
 
 def _members(annotation: Any) -> list[Any]:
@@ -44,7 +47,7 @@ def _texts_in(value: Any, annotation: Any, path: Path) -> Iterator[tuple[Path, l
     """(path, missing languages) of every text in a validated spec, guided by the schema's types:
     a plain string is a one-language text only where the schema says a text goes."""
     if isinstance(value, S.I18n):
-        missing = [lang for lang in LANGS if not getattr(value, lang)]
+        missing = Texts.of(value).missing_langs()
         if missing:
             yield path, missing
     elif isinstance(value, BaseModel):
@@ -52,7 +55,7 @@ def _texts_in(value: Any, annotation: Any, path: Path) -> Iterator[tuple[Path, l
             yield from _texts_in(getattr(value, name), info.annotation, (*path, info.alias or name))
     elif isinstance(value, str):
         if S.I18n in _members(annotation):
-            yield path, ["it"]
+            yield path, _OTHERS
     elif isinstance(value, dict):
         inner = _item_annotation(annotation, dict)
         for key, item in value.items():
@@ -70,9 +73,9 @@ def _row_texts(spec: S.RulesetFile) -> Iterator[tuple[Path, list[str]]]:
             for key in ("because", "description"):
                 value = row.get(key) if isinstance(row, dict) else None
                 if isinstance(value, str):
-                    yield ("tables", t, "rows", r, key), ["it"]
+                    yield ("tables", t, "rows", r, key), _OTHERS
                 elif isinstance(value, dict):
-                    missing = [lang for lang in LANGS if not value.get(lang)]
+                    missing: list[str] = [lang for lang in LANGS if not value.get(lang)]
                     if missing:
                         yield ("tables", t, "rows", r, key), missing
 
@@ -85,8 +88,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         for path, missing in found:
             where = f.doc.location(path)
             langs = ", ".join(missing)
-            message = Texts(
-                f"the text {where.path or ''} has no {langs} version",
-                f"il testo {where.path or ''} non ha la versione {langs}",
-            )
-            yield Finding(ID, NAME, SEVERITY, message, where)
+            text = message("missing_language", path=where.path or "", langs=langs)
+            yield Finding(ID, NAME, SEVERITY, text, where)

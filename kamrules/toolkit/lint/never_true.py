@@ -7,31 +7,36 @@ override`). Such a rule is dead weight and usually a typo in a threshold or a va
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
-from kamrules.language.conditions import facts_read
-from kamrules.language.texts import Texts
-from kamrules.toolkit.lint.finding import Finding, LintContext
+from kamrules import codes
+from kamrules.i18n.catalog import phrases
+from kamrules.language.conditions.tree import facts_read
+from kamrules.toolkit.lint.finding import Finding, LintContext, message
 
-ID = "KR104"
+ID = codes.NEVER_TRUE
 NAME = "never-true"
 SEVERITY = "medium"
 
 
+def _what(key: str, names: dict[str, str], lang: str) -> str:
+    return phrases(lang, "lint").say(key, **names)
+
+
 def check(ctx: LintContext) -> Iterator[Finding]:
-    items = [(f"rule {r.id}", f"della regola {r.id}", r.when, r.where) for r in ctx.rb.rules]
+    items = [(("never_true.rule", {"rule": r.id}), r.when, r.where) for r in ctx.rb.rules]
     items += [
-        (f"row {row.id} of table {t.id}", f"della riga {row.id} della tabella {t.id}", row.when, row.where)
+        (("never_true.row", {"row": row.id, "table": t.id}), row.when, row.where)
         for t in ctx.rb.tables
         for row in t.rows
     ]
-    for what_en, what_it, cond, where in items:
+    for (what, names), cond, where in items:
         if ctx.solver.satisfiable(cond):
             continue
         facts = ", ".join(sorted(facts_read(cond)))
-        message = Texts(
-            f"the condition of {what_en} can never be true: no values of {facts} satisfy it "
-            "(given their ranges and the values the rules can set)",
-            f"la condizione {what_it} non può mai essere vera: nessun valore di {facts} la soddisfa "
-            "(dati i loro intervalli e i valori che le regole possono assegnare)",
+        text = message(
+            "never_true",
+            what=partial(_what, what, names),
+            facts=facts,
         )
-        yield Finding(ID, NAME, SEVERITY, message, where)
+        yield Finding(ID, NAME, SEVERITY, text, where)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kamrules.language import schema as S
-from kamrules.language.texts import Texts
-from kamrules.toolkit.lint.finding import Finding, LintContext
+from kamrules import codes
+from kamrules.language import spec as S
+from kamrules.toolkit.lint.finding import Finding, LintContext, message
 
-ID = "KR108"
+ID = codes.SCORECARD_WEIGHTS
 NAME = "scorecard-weights"
 SEVERITY = "medium"
 
@@ -27,15 +27,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             numbers = [float(w) for w in weights if not isinstance(w, str)]
             where = f.doc.location(("scorecards", i, "criteria"))
             if numbers and len(numbers) != len(weights):
-                message = Texts(
-                    f"scorecard {card.id} mixes numeric weights with high / medium / low",
-                    f"la scheda {card.id} mescola pesi numerici e high / medium / low",
-                )
-                yield Finding(ID, NAME, SEVERITY, message, where)
+                yield Finding(ID, NAME, SEVERITY, message("scorecard_mixed", card=card.id), where)
             elif numbers and abs(sum(numbers) - 100) > 1e-6:
                 total = f"{sum(numbers):g}"
-                message = Texts(
-                    f"the weights of scorecard {card.id} add up to {total}, not 100 (they are scaled to 100)",
-                    f"i pesi della scheda {card.id} sommano a {total}, non a 100 (vengono riportati a 100)",
-                )
-                yield Finding(ID, NAME, SEVERITY, message, where)
+                yield Finding(ID, NAME, SEVERITY, message("scorecard_total", card=card.id, total=total), where)

@@ -13,7 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kamrules.language.conditions import Cond, PAll, PAny, PCond, Prim, eval_prim, to_prims
+from kamrules.engine.lower import PAll, PAny, PCond, Prim, eval_prim, to_prims
+from kamrules.language.conditions.tree import Cond
 from kamrules.language.rulebase import RuleBase
 from kamrules.toolkit.lint.domains import ABSENT, allowed_values, cuts_of, producible, representatives
 

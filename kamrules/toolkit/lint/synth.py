@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kamrules.engine.engine import Engine
+from kamrules.api import Engine
 from kamrules.errors import KamError
 from kamrules.language.rulebase import OutputValue, RuleBase
 from kamrules.toolkit.expect import same

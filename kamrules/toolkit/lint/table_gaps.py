@@ -8,11 +8,12 @@ matching row is a normal answer: "nothing is missing").
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
-from kamrules.language.texts import Texts
-from kamrules.toolkit.lint.finding import Finding, LintContext, describe
+from kamrules import codes
+from kamrules.toolkit.lint.finding import Finding, LintContext, describe, message
 
-ID = "KR101"
+ID = codes.TABLE_GAP
 NAME = "table-gap"
 SEVERITY = "medium"
 
@@ -29,10 +30,14 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             continue
         values = gaps[0].values
         ident = f"{table.id}_gap"
-        message = Texts(
-            f"no row of table {table.id} decides when {describe(values, 'en')} "
-            f"({len(gaps)} uncovered combination(s) of input values in all)",
-            f"nessuna riga della tabella {table.id} decide quando {describe(values, 'it')} "
-            f"({len(gaps)} combinazioni di valori in ingresso non coperte in tutto)",
+        text = message("table_gap", table=table.id, values=partial(describe, values), n=len(gaps))
+        yield Finding(
+            id=ID,
+            name=NAME,
+            severity=SEVERITY,
+            message=text,
+            where=table.where,
+            inputs=values,
+            example=ctx.example(values, "CX-1"),
+            example_id=ident,
         )
-        yield Finding(ID, NAME, SEVERITY, message, table.where, values, ctx.example(values, "CX-1"), ident)

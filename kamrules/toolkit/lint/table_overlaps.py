@@ -8,11 +8,12 @@ priority is meant to settle it.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
-from kamrules.language.texts import Texts
-from kamrules.toolkit.lint.finding import Finding, LintContext, describe
+from kamrules import codes
+from kamrules.toolkit.lint.finding import Finding, LintContext, describe, message
 
-ID = "KR102"
+ID = codes.TABLE_OVERLAP
 NAME = "table-overlap"
 SEVERITY = "high"
 
@@ -33,12 +34,16 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                     reported.add((first, second))
                     a, b = table.rows[first], table.rows[second]
                     values = combo.values
-                    message = Texts(
-                        f"rows {a.id} and {b.id} of table {table.id} both match when {describe(values, 'en')}, "
-                        "and its hit policy is unique",
-                        f"le righe {a.id} e {b.id} della tabella {table.id} valgono entrambe quando "
-                        f"{describe(values, 'it')}, e la sua politica è unique",
-                    )
+                    text = message("table_overlap", a=a.id, b=b.id, table=table.id, values=partial(describe, values))
                     ident = f"{table.id}_overlap_{a.id}_{b.id}"
                     example = ctx.example(values, "CX-1")
-                    yield Finding(ID, NAME, SEVERITY, message, b.where, values, example, ident)
+                    yield Finding(
+                        id=ID,
+                        name=NAME,
+                        severity=SEVERITY,
+                        message=text,
+                        where=b.where,
+                        inputs=values,
+                        example=example,
+                        example_id=ident,
+                    )

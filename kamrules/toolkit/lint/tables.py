@@ -5,7 +5,7 @@ a decision table is; a table with a cell comparing two facts is not analysed.
 Gaps are looked for among given inputs only, except for an input some row tests with
 `missing: true`: the table's author handles its absence, so its absence is tried too. A missing
 fact elsewhere leaves the decision undecided, and the advice says which facts would decide it
-(CONTRACT.md §2). Overlaps and masking look at absent inputs as well.
+(docs/contract.md §2). Overlaps and masking look at absent inputs as well.
 """
 
 from __future__ import annotations
@@ -16,8 +16,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from kamrules.language.conditions import Leaf, evaluate, leaves, to_prims
-from kamrules.language.conditions import iter_prims as prims_in
+from kamrules.engine.lower import iter_prims as prims_in
+from kamrules.engine.lower import to_prims
+from kamrules.language.conditions.evaluate import evaluate
+from kamrules.language.conditions.tree import Leaf, leaves
 from kamrules.language.rulebase import Row, Table
 from kamrules.toolkit.lint.domains import ABSENT
 from kamrules.toolkit.lint.solve import Solver

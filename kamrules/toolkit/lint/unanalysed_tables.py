@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kamrules.language.texts import Texts
-from kamrules.toolkit.lint.finding import Finding, LintContext
+from kamrules import codes
+from kamrules.toolkit.lint.finding import Finding, LintContext, message
 from kamrules.toolkit.lint.tables import MAX_COMBINATIONS, analysable, combination_count
 
-ID = "KR110"
+ID = codes.UNANALYSED_TABLE
 NAME = "unanalysed-table"
 SEVERITY = "info"
 
@@ -20,17 +20,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         if table.hit_policy == "collect" or ctx.analysis(table) is not None:
             continue
         if not analysable(table):
-            message = Texts(
-                f"table {table.id} compares two facts in a cell: gaps, overlaps and masked rows were not checked",
-                f"la tabella {table.id} confronta due fatti in una cella: lacune, sovrapposizioni e righe "
-                "mascherate non sono state verificate",
-            )
+            text = message("unanalysed_facts", table=table.id)
         else:
             n = combination_count(table, ctx.solver)
-            message = Texts(
-                f"table {table.id} has {n} combinations of input values (more than {MAX_COMBINATIONS}): "
-                "gaps, overlaps and masked rows were not checked",
-                f"la tabella {table.id} ha {n} combinazioni di valori in ingresso (più di {MAX_COMBINATIONS}): "
-                "lacune, sovrapposizioni e righe mascherate non sono state verificate",
-            )
-        yield Finding(ID, NAME, SEVERITY, message, table.where)
+            text = message("unanalysed_size", table=table.id, n=n, limit=MAX_COMBINATIONS)
+        yield Finding(ID, NAME, SEVERITY, text, table.where)

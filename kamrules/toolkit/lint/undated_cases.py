@@ -8,10 +8,10 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from kamrules.language.texts import Texts
-from kamrules.toolkit.lint.finding import Finding, LintContext
+from kamrules import codes
+from kamrules.toolkit.lint.finding import Finding, LintContext, message
 
-ID = "KR109"
+ID = codes.UNDATED_CASE
 NAME = "undated-case"
 SEVERITY = "medium"
 
@@ -35,9 +35,4 @@ def _has_date(value: Any) -> bool:
 def check(ctx: LintContext) -> Iterator[Finding]:
     for case in ctx.rb.tests:
         if case.as_of is None and _has_date(case.facts):
-            message = Texts(
-                f"test case {case.id} has dates in its facts but no as_of: its result depends on the day it runs",
-                f"il caso di test {case.id} ha date nei fatti ma nessun as_of: il risultato dipende dal giorno in cui "
-                "viene eseguito",
-            )
-            yield Finding(ID, NAME, SEVERITY, message, case.where)
+            yield Finding(ID, NAME, SEVERITY, message("undated_case", case=case.id), case.where)

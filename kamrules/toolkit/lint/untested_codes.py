@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kamrules.language.texts import Texts
-from kamrules.toolkit.lint.finding import Finding, LintContext
+from kamrules import codes
+from kamrules.toolkit.lint.finding import Finding, LintContext, message
 
-ID = "KR107"
+ID = codes.UNTESTED_WARNING
 NAME = "untested-warning"
 SEVERITY = "low"
 
@@ -30,8 +30,4 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     for code in ctx.rb.warning_codes.values():
         if code.code in tested:
             continue
-        message = Texts(
-            f"warning code {code.code} is expected by no test case",
-            f"il codice di segnalazione {code.code} non è atteso da alcun caso di test",
-        )
-        yield Finding(ID, NAME, SEVERITY, message, code.where)
+        yield Finding(ID, NAME, SEVERITY, message("untested_warning", code=code.code), code.where)

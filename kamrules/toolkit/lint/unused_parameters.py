@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kamrules.language.texts import Texts
-from kamrules.toolkit.lint.finding import Finding, LintContext
+from kamrules import codes
+from kamrules.toolkit.lint.finding import Finding, LintContext, message
 from kamrules.toolkit.usage import used_params
 
-ID = "KR105"
+ID = codes.UNUSED_PARAMETER
 NAME = "unused-parameter"
 SEVERITY = "low"
 
@@ -20,8 +20,4 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     for param in ctx.rb.params.values():
         if param.name in used:
             continue
-        message = Texts(
-            f"parameter {param.name} is used by no rule or table row: changing it changes nothing",
-            f"il parametro {param.name} non è usato da alcuna regola o riga: cambiarlo non cambia nulla",
-        )
-        yield Finding(ID, NAME, SEVERITY, message, param.where)
+        yield Finding(ID, NAME, SEVERITY, message("unused_parameter", param=param.name), param.where)

@@ -69,7 +69,7 @@ def prepare(raw: list[dict[str, Any]], as_of: dt.date) -> Prepared:
 
 def _reset_batch(engine: Any) -> Callable[[], None]:
     """Empty the batch rulesets' memos too, as `_reset_engine` does the per-account ones."""
-    from kamrules.batch.api import plans_of
+    from kamrules.batch.plan import plans_of
 
     plans = plans_of(engine.program)
 

@@ -126,7 +126,7 @@ class Engine:
         dotted paths, as an Arrow table (docs/contract.md, "Batch advice"); no trace."""
         from kamrules.batch.api import advise_table
 
-        return advise_table(self, table, lang=check_lang(lang), as_of=parse_as_of(as_of))
+        return advise_table(self.program, table, lang=check_lang(lang), as_of=parse_as_of(as_of))
 
     def advise_batches(
         self, batches: Iterable[Any], *, lang: str = "en", as_of: dt.date | str | None = None
@@ -134,7 +134,7 @@ class Engine:
         """`advise_table` over a stream of record batches, one advice batch per input batch."""
         from kamrules.batch.api import advise_batches
 
-        return advise_batches(self, batches, lang=check_lang(lang), as_of=parse_as_of(as_of))
+        return advise_batches(self.program, batches, lang=check_lang(lang), as_of=parse_as_of(as_of))
 
     def advise_batch(
         self,

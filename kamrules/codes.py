@@ -100,6 +100,9 @@ EXTRA_CELLS = _code(_IO, "IO009", "extra-cells", "a row with a value beyond the 
 BAD_TABLE = _code(_IO, "IO010", "bad-table", "a header naming a column twice, or a CSV record that cannot be read")
 BAD_WORKBOOK = _code(_IO, "IO011", "bad-workbook", "an XLSX file that cannot be read as a workbook")
 BAD_READ_OPTION = _code(_IO, "IO012", "bad-read-option", "an unknown input format, encoding or delimiter was asked for")
+BAD_PARQUET = _code(
+    _IO, "IO013", "bad-parquet", "a Parquet file that cannot be read (the columnar run, kamrules/batch/)"
+)
 
 # -- Account facts and the files around them ----------------------------------------------------
 _FACT = _group("FACT", "Account facts", "An account's facts, checked against the contract (kamrules/model/account.py).")
@@ -193,6 +196,12 @@ UNKNOWN_WARNING = _code(_KR, "KR039", "unknown-warning", "a rule raises a warnin
 UNKNOWN_LEVER = _code(_KR, "KR040", "unknown-lever", "a rule pulls a lever no ruleset declares")
 EMPTY_THEN = _code(_KR, "KR041", "empty-then", "a rule's then: does nothing")
 FORMAT_MISFIT = _code(_KR, "KR042", "format-misfit", "a placeholder's format does not fit what it prints")
+BATCH_UNSUPPORTED = _code(
+    _KR,
+    "KR043",
+    "batch-unsupported",
+    "a rule base using what the batch engine does not do column-wise (Engine.advise does)",
+)
 KNOWLEDGE = _schema(_KR, "KR1", "a knowledge file")
 
 _LINT = _group(
@@ -236,6 +245,9 @@ _ARG = _group(
 BAD_DATE = _code(_ARG, "ARG001", "bad-date", "an evaluation date that is not a date written YYYY-MM-DD")
 UNKNOWN_LANGUAGE = _code(_ARG, "ARG002", "unknown-language", "a language kamrules does not speak")
 MISSING_EXTRA = _code(_ARG, "ARG003", "missing-extra", "an output that needs an optional dependency not installed")
+NOT_A_TABLE = _code(
+    _ARG, "ARG004", "not-a-table", "Engine.advise_table given something that is not an Arrow table or batch"
+)
 
 
 def markdown() -> str:

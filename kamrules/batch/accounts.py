@@ -20,9 +20,9 @@ from kamrules.batch import frame as fr
 from kamrules.batch.cells import flatten_groups, row_facts
 from kamrules.batch.leaves import account_groups, account_leaves
 from kamrules.batch.validate import canonical_rows, check_table
-from kamrules.engine.engine import validate_account
 from kamrules.errors import FactsError
-from kamrules.model.facts import Account
+from kamrules.model.account import Account
+from kamrules.model.validate import validate_account
 
 
 @dataclass

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 
 from kamrules.batch import frame as fr
 from kamrules.batch.calendar import calendar_years as vector_years
+from kamrules.batch.errors import BatchUnsupported
 from kamrules.engine.compute import calendar_years
 from kamrules.language.rulebase import Compute, Scorecard
 
@@ -99,7 +100,7 @@ def run_compute(comp: Compute, frame: fr.Frame) -> tuple[np.ndarray, Detail | No
         elif op == "years_since":
             value = _years_since(x[0], frame.as_of)
         else:
-            raise NotImplementedError(op)
+            raise BatchUnsupported(f"the operation {op} of the computed fact {comp.id}, column-wise")
     value = np.where(complete, value, np.nan)
     return value, missing
 

@@ -1,9 +1,9 @@
 """durable-rules decides each distinct input of a ruleset once; the answer goes to every row.
 
-For each key of a ruleset's fact (`kamrules.engine.compile.KeySpace`) a class code is computed
+For each key of a ruleset's fact (`kamrules.engine.keys.KeySpace`) a class code is computed
 column-wise that determines the key's encoded text: where the value falls among the literals
-the rules compare it with (the representatives of `kamrules.engine.abstract`), the text itself
-when it is compared with another fact, presence for a fact only tested for presence. Rows with
+the rules compare it with (`kamrules.engine.representatives`), the text itself when it is
+compared with another fact, presence for a fact only tested for presence. Rows with
 the same codes on every key give durable-rules the same fact, so the fact is encoded (by the
 per-account encoder itself) and asserted for one row of each class only.
 """
@@ -17,7 +17,7 @@ import numpy as np
 
 from kamrules.batch import frame as fr
 from kamrules.batch.plan import PassPlan, Shard
-from kamrules.engine.abstract import key_encoder, numeric_representatives
+from kamrules.engine.representatives import key_encoder, numeric_representatives
 
 MISSING = -1
 

@@ -2,10 +2,11 @@
 and which constraints its validator applies, read from the model itself.
 
 The column-wise validator (`kamrules.batch.validate`) checks a leaf only when everything its
-pydantic type does is known here (the validator functions of `kamrules.model.facts` by identity,
-the `annotated_types` bounds). A leaf with anything else (a new validator, a type this module
-does not know) is of kind `other`: its filled cells go through the per-account validator, so
-the batch path never accepts what `Engine.advise` would refuse, nor the reverse.
+pydantic type does is known here (what each validator function does, as
+`kamrules.model.account.validator_role` names it; the `annotated_types` bounds). A leaf with
+anything else (a new validator, a type this module does not know) is of kind `other`: its filled
+cells go through the per-account validator, so the batch path never accepts what
+`Engine.advise` would refuse, nor the reverse.
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ from typing import Any, Literal
 import annotated_types
 from pydantic import BaseModel
 
-from kamrules.model import facts as model
+from kamrules.model.account import Account, validator_role
 
 LeafKind = Literal["number", "text", "choice", "date", "boolean", "text_list", "objects", "mapping", "other"]
 
-# The validator functions whose column-wise equivalents `kamrules.batch.validate` applies.
-_NO_OP = {model._reject_bool}  # a bool column is never taken as a number anyway
-_PERCENT = {model._percent_text, model._share_text}
+# The validators of a number whose column-wise equivalents `kamrules.batch.validate` applies
+# ("not_bool" needs none: a bool column is never taken as a number anyway).
+_NUMBER_ROLES = frozenset({"not_bool", "percent", "share", "fraction_hint"})
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ def _leaf(path: str, annotation: Any, extra: list[Any], required: bool) -> Leaf:
     base, meta = _metadata(inner)
     meta = [*extra, *meta]
     validators = [m.func for m in meta if hasattr(m, "func")]
+    roles = [validator_role(v) for v in validators]
     known: dict[str, Any] = {"required": required}
     for m in meta:
         if isinstance(m, annotated_types.Ge):
@@ -95,17 +97,14 @@ def _leaf(path: str, annotation: Any, extra: list[Any], required: bool) -> Leaf:
             known["min_length"] = m.min_length
     origin = typing.get_origin(base)
     if base is float:
-        rest = [v for v in validators if v not in _NO_OP]
-        percent = any(v in _PERCENT for v in rest)
-        share = model._share_text in rest
-        hint = model._fraction_hint in rest
-        rest = [v for v in rest if v not in _PERCENT and v is not model._fraction_hint]
-        if not rest:
+        if all(role in _NUMBER_ROLES for role in roles):
+            percent = "percent" in roles or "share" in roles
+            share, hint = "share" in roles, "fraction_hint" in roles
             return Leaf(path, "number", annotation, percent=percent, share=share, fraction_hint=hint, **known)
     elif (
         validators
-        and not (base is dt.date and validators == [model._iso_date])
-        and not (origin is list and validators == [model._text_list])
+        and not (base is dt.date and roles == ["iso_date"])
+        and not (origin is list and roles == ["text_list"])
     ):
         pass  # an unknown validator: checked per account
     elif base is str:
@@ -116,7 +115,7 @@ def _leaf(path: str, annotation: Any, extra: list[Any], required: bool) -> Leaf:
         return Leaf(path, "date", annotation, **known)
     elif base is bool:
         return Leaf(path, "boolean", annotation, **known)
-    elif origin is list and typing.get_args(base) == (str,) and validators == [model._text_list]:
+    elif origin is list and typing.get_args(base) == (str,) and roles == ["text_list"]:
         return Leaf(path, "text_list", annotation, **known)
     elif origin is list:
         (item,) = typing.get_args(base)
@@ -131,7 +130,7 @@ def _leaf(path: str, annotation: Any, extra: list[Any], required: bool) -> Leaf:
 def account_leaves() -> dict[str, Leaf]:
     """Every leaf of the account facts, by dotted path (`id`, `business.revenue`...)."""
     out: dict[str, Leaf] = {}
-    for name, info in model.Account.model_fields.items():
+    for name, info in Account.model_fields.items():
         inner, _ = _unwrap(info.annotation)
         if isinstance(inner, type) and issubclass(inner, BaseModel):
             for child, cinfo in inner.model_fields.items():
@@ -145,7 +144,7 @@ def account_leaves() -> dict[str, Leaf]:
 def account_groups() -> tuple[str, ...]:
     """The top-level names that hold a group of facts (`company`, `business`...)."""
     groups = []
-    for name, info in model.Account.model_fields.items():
+    for name, info in Account.model_fields.items():
         inner, _ = _unwrap(info.annotation)
         if isinstance(inner, type) and issubclass(inner, BaseModel):
             groups.append(name)

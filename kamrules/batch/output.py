@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from kamrules.advice.build import CORE, TREATMENT_KEYS, _label, _treatment, _u, undecided_message
+from kamrules.advice.build import CORE, TREATMENT_KEYS, decision_label, strategy_treatment, undecided_kind
+from kamrules.advice.undecided import undecided_message
 from kamrules.batch import frame as fr
 from kamrules.batch.accounts import Accounts
 from kamrules.batch.run import Result
@@ -209,9 +210,7 @@ def _undecided(
     kinds: list[np.ndarray],
     texts: list[pa.Array] | None,
 ) -> None:
-    known = rb.warning_codes.get("UNDECIDED")
-    severity = known.severity if known else "high"
-    title = known.title.get(lang) if known else _u(lang, "title")
+    severity, title = undecided_kind(rb, lang)
     decisions = [d for d in rb.decisions if d in res.undecided]
     if not decisions:
         return
@@ -309,19 +308,12 @@ def core(rb: RuleBase, res: Result, lang: str) -> dict[str, pa.Array]:
         if not isinstance(column, fr.Text):
             labels.append(pa.nulls(frame.n, pa.string()))
             continue
-        texts = []
-        for value in column.values:
-            text = _label(rb, name, value, lang)
-            if name == "strategy" and value in rb.strategies:
-                text = rb.strategies[value].label.get(lang)
-            if name == "profile" and value in rb.profiles:
-                text = rb.profiles[value].label.get(lang)
-            texts.append(text)
+        texts = [decision_label(rb, name, value, lang) for value in column.values]
         labels.append(fr.Text(column.codes, texts).to_arrow())
     out["labels"] = pa.StructArray.from_arrays(labels, fields=list(LABELS))
     strategy = frame.get("strategy")
     if isinstance(strategy, fr.Text) and strategy.values:
-        cells = [_treatment(rb, s, lang) for s in strategy.values]
+        cells = [strategy_treatment(rb, s, lang) for s in strategy.values]
         table = pa.array([*cells, None], TREATMENT)
         out["treatment"] = table.take(pa.array(np.where(strategy.codes >= 0, strategy.codes, len(cells))))
     else:

@@ -7,19 +7,26 @@ account). Here the rules are grouped so that each group reads few facts, compare
 literals: a group's distinct inputs over a batch stay few, and durable-rules decides each of
 them once. Grouping changes which ruleset holds a rule, never what it decides: every rule is
 still compiled by `kamrules.engine.compile` and decided by durable-rules.
+
+`plans_of(program)` is the batch plan of a compiled program, built on first use and kept as
+long as the program.
 """
 
 from __future__ import annotations
 
 import math
+import threading
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from kamrules.engine.compile import Item, KeySpace, plan_shards
+from kamrules.engine.compile import Item, plan_shards
 from kamrules.engine.durable import DurableShard
-from kamrules.engine.program import PassProgram, Program
+from kamrules.engine.keys import KeySpace
+from kamrules.engine.lower import iter_prims
+from kamrules.engine.passes import PassProgram, owner_item
+from kamrules.engine.program import Program
 from kamrules.errors import RulesetError
-from kamrules.language.conditions import iter_prims, to_prims
 
 # A group's inputs: at most this many combinations of the classes of the values it reads
 # (estimated from the literals its rules compare them with).
@@ -83,14 +90,7 @@ def group_items(items: list[Item]) -> list[list[int]]:
 
 def pass_items(p: PassProgram) -> list[Item]:
     """The pass's items in the order of its stages' owners (what `held` indices refer to)."""
-    items: list[Item] = []
-    for sp in p.stages:
-        for owner in sp.owners:
-            if owner.row is not None and owner.table is not None:
-                items.append(Item(owner.ref, to_prims(owner.row.when), f"row {owner.row.id} of table {owner.table.id}"))
-            elif owner.rule is not None:
-                items.append(Item(owner.ref, to_prims(owner.rule.when), f"rule {owner.rule.id}"))
-    return items
+    return [owner_item(owner) for sp in p.stages for owner in sp.owners]
 
 
 def build(program: Program) -> list[PassPlan]:
@@ -115,3 +115,16 @@ def build(program: Program) -> list[PassPlan]:
                 shards.append(Shard(durable, spec.keys, spec.keys.encoder(), [members[i] for i, _ in spec.items]))
         plans.append(PassPlan(p, items, shards))
     return plans
+
+
+_PLANS: weakref.WeakKeyDictionary[Program, list[PassPlan]] = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
+
+
+def plans_of(program: Program) -> list[PassPlan]:
+    """The batch plan of a program, built on first use and kept as long as the program."""
+    with _LOCK:
+        known = _PLANS.get(program)
+        if known is None:
+            known = _PLANS[program] = build(program)
+        return known

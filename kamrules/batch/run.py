@@ -2,7 +2,7 @@
 
 As `Program.run`, pass by pass: scorecards and computed facts first, then durable-rules says
 which rules and rows hold (`decide.fire_pass`), then each stage's decisions (`stage.run_stage`).
-A decision left undecided gets the reasons the per-account path gives it (`missing_inputs`),
+A decision left undecided gets the reasons the per-account path gives it (`MissingFacts`),
 worked out once per distinct combination of what they depend on.
 """
 
@@ -18,8 +18,8 @@ from kamrules.batch.compute import run_compute, run_scorecard
 from kamrules.batch.decide import fire_pass
 from kamrules.batch.plan import PassPlan
 from kamrules.batch.stage import Outcomes, run_stage
-from kamrules.engine.program import missing_inputs, writers_read
-from kamrules.language.rulebase import RuleBase
+from kamrules.engine.missing import MissingFacts
+from kamrules.engine.program import Program
 
 
 @dataclass
@@ -38,7 +38,10 @@ class Result:
     distinct: dict[str, int] = field(default_factory=dict)  # durable ruleset -> distinct inputs
 
 
-def evaluate(rb: RuleBase, plans: list[PassPlan], frame: fr.Frame) -> Result:
+def evaluate(program: Program, plans: list[PassPlan], frame: fr.Frame) -> Result:
+    """Every pass of `program` (its batch `plans`) over the accounts of `frame`, which gains the
+    facts decided."""
+    rb, missing = program.rb, program.missing
     out = Outcomes()
     result = Result(frame, out)
     stats: Callable[[str, int], None] = result.distinct.__setitem__
@@ -60,17 +63,18 @@ def evaluate(rb: RuleBase, plans: list[PassPlan], frame: fr.Frame) -> Result:
             run_stage(rb, sp, held[:, start : start + len(sp.owners)], frame, out)
             for fact in sp.decisions_here:
                 undecided = ~frame.get(fact).present()
-                result.undecided[fact] = _reasons(rb, fact, undecided, frame, out)
+                result.undecided[fact] = _reasons(missing, fact, undecided, frame, out)
     return result
 
 
-def _closure(rb: RuleBase, fact: str) -> list[str]:
-    """Every fact `missing_inputs(rb, fact, ...)` may look at."""
+def _closure(missing: MissingFacts, fact: str) -> list[str]:
+    """Every fact `missing.missing(fact, ...)` may look at."""
+    rb = missing.rb
     seen: dict[str, None] = {}
     todo = [fact]
     while todo:
         name = todo.pop()
-        for read in writers_read(rb, name):
+        for read in missing.writers_read(name):
             if read not in seen:
                 seen[read] = None
                 if read in rb.derived and read not in rb.decisions:
@@ -78,7 +82,7 @@ def _closure(rb: RuleBase, fact: str) -> list[str]:
     return list(seen)
 
 
-def _reasons(rb: RuleBase, fact: str, undecided: np.ndarray, frame: fr.Frame, out: Outcomes) -> Reasons:
+def _reasons(missing: MissingFacts, fact: str, undecided: np.ndarray, frame: fr.Frame, out: Outcomes) -> Reasons:
     n = frame.n
     codes = np.full(n, -1, dtype=np.int64)
     texts: list[list[str]] = []
@@ -96,7 +100,7 @@ def _reasons(rb: RuleBase, fact: str, undecided: np.ndarray, frame: fr.Frame, ou
         rows &= ~in_conflict
     if not rows.any():
         return Reasons(codes, texts)
-    names = [x for x in _closure(rb, fact) if x != "as_of"]
+    names = [x for x in _closure(missing, fact) if x != "as_of"]
     present = [frame.get(x).present()[rows] for x in names]
     detailed = [x for x in names if x in out.details]
     parts = [p.astype(np.int64) for p in present] + [out.details[x].codes[rows] + 1 for x in detailed]
@@ -109,6 +113,6 @@ def _reasons(rb: RuleBase, fact: str, undecided: np.ndarray, frame: fr.Frame, ou
         for x, code in zip(detailed, signature[len(names) :].tolist(), strict=True):
             if code > 0:
                 detail[x] = out.details[x].values[code - 1]
-        texts.append(missing_inputs(rb, fact, values, detail=detail))
+        texts.append(missing.missing(fact, values, detail))
     codes[rows] = base + inverse.reshape(-1)
     return Reasons(codes, texts)

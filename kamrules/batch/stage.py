@@ -18,12 +18,10 @@ import pyarrow as pa
 
 from kamrules.batch import frame as fr
 from kamrules.batch.compute import Detail
-from kamrules.engine.program import StageProgram
+from kamrules.batch.errors import BatchUnsupported
+from kamrules.engine.passes import StageProgram
+from kamrules.engine.stage import conflict_reason
 from kamrules.language.rulebase import LeverPick, OutputValue, Row, Rule, RuleBase, Table
-
-
-class BatchUnsupported(Exception):
-    """The rule base uses something the batch path does not do column-wise."""
 
 
 @dataclass
@@ -70,11 +68,7 @@ def _hits(table: Table, matched: np.ndarray, out: Outcomes) -> np.ndarray:
     several = count > 1
     if several.any():
         patterns, inverse = np.unique(matched[several], axis=0, return_inverse=True)
-        texts = [
-            f"rows {', '.join(table.rows[k].id for k in np.flatnonzero(p))} of table {table.id} all match, "
-            "and its hit policy is unique"
-            for p in patterns
-        ]
+        texts = [conflict_reason(table, [table.rows[k].id for k in np.flatnonzero(p)]) for p in patterns]
         for fact in table.outputs:
             codes = np.full(n, -1, dtype=np.int64)
             codes[several] = inverse.reshape(-1)
@@ -101,7 +95,7 @@ def run_stage(rb: RuleBase, sp: StageProgram, held: np.ndarray, frame: fr.Frame,
         for fact, value in rule.sets.items():
             writes.append(_Candidate((-rule.priority, rule.order * 10000, 1, rank), fact, value, fired))
         for fact, value in rule.appends.items():
-            _append(appends, fact, value, fired, rule.id)
+            _append(appends, fact, value, fired, f"rule {rule.id} ({rule.where})")
         if rule.warn is not None:
             out.warnings.append((rule, fired))
         for pick in rule.levers:
@@ -124,7 +118,7 @@ def _table_outputs(
 ) -> None:
     for fact, value in row.outputs.items():
         if table.hit_policy == "collect" and fact in sp.list_facts:
-            _append(appends, fact, value, hit, f"{table.id}:{row.id}")
+            _append(appends, fact, value, hit, f"row {row.id} of table {table.id} ({row.where})")
         else:
             key = (-row.priority, table.order * 10000 + row.index, 0, place)
             writes.append(_Candidate(key, fact, value, hit))

@@ -13,10 +13,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kamrules.advice.build import _label
+from kamrules.advice.build import value_label
 from kamrules.batch import frame as fr
 from kamrules.language.rulebase import RuleBase
-from kamrules.language.texts import PLACEHOLDER, format_value
+from kamrules.language.templates import PLACEHOLDER, format_value
 
 
 def _spread(table: list[str], codes: np.ndarray) -> pa.Array:
@@ -27,7 +27,7 @@ def _formatted(rb: RuleBase, frame: fr.Frame, name: str, fmt: str | None, rows: 
     """The placeholder `{name:fmt}` for each of `rows`, as Arrow texts."""
 
     def label(fact: str, value: Any) -> str:
-        return _label(rb, fact, value, lang)
+        return value_label(rb, fact, value, lang)
 
     def one(value: Any) -> str:
         return format_value(name, value, fmt, label, frame.as_of, lang)

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError, create_model
 from kamrules.batch import arrowtypes, records
 from kamrules.batch.leaves import Leaf, account_groups, account_leaves
 from kamrules.io.rows import cell_value
-from kamrules.model.facts import Strict
+from kamrules.model.account import Strict
 
 # Python's str.strip removes these at a text's ends and pyarrow's ASCII trim does not: a text
 # with one at an end is checked per account (pydantic's own strip differs on some of them too).

@@ -12,11 +12,11 @@ import pytest
 from benchmarks import generate
 from kamrules import Engine
 from kamrules.batch.accounts import read_accounts
-from kamrules.batch.api import plans_of
 from kamrules.batch.decide import check_classes
+from kamrules.batch.plan import plans_of
 from kamrules.batch.run import evaluate
 from kamrules.batch.tables import accounts_table
-from tests.batch.compare import differences
+from tests.support.batch import differences
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +83,7 @@ def test_classes_encode_alike(engine: Engine) -> None:
     table = accounts_table(generate.accounts(400, 21))
     accounts = read_accounts(table, generate.AS_OF)
     plans = plans_of(engine.program)
-    evaluate(engine.rulebase, plans, accounts.frame)  # every derived fact in the frame
+    evaluate(engine.program, plans, accounts.frame)  # every derived fact in the frame
     for plan in plans:
         assert check_classes(plan, accounts.frame) == []
 

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kamrules import Engine
-from tests.batch.compare import differences
 from tests.support import AS_OF
+from tests.support.batch import differences
 
 ENGINE = Engine.default()
 

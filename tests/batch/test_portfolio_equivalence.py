@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.batch import portfolio_inputs as inputs
-from tests.batch.portfolio_compare import differences
 from tests.support import EXAMPLES
+from tests.support import columnar_inputs as inputs
+from tests.support.columnar import differences
 
 PORTFOLIO = EXAMPLES / "portfolio"
 SECTORS = str(PORTFOLIO / "sectors.yaml")

@@ -13,9 +13,9 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
-from tests.batch import portfolio_inputs as inputs
-from tests.batch.portfolio_compare import columnar, today
 from tests.support import EXAMPLES
+from tests.support import columnar_inputs as inputs
+from tests.support.columnar import columnar, today
 
 SECTORS = str(EXAMPLES / "portfolio" / "sectors.yaml")
 

@@ -21,7 +21,7 @@ from kamrules.batch.readers import open_batches
 from kamrules.batch.readers.csvscan import well_formed
 from kamrules.batch.writers.cells import csv_texts, json_texts
 from kamrules.io.outputs import _text, jsonl_line
-from kamrules.io.sources import open_source
+from kamrules.io.portfolio_file import open_source
 
 
 def _rows_of(path: Path, size: int) -> list[tuple[Any, ...]]:
@@ -183,7 +183,7 @@ def test_workers_keep_the_order_and_stop_on_an_error() -> None:
 
 def test_a_batch_the_columnar_path_fails_on_is_done_row_by_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from kamrules.batch.portfolio import run as columnar_run
-    from tests.batch.portfolio_compare import columnar, today
+    from tests.support.columnar import columnar, today
 
     path = tmp_path / "p.csv"
     path.write_text("id,name,business.revenue\nA1,Uno,100\nA2,Due,x\nA1,Tre,300\nA4,Quattro,400\n", encoding="utf-8")
@@ -220,7 +220,7 @@ def test_calendar_years_in_numpy_are_the_per_account_floats(days: list[dt.date],
 
 def test_zero_and_minus_zero_are_worded_apart(tmp_path: Path) -> None:
     """A margin of 0 and one of -0 are equal numbers, but a warning words them "0%" and "-0%"."""
-    from tests.batch.portfolio_compare import differences
+    from tests.support.columnar import differences
 
     header = "id,name,business.revenue,business.margin_pct,business.cost_to_serve,assessment.current_contribution,"
     header += "assessment.potential_contribution,assessment.profile,relationship.stage\n"
@@ -234,7 +234,7 @@ def test_zero_and_minus_zero_are_worded_apart(tmp_path: Path) -> None:
 
 
 def test_a_day_past_the_months_end_is_an_error_row(tmp_path: Path) -> None:
-    from tests.batch.portfolio_compare import differences
+    from tests.support.columnar import differences
 
     path = tmp_path / "days.csv"
     path.write_text(

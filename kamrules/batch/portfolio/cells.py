@@ -12,7 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kamrules.advice.build import TREATMENT_KEYS, _label, _treatment
+from kamrules.advice.build import TREATMENT_KEYS, decision_label, strategy_treatment
 from kamrules.batch import frame as fr
 from kamrules.batch.output import Entries, lever_entries, warning_entries
 from kamrules.batch.run import Result
@@ -47,14 +47,7 @@ def advice_cells(rb: RuleBase, res: Result, lang: str) -> tuple[dict[str, pa.Arr
 def _labels(rb: RuleBase, name: str, column: fr.Column, lang: str, n: int) -> pa.Array:
     if not isinstance(column, fr.Text):
         return pa.nulls(n, pa.string())
-    texts = []
-    for value in column.values:
-        text = _label(rb, name, value, lang)
-        if name == "strategy" and value in rb.strategies:
-            text = rb.strategies[value].label.get(lang)
-        if name == "profile" and value in rb.profiles:
-            text = rb.profiles[value].label.get(lang)
-        texts.append(text)
+    texts = [decision_label(rb, name, value, lang) for value in column.values]
     return fr.Text(column.codes, texts).to_arrow()
 
 
@@ -96,7 +89,7 @@ def _treatments(rb: RuleBase, strategy: fr.Column, lang: str, n: int) -> dict[st
     keys = [f"treatment.{k}" for k in TREATMENT_KEYS]
     if not isinstance(strategy, fr.Text) or not strategy.values:
         return {k: pa.nulls(n, pa.string()) for k in keys}
-    per_value = [_treatment(rb, s, lang) for s in strategy.values]
+    per_value = [strategy_treatment(rb, s, lang) for s in strategy.values]
     out: dict[str, pa.Array] = {}
     for key, column in zip(TREATMENT_KEYS, keys, strict=True):
         cells = []

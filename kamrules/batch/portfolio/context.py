@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from kamrules.batch.api import plans_of
-from kamrules.batch.plan import PassPlan
+from kamrules.api import Engine
+from kamrules.batch.plan import PassPlan, plans_of
 from kamrules.batch.portfolio import legacy
 from kamrules.batch.portfolio.schema import output_schema
-from kamrules.engine.engine import Engine
 
 
 @dataclass(frozen=True)

@@ -4,25 +4,27 @@ The columnar run gives the same rows and summary as `kam portfolio`, so it reuse
 copies, what decides them: the rule bases and how they are loaded, the sectors and plans files,
 the output columns, a row's preparation (the judge of every row the column-wise path cannot
 vouch for, and of every error row), the totals' warnings and the summary's data model. The
-redesign (issue 13) is moving these modules: this is the file to re-point after the move.
+wiring of `kam portfolio` onto the columnar run re-points this file as the portfolio modules
+change.
 """
 
 from __future__ import annotations
 
-from kamrules.io.columns import IDENTITY, ColumnMap, load_column_map
 from kamrules.io.outputs import format_of, jsonl_line, row_writer
 from kamrules.portfolio import flatten
+from kamrules.portfolio.columns import IDENTITY, ColumnMap, load_column_map
 from kamrules.portfolio.evaluate import INTERNAL, Evaluator, Shared
 from kamrules.portfolio.knowledge import Compiled, PortfolioKnowledge, account_engine, load_knowledge
-from kamrules.portfolio.matrices import MATRICES, plot_models
+from kamrules.portfolio.matrices import MATRICES
+from kamrules.portfolio.plots import plot_models
 from kamrules.portfolio.prepare import Prepared, RowProblem, prepare
 from kamrules.portfolio.run import (
     Outcome,
     PortfolioWarning,
     Request,
-    _context,
-    _rendered_warnings,
+    plot_context,
     read_plan_folder,
+    rendered_warnings,
 )
 from kamrules.portfolio.scan import Place, Scan, duplicate_problem
 from kamrules.portfolio.sectors import SectorResult, evaluate_sectors, load_sectors
@@ -49,8 +51,6 @@ __all__ = [
     "SectorResult",
     "Shared",
     "Tally",
-    "_context",
-    "_rendered_warnings",
     "account_engine",
     "duplicate_problem",
     "evaluate_sectors",
@@ -60,8 +60,10 @@ __all__ = [
     "load_column_map",
     "load_knowledge",
     "load_sectors",
+    "plot_context",
     "plot_models",
     "prepare",
     "read_plan_folder",
+    "rendered_warnings",
     "row_writer",
 ]

@@ -101,7 +101,7 @@ def position_frame(prb: RuleBase, account: fr.Frame, place: Placement) -> fr.Fra
 def place_accounts(compiled: Compiled, plans: list[PassPlan], account: fr.Frame, place: Placement) -> fr.Frame:
     """The portfolio rule base's decisions for every row (the frame, its derived facts added)."""
     frame = position_frame(compiled.rulebase, account, place)
-    return evaluate(compiled.rulebase, plans, frame).frame
+    return evaluate(compiled.program, plans, frame).frame
 
 
 def derived_cells(prb: RuleBase, frame: fr.Frame, lang: str) -> dict[str, pa.Array]:

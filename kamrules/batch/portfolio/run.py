@@ -127,7 +127,7 @@ def run(
         give_back()
         _second((_advise_one((b, facts)) for b in batches()), tally, facts, on_batch, progress)
     totals = tally.totals(facts.revenue_total)
-    warnings = legacy._rendered_warnings(setup.knowledge.totals, totals, context.as_of, context.lang)
+    warnings = legacy.rendered_warnings(setup.knowledge.totals, totals, context.as_of, context.lang)
     return Summary(facts, tally, warnings)
 
 
@@ -219,15 +219,15 @@ def outcome(job: ColumnarRun, summary: Summary, described: str) -> legacy.Outcom
         potential_median=facts.potential_median,
     )
     out = legacy.Outcome(
-        described,
-        scan,
-        summary.tally,
-        summary.warnings,
-        job.sectors,
-        job.loaded.engine,
-        job.loaded.knowledge,
-        job.request,
+        source=described,
+        scan=scan,
+        tally=summary.tally,
+        warnings=summary.warnings,
+        sectors=job.sectors,
+        engine=job.loaded.engine,
+        knowledge=job.loaded.knowledge,
+        request=job.request,
     )
     if job.request.keep_points:
-        out.plots = legacy.plot_models(summary.tally.points, legacy._context(out))
+        out.plots = legacy.plot_models(summary.tally.points, legacy.plot_context(out))
     return out

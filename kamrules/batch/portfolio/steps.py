@@ -26,7 +26,7 @@ from kamrules.batch.portfolio.position import Placement, derived_cells, place_ac
 from kamrules.batch.portfolio.tally import TallyPart, tally_part
 from kamrules.batch.readers.batch import InputBatch
 from kamrules.batch.run import evaluate
-from kamrules.model.facts import Account
+from kamrules.model.account import Account
 
 
 @dataclass
@@ -100,7 +100,7 @@ def advise_batch(
     acc = read.accounts
     index = batch.first + acc.rows.astype(np.int64)
     dup, first_row = facts.duplicates(index)
-    res = evaluate(setup.engine.rulebase, setup.account_plans, acc.frame)
+    res = evaluate(setup.engine.program, setup.account_plans, acc.frame)
     frame = res.frame
     cells, warnings = advice_cells(setup.engine.rulebase, res, context.lang)
     share, before = facts.place(index, _number(frame, "business.revenue"))

@@ -2,7 +2,7 @@
 Parquet as it is, JSON Lines, XLSX and YAML through today's row readers, batched.
 
 `open_batches(path, fmt=..., encoding=..., delimiter=...)` takes the options `kam portfolio`
-takes and decides what today's `kamrules.io.sources.open_source` decides (the format, the
+takes and decides what today's `kamrules.io.portfolio_file.open_source` decides (the format, the
 encoding, the delimiter, standard input spooled to a temporary file); its `batches()` reads
 the file from the start each time it is called (the portfolio reads it twice).
 """
@@ -52,7 +52,7 @@ class BatchSource:
 
             return csv_batches(self.path, self.name, self.encoding or "utf-8", self.layout, self.size)
         from kamrules.batch.readers.rowbatches import row_batches
-        from kamrules.io.sources import Source
+        from kamrules.io.portfolio_file import Source
 
         source = Source(self.path, self.name, self.format, self.encoding, self.delimiter)
         return row_batches(source.rows(), self.size)
@@ -61,7 +61,7 @@ class BatchSource:
         """What was detected, for the summary, as today's sources say it."""
         if self.format == "parquet":
             return "PARQUET"
-        from kamrules.io.sources import Source
+        from kamrules.io.portfolio_file import Source
 
         return Source(self.path, self.name, self.format, self.encoding, self.delimiter).describe(lang)
 
@@ -79,7 +79,7 @@ def open_batches(
     `fmt` is csv, xlsx, jsonl, yaml, json or parquet (default: from the name and the content)."""
     from kamrules.batch.readers.parquet import is_parquet
     from kamrules.io.files import STDIN, display_name
-    from kamrules.io.sources import open_source, read_check
+    from kamrules.io.portfolio_file import open_source, read_check
 
     name = display_name(path)
     if fmt == "parquet" or (fmt is None and str(path) != STDIN and Path(path).is_file() and is_parquet(Path(path))):

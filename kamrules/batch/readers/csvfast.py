@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
+from kamrules import codes
 from kamrules.batch.readers import csvscan
 from kamrules.batch.readers.batch import InputBatch
 from kamrules.errors import InputFileError, Location, Problem
@@ -50,7 +51,7 @@ def read_layout(path: str | Path, name: str, encoding: str, delimiter: str) -> c
         while True:
             line = handle.readline()
             if not line:
-                raise InputFileError("", [Problem("IO007", "is empty", Location(name))])
+                raise InputFileError("", [Problem(codes.EMPTY, "is empty", Location(name))])
             if b"\r" in line.replace(b"\r\n", b""):
                 # Python's text reader splits lines there, and this byte reader does not: today's
                 # reader reads such a file (and finds any problem with its header itself).
@@ -66,7 +67,7 @@ def read_layout(path: str | Path, name: str, encoding: str, delimiter: str) -> c
     for col in columns:
         problem = bad_bytes(col, encoding)
         if problem is not None:
-            raise InputFileError("", [Problem("IO005", f"the header {problem}", Location(name, 1))])
+            raise InputFileError("", [Problem(codes.BAD_ENCODING, f"the header {problem}", Location(name, 1))])
     check_header(columns, name, 1)
     why = _odd_header(first, offset, path)
     if not why:

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from kamrules import codes
 from kamrules.batch.leaves import account_groups
 from kamrules.batch.readers.batch import InputBatch
 from kamrules.errors import InputFileError, Location, Problem
@@ -42,7 +43,7 @@ def parquet_batches(path: Path, name: str, size: int) -> Iterator[InputBatch]:
     except (pa.ArrowException, OSError) as exc:
         reason = str(exc) or type(exc).__name__
         raise InputFileError(
-            "", [Problem("IO011", f"is not a readable Parquet file ({reason})", Location(name))]
+            "", [Problem(codes.BAD_PARQUET, f"is not a readable Parquet file ({reason})", Location(name))]
         ) from None
     first = 0
     for batch in handle.iter_batches(batch_size=size):

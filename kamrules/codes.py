@@ -245,9 +245,6 @@ _ARG = _group(
 BAD_DATE = _code(_ARG, "ARG001", "bad-date", "an evaluation date that is not a date written YYYY-MM-DD")
 UNKNOWN_LANGUAGE = _code(_ARG, "ARG002", "unknown-language", "a language kamrules does not speak")
 MISSING_EXTRA = _code(_ARG, "ARG003", "missing-extra", "an output that needs an optional dependency not installed")
-NOT_A_TABLE = _code(
-    _ARG, "ARG004", "not-a-table", "Engine.advise_table given something that is not an Arrow table or batch"
-)
 
 
 def markdown() -> str:

@@ -19,7 +19,7 @@ from kamrules.batch.errors import BatchUnsupported
 from kamrules.batch.plan import plans_of
 from kamrules.batch.run import Result, evaluate
 from kamrules.engine.program import Program
-from kamrules.errors import ArgumentError, Problem, RulesetError
+from kamrules.errors import Problem, RulesetError
 
 
 def _as_table(data: Any) -> pa.Table:
@@ -27,11 +27,8 @@ def _as_table(data: Any) -> pa.Table:
         return data
     if isinstance(data, pa.RecordBatch):
         return pa.Table.from_batches([data])
-    raise ArgumentError(
-        codes.NOT_A_TABLE,
-        "table",
-        f"{{parameter}}: expected an Arrow table or record batch, found {type(data).__name__}",
-    )
+    # A programming error, not a user's: no front end passes anything but the tables it builds.
+    raise TypeError(f"advise_table takes an Arrow table or record batch, not {type(data).__name__}")
 
 
 def advise_table(program: Program, data: Any, *, lang: str, as_of: dt.date, first_row: int = 0) -> pa.Table:

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 OPTIONS = {
     "as_of": "--as-of",
     "account_id": "--id",
+    "dates": "--dates",
+    "decimal": "--decimal",
     "delimiter": "--delimiter",
     "encoding": "--encoding",
     "fmt": "--input-format",
@@ -25,6 +27,7 @@ OPTIONS = {
     "plans": "--plans",
     "plot_dir": "--plot",
     "rules": "--rules",
+    "thousands": "--thousands",
 }
 
 

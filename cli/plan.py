@@ -28,6 +28,7 @@ from .common import (
     out_format,
     out_option,
     reached,
+    refuse_overwriting_inputs,
     rules_option,
     split_rules,
     styler,
@@ -96,6 +97,7 @@ def new(
     Markdown to read. With --out, the plan names the account's file relative to it, so that
     kam plan check can re-advise the account.
     """
+    refuse_overwriting_inputs()  # exit 2 before any work, as for any bad option
     from kamrules.plan.api import engines, new_plan, read_account, relative_file
     from kamrules.plan.document import plan_document
     from kamrules.plan.emit import plan_to_yaml
@@ -157,6 +159,7 @@ def check(
     Each finding has a stable id, a severity and the plan's file and line. Exit 1 when one is at
     or above --fail-on (medium by default), 2 when the plan cannot be read.
     """
+    refuse_overwriting_inputs()  # exit 2 before any work, as for any bad option
     from kamrules.plan.api import check_plan_file, engines
 
     fmt = out_format(fmt, out, CHECK_FORMATS, default="text")
@@ -183,6 +186,7 @@ def report(plan_file: str, fmt: str | None, lang: str | None, out: str | None) -
 
     Internal notes, the DMU map, the competitors and our commercial tactics are left out.
     """
+    refuse_overwriting_inputs()  # exit 2 before any work, as for any bad option
     from kamrules.plan.api import report as render
     from kamrules.plan.read import read_plan
 

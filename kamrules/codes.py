@@ -86,7 +86,12 @@ YAML_DUPLICATE_KEY = _code(_YAML, "YAML007", "duplicate-key", "a key written twi
 YAML_SEVERAL_DOCUMENTS = _code(_YAML, "YAML008", "several-documents", "several documents (---) where one is read")
 
 _IO = _group("IO", "Input files", "Any input file: accounts, portfolios, plans, maps (kamrules/io/).")
-NO_FILE = _code(_IO, "IO001", "no-file", "the file does not exist, or cannot be read (permission)")
+NO_FILE = _code(
+    _IO,
+    "IO001",
+    "no-file",
+    "the file does not exist or cannot be read: permission, a link loop, a name too long, standard input closed",
+)
 NOT_A_FILE = _code(_IO, "IO002", "not-a-file", "a folder where a file is expected, or a file where a folder is")
 TOO_BIG = _code(_IO, "IO003", "too-big", "the file is over the size limit (KAMRULES_MAX_FILE_MB)")
 BINARY = _code(_IO, "IO004", "binary", "a binary file where text is expected")
@@ -97,11 +102,23 @@ SPREADSHEET = _code(
 EMPTY = _code(_IO, "IO007", "empty", "the file holds no account (empty, no sheet, no header row)")
 BAD_JSON_LINE = _code(_IO, "IO008", "bad-json-line", "a line of a JSON Lines file that is not a JSON value")
 EXTRA_CELLS = _code(_IO, "IO009", "extra-cells", "a row with a value beyond the header's named columns")
-BAD_TABLE = _code(_IO, "IO010", "bad-table", "a header naming a column twice, or a CSV record that cannot be read")
+BAD_TABLE = _code(
+    _IO,
+    "IO010",
+    "bad-table",
+    "a header naming a column twice, a CSV record that cannot be read, or an XLSX cell over 131,072 characters",
+)
 BAD_WORKBOOK = _code(_IO, "IO011", "bad-workbook", "an XLSX file that cannot be read as a workbook")
 BAD_READ_OPTION = _code(_IO, "IO012", "bad-read-option", "an unknown input format, encoding or delimiter was asked for")
+WORKBOOK_TOO_LARGE = _code(
+    _IO,
+    "IO013",
+    "workbook-too-large",
+    "an XLSX workbook over a limit: 1 GB inflated, 1 MB of text without markup, 1,000,000 shared strings, "
+    "1,048,576 rows or 50,000,000 cells read",
+)
 BAD_PARQUET = _code(
-    _IO, "IO013", "bad-parquet", "a Parquet file that cannot be read (the columnar run, kamrules/batch/)"
+    _IO, "IO014", "bad-parquet", "a Parquet file that cannot be read (the columnar run, kamrules/batch/)"
 )
 
 # -- Account facts and the files around them ----------------------------------------------------
@@ -116,6 +133,9 @@ _MAP = _group("MAP", "Column maps", "A column map for a CRM export (kamrules/por
 MAP = _schema(_MAP, "MAP", "a column map")
 MAP_UNKNOWN_FACT = _code(_MAP, "MAP010", "unknown-fact", "a column mapped to something that is not an account fact")
 MAP_TWO_COLUMNS = _code(_MAP, "MAP011", "two-columns", "two columns mapped to the same fact")
+MAP_PERCENT_COLUMN = _code(
+    _MAP, "MAP012", "percent-column", "a column listed under percent: that the map does not name under columns:"
+)
 MAP_UNMAPPED = _code(_MAP, "MAP020", "unmapped", "a column the map does not name, with unmapped: error")
 _SECTOR = _group("SECTOR", "Sectors files", "A sectors file (kamrules/portfolio/sectors.py).")
 SECTOR = _schema(_SECTOR, "SECTOR", "a sectors file")
@@ -181,7 +201,12 @@ NOT_SETTABLE = _code(
     _KR, "KR027", "not-settable", "a rule sets a fact it may not: an input fact, undeclared, or of another stage"
 )
 OUTPUT_VALUE = _code(_KR, "KR028", "output-value", "the value a rule or row sets does not fit its derived fact")
-PLACEHOLDER = _code(_KR, "KR029", "placeholder", "a message placeholder naming nothing, or an unknown format")
+PLACEHOLDER = _code(
+    _KR,
+    "KR029",
+    "placeholder",
+    "a message placeholder naming nothing, an unknown format, or a braced word that is not a placeholder ({0.x}, {})",
+)
 UNKNOWN_STRATEGY = _code(_KR, "KR030", "unknown-strategy", "a profile names a strategy no strategies file defines")
 TREATMENT_ROWS = _code(_KR, "KR031", "treatment-rows", "a strategy's treatment with a row too many or too few")
 SCORECARD = _code(_KR, "KR032", "scorecard", "a scorecard without criteria, or versus_competitor without criteria_from")
@@ -196,9 +221,12 @@ UNKNOWN_WARNING = _code(_KR, "KR039", "unknown-warning", "a rule raises a warnin
 UNKNOWN_LEVER = _code(_KR, "KR040", "unknown-lever", "a rule pulls a lever no ruleset declares")
 EMPTY_THEN = _code(_KR, "KR041", "empty-then", "a rule's then: does nothing")
 FORMAT_MISFIT = _code(_KR, "KR042", "format-misfit", "a placeholder's format does not fit what it prints")
+UNKNOWN_RECORD_FIELD = _code(
+    _KR, "KR043", "unknown-record-field", "minimum or maximum names a field the list's records do not have"
+)
 BATCH_UNSUPPORTED = _code(
     _KR,
-    "KR043",
+    "KR044",
     "batch-unsupported",
     "a rule base using what the batch engine does not do column-wise (Engine.advise does)",
 )

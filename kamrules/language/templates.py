@@ -25,6 +25,17 @@ def placeholders(template: str) -> list[tuple[str, str | None]]:
     return [(m.group(1), m.group(2)) for m in PLACEHOLDER.finditer(template)]
 
 
+# A braced word with no space in it: what str.format would take for a replacement field.
+_BRACED = re.compile(r"\{[^{}\s]*\}")
+
+
+def malformed_placeholders(template: str) -> list[str]:
+    """The braced words of `template` that are not placeholders of this language: str.format's
+    syntax (`{0.__globals__}`, `{name!r}`, `{}`, `{a[0]}`), refused when the files are loaded
+    rather than printed as they are."""
+    return [m.group() for m in _BRACED.finditer(template) if not PLACEHOLDER.fullmatch(m.group())]
+
+
 def render(
     template: str,
     lookup: Callable[[str], Any],

@@ -24,6 +24,7 @@ from kamrules.io.accounts import Record, read_records
 from kamrules.language.read import yaml_files
 from kamrules.model.account import Account
 from kamrules.model.advice import Advice
+from kamrules.model.cellformats import FileCells
 from kamrules.model.validate import validate_account
 from kamrules.plan.checks import PLAN_RULES, Finding, PlanChecker, user_plan_folders
 from kamrules.plan.draft import draft_plan
@@ -64,7 +65,7 @@ def engines(rules: Sequence[str | Path] = ()) -> tuple[Engine, PlanChecker]:
 
 def read_account(path: str | Path, account_id: str | None = None, *, where: Location | None = None) -> Account:
     """The one account in `path` (or the one with `account_id`), checked against the contract."""
-    records = list(read_records(path))
+    records = list(read_records(path, cells=FileCells))
     readable = [r for r in records if r.error is None]
     chosen: list[Record] = readable
     if account_id is not None:

@@ -81,6 +81,19 @@ def from_advice(advice: Any) -> Canon:
     )
 
 
+def from_batch(row: dict[str, Any]) -> Canon:
+    """A row of `Engine.advise_table`'s advice table."""
+    return canon(
+        row["tier"],
+        row["profile"],
+        row["profile_source"],
+        row["strategy"],
+        [(w["code"], w["severity"]) for w in row["warnings"] or () if w["code"] != "UNDECIDED"],
+        [lever["id"] for lever in row["levers"] or ()],
+        (row["facts"] or {}).get("information.missing"),
+    )
+
+
 def from_plain(result: Result) -> Canon:
     return canon(*result)
 

@@ -48,7 +48,8 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="accounts of a `kam portfolio` run; repeat for several (full: 100,000 and 1,000,000)",
     )
-    p.add_argument("--no-portfolio", action="store_true", help="skip (f)")
+    p.add_argument("--no-portfolio", action="store_true", help="skip (f) and (h)")
+    p.add_argument("--no-columnar", action="store_true", help="skip (h), the columnar portfolio runs (issue 16)")
     p.add_argument("--jobs", type=int, default=2, help="--jobs of kam portfolio (default 2)")
     p.add_argument("--cold-runs", type=int, help="runs per cold-start command (full: 9; quick: 3)")
     p.add_argument("--no-cold", action="store_true", help="skip (e)")
@@ -152,11 +153,17 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         _log(f"cold start: {cold_runs} runs per command")
         figures["cold_start"] = coldstart.measure(workdir, cold_runs)
     runs = []
+    columnar = []
     for size in sizes:
         _log(f"kam portfolio: {size:,} accounts, --jobs {args.jobs}")
         runs.append(portfolio.run(workdir, size, args.seed, args.jobs))
         _log(f"  {runs[-1]['wall_s']} s, peak RSS {runs[-1].get('peak_rss_mb')} MB")
+        for fmt in () if args.no_columnar else ("csv", "parquet"):
+            _log(f"columnar run: {size:,} accounts, CSV to {fmt}, jobs {args.jobs}")
+            columnar.append(portfolio.run_columnar(workdir, size, args.seed, args.jobs, fmt, runs[-1]))
+            _log(f"  {columnar[-1]['wall_s']} s, peak RSS {columnar[-1].get('peak_rss_mb')} MB")
     figures["portfolio"] = runs
+    figures["columnar"] = columnar
     figures["targets"] = report.targets(figures)
     figures["machine"]["load_average_end"] = report.machine().get("load_average")
     return figures
@@ -191,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.markdown or not args.json:
         print(report.markdown(figures))
     failed = not figures["equivalence"]["ok"] or any(r["exit_code"] not in (0, 1) for r in figures["portfolio"])
+    columnar = figures.get("columnar", [])
+    failed |= any(r["exit_code"] not in (0, 1) or r.get("same_as_today") is False for r in columnar)
     return 1 if failed else 0
 
 

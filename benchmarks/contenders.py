@@ -11,6 +11,8 @@ they all give the same answers.
 (d) zen-engine on an equivalent decision graph (benchmarks/zen_graph.py), given the account as
     a Python dict and as JSON text (its fastest input: a job reading JSON Lines can hand the
     lines over as they are).
+(g) kamrules batch: `Engine.advise_table` on the raw facts as one Arrow table (validation,
+    evaluation and the advice table, no trace), its durable-rules memos emptied before each pass.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class Prepared:
     zen_texts: list[str]
     ids: list[str]
     as_of: dt.date
+    table: Any = None  # the raw facts as an Arrow table (g)
 
 
 def prepare(raw: list[dict[str, Any]], as_of: dt.date) -> Prepared:
@@ -58,7 +61,25 @@ def prepare(raw: list[dict[str, Any]], as_of: dt.date) -> Prepared:
     models = [validate_account(a) for a in raw]
     values = [account_values(m) for m in models]
     dicts = [zen_graph.context(m.model_dump(mode="json", exclude_none=True), as_of) for m in models]
-    return Prepared(raw, models, values, dicts, [json.dumps(d) for d in dicts], [m.id for m in models], as_of)
+    from kamrules.batch.tables import accounts_table
+
+    table = accounts_table(raw)
+    return Prepared(raw, models, values, dicts, [json.dumps(d) for d in dicts], [m.id for m in models], as_of, table)
+
+
+def _reset_batch(engine: Any) -> Callable[[], None]:
+    """Empty the batch rulesets' memos too, as `_reset_engine` does the per-account ones."""
+    from kamrules.batch.plan import plans_of
+
+    plans = plans_of(engine.program)
+
+    def clear() -> None:
+        engine.program.clear_caches()
+        for plan in plans:
+            for shard in plan.shards:
+                shard.durable.memo.clear()
+
+    return clear
 
 
 @dataclass
@@ -96,6 +117,12 @@ def contenders(p: Prepared, e: Engines) -> list[Contender]:
         for _ in advise_many(raw, as_of=as_of):
             pass
 
+    table = p.table
+    advise_table = e.memo.advise_table
+
+    def batch_table() -> None:
+        advise_table(table, as_of=as_of)
+
     out = [
         Contender(
             "core_memo",
@@ -120,6 +147,15 @@ def contenders(p: Prepared, e: Engines) -> list[Contender]:
             batch=e2e_batch,
         ),
         Contender("plain", "(c) plain Python, by hand", lambda v: advise_plain(v, as_of), p.values),
+        Contender(
+            "batch",
+            "(g) kamrules batch (advise_table)",
+            lambda _: None,
+            p.raw,
+            reset=_reset_batch(e.memo),
+            batch=batch_table,
+            latency=False,
+        ),
     ]
     if e.zen is not None:
         evaluate = e.zen.evaluate
@@ -194,6 +230,7 @@ def equivalence(p: Prepared, e: Engines) -> Equivalence:
         "core_memo": [canon.from_evaluation(e.memo.program.run(dict(v), as_of, "en", trace=False)) for v in p.values],
         "e2e": [canon.from_advice(a) for a in e.memo.advise_many(p.raw, as_of=as_of)],
         "plain": [canon.from_plain(plain.advise(v, as_of)) for v in p.values],
+        "batch": [canon.from_batch(row) for row in e.memo.advise_table(p.table, as_of=as_of).to_pylist()],
     }
     if e.zen is not None:
         answers["zen_dict"] = [canon.from_zen(e.zen.evaluate(zen_graph.KEY, c)) for c in p.zen_dicts]

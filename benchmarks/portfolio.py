@@ -13,6 +13,7 @@ high-water mark of the parent that started it, here the benchmark's own, much la
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import subprocess
 import sys
@@ -125,7 +126,56 @@ def input_file(workdir: Path, count: int, seed: int) -> Path:
     return path
 
 
+def _digest(path: Path) -> str:
+    """The file's SHA-256, read in chunks (outputs of a million accounts are gigabytes)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 22):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _measure(
+    argv: list[str], workdir: Path, out: Path, source: Path, count: int, jobs: int, cwd: Path | None = None
+) -> dict[str, Any]:
+    """Run `argv` as a user would, sampling the process tree's memory; the figures of the run."""
+    start = time.perf_counter()
+    env, _ = environments(workdir)
+    proc = subprocess.Popen(
+        argv, cwd=cwd or workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    sampler = TreeSampler(proc.pid) if PROC.exists() else None
+    if sampler is not None:
+        sampler.start()
+    _, err = proc.communicate()
+    wall = time.perf_counter() - start
+    if sampler is not None:
+        sampler.stop()
+    result: dict[str, Any] = {
+        "accounts": count,
+        "jobs": jobs,
+        "wall_s": round(wall, 2),
+        "accounts_per_s": round(count / wall, 1),
+        "exit_code": proc.returncode,
+        "input_mb": round(source.stat().st_size / 1e6, 1),
+        "output_mb": round(out.stat().st_size / 1e6, 1) if out.exists() else None,
+    }
+    if sampler is not None:
+        result.update(
+            peak_rss_mb=round(sampler.peak_rss_kb / 1024, 1),
+            peak_pss_mb=round(sampler.peak_pss_kb / 1024, 1),
+            peak_processes=sampler.peak_processes,
+            memory_samples=sampler.samples,
+        )
+    if proc.returncode not in (0, 1):
+        result["stderr"] = err[-2000:]
+        print(f"{argv[0]} exited {proc.returncode}: {err[-500:]}", file=sys.stderr)
+    return result
+
+
 def run(workdir: Path, count: int, seed: int, jobs: int, as_of: dt.date = AS_OF) -> dict[str, Any]:
+    """(f) `kam portfolio FILE.csv --out out.csv --jobs N`; the output is kept (its digest) for the
+    columnar runs to be compared with, then removed."""
     started = time.perf_counter()
     source = input_file(workdir, count, seed)
     generated_s = time.perf_counter() - started
@@ -141,38 +191,38 @@ def run(workdir: Path, count: int, seed: int, jobs: int, as_of: dt.date = AS_OF)
         "--as-of",
         as_of.isoformat(),
     ]
-    start = time.perf_counter()
-    env, _ = environments(workdir)
-    proc = subprocess.Popen(argv, cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    sampler = TreeSampler(proc.pid) if PROC.exists() else None
-    if sampler is not None:
-        sampler.start()
-    _, err = proc.communicate()
-    wall = time.perf_counter() - start
-    if sampler is not None:
-        sampler.stop()
-    rows = _count_rows(out) if out.exists() else 0
-    result: dict[str, Any] = {
-        "accounts": count,
-        "jobs": jobs,
-        "wall_s": round(wall, 2),
-        "accounts_per_s": round(count / wall, 1),
-        "exit_code": proc.returncode,
-        "rows_written": rows,
-        "input_mb": round(source.stat().st_size / 1e6, 1),
-        "output_mb": round(out.stat().st_size / 1e6, 1) if out.exists() else None,
-        "generate_s": round(generated_s, 1),
-    }
-    if sampler is not None:
-        result.update(
-            peak_rss_mb=round(sampler.peak_rss_kb / 1024, 1),
-            peak_pss_mb=round(sampler.peak_pss_kb / 1024, 1),
-            peak_processes=sampler.peak_processes,
-            memory_samples=sampler.samples,
-        )
-    if proc.returncode not in (0, 1):
-        result["stderr"] = err[-2000:]
-        print(f"kam portfolio exited {proc.returncode}: {err[-500:]}", file=sys.stderr)
+    result = _measure(argv, workdir, out, source, count, jobs)
+    result["rows_written"] = _count_rows(out) if out.exists() else 0
+    result["generate_s"] = round(generated_s, 1)
     if out.exists():
+        result["output_sha256"] = _digest(out)
         out.unlink()  # up to gigabytes for a million accounts
+    return result
+
+
+def run_columnar(
+    workdir: Path, count: int, seed: int, jobs: int, fmt: str, today: dict[str, Any] | None, as_of: dt.date = AS_OF
+) -> dict[str, Any]:
+    """(h) the columnar run (kamrules.batch.portfolio, issue 16) on the same CSV, CSV to `fmt`
+    (csv or parquet), run as `benchmarks.columnar_run` in a process of its own. A CSV output is
+    compared with today's (`today`'s digest): the same bytes, or `same_as_today` says not."""
+    source = input_file(workdir, count, seed).resolve()
+    out = (workdir / f"columnar-{count}.{fmt}").resolve()
+    argv = [sys.executable, "-m", "benchmarks.columnar_run", str(source), "--out", str(out)]
+    argv += ["--jobs", str(jobs), "--as-of", as_of.isoformat()]
+    root = Path(__file__).resolve().parent.parent  # where `benchmarks` is importable from
+    result = _measure(argv, workdir.resolve(), out, source, count, jobs, cwd=root)
+    result["format"] = fmt
+    if out.exists():
+        if fmt == "csv":
+            result["rows_written"] = _count_rows(out)
+            if today is not None and today.get("output_sha256"):
+                result["same_as_today"] = _digest(out) == today["output_sha256"]
+        else:
+            import pyarrow.parquet as pq
+
+            result["rows_written"] = pq.ParquetFile(out).metadata.num_rows
+        out.unlink()
+    if today is not None and today.get("wall_s"):
+        result["vs_today"] = round(today["wall_s"] / result["wall_s"], 2)
     return result

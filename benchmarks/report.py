@@ -15,6 +15,11 @@ PORTFOLIO_ACCOUNTS = 1_000_000
 PORTFOLIO_S = 60.0
 PORTFOLIO_RSS_MB = 400.0
 COLD_ADVISE_MS = 300.0
+BATCH_VS_ZEN = 5.0  # issue 16: batch end to end against zen-engine per account
+COLUMNAR_CSV_S = 30.0  # issue 16: a million accounts CSV to CSV, jobs 2
+COLUMNAR_PARQUET_S = 15.0  # issue 16: ... CSV to Parquet
+COLUMNAR_RSS_MB = 500.0  # issue 16: peak RSS of the process tree, flat in the number of rows
+FLAT = 1.25  # "flat": a million accounts' peak at most this much the smallest size's
 
 
 def _cpu_model() -> str:
@@ -113,6 +118,23 @@ def targets(figures: dict[str, Any]) -> list[dict[str, Any]]:
                 else f"{rate / E2E_PER_S:.2f}x the target",
             )
         )
+    batch = ratios.get("batch_vs_zen")
+    if batch is not None:
+        plain = ratios.get("batch_vs_plain")
+        out.append(
+            _target(
+                "batch end to end vs zen-engine (issue 16)",
+                f">= {BATCH_VS_ZEN:g}x",
+                batch,
+                batch >= BATCH_VS_ZEN,
+                f"{batch:.2f}x zen-engine's throughput ({plain:.2f}x plain Python, the stretch goal); "
+                + (
+                    f"the target needs {BATCH_VS_ZEN / batch:.2f}x the current speed"
+                    if batch < BATCH_VS_ZEN
+                    else "within the target"
+                ),
+            )
+        )
     runs = {r["accounts"]: r for r in figures.get("portfolio", [])}
     big = runs.get(PORTFOLIO_ACCOUNTS)
     if big is None:
@@ -146,6 +168,7 @@ def targets(figures: dict[str, Any]) -> list[dict[str, Any]]:
                 f"(PSS {big.get('peak_pss_mb', '?')} MB)",
             )
         )
+    out += columnar_targets(figures)
     cold = figures.get("cold_start", {}).get("kam_advise_one")
     if cold is not None:
         ms = cold["median_ms"]
@@ -161,6 +184,59 @@ def targets(figures: dict[str, Any]) -> list[dict[str, Any]]:
                 "the first run, without the rule-base cache: "
                 f"{figures['cold_start'].get('kam_advise_one_no_rule_cache', {}).get('median_ms', '?')} ms); "
                 + (f"{ms - COLD_ADVISE_MS:.0f} ms over" if ms > COLD_ADVISE_MS else "within the target"),
+            )
+        )
+    return out
+
+
+def columnar_targets(figures: dict[str, Any]) -> list[dict[str, Any]]:
+    """Issue 16's targets for the columnar portfolio run (h), judged on the million accounts."""
+    runs = {(r["accounts"], r["format"]): r for r in figures.get("columnar", [])}
+    out = []
+    for fmt, limit in (("csv", COLUMNAR_CSV_S), ("parquet", COLUMNAR_PARQUET_S)):
+        name = f"1,000,000 accounts CSV to {'CSV' if fmt == 'csv' else 'Parquet'}, columnar, jobs 2 (issue 16)"
+        big = runs.get((PORTFOLIO_ACCOUNTS, fmt))
+        if big is None:
+            out.append(_target(name, f"<= {limit:.0f} s", None, None, "not measured (the full benchmark runs it)"))
+            continue
+        wall = big["wall_s"]
+        same = (
+            ""
+            if big.get("same_as_today") is None
+            else (
+                "; the same bytes as kam portfolio's"
+                if big["same_as_today"]
+                else "; **not** the same bytes as kam portfolio's"
+            )
+        )
+        out.append(
+            _target(
+                name,
+                f"<= {limit:.0f} s",
+                wall,
+                wall <= limit and big["exit_code"] in (0, 1) and big.get("same_as_today") is not False,
+                f"{wall:.1f} s ({big['accounts_per_s']:,.0f} accounts/s, {big.get('vs_today', '?')}x kam portfolio)"
+                + same
+                + (f"; {wall / limit:.2f}x the allowed time" if wall > limit else ""),
+            )
+        )
+    measured = [r for r in figures.get("columnar", []) if r.get("peak_rss_mb") is not None]
+    if measured:
+        peak = max(measured, key=lambda r: r["peak_rss_mb"])
+        smallest = min(r["accounts"] for r in measured)
+        small_peak = max(r["peak_rss_mb"] for r in measured if r["accounts"] == smallest)
+        largest = max(r["accounts"] for r in measured)
+        flat = peak["peak_rss_mb"] <= FLAT * small_peak
+        out.append(
+            _target(
+                "columnar peak RSS (process tree), flat in the rows (issue 16)",
+                f"<= {COLUMNAR_RSS_MB:.0f} MB",
+                peak["peak_rss_mb"],
+                peak["peak_rss_mb"] <= COLUMNAR_RSS_MB and flat,
+                f"{peak['peak_rss_mb']:.0f} MB at most ({peak['accounts']:,} accounts to {peak['format']}, "
+                f"{peak.get('peak_processes', '?')} processes; PSS {peak.get('peak_pss_mb', '?')} MB); "
+                f"{small_peak:.0f} MB at {smallest:,} accounts, {largest // max(smallest, 1)}x fewer"
+                + ("" if flat else f": not flat (over {FLAT:g}x)"),
             )
         )
     return out
@@ -249,6 +325,21 @@ def markdown(figures: dict[str, Any]) -> str:
                 f"| {r['accounts']:,} accounts ({r['input_mb']} MB in, {r['output_mb']} MB out) | {r['jobs']} | "
                 f"{r['wall_s']:.1f} | {_num(r['accounts_per_s'])} | {_num(r.get('peak_rss_mb'))} | "
                 f"{_num(r.get('peak_pss_mb'))} | {r['exit_code']} |"
+            )
+    columnar = figures.get("columnar")
+    if columnar:
+        lines += [
+            "",
+            "| columnar run (h), CSV → | jobs | wall s | accounts/s | vs kam portfolio | peak RSS MB (tree) "
+            "| peak PSS MB | same bytes | exit |",
+            "|---|---:|---:|---:|---:|---:|---:|---|---:|",
+        ]
+        for r in columnar:
+            same = {True: "yes", False: "**no**", None: "–"}[r.get("same_as_today")]
+            lines.append(
+                f"| {r['accounts']:,} accounts to {r['format']} ({r['output_mb']} MB out) | {r['jobs']} | "
+                f"{r['wall_s']:.1f} | {_num(r['accounts_per_s'])} | {r.get('vs_today', '–')}x | "
+                f"{_num(r.get('peak_rss_mb'))} | {_num(r.get('peak_pss_mb'))} | {same} | {r['exit_code']} |"
             )
     for note in figures.get("notes", []):
         lines += ["", f"Note: {note}."]

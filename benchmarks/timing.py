@@ -27,6 +27,7 @@ class Contender:
     inputs: Sequence[Any]
     reset: Callable[[], None] | None = None
     batch: Callable[[], Any] | None = None  # a whole pass, when the API has its own loop (advise_many)
+    latency: bool = True  # False for a contender that takes all the accounts at once (one table)
 
 
 @dataclass
@@ -46,10 +47,10 @@ class Timing:
         """Accounts per second, from the median pass."""
         return self.count / self.median_s
 
-    def latency_us(self, q: float) -> float:
+    def latency_us(self, q: float) -> float | None:
         data = sorted(self.latencies_ns)
         if not data:
-            return float("nan")
+            return None
         k = min(len(data) - 1, max(0, round(q * (len(data) - 1))))
         return data[k] / 1000.0
 
@@ -60,9 +61,13 @@ class Timing:
             "accounts_per_s": round(self.throughput, 1),
             "us_per_account": round(1e6 / self.throughput, 2),
             "pass_s": [round(r, 4) for r in self.rounds],
-            "p50_us": round(self.latency_us(0.50), 2),
-            "p99_us": round(self.latency_us(0.99), 2),
+            "p50_us": _rounded(self.latency_us(0.50)),
+            "p99_us": _rounded(self.latency_us(0.99)),
         }
+
+
+def _rounded(x: float | None) -> float | None:
+    return None if x is None else round(x, 2)
 
 
 def _pass(c: Contender) -> float:
@@ -83,6 +88,8 @@ def _pass(c: Contender) -> float:
 
 
 def _latency_pass(c: Contender) -> list[int]:
+    if not c.latency:
+        return []
     if c.reset is not None:
         c.reset()
     gc.collect()
@@ -104,6 +111,8 @@ def measure(contenders: Sequence[Contender], rounds: int, warmup: bool = True, l
         for c in contenders:
             for x in c.inputs[: min(50, len(c.inputs))]:
                 c.call(x)
+            if not c.latency and c.batch is not None:
+                c.batch()
     n = len(contenders)
     for r in range(rounds):
         order = [contenders[(r + k) % n] for k in range(n)]

@@ -121,6 +121,21 @@ class Engine:
         for facts in accounts:
             yield self.advise(facts, lang=language, as_of=day, explain=explain)
 
+    def advise_table(self, table: Any, *, lang: str = "en", as_of: dt.date | str | None = None) -> Any:
+        """The advice of every row of an Arrow table or record batch whose columns are the facts'
+        dotted paths, as an Arrow table (docs/contract.md, "Batch advice"); no trace."""
+        from kamrules.batch.api import advise_table
+
+        return advise_table(self.program, table, lang=check_lang(lang), as_of=parse_as_of(as_of))
+
+    def advise_batches(
+        self, batches: Iterable[Any], *, lang: str = "en", as_of: dt.date | str | None = None
+    ) -> Iterator[Any]:
+        """`advise_table` over a stream of record batches, one advice batch per input batch."""
+        from kamrules.batch.api import advise_batches
+
+        return advise_batches(self.program, batches, lang=check_lang(lang), as_of=parse_as_of(as_of))
+
     def advise_batch(
         self,
         accounts: Iterable[Mapping[str, Any] | Account],

@@ -117,6 +117,9 @@ WORKBOOK_TOO_LARGE = _code(
     "an XLSX workbook over a limit: 1 GB inflated, 1 MB of text without markup, 1,000,000 shared strings, "
     "1,048,576 rows or 50,000,000 cells read",
 )
+BAD_PARQUET = _code(
+    _IO, "IO014", "bad-parquet", "a Parquet file that cannot be read (the columnar run, kamrules/batch/)"
+)
 
 # -- Account facts and the files around them ----------------------------------------------------
 _FACT = _group("FACT", "Account facts", "An account's facts, checked against the contract (kamrules/model/account.py).")
@@ -220,6 +223,12 @@ EMPTY_THEN = _code(_KR, "KR041", "empty-then", "a rule's then: does nothing")
 FORMAT_MISFIT = _code(_KR, "KR042", "format-misfit", "a placeholder's format does not fit what it prints")
 UNKNOWN_RECORD_FIELD = _code(
     _KR, "KR043", "unknown-record-field", "minimum or maximum names a field the list's records do not have"
+)
+BATCH_UNSUPPORTED = _code(
+    _KR,
+    "KR044",
+    "batch-unsupported",
+    "a rule base using what the batch engine does not do column-wise (Engine.advise does)",
 )
 KNOWLEDGE = _schema(_KR, "KR1", "a knowledge file")
 

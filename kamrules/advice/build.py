@@ -34,7 +34,11 @@ TREATMENT_KEYS = (
 CORE = ("tier", "profile", "profile_source", "strategy")
 
 
-def _label(rb: RuleBase, fact: str, value: Any, lang: str) -> str:
+# value_label, decision_label, undecided_kind and strategy_treatment each word one part of the
+# advice, for the per-account path (here) and the batch engine (kamrules/batch/output.py,
+# texts.py, portfolio/cells.py) alike: the two must agree word for word.
+def value_label(rb: RuleBase, fact: str, value: Any, lang: str) -> str:
+    """A value of `fact` as the advice's texts word it in `lang`: a choice's label, else the value."""
     info = rb.facts.get(fact)
     if info is not None and info.labels and isinstance(value, str):
         labels = info.labels.get(value)
@@ -66,7 +70,7 @@ def advice_data(
         return values.get(name)
 
     def label(name: str, value: Any) -> str:
-        return _label(rb, name, value, lang)
+        return value_label(rb, name, value, lang)
 
     strategy = values.get("strategy")
     trace = [_trace_entry(t) for t in ev.trace]
@@ -76,7 +80,7 @@ def advice_data(
         "profile": _str(values.get("profile")),
         "profile_source": _str(values.get("profile_source")),
         "strategy": _str(strategy),
-        "treatment": _treatment(rb, strategy, lang) if isinstance(strategy, str) else None,
+        "treatment": strategy_treatment(rb, strategy, lang) if isinstance(strategy, str) else None,
         "levers": _levers(rb, ev, lookup, label),
         "warnings": _warnings(rb, ev, lookup, label),
         "scores": {name: _score(values, name) for name in Scores.model_fields},
@@ -123,20 +127,28 @@ def _warnings(rb: RuleBase, ev: Evaluation, lookup: Lookup, label: Label) -> lis
             "title": code.title.get(lang) if code else "",
         }
     undecided = set(ev.undecided)
-    undecided_code = rb.warning_codes.get("UNDECIDED")
+    severity, title = undecided_kind(rb, lang)
     for fact in rb.decisions:
         if fact in ev.undecided:
             by_code.setdefault(
                 f"UNDECIDED:{fact}",
                 {
                     "code": "UNDECIDED",
-                    "severity": undecided_code.severity if undecided_code else "high",
+                    "severity": severity,
                     "message": undecided_message(rb, fact, ev.undecided[fact], undecided, lang),
                     "rule": f"decision:{fact}",
-                    "title": undecided_code.title.get(lang) if undecided_code else phrases(lang, "undecided")["title"],
+                    "title": title,
                 },
             )
     return sorted(by_code.values(), key=lambda w: (-SEVERITY_ORDER[w["severity"]], w["code"], w["rule"]))
+
+
+def undecided_kind(rb: RuleBase, lang: str) -> tuple[str, str]:
+    """The severity and title (in `lang`) of the UNDECIDED warning of a decision left undecided."""
+    known = rb.warning_codes.get("UNDECIDED")
+    if known is None:
+        return "high", phrases(lang, "undecided")["title"]
+    return known.severity, known.title.get(lang)
 
 
 def _levers(rb: RuleBase, ev: Evaluation, lookup: Lookup, label: Label) -> list[dict[str, Any]]:
@@ -159,15 +171,21 @@ def _levers(rb: RuleBase, ev: Evaluation, lookup: Lookup, label: Label) -> list[
 
 def _labels(rb: RuleBase, values: Mapping[str, Any], lang: str) -> dict[str, str]:
     """The names of the tier, profile and strategy in `lang`."""
-    labels = {
-        k: _label(rb, k, values[k], lang) for k in ("tier", "profile", "strategy") if isinstance(values.get(k), str)
+    return {
+        k: decision_label(rb, k, values[k], lang)
+        for k in ("tier", "profile", "strategy")
+        if isinstance(values.get(k), str)
     }
-    strategy, profile = values.get("strategy"), values.get("profile")
-    if isinstance(strategy, str) and strategy in rb.strategies:
-        labels["strategy"] = rb.strategies[strategy].label.get(lang)
-    if isinstance(profile, str) and profile in rb.profiles:
-        labels["profile"] = rb.profiles[profile].label.get(lang)
-    return labels
+
+
+def decision_label(rb: RuleBase, fact: str, value: str, lang: str) -> str:
+    """The name in `lang` of a tier, profile or strategy (the advice's `labels`): a strategy's
+    or profile's own label, else the value's label."""
+    if fact == "strategy" and value in rb.strategies:
+        return rb.strategies[value].label.get(lang)
+    if fact == "profile" and value in rb.profiles:
+        return rb.profiles[value].label.get(lang)
+    return value_label(rb, fact, value, lang)
 
 
 def _trace_entry(t: TraceItem) -> dict[str, Any]:
@@ -195,7 +213,9 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _treatment(rb: RuleBase, strategy: str, lang: str) -> dict[str, Any] | None:
+def strategy_treatment(rb: RuleBase, strategy: str, lang: str) -> dict[str, Any] | None:
+    """The treatment of `strategy` in `lang`, one text per row of `TREATMENT_KEYS` (pitfalls: a
+    list); None for a strategy no strategies file defines."""
     spec = rb.strategies.get(strategy)
     if spec is None:
         return None

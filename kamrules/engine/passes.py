@@ -104,6 +104,16 @@ def group_stages(rb: RuleBase) -> list[list[Stage]]:
     return groups
 
 
+def owner_item(owner: Owner) -> Item:
+    """What durable-rules decides for an owner: a table row's or a rule's condition, lowered
+    (the batch engine, kamrules/batch/plan.py, regroups a pass's items by the facts they read)."""
+    if owner.table is not None and owner.row is not None:
+        row = owner.row
+        return Item(owner.ref, to_prims(row.when), f"row {row.id} of table {owner.table.id} ({row.where})")
+    assert owner.rule is not None, owner
+    return Item(owner.ref, to_prims(owner.rule.when), f"rule {owner.rule.id} ({owner.rule.where})")
+
+
 def plan_pass(rb: RuleBase, stages: list[Stage]) -> tuple[list[StageProgram], list[Item], list[ShardSpec]]:
     """The stage programs of a pass, its items (every table row, then every rule, stage by
     stage) and the shards they pack into."""
@@ -115,12 +125,9 @@ def plan_pass(rb: RuleBase, stages: list[Stage]) -> tuple[list[StageProgram], li
         owners: list[Owner] = []
         offset = len(items)
         for t in tables:
-            for row in t.rows:
-                items.append(Item(t.row_ref(row), to_prims(row.when), f"row {row.id} of table {t.id} ({row.where})"))
-                owners.append(Owner(table=t, row=row, ref=t.row_ref(row)))
-        for r in rules:
-            items.append(Item(r.id, to_prims(r.when), f"rule {r.id} ({r.where})"))
-            owners.append(Owner(rule=r, ref=r.id))
+            owners += [Owner(table=t, row=row, ref=t.row_ref(row)) for row in t.rows]
+        owners += [Owner(rule=r, ref=r.id) for r in rules]
+        items += [owner_item(owner) for owner in owners]
         decided = [d for d, info in rb.derived.items() if info.stage == stage.id]
         programs.append(
             StageProgram(

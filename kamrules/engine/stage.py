@@ -11,7 +11,7 @@ In order:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -147,11 +147,16 @@ def hit(table: Table, matched: list[Row], ev: Evaluation) -> list[Row]:
         best = max(r.priority for r in matched)
         return [next(r for r in matched if r.priority == best)]
     if len(matched) > 1:
-        ids = ", ".join(r.id for r in matched)
         for fact in table.outputs:
-            ev.conflicts[fact] = f"rows {ids} of table {table.id} all match, and its hit policy is unique"
+            ev.conflicts[fact] = conflict_reason(table, [r.id for r in matched])
         return []
     return matched
+
+
+def conflict_reason(table: Table, row_ids: Sequence[str]) -> str:
+    """Why a unique table decides nothing when several of its rows hold (the UNDECIDED
+    warning's reason; the batch engine's, kamrules/batch/stage.py, too)."""
+    return f"rows {', '.join(row_ids)} of table {table.id} all match, and its hit policy is unique"
 
 
 def _value(out: OutputValue, values: Mapping[str, Any]) -> Any:

@@ -7,7 +7,7 @@ could not decide); a fact of the wrong type or out of range is, and so is an unk
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -76,6 +76,26 @@ def _text_list(value: Any) -> Any:
     if isinstance(value, str):
         return [value] if value.strip() else []
     return value
+
+
+# What each validator above does, by name. The column-wise checks of the batch engine
+# (kamrules/batch/validate.py) apply the same rules to whole columns, and send to the per-account
+# validator every fact with a validator this table does not name: a new validator is safe by
+# default, and one that changes what it accepts must change its column-wise twin with it.
+ValidatorRole = Literal["not_bool", "percent", "share", "fraction_hint", "iso_date", "text_list"]
+_ROLES: dict[object, ValidatorRole] = {
+    _reject_bool: "not_bool",
+    _percent_text: "percent",
+    _share_text: "share",
+    _fraction_hint: "fraction_hint",
+    _iso_date: "iso_date",
+    _text_list: "text_list",
+}
+
+
+def validator_role(function: object) -> ValidatorRole | None:
+    """What a validator function of the account's types does (None: not one of those above)."""
+    return _ROLES.get(function)
 
 
 # Where a range sits in these Annotated types matters for the JSON Schema (`kam schema account`).

@@ -153,7 +153,9 @@ def read_plan_folder(folder: str) -> PlanFolder:
     return PlanFolder(frozenset(ids), tuple(skipped), found)
 
 
-def _rendered_warnings(compiled: Compiled, values: dict[str, Any], as_of: dt.date, lang: str) -> list[PortfolioWarning]:
+def rendered_warnings(compiled: Compiled, values: dict[str, Any], as_of: dt.date, lang: str) -> list[PortfolioWarning]:
+    """The warnings a portfolio rule base raises on `values` (the totals'), one per code, the
+    most severe first, worded in `lang`; the columnar run (kamrules/batch/portfolio) uses it too."""
     rb = compiled.rulebase
     ev = compiled.program.run(dict(values), as_of, lang, trace=False)
 
@@ -261,7 +263,7 @@ class PortfolioRun:
             formats = ", ".join(x for x in (source.describe(request.lang), colmap.formats.described) if x)
             described = f"{source.name} ({formats})"
         totals = tally.totals(first.revenue_total)
-        warnings = _rendered_warnings(self.knowledge.totals, totals, request.as_of, request.lang)
+        warnings = rendered_warnings(self.knowledge.totals, totals, request.as_of, request.lang)
         outcome = Outcome(
             source=described,
             scan=first,
@@ -277,7 +279,7 @@ class PortfolioRun:
             ranked=ranking.counted() if ranking is not None else {},
         )
         if request.keep_points:
-            outcome.plots = plot_models(tally.points, _context(outcome))
+            outcome.plots = plot_models(tally.points, plot_context(outcome))
         return outcome
 
     def _shared(self, first: Scan, ranking: Ranking | None) -> Shared:
@@ -343,7 +345,8 @@ def run_portfolio(
     return PortfolioRun(request).run(on_row, progress)
 
 
-def _context(outcome: Outcome) -> Context:
+def plot_context(outcome: Outcome) -> Context:
+    """What the matrices' plots of a run's outcome read (the columnar run's too)."""
     k = outcome.knowledge
     request = outcome.request
 

@@ -1,7 +1,9 @@
 """What the tests share: the fixed evaluation date, the example folders, an account builder, and
 `kam()`, which runs the command line in this process the way a user would see it; `write()` for
 the small YAML folders tests build. The modules beside this one hold the helpers of one area:
-`plans` (the example plan), `portfolios` (generated portfolios).
+`plans` (the example plan), `portfolios` (generated portfolios), `batch` (the batch engine's
+advice beside `Engine.advise`'s), `columnar` and `columnar_inputs` (the columnar portfolio run
+beside `kam portfolio`, on generated portfolio files with faults).
 
 Import from here (`from tests.support import AS_OF, kam`); conftest.py only declares fixtures,
 and nothing imports it.

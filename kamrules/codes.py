@@ -221,6 +221,15 @@ FORMAT_MISFIT = _code(_KR, "KR042", "format-misfit", "a placeholder's format doe
 UNKNOWN_RECORD_FIELD = _code(
     _KR, "KR043", "unknown-record-field", "minimum or maximum names a field the list's records do not have"
 )
+ARTICLE = _code(
+    _KR, "KR044", "article", "a placeholder's article ({an tier}, {il x:%}) that is not an article of its language"
+)
+PLURAL_FORMS = _code(
+    _KR,
+    "KR045",
+    "plural-forms",
+    "a placeholder's plural forms ({n|# item|# items}) not two or three, one empty, or after a value with no count",
+)
 KNOWLEDGE = _schema(_KR, "KR1", "a knowledge file")
 
 _LINT = _group(

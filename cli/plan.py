@@ -228,12 +228,12 @@ def _render_check(result: CheckResult, fmt: str, style: Style) -> str:
         import yaml
 
         return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-    date = result.as_of.isoformat()
+    date = result.as_of
     head = (
-        w["clean"].format(plan=source, date=date)
+        w.say("clean", plan=source, date=date)
         if not findings
-        else w["summary"].format(
-            plan=source, n=len(findings), date=date, counts=_counts([f.severity for f in findings], lang)
+        else w.say(
+            "summary", plan=source, n=len(findings), date=date, counts=_counts([f.severity for f in findings], lang)
         )
     )
     if fmt == "markdown":

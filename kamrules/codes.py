@@ -230,6 +230,15 @@ BATCH_UNSUPPORTED = _code(
     "batch-unsupported",
     "a rule base using what the batch engine does not do column-wise (Engine.advise does)",
 )
+ARTICLE = _code(
+    _KR, "KR045", "article", "a placeholder's article ({an tier}, {il x:%}) that is not an article of its language"
+)
+PLURAL_FORMS = _code(
+    _KR,
+    "KR046",
+    "plural-forms",
+    "a placeholder's plural forms ({n|# item|# items}) not two or three, one empty, or after a value with no count",
+)
 KNOWLEDGE = _schema(_KR, "KR1", "a knowledge file")
 
 _LINT = _group(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from kamrules.advice.build import TREATMENT_KEYS
 from kamrules.advice.scores import score_lines, score_title
 from kamrules.i18n.catalog import Phrases, phrases
+from kamrules.i18n.numbers import date
 from kamrules.io.safetext import markdown_text, terminal_text
 from kamrules.language.rulebase import RuleBase
 from kamrules.model.advice import Advice
@@ -49,6 +51,14 @@ def _texts_mapped(value: Any, change: Callable[[str], str]) -> Any:
     return value
 
 
+def _date(iso: str, lang: str) -> str:
+    """The advice's date (YYYY-MM-DD in the advice) as `lang` writes dates: 27/11/2026 in Italian."""
+    try:
+        return date(dt.date.fromisoformat(iso), lang)
+    except ValueError:
+        return iso
+
+
 def _severity(sev: str, lang: str) -> str:
     return LABELS["severity"].get(sev, {}).get(lang, sev)
 
@@ -69,7 +79,7 @@ def _one_text(a: Advice, rb: RuleBase, style: Style, width: int, explain: bool) 
     w = words(a.lang)
     lines: list[str] = []
     head = f"{a.account.name} ({a.account.id})"
-    lines.append(style(head, bold=True) + f"  {w['as_of']} {a.as_of}")
+    lines.append(style(head, bold=True) + f"  {w['as_of']} {_date(a.as_of, a.lang)}")
     lines.append("")
 
     def decision(label: str, value: str | None, pretty: str | None, extra: str = "") -> str:
@@ -94,7 +104,7 @@ def _one_text(a: Advice, rb: RuleBase, style: Style, width: int, explain: bool) 
         lines.append(style(w["treatment"], bold=True, underline=True))
         rows = [(_row_title(rb, k, a.lang), getattr(a.treatment, k)) for k in TREATMENT_KEYS]
         lines.extend(two_columns([(t, "; ".join(v) if isinstance(v, list) else v) for t, v in rows], width, style))
-    lines.extend(_levers_and_warnings(a, style, width))
+    lines.extend(_levers_and_warnings(a, style, width, explain))
     if explain:
         lines.extend(_explained(a, style, width))
     lines.append("")
@@ -102,7 +112,7 @@ def _one_text(a: Advice, rb: RuleBase, style: Style, width: int, explain: bool) 
     return "\n".join(lines)
 
 
-def _levers_and_warnings(a: Advice, style: Style, width: int) -> list[str]:
+def _levers_and_warnings(a: Advice, style: Style, width: int, explain: bool = False) -> list[str]:
     w = words(a.lang)
     lines = ["", style(w["levers"], bold=True, underline=True)]
     if not a.levers:
@@ -114,11 +124,20 @@ def _levers_and_warnings(a: Advice, style: Style, width: int) -> list[str]:
     lines.append(style(w["warnings"], bold=True, underline=True))
     if not a.warnings:
         lines.append(f"  {w['no_warnings']}")
+    # The severity column is as wide as the language's longest severity word, and a space more:
+    # a word never runs into the warning's title (INFORMAZIONE is 12 letters).
+    column = max(len(label.get(a.lang, sev)) for sev, label in LABELS["severity"].items()) + 2
     for warning in a.warnings:
         sev = _severity(warning.severity, a.lang).upper()
-        tag = style(f"{sev:<12}", fg=_SEVERITY_COLOUR.get(warning.severity), bold=warning.severity == "high")
-        lines.append(f"  {tag}{style(warning.code, bold=True)}")
-        lines.extend(textwrap.wrap(warning.message, width - 16, initial_indent=" " * 16, subsequent_indent=" " * 16))
+        tag = style(f"{sev:<{column}}", fg=_SEVERITY_COLOUR.get(warning.severity), bold=warning.severity == "high")
+        # People read the title; the code is for scripts (JSON) and for --explain.
+        heading = warning.title or warning.code
+        code = f"  ({warning.code})" if explain and warning.title else ""
+        lines.append(f"  {tag}{style(heading, bold=True)}{code}")
+        indent = " " * (column + 4)
+        lines.extend(
+            textwrap.wrap(warning.message, width - len(indent), initial_indent=indent, subsequent_indent=indent)
+        )
     return lines
 
 
@@ -165,7 +184,7 @@ def render_markdown(advices: Sequence[Advice], rb: RuleBase, *, explain: bool = 
 
 def _one_markdown(a: Advice, rb: RuleBase, explain: bool) -> str:
     w = words(a.lang)
-    out = [f"# {_md(a.account.name)} ({_md(a.account.id)})", "", f"*{w['as_of']} {a.as_of}*", ""]
+    out = [f"# {_md(a.account.name)} ({_md(a.account.id)})", "", f"*{w['as_of']} {_date(a.as_of, a.lang)}*", ""]
     out.append(f"| {w['tier']} | {w['profile']} | {w['strategy']} |")
     out.append("|---|---|---|")
     out.append(
@@ -189,7 +208,12 @@ def _one_markdown(a: Advice, rb: RuleBase, explain: bool) -> str:
     out += ["", f"## {w['warnings']}", ""]
     if not a.warnings:
         out.append(w["no_warnings"])
-    out += [f"- **{_severity(x.severity, a.lang)}** `{x.code}`: {_md(x.message)}" for x in a.warnings]
+    out += [
+        f"- **{_severity(x.severity, a.lang)}** {_md(x.title or x.code)}"
+        + (f" `{x.code}`" if explain else "")
+        + f": {_md(x.message)}"
+        for x in a.warnings
+    ]
     if explain:
         out += ["", f"## {w['trace']}", ""]
         out += [f"- `{t.rule}`: {_md(t.because)}" for t in a.trace]

@@ -16,15 +16,21 @@ def _u(lang: str, key: str) -> str:
 def undecided_message(rb: RuleBase, fact: str, reasons: list[str], undecided: set[str], lang: str) -> str:
     """Why a decision is undecided, in words: a conflict, a blocking decision, or missing facts."""
     if reasons and not any(r.split(" ", 1)[0] in rb.facts for r in reasons):
-        return _u(lang, "conflict").format(fact=fact, why="; ".join(reasons))
+        return _u(lang, "conflict").format(fact=_named(fact, lang), why="; ".join(reasons))
     # "because tier is undecided" only when nothing else is missing: a missing fact the user can
     # supply says more than a decision that waits on facts of its own.
     blockers = [r for r in reasons if r in undecided]
     others = [r for r in reasons if r not in undecided]
     if blockers and not others:
-        return _u(lang, "because").format(fact=fact, other=", ".join(blockers))
+        return _u(lang, "because").format(fact=_named(fact, lang), other=", ".join(_named(b, lang) for b in blockers))
     shown = [_worded(r, lang) for r in others]
-    return _u(lang, "missing").format(fact=fact, facts=", ".join(shown) or "?")
+    return _u(lang, "missing").format(fact=_named(fact, lang), facts=", ".join(shown) or "?")
+
+
+def _named(fact: str, lang: str) -> str:
+    """A decision as people name it (Tier, Livello), not by its id; a fact without a word of its
+    own keeps its path, which is how the input names it."""
+    return phrases(lang, "advice").get(fact) or fact
 
 
 def _worded(reason: str, lang: str) -> str:

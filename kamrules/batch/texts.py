@@ -1,12 +1,13 @@
 """Warning and lever texts for many rows: a template's placeholders filled column by column.
 
-Each placeholder's values are formatted once per distinct value (`format_value`, the function
-the per-account advice uses, with the same labels and number formats) and spread to the rows by
-Arrow; the template's pieces are joined row by row by Arrow too.
+Each placeholder's values are filled once per distinct value (`templates.fill`, the function
+the per-account advice uses: the same labels, number formats, plural forms and articles) and
+spread to the rows by Arrow; the template's pieces are joined row by row by Arrow too.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -16,21 +17,22 @@ import pyarrow.compute as pc
 from kamrules.advice.build import value_label
 from kamrules.batch import frame as fr
 from kamrules.language.rulebase import RuleBase
-from kamrules.language.templates import PLACEHOLDER, format_value
+from kamrules.language.templates import PLACEHOLDER, fill
 
 
 def _spread(table: list[str], codes: np.ndarray) -> pa.Array:
     return pa.array(table, pa.string()).take(pa.array(codes, pa.int64()))
 
 
-def _formatted(rb: RuleBase, frame: fr.Frame, name: str, fmt: str | None, rows: np.ndarray, lang: str) -> pa.Array:
-    """The placeholder `{name:fmt}` for each of `rows`, as Arrow texts."""
+def _formatted(rb: RuleBase, frame: fr.Frame, match: re.Match[str], rows: np.ndarray, lang: str) -> pa.Array:
+    """The placeholder `match` filled for each of `rows`, as Arrow texts."""
+    name = match.group("name")
 
     def label(fact: str, value: Any) -> str:
         return value_label(rb, fact, value, lang)
 
     def one(value: Any) -> str:
-        return format_value(name, value, fmt, label, frame.as_of, lang)
+        return fill(match, value, label, frame.as_of, lang)
 
     n = len(rows)
     if name == "as_of" or name in rb.params:
@@ -48,15 +50,18 @@ def _formatted(rb: RuleBase, frame: fr.Frame, name: str, fmt: str | None, rows: 
         shown = [one(None if np.isnan(v) else column.py_of(v)) for v in distinct.tolist()]
         return _spread(shown, inverse.reshape(-1))
     if isinstance(column, fr.Lst) and not column.mapping and _texts_only(column):
-        # A list is its items' texts joined by ", " (format_value's own rule): each distinct
-        # item is worded once, the lists are joined by Arrow.
+        # A list is worded as a whole (its items in a sentence, `a, b and c`, a count for its
+        # plural forms): each distinct list once, keyed by its items' distinct codes.
         sub = column.arr.take(pa.array(rows))
         items = pc.dictionary_encode(sub.values)
-        worded = pa.array(
-            [format_value(name, v, None, label, frame.as_of, lang) for v in items.dictionary.to_pylist()], pa.string()
-        )
-        texts = pa.ListArray.from_arrays(sub.offsets, worded.take(items.indices), mask=sub.is_null())
-        return pc.fill_null(pc.binary_join(texts, ", "), one(None))
+        offsets = sub.offsets.to_numpy()
+        codes = items.indices.to_numpy(zero_copy_only=False)
+        nulls = sub.is_null().to_numpy(zero_copy_only=False)
+        words = items.dictionary.to_pylist()
+        keys = [None if nulls[k] else tuple(codes[offsets[k] : offsets[k + 1]].tolist()) for k in range(len(rows))]
+        seen: dict[tuple[int, ...] | None, int] = {}
+        where = np.fromiter((seen.setdefault(key, len(seen)) for key in keys), np.int64, len(keys))
+        return _spread([one(None if key is None else [words[c] for c in key]) for key in seen], where)
     if isinstance(column, fr.Bool):
         return _spread([one(None), one(False), one(True)], column.v[rows].astype(np.int64) + 1)  # -1 missing, 0, 1
     # Lists of records and mappings: formatted row by row. No rule base words one in a text
@@ -75,7 +80,7 @@ def render(rb: RuleBase, frame: fr.Frame, template: str, rows: np.ndarray, lang:
     last = 0
     for match in PLACEHOLDER.finditer(template):
         pieces.append(template[last : match.start()])
-        pieces.append(_formatted(rb, frame, match.group(1), match.group(2), rows, lang))
+        pieces.append(_formatted(rb, frame, match, rows, lang))
         last = match.end()
     pieces.append(template[last:])
     if len(pieces) == 1:

@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kamrules.i18n.catalog import phrases
 from kamrules.language.conditions.explain import phrase, phrase_n, show
 from kamrules.language.rulebase import Compute, Scorecard
 
@@ -74,7 +75,7 @@ def _undecided(card: Scorecard, missing: tuple[str, ...], read: dict[str, Any]) 
         if card.on_missing == "undecided":
             needs = phrase(lang, "sc_needs_all")
         else:
-            needs = phrase(lang, "sc_needs_weight").format(weight=f"{card.min_weight:g}")
+            needs = phrases(lang, "explain").say("sc_needs_weight", weight=f"{card.min_weight:g}")
         return phrase(lang, "sc_undecided").format(missing=", ".join(missing), needs=needs)
 
     return Outcome(None, explain, read, missing)
@@ -212,10 +213,11 @@ def run_compute(comp: Compute, values: Mapping[str, Any], as_of: dt.date) -> Out
         whole, rest, years = calendar_years(date, as_of)
         return Outcome(
             _round(years),
-            lambda lang: phrase(lang, "cp_years_since").format(
+            lambda lang: phrases(lang, "explain").say(
+                "cp_years_since",
                 years=phrase_n(lang, "cp_years", whole).format(n=whole),
                 days=phrase_n(lang, "cp_days", rest).format(n=rest),
-                date=date.isoformat(),
+                date=date,
             ),
             read,
         )

@@ -30,9 +30,10 @@ def catalog(lang: str) -> Catalog:
 class Phrases(Mapping[str, str]):
     """One section of a language's catalog, each phrase it lacks read from English."""
 
-    def __init__(self, own: Mapping[str, str], english: Mapping[str, str]) -> None:
+    def __init__(self, own: Mapping[str, str], english: Mapping[str, str], lang: str = DEFAULT) -> None:
         self._own = own
         self._english = english
+        self._lang = lang
 
     def __getitem__(self, key: str) -> str:
         return self._own.get(key) or self._english[key]
@@ -44,9 +45,13 @@ class Phrases(Mapping[str, str]):
         return len(self._english)
 
     def say(self, key: str, **values: Any) -> str:
-        """The phrase `key` filled with `values` (computed by kamrules, never a user's template)."""
+        """The phrase `key` filled with `values` (computed by kamrules, never a user's template), in
+        the section's language: plural forms agree with their count, articles with the word after
+        them, numbers and dates are written the language's way (`kamrules.i18n.say`)."""
+        from kamrules.i18n.say import fill  # here: say.py reads numbers, which reads this module
+
         template = self[key]
-        return template.format(**values) if values else template
+        return fill(template, self._lang, values) if values else template
 
 
 def phrases(lang: str, section: str) -> Phrases:
@@ -57,7 +62,7 @@ def phrases(lang: str, section: str) -> Phrases:
 @functools.cache
 def _section(lang: str, section: str) -> Phrases:
     english = catalog(DEFAULT)[section]
-    return Phrases(catalog(lang).get(section, english), english)
+    return Phrases(catalog(lang).get(section, english), english, lang)
 
 
 def texts(section: str, key: str, **values: Any) -> Texts:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from kamrules import codes
 from kamrules.errors import FactsError, Location, Problem
+from kamrules.i18n.validation import worded
 from kamrules.io.yamlsafe import dotted
 from kamrules.model.account import Account
 from kamrules.suggest import suggest
@@ -134,7 +135,8 @@ def problems_of(
         elif kind == "list_type":
             problems.append(Problem(family.wrong_shape, f"expected a list, found {_show(value)}", where))
         else:
-            message = _clean_message(err["msg"])
+            # kamrules' own words where it has them (kamrules.i18n.validation), pydantic's otherwise
+            message = worded(kind, err.get("ctx")) or _clean_message(err["msg"])
             problems.append(Problem(family.invalid, f"{_show(value)} is not valid: {message}", where))
     return problems
 

@@ -24,7 +24,7 @@ SEVERITY_ORDER: Final[dict[str, int]] = {"info": 0, "low": 1, "medium": 2, "high
 # Labels of the input vocabularies, from the phrase catalogs (their `labels.<kind>` sections):
 # kind -> value -> {lang: label}. The relationship stages are those of the KAM relational
 # development model (Millman & Wilson; McDonald, Millman & Rogers), docs/domain.md §10.
-LABEL_KINDS: Final[tuple[str, ...]] = ("stage", "level", "role", "attitude", "profile", "severity")
+LABEL_KINDS: Final[tuple[str, ...]] = ("stage", "level", "role", "attitude", "profile", "severity", "criterion")
 LABELS: Final[dict[str, dict[str, dict[str, str]]]] = {
     kind: {
         value: {lang: phrases(lang, f"labels.{kind}")[value] for lang in LANGS}

@@ -124,5 +124,5 @@ def plan_document(plan: Plan, decisions: Decisions, *, questions: bool = True, s
             blocks.append(Para(w["empty"], emphasis=True))
         doc.sections.append(Section(f"{step.number}. {step.title.get(lang)}", blocks))
     if acc.advised_on is not None:
-        doc.footer = w["advised"].format(date=acc.advised_on.isoformat())
+        doc.footer = w.say("advised", date=acc.advised_on)
     return doc

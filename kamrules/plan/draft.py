@@ -250,7 +250,7 @@ class _Drafter:
                 self.sentence(
                     "advice",
                     extra={
-                        "date": self.as_of.isoformat(),
+                        "date": self.as_of,
                         "tier": adv.labels.get("tier", adv.tier or "?"),
                         "profile": adv.labels.get("profile", adv.profile or "?"),
                         "strategy": adv.labels.get("strategy", adv.strategy or "?"),
@@ -294,7 +294,7 @@ class _Drafter:
             return None
         share = format_value("share", c.share, "%", lambda _n, x: str(x), self.as_of, self.lang)
         price = self.words["price"].format_map({"index": f"{c.price_index:g}"}) if c.price_index is not None else ""
-        return self.words["competitor"].format_map({"name": c.name, "share": share, "price": price})
+        return self.words.say("competitor", name=c.name, share=share, price=price)
 
     def candidates(self) -> tuple[list[Objective], list[Action]]:
         """Objectives and actions for the warnings, the DMU and the account's growth."""

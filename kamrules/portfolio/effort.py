@@ -11,6 +11,7 @@ budget above 0), each share is also given in that unit.
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import json
 import tempfile
@@ -132,7 +133,11 @@ class Spool:
         self._file.close()
 
     def close(self) -> None:
-        self._file.close()
+        # Closing flushes what is buffered, which fails again when a write has just failed (ulimit
+        # -f, a full disk): the rows are being thrown away, so that second error would only hide
+        # the first one, which names the file.
+        with contextlib.suppress(OSError):
+            self._file.close()
 
 
 def with_shares(

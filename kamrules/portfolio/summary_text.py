@@ -44,7 +44,10 @@ def table(rows: Sequence[Sequence[str]], right: Sequence[bool], width: int, inde
     values = rows[1:] or rows
     widths = [max(len(r[k]) for r in values) for k in range(count)]
     for k in range(1, count - 1):  # a number's column: as wide as its numbers, or 8
-        widths[k] = max(widths[k], min(len(rows[0][k]), 8))
+        # ... and as its title's longest word: a title wraps between words, never inside one
+        # ("Quota di / fatturato", not "Quota di fatturat / o")
+        longest = max((len(word) for word in rows[0][k].split()), default=0)
+        widths[k] = max(widths[k], min(len(rows[0][k]), 8), longest)
     widths[0] = max(min(max(len(r[0]) for r in rows), (width - indent) // 3), 8)
     used = indent + sum(widths[:-1]) + len(GAP) * (count - 1)
     if count > 1:

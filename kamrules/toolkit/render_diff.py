@@ -82,7 +82,7 @@ def impact_table(result: Impact, lang: str) -> tuple[list[str], list[list[str]]]
 
 
 def _summary(result: Impact, lang: str) -> list[str]:
-    lines = [say(lang, "impact", n=result.total, date=result.as_of.isoformat())]
+    lines = [say(lang, "impact", n=result.total, date=result.as_of)]
     if not result.changed:
         lines.append("  " + say(lang, "unchanged"))
         return lines

@@ -19,7 +19,9 @@ from kamrules.toolkit.words import say
 
 def finding_line(f: Finding, lang: str) -> str:
     head = where(f.where)
-    text = f"{f.id} [{f.severity}] {f.message.get(lang)}"
+    # The severity in the language of the message: [bassa] in Italian, as the summary counts it.
+    severity = LABELS["severity"].get(f.severity, {}).get(lang, f.severity)
+    text = f"{f.id} [{severity}] {f.message.get(lang)}"
     return f"{head}: {text}" if head else text
 
 

@@ -32,9 +32,7 @@ def final_line(run: SuiteRun) -> str:
 
 def _case_head(result: CaseResult, lang: str) -> str:
     status = say(lang, "pass" if result.passed else "fail")
-    return (
-        f"{status}  {result.case.id}  ({where(result.case.where)}, {say(lang, 'as_of', date=result.as_of.isoformat())})"
-    )
+    return f"{status}  {result.case.id}  ({where(result.case.where)}, {say(lang, 'as_of', date=result.as_of)})"
 
 
 def _measure_text(m: Measure, lang: str) -> str:

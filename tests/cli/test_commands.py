@@ -29,7 +29,7 @@ def test_text_is_one_readable_screen() -> None:
         "Relationship levers",
         "Personal trust",
         "Warnings",
-        "CONTRACT_EXPIRING",
+        "Contract expiring",  # the warning's title: its code is for JSON and --explain
     ):
         assert words in out
     assert out.index("HIGH") < out.index("MEDIUM")  # warnings by severity

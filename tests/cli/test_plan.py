@@ -53,7 +53,7 @@ def test_only_low_findings_pass_by_default(tmp_path: Path) -> None:
     data = example()
     data["steps"]["action_plan"]["actions"][2].pop("objective")
     code, out, _err = kam("plan", "check", str(write_plan(tmp_path, data)), "--as-of", "2026-11-27")
-    assert code == 0 and "1 finding(s) as of 2026-11-27: 1 low" in out
+    assert code == 0 and "1 finding as of 2026-11-27: 1 low" in out
 
 
 def test_check_text_lines_are_file_line_column(tmp_path: Path) -> None:
@@ -62,7 +62,7 @@ def test_check_text_lines_are_file_line_column(tmp_path: Path) -> None:
     lines = out.splitlines()
     assert lines[0].startswith(f"{plan}:") and "PLAN_NO_OWNER  Il piano non ha un responsabile" in out
     assert "MEDIA" in lines[0] or "MEDIA" in lines[1]
-    assert lines[-2] == f"{plan}: 2 rilievo/i al 2026-11-27: 1 media, 1 bassa"
+    assert lines[-2] == f"{plan}: 2 rilievi al 27/11/2026: 1 media, 1 bassa"
 
 
 def test_check_as_json(tmp_path: Path) -> None:

@@ -138,7 +138,7 @@ def test_plans_folder_counts_only_the_plans_it_can_read(tmp_path: Path, kam: Cal
     with out.open(encoding="utf-8-sig", newline="") as handle:
         exists = {r["id"]: r["plan.exists"] for r in csv.DictReader(handle)}
     assert exists == {"K1": "true", "K2": "false", "K3": "false", "K4": "false", "K5": "true"}
-    assert "no Key Account Development Plan recorded: 3 (K2, K3, K4)." in stdout
+    assert "no Key Account Development Plan recorded: 3 (K2, K3 and K4)." in stdout
     lines = stderr.splitlines()
     assert f"kam: --plans: {plans / 'K2.yaml'}: not counted as a plan:" in lines
     assert any("YAML000 not valid YAML" in line for line in lines)

@@ -8,6 +8,7 @@ import string
 import pytest
 
 from kamrules.i18n.catalog import catalog, phrases, texts
+from kamrules.i18n.grammar import FIELD
 from kamrules.i18n.languages import DEFAULT, LANGS
 from kamrules.i18n.texts import Texts
 from kamrules.language.spec import I18n
@@ -16,7 +17,10 @@ from kamrules.plan import guide as plan_guide
 
 
 def _fields(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+    """The values a phrase reads: a placeholder's name, without the article or the plural forms
+    that make it agree (`{il weight}`, `{n|# finding|# findings}`: kamrules.i18n.grammar)."""
+    plain = FIELD.sub(lambda m: "{" + m.group("name") + "}", template)
+    return {name for _, name, _, _ in string.Formatter().parse(plain) if name is not None}
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -293,7 +293,7 @@ rules:
     account = facts(business={"share_of_wallet": 0.25}, relationship={"stage": "basic"})
     advice = engine.advise(account, as_of=AS_OF, lang="it")
     (warning,) = [w for w in advice.warnings if w.code == "LOW_SHARE"]
-    assert warning.message == "Quota 25% sotto 60%; verdetto Sì"
+    assert warning.message == "Quota 25\u00a0% sotto 60\u00a0%; verdetto Sì"  # Italian: a space before %
     assert warning.severity == "medium" and warning.title == "Quota bassa"
     assert advice.levers[0].why == "Perché di base."
     assert engine.advise(account, as_of=AS_OF).warnings[0].message == "Share 25% under 60%; verdict Yes"

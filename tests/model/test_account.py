@@ -72,13 +72,13 @@ def test_an_unknown_key_is_an_error_with_a_suggestion() -> None:
 @pytest.mark.parametrize(
     ("facts", "field", "words"),
     [
-        ({"business": {"revenue": -1}}, "business.revenue", "greater than or equal to 0"),
+        ({"business": {"revenue": -1}}, "business.revenue", "the least it can be is 0"),
         ({"business": {"share_of_wallet": 1.4}}, "business.share_of_wallet", "between 0 and 1"),
         ({"business": {"share_of_wallet": 45}}, "business.share_of_wallet", "0.45"),
         ({"relationship": {"stage": "partnership"}}, "relationship.stage", "exploratory"),
         ({"business": {"contract_end": "31/01/2027"}}, "business.contract_end", "YYYY-MM-DD"),
         ({"business": {"contract_end": "2027-02-30"}}, "business.contract_end", "YYYY-MM-DD"),
-        ({"assessment": {"attractiveness": 11}}, "assessment.attractiveness", "less than or equal to 10"),
+        ({"assessment": {"attractiveness": 11}}, "assessment.attractiveness", "the most it can be is 10"),
         ({"assessment": {"attractiveness": True}}, "assessment.attractiveness", "not true/false"),
         ({"business": {"revenue": float("nan")}}, "business.revenue", "finite"),
         ({"business": {"revenue": "lots"}}, "business.revenue", "lots"),

@@ -360,7 +360,7 @@ def test_findings_point_at_the_lines_of_the_example(tmp_path: Path) -> None:
 def test_messages_are_in_italian(tmp_path: Path) -> None:
     found = check(tmp_path, lambda d: objective(d, 1).update(deadline=AS_OF), lang="it")
     assert [f.message for f in found] == [
-        "L'obiettivo O2 è ancora aperto e la sua scadenza, 2026-11-27, non è successiva al 2026-11-27: "
+        "L'obiettivo O2 è ancora aperto e la sua scadenza, 27/11/2026, non è successiva al 27/11/2026: "
         "segnarlo come raggiunto o mancato, o fissare una nuova scadenza."
     ]
     assert found[0].title == "Scadenza dell'obiettivo superata"

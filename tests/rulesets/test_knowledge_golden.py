@@ -90,7 +90,7 @@ def test_the_tier_matrix_labels_are_the_decks() -> None:
     from kamrules import Engine
 
     rb = Engine.default().rulebase
-    assert rb.label("tier", "potential_key_account", "it") == "Key Account potenziali"
+    assert rb.label("tier", "potential_key_account", "it") == "Key Account potenziale"  # one account: singular
     assert rb.label("tier", "key_account", "it") == "Key Account"
     assert rb.label("tier", "regular_account", "it") == "Regular Account"
     assert rb.label("tier", "important_account", "it") == "Important Account"

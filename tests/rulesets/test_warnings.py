@@ -228,18 +228,18 @@ def test_undecided_names_what_would_decide(engine: Engine) -> None:
     advice = engine.advise({"id": "U", "name": "Unknown"}, as_of=AS_OF)
     assert (advice.tier, advice.profile, advice.strategy) == (None, None, None)
     messages = {w.message for w in advice.warnings if w.code == "UNDECIDED"}
-    assert any(m.startswith("tier could not be decided") and "assessment.current_contribution" in m for m in messages)
-    (profile,) = (m for m in messages if m.startswith("profile could not be decided"))
+    assert any(m.startswith("Tier could not be decided") and "assessment.current_contribution" in m for m in messages)
+    (profile,) = (m for m in messages if m.startswith("Profile could not be decided"))
     # The hand scores, then the CRM facts they would be derived from, then the stage that stands in.
     assert profile.startswith(
-        "profile could not be decided; missing facts that would decide it: assessment.profile, "
+        "Profile could not be decided; missing facts that would decide it: assessment.profile, "
         "assessment.attractiveness or assessment.attractiveness_criteria, portfolio_scores.attractiveness, "
         "business.potential_revenue, business.revenue, business.share_of_wallet, business.margin_pct, "
     )
     assert "assessment.relative_strength or assessment.buying_criteria" in profile
     assert profile.endswith("relationship.loyalty, relationship.satisfaction, relationship.stage")
     assert "tier" not in profile.split(": ", 1)[1].split(", ")  # waits on the matrix, not on the tier
-    assert any(m == "strategy could not be decided because profile is undecided" for m in messages)
+    assert any(m == "Strategy could not be decided because Profile is undecided" for m in messages)
 
 
 def test_the_relationship_stage_stands_in_for_a_missing_relative_strength(engine: Engine) -> None:

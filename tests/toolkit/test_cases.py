@@ -45,8 +45,8 @@ def test_verbose_lists_the_passing_cases_in_italian(tmp_path: Path) -> None:
     write(tmp_path, "cases.yaml", CASES)
     ran = kam("rules", "test", tmp_path, "-k", "mine_passes", "-v", "--lang", "it")
     assert ran.exit_code == 0
-    assert ran.stdout.splitlines()[0] == f"OK  mine_passes  ({tmp_path}/cases.yaml:4:5, al 2026-11-27)"
-    assert "1 casi di test su " in ran.stdout
+    assert ran.stdout.splitlines()[0] == f"OK  mine_passes  ({tmp_path}/cases.yaml:4:5, al 27/11/2026)"
+    assert "1 caso di test selezionato su " in ran.stdout
     assert ran.stdout.splitlines()[-1] == "1 passed, 0 failed"
 
 

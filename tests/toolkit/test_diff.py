@@ -142,8 +142,8 @@ def test_impact_in_the_text_markdown_and_json(tmp_path: Path) -> None:
     text = kam(*args)
     assert text.exit_code == 0
     assert text.stdout.splitlines()[3:] == [
-        "Impact on 6 account(s) as of 2026-11-27",
-        "  2 account(s) change (tier 0, profile 0, strategy 0, warnings 2)",
+        "Impact on 6 accounts as of 2026-11-27",
+        "  2 accounts change (tier 0, profile 0, strategy 0, warnings 2)",
         "  warnings: +CONTRACT_EXPIRING: 2",
         "",
         "  account                         tier  profile  strategy  warnings",
@@ -174,5 +174,5 @@ def test_invalid_accounts_are_reported_and_left_out(tmp_path: Path) -> None:
     ran = kam("rules", "diff", rules.parent, "--accounts", portfolio, "--as-of", "2026-11-27")
     assert ran.exit_code == 2
     assert "assessment.current_contribution" in ran.stderr
-    assert "Impact on 1 account(s) as of 2026-11-27" in ran.stdout
-    assert "1 account(s) could not be read or are invalid" in ran.stdout
+    assert "Impact on 1 account as of 2026-11-27" in ran.stdout
+    assert "1 account could not be read or is invalid" in ran.stdout

@@ -117,13 +117,13 @@ def test_findings_text_json_and_exit_codes(tmp_path: Path) -> None:
     assert ran.exit_code == 1
     assert ran.stdout.splitlines() == [
         f"{tmp_path}/bands.yaml:9:5: KR101 [medium] no row of table bands decides when business.growth_rate = 0 "
-        "(2 uncovered combination(s) of input values in all)",
+        "(2 uncovered combinations of input values in all)",
         "    counter-example (paste into a tests file and fill in expect):",
         "      - id: bands_gap",
         "        as_of: 2026-11-27",
         "        facts: {id: CX-1, name: Counter-example, business: {growth_rate: 0}}",
         "        expect: {}",
-        "1 finding(s): 1 medium",
+        "1 finding: 1 medium",
     ]
     assert kam("rules", "lint", tmp_path, "--fail-on", "high").exit_code == 0
     assert kam("rules", "lint", tmp_path, "--ignore", "table-gap").exit_code == 0
@@ -133,7 +133,7 @@ def test_findings_text_json_and_exit_codes(tmp_path: Path) -> None:
     assert finding["inputs"] == {"business.growth_rate": 0}
     assert finding["counterexample"]["business"] == {"growth_rate": 0}
     italian = kam("rules", "lint", tmp_path, "--lang", "it").stdout
-    assert "KR101 [medium] nessuna riga della tabella bands decide quando business.growth_rate = 0" in italian
+    assert "KR101 [media] nessuna riga della tabella bands decide quando business.growth_rate = 0" in italian
 
 
 def test_an_unknown_check_is_a_bad_option() -> None:

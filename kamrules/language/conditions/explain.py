@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kamrules.i18n.catalog import phrases
+from kamrules.i18n.numbers import date
 from kamrules.language.conditions.evaluate import evaluate
 from kamrules.language.conditions.tree import All, AnyOf, Arg, Cond, Leaf, Not
 
@@ -87,7 +88,8 @@ def actual(leaf: Leaf, values: Mapping[str, Any], as_of: dt.date, lang: str) -> 
         return phrase(lang, "missing_value")
     if isinstance(value, dt.date) and leaf.fact != "as_of":
         days = (value - as_of).days
-        return f"{value.isoformat()} (" + phrase(lang, "days_from").format(days=days, as_of=as_of.isoformat()) + ")"
+        words = phrases(lang, "explain")
+        return f"{date(value, lang)} (" + words.say("days_from", days=days, as_of=as_of) + ")"
     return show(value)
 
 

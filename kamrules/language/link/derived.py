@@ -12,6 +12,11 @@ from kamrules.language.rulebase import Derived
 from kamrules.model.catalog import FactInfo, FactType, input_catalog, input_groups
 from kamrules.model.vocabulary import LABELS
 
+# Input lists of free words, some of which the rulesets recognise and sentences name by a label
+# (`{relationship.choice_criteria}` prints "qualità e consegna" in Italian); any other word is
+# the user's own, printed as written.
+_LIST_LABELS = {"relationship.choice_criteria": "criterion"}
+
 
 def _derived_type(spec: S.DerivedSpec) -> tuple[FactType, dict[str, dict[str, str]]]:
     labels: dict[str, dict[str, str]] = {}
@@ -82,6 +87,10 @@ def catalog(lk: Linker, derived: dict[str, Derived]) -> dict[str, FactInfo]:
             description=d.description.as_dict(),
             labels={k: v.as_dict() for k, v in d.labels.items()},
         )
+    for path, kind in _LIST_LABELS.items():  # a list of words, some of which have labels
+        info = facts.get(path)
+        if info is not None and info.origin == "input":
+            facts[path] = FactInfo(info.path, info.type, info.origin, description=info.description, labels=LABELS[kind])
     for path, info in list(facts.items()):
         if info.origin == "input" and info.type.kind == "choice":
             vocab = next((v for v in LABELS.values() if set(v) == set(info.type.values)), None)

@@ -1,13 +1,15 @@
 """Message templates (a warning's message, a lever's why): every `{placeholder}` names a parameter
-or a fact its rule's stage can read, and its format (`:%`, `:days`...) fits what it prints."""
+or a fact its rule's stage can read, its format (`:%`, `:days`...) fits what it prints, its
+article is one of its language's, and its plural forms (`|one|other`) follow a count."""
 
 from __future__ import annotations
 
 from kamrules import codes
+from kamrules.i18n import grammar
 from kamrules.i18n.texts import Texts
 from kamrules.language.link.context import Linker, Path
 from kamrules.language.read import LoadedFile
-from kamrules.language.templates import FORMATS, malformed_placeholders, placeholders
+from kamrules.language.templates import FORMATS, Placeholder, malformed_placeholders, parse
 from kamrules.model.catalog import FactInfo, FactType
 from kamrules.suggest import suggest
 
@@ -30,7 +32,8 @@ _FORMAT_NEEDS = {
 
 def check_template(lk: Linker, file: LoadedFile, path: Path, text: Texts, stage: str) -> bool:
     """Whether every placeholder of `text` (in each language) names something readable in
-    `stage` with a format that exists and fits; each one that does not is reported (KR029, KR042)."""
+    `stage` with a format that exists and fits, an article of its language and plural forms that
+    follow a count; each one that does not is reported (KR029, KR042, KR045, KR046)."""
     ctx = lk.parse_context(file, stage)
     ok = True
     for lang, template in text.as_dict().items():
@@ -40,10 +43,14 @@ def check_template(lk: Linker, file: LoadedFile, path: Path, text: Texts, stage:
                 (*path, lang),
                 codes.PLACEHOLDER,
                 f"{braced} is not a placeholder: a placeholder names a fact or a parameter, such as "
-                f"{{business.revenue}} or {{contract_notice_days}}, with a format if needed ({', '.join(FORMATS)})",
+                f"{{business.revenue}} or {{contract_notice_days}}, with a format if needed ({', '.join(FORMATS)}), "
+                "an article before it ({an tier}) and plural forms after it ({dmu.critics|# critic|# critics})",
             )
             ok = False
-        for name, fmt in placeholders(template):
+        for placeholder in parse(template):
+            name, fmt = placeholder.name, placeholder.format
+            if not _agreement_fits(lk, file, (*path, lang), lang, placeholder, ctx.facts.get(name)):
+                ok = False
             if fmt is not None and fmt not in FORMATS:
                 lk.error(
                     file,
@@ -119,3 +126,41 @@ def _formats_for(lk: Linker, name: str, info: FactInfo | None) -> list[str]:
     if info is None:
         return []
     return [x for x in FORMATS if _fits_fact(lk, x, name, info.type)]
+
+
+def _agreement_fits(lk: Linker, file: LoadedFile, path: Path, lang: str, p: Placeholder, info: FactInfo | None) -> bool:
+    """Whether a placeholder's article is one of `lang`'s and its plural forms are two or three and
+    follow a count (a number, a list, or a date printed :days); if not, say so (KR045, KR046)."""
+    ok = True
+    if p.article is not None and p.article not in grammar.articles(lang):
+        known = ", ".join(sorted(grammar.articles(lang)))
+        lk.error(
+            file,
+            path,
+            codes.ARTICLE,
+            f"{p.text}: {p.article!r} is not an article of this language ({lang}); write one of {known}, "
+            "as it reads before a consonant: kamrules changes it to fit the word that follows",
+            suggest(p.article, sorted(grammar.articles(lang))),
+        )
+        ok = False
+    if not p.forms:
+        return ok
+    problem = grammar.forms_problem(p.forms)
+    if problem is None and p.format != "days" and not _is_count(lk, p.name, info):
+        problem = (
+            f"{p.name} is not a number or a list, so it has no count for plural forms to agree with "
+            "(a date has one when printed :days)"
+        )
+    if problem is not None:
+        lk.error(file, path, codes.PLURAL_FORMS, f"{p.text}: {problem}")
+        ok = False
+    return ok
+
+
+def _is_count(lk: Linker, name: str, info: FactInfo | None) -> bool:
+    param = lk.params.get(name)
+    if param is not None:
+        return param.type in _FORMAT_PARAMS["int"]
+    if info is None:
+        return True  # an unknown name is reported on its own
+    return info.type.kind in ("number", "list", "mapping")

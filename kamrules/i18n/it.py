@@ -663,10 +663,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "history": {
         "changes_between": "Cambiamenti da {a} a {b}",
         "changes_since_run": "Cambiamenti dopo {a}",
-        "changes_since": "Cambiamenti dal {since}{until}: l'ultimo consiglio di ogni cliente prima di quella data confrontato con l'ultimo da allora",
-        "up_to": " al {date}",
+        "changes_since": "Cambiamenti {dal since}{until}: l'ultimo consiglio di ogni cliente prima di quella data confrontato con l'ultimo da allora",
+        "up_to": " {al date}",
         "run": "esecuzione {id} ({details})",
-        "as_of_date": "al {date}",
+        "as_of_date": "{al date}",
         "compared": "{n} clienti confrontati, {unchanged} invariati",
         "compared_one": "{n} cliente confrontato, {unchanged} invariati",
         "tier": "Livello",

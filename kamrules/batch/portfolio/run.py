@@ -241,6 +241,16 @@ class ColumnarRun:
         self.columns = self.loaded.columns
         self.schema = self.loaded.schema
 
+    def sheet_spec(self, *, machine: bool = False) -> Any:
+        """The XLSX workbook of the output rows (`PortfolioRun.sheet_spec`)."""
+        from kamrules.portfolio.outcolumns import sheet_spec
+
+        lang = self.request.lang
+        rows = {key: texts.get(lang) for key, texts in self.loaded.engine.rulebase.treatment_rows.items()}
+        derived = self.loaded.knowledge.accounts.rulebase.derived
+        about = {name: d.description.get(lang) or "" for name, d in derived.items()}
+        return sheet_spec(self.columns, lang, rows, about, machine=machine)
+
     def context(self, name: str, colmap: legacy.ColumnMap | None = None) -> Context:
         r = self.request
         colmap = colmap or self.colmap

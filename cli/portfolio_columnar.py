@@ -9,13 +9,14 @@ It serves files from `COLUMNAR_FROM` bytes (and every Parquet file): below that 
 is as fast (pyarrow's import and the batch engine's fixed cost per batch weigh as much as the
 rows), and its error handling row by row is the one the small tests pin down.
 `KAMRULES_COLUMNAR_FROM` (bytes) moves the threshold: 0 for every file, a huge number for none.
-Standard input is read by the per-row run unless it is Parquet.
+Standard input and pipes are read by the per-row run (they can be read only once).
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
+import stat
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -66,10 +67,13 @@ def _size(path: str) -> int:
     if path == "-":
         return -1
     try:
+        found = Path(path).stat()
+        if not stat.S_ISREG(found.st_mode):
+            return -1  # a pipe (`<(export)`) is read once, by the per-row run: no peeking at it
         with open(path, "rb") as handle:
             if handle.read(4) == b"PAR1":
                 return 1 << 62
-        return Path(path).stat().st_size
+        return found.st_size
     except OSError:
         return -1  # the per-row run says what is wrong with it
 

@@ -15,11 +15,8 @@ if TYPE_CHECKING:
     from kamrules.advice.stream import AdviceStream
     from kamrules.api import Engine
     from kamrules.errors import Note
-    from kamrules.model.account import Account
-    from kamrules.model.advice import Advice
     from kamrules.model.cellformats import Forced
 
-from .advise_batch import Batched
 from .cellformat import cell_format_options, check_cell_formats
 from .common import (
     as_of_option,
@@ -132,17 +129,9 @@ def _advise_file(
     from kamrules.model.cellformats import FileCells
     from kamrules.model.validate import validate_account
 
+    from .main import ISSUES_URL
+
     notes: list[Note] = []  # filled once the file's formats are decided, before its first record
-    # Many accounts, read without their trace: advised column-wise (cli/advise_batch.py).
-    batch = Batched.of(
-        engine,
-        stream.fmt,
-        explain,
-        lang=lang,
-        as_of=day,
-        one=lambda label, account: _advise_account(label, account, engine, stream, tally, lang=lang, as_of=day),
-        done=lambda advice: _advised(advice, stream, tally),
-    )
     try:
         for record in read_records(path, cells=lambda: FileCells(forced), notes=notes):
             _say_notes(notes)
@@ -154,62 +143,29 @@ def _advise_file(
                 continue
             try:
                 account = validate_account(record.data, source=record.label, location=record.location)
+                advice = engine.advise(account, lang=lang, as_of=day, explain=explain)
             except KamError as exc:
                 click.echo(f"{record.label}: {render(exc)}", err=True)
                 tally.failed += 1
                 continue
             except Exception as exc:
-                _crashed(record.label, exc, tally)
+                click.echo(
+                    f"{record.label}: internal error ({type(exc).__name__}: {exc}); the other accounts are still "
+                    f"advised; please report it at {ISSUES_URL}",
+                    err=True,
+                )
+                tally.crashed += 1
                 continue
-            if batch is None or not batch.add(record.label, account):
-                _advise_account(record.label, account, engine, stream, tally, lang=lang, as_of=day, explain=explain)
+            stream.add(advice)
+            tally.advised += 1
+            tally.severities.update(w.severity for w in advice.warnings)
     except OutputError:
         raise  # the output cannot be written: nothing more can be done
     except KamError as exc:  # the file cannot be read (or stops being readable)
-        if batch is not None:
-            batch.flush()  # the accounts read before it are advised
         _say_notes(notes)
         click.echo(render(exc), err=True)
         tally.failed += 1
-    if batch is not None:
-        batch.flush()
     _say_notes(notes)
-
-
-def _advise_account(
-    label: str, account: Account, engine: Engine, stream: AdviceStream, tally: _Tally, **options: Any
-) -> None:
-    """Advise one valid account into `stream`; a bug met on it is reported and the rest go on."""
-    from kamrules.errors import KamError
-
-    try:
-        advice = engine.advise(account, **options)
-    except KamError as exc:
-        click.echo(f"{label}: {render(exc)}", err=True)
-        tally.failed += 1
-        return
-    except Exception as exc:
-        _crashed(label, exc, tally)
-        return
-    _advised(advice, stream, tally)
-
-
-def _crashed(label: str, exc: Exception, tally: _Tally) -> None:
-    """A bug of kamrules met on one account: said, counted, and the others go on."""
-    from .main import ISSUES_URL
-
-    click.echo(
-        f"{label}: internal error ({type(exc).__name__}: {exc}); the other accounts are still "
-        f"advised; please report it at {ISSUES_URL}",
-        err=True,
-    )
-    tally.crashed += 1
-
-
-def _advised(advice: Advice, stream: AdviceStream, tally: _Tally) -> None:
-    stream.add(advice)
-    tally.advised += 1
-    tally.severities.update(w.severity for w in advice.warnings)
 
 
 def _say_notes(notes: list[Note]) -> None:

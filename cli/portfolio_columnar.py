@@ -5,7 +5,8 @@ FILE.parquet`, which only it writes.
 It serves every option but `--scores portfolio` (ranking every account against the portfolio
 needs every account's scores before the first is advised: a pass the per-row run makes) and
 needs pyarrow (the `batch` extra): without it, or with that option, the per-row run serves.
-It serves files from `COLUMNAR_FROM` bytes (and every Parquet file): below that the per-row run
+An XLSX input keeps the per-row run too (openpyxl reads it row by row either way). It serves
+files from `COLUMNAR_FROM` bytes (and every Parquet file): below that the per-row run
 is as fast (pyarrow's import and the batch engine's fixed cost per batch weigh as much as the
 rows), and its error handling row by row is the one the small tests pin down.
 `KAMRULES_COLUMNAR_FROM` (bytes) moves the threshold: 0 for every file, a huge number for none.
@@ -48,6 +49,10 @@ def columnar_serves(request: Request, parquet: bool = False) -> str | None:
     a Parquet file, which only it writes, whatever the input's size."""
     if not parquet and _size(request.path) < _threshold():
         return "the input is small"
+    if not parquet and (request.fmt == "xlsx" or str(request.path).lower().endswith(".xlsx")):
+        # openpyxl reads a workbook row by row either way; the per-row run keeps its reading of a
+        # hostile workbook within the memory docs/security.md measures (pyarrow adds about 40 MB).
+        return "an XLSX workbook is read row by row"
     if request.scores == "portfolio":
         return "--scores portfolio ranks the accounts against the whole portfolio first"
     if importlib.util.find_spec("pyarrow") is None:

@@ -170,9 +170,15 @@ class _sharing:
 
         assert result.table is not None
         effort.weigh(self.shares, result.table)
-        if self.writer is None:
-            self.writer = pa.ipc.new_stream(self.file, result.table.schema)
-        self.writer.write_batch(result.table)
+        try:
+            if self.writer is None:
+                self.writer = pa.ipc.new_stream(self.file, result.table.schema)
+            self.writer.write_batch(result.table)
+        except OSError as exc:  # a full disk, ulimit -f: an environment error naming the file (exit 2)
+            from kamrules.errors import OutputError
+
+            where = f"the temporary file of the advised rows in {tempfile.gettempdir()}"
+            raise OutputError.of(where, exc) from None
         result.table = None
         self.kept.append(result)
 

@@ -16,6 +16,13 @@ from .common import (
     rules_option,
 )
 from .errors import option
+from .portfolio_columnar import (
+    columnar_job,
+    columnar_serves,
+    parquet_out,
+    refuse_parquet_without_columns,
+    run_columnar,
+)
 from .portfolio_outputs import (
     ROW_FORMATS,
     SUMMARY_FORMATS,
@@ -59,8 +66,8 @@ def _delimiter(ctx: click.Context, param: click.Parameter, value: str | None) ->
     "out",
     type=click.Path(dir_okay=False, writable=True),
     default=None,
-    help="Write one row per account (advice or error) to this file, atomically: .csv, .xlsx or .jsonl "
-    "(or the summary, to .md, .txt, .json or .yaml).",
+    help="Write one row per account (advice or error) to this file, atomically: .csv, .xlsx, .jsonl or "
+    ".parquet (or the summary, to .md, .txt, .json or .yaml).",
 )
 @click.option(
     "--format",
@@ -208,7 +215,7 @@ def command(
     from .common import split_rules
     from .store_options import PortfolioHistory
 
-    where = Outputs.of(out, fmt, report)
+    where = Outputs.of(None if parquet_out(out) else out, fmt, report)
     png = png_drawable(plot_dir)
     request = Request(
         path=file,
@@ -231,12 +238,23 @@ def command(
         snapshots=record_history or compare is not None,
     )
     history = PortfolioHistory.open(db, record=record_history, compare=compare)  # a bad --db fails before the work
-    job = PortfolioRun(request)  # rules, maps, sectors: any problem with them stops us here
+    # The columnar run (issue 16) where it serves the options, else the per-row run: one output.
+    parquet = out if parquet_out(out) else None
+    not_columnar = columnar_serves(request, parquet=bool(parquet))
+    if parquet:
+        refuse_parquet_without_columns(not_columnar)
+    job = columnar_job(request) if not_columnar is None else PortfolioRun(request)  # rules, maps, sectors checked
     for skipped in job.skipped_plans:  # a plan file that cannot be read is not a plan
         click.echo(f"kam: --plans: {skipped}", err=True)
     rows = Rows(lang, "<stdin>" if file == "-" else file, history)
     delim = "\t" if out_delimiter == "tab" else out_delimiter
-    outcome = rows.run(job, where, delim, raw_cells=raw_cells, machine_headers=xlsx_headers == "names")
+    machine = xlsx_headers == "names"
+    if isinstance(job, PortfolioRun):
+        outcome = rows.run(job, where, delim, raw_cells=raw_cells, machine_headers=machine)
+    else:
+        outcome = run_columnar(
+            rows, job, where, delim, raw_cells=raw_cells, machine_headers=machine, parquet_file=parquet
+        )
     for note in outcome.notes:  # how the file's numbers and dates were read, where it mattered
         click.echo(f"kam: {rows.name}: {note.text(option)}", err=True)
     movements = history.finish(outcome, file) if history is not None else None

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +21,7 @@ from .errors import option
 if TYPE_CHECKING:
     from kamrules.io.outputs import RowSink
     from kamrules.portfolio.evaluate import RowResult
+    from kamrules.portfolio.prepare import RowProblem
     from kamrules.portfolio.run import Outcome, PortfolioRun
     from kamrules.store import ChangeReport
 
@@ -118,7 +119,7 @@ class Rows:
             if self.history is not None and result.ok:
                 self.history.add(result.cells, f"{self.name} {self.words['row']} {result.row}")
             if not result.ok:
-                self._report(result)
+                self.report(result.row, result.problems)
                 if any(p.code == INTERNAL for p in result.problems):
                     self.crashed.append(result.row)
 
@@ -126,19 +127,28 @@ class Rows:
             return job.run(on_row, self._progress)
 
     def _progress(self, done: int, total: int) -> None:
+        self.advance(1, total)
+
+    def advance(self, rows: int, total: int) -> None:
+        """The progress bar `rows` further (made at the first call, once the rows are counted)."""
         if total < PROGRESS_FROM or not sys.stderr.isatty():
             return
-        if not self._advance:  # made at the first row, when the first pass has counted them
+        if not self._advance:
             bar = click.progressbar(length=total, label=self.words["progress"], file=sys.stderr)
             self._advance.append(self._closing.enter_context(bar).update)
-        self._advance[0](1)
+        self._advance[0](rows)
 
-    def _report(self, result: RowResult) -> None:
+    def closing(self) -> contextlib.ExitStack:
+        """The block the progress bar lives in."""
+        return self._closing
+
+    def report(self, row: int, problems: Sequence[RowProblem]) -> None:
+        """A row's problems on standard error, with its row number, line and column."""
         w = self.words
-        for p in result.problems:
+        for p in problems:
             where = f"{self.name}:{p.line}" if p.line else self.name
             column = f", {w['column']} {p.column}" if p.column else ""
-            click.echo(f"{where}: {w['row']} {result.row}{column}: {p.code} {p.text(option)}", err=True)
+            click.echo(f"{where}: {w['row']} {row}{column}: {p.code} {p.text(option)}", err=True)
 
 
 def exit_code(outcome: Outcome, rows: Rows, fail_on: str) -> int:

@@ -31,3 +31,9 @@ def test_kam_advise_one_account_loads_no_columnar_library() -> None:
 
 def test_kam_help_loads_no_columnar_library() -> None:
     assert _loaded("--help") == "[]"
+
+
+def test_kam_advise_one_account_in_text_loads_no_columnar_library() -> None:
+    """The text output may be advised column-wise, but not for one account (cli/advise_batch.py)."""
+    one = sorted((EXAMPLES / "accounts").glob("*.yaml"))[0]
+    assert _loaded("advise", str(one), "--as-of", "2026-11-27", "--format", "text") == "[]"

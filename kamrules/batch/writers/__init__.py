@@ -13,11 +13,14 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import pyarrow as pa
 
 from kamrules.batch.writers.encode import csv_header, encode_csv, encode_jsonl
+
+if TYPE_CHECKING:
+    from kamrules.io.workbook import SheetSpec
 
 FORMATS = ("csv", "xlsx", "jsonl", "parquet")
 BOM = b"\xef\xbb\xbf"  # UTF-8's byte order mark: Excel then reads the CSV's accents right
@@ -35,10 +38,11 @@ def format_of(path: str | Path, fmt: str | None) -> str | None:
     return suffix if suffix in FORMATS else None
 
 
-def encoder(fmt: str, delimiter: str = ",") -> Callable[[pa.RecordBatch], bytes] | None:
-    """The function turning a batch into the bytes of a `fmt` file (None: not bytes-wise)."""
+def encoder(fmt: str, delimiter: str = ",", raw: bool = False) -> Callable[[pa.RecordBatch], bytes] | None:
+    """The function turning a batch into the bytes of a `fmt` file (None: not bytes-wise); CSV
+    text cells neutralised against formulas unless `raw` (kamrules.io.cells)."""
     if fmt == "csv":
-        return _CsvEncoder(delimiter)
+        return _CsvEncoder(delimiter, raw)
     if fmt == "jsonl":
         return encode_jsonl
     return None
@@ -47,23 +51,24 @@ def encoder(fmt: str, delimiter: str = ",") -> Callable[[pa.RecordBatch], bytes]
 class _CsvEncoder:
     """Picklable: sent to worker processes with the batches."""
 
-    def __init__(self, delimiter: str) -> None:
+    def __init__(self, delimiter: str, raw: bool = False) -> None:
         self.delimiter = delimiter
+        self.raw = raw
 
     def __call__(self, batch: pa.RecordBatch) -> bytes:
-        return encode_csv(batch, self.delimiter)
+        return encode_csv(batch, self.delimiter, self.raw)
 
 
 class BatchWriter:
     """Writes output batches (or their encoded bytes) to an open binary stream."""
 
-    def __init__(self, handle: IO[bytes], fmt: str, schema: pa.Schema, delimiter: str = ",") -> None:
+    def __init__(self, handle: IO[bytes], fmt: str, schema: pa.Schema, delimiter: str = ",", raw: bool = False) -> None:
         self.handle = handle
         self.fmt = fmt
         self.schema = schema
-        self.encode = encoder(fmt, delimiter)
+        self.encode = encoder(fmt, delimiter, raw)
         if fmt == "csv":
-            handle.write(csv_header(schema.names, delimiter))
+            handle.write(csv_header(schema.names, delimiter, raw))
 
     def write(self, batch: pa.RecordBatch | None, encoded: bytes | None = None) -> None:
         if encoded is None:
@@ -108,15 +113,22 @@ class _XlsxWriter:
 
 @contextlib.contextmanager
 def batch_writer(
-    path: str | Path, fmt: str, schema: pa.Schema, *, delimiter: str = ",", sheet: str = "accounts"
+    path: str | Path,
+    fmt: str,
+    schema: pa.Schema,
+    *,
+    delimiter: str = ",",
+    sheet: str | SheetSpec = "accounts",
+    raw_cells: bool = False,
 ) -> Iterator[BatchWriter | _ParquetWriter | _XlsxWriter]:
-    """A writer of output batches to `path`; the file appears, complete, when the block ends."""
+    """A writer of output batches to `path`; the file appears, complete, when the block ends.
+    An XLSX workbook is today's (`sheet`: its columns and headers), from the rows' values."""
     from kamrules.io.atomic import atomic_writer
 
     if fmt == "xlsx":
         from kamrules.io.outputs import row_writer
 
-        with row_writer(path, "xlsx", schema.names, sheet=sheet) as sink:
+        with row_writer(path, "xlsx", schema.names, sheet=sheet, raw_cells=raw_cells) as sink:
             yield _XlsxWriter(sink)
         return
     with atomic_writer(path, "wb", encoding=None) as handle:
@@ -128,16 +140,18 @@ def batch_writer(
             return
         if fmt == "csv":
             binary.write(BOM)
-        yield BatchWriter(binary, fmt, schema, delimiter)
+        yield BatchWriter(binary, fmt, schema, delimiter, raw_cells)
 
 
-def stream_writer(handle: IO[str], fmt: str, schema: pa.Schema, *, delimiter: str = ",") -> BatchWriter:
+def stream_writer(
+    handle: IO[str], fmt: str, schema: pa.Schema, *, delimiter: str = ",", raw_cells: bool = False
+) -> BatchWriter:
     """A CSV or JSON Lines writer to an open text stream (standard output), without the BOM."""
     binary: Any = getattr(handle, "buffer", None)
     if binary is None:
         binary = _TextBytes(handle)
     handle.flush()
-    return BatchWriter(binary, fmt, schema, delimiter)
+    return BatchWriter(binary, fmt, schema, delimiter, raw_cells)
 
 
 class _TextBytes:

@@ -13,17 +13,20 @@ import io
 import json
 from collections.abc import Callable, Sequence
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from kamrules.batch.writers.cells import csv_texts, json_texts
+from kamrules.io.cells import neutralise
 
 CRLF = "\r\n"
 
 
-def csv_header(columns: Sequence[str], delimiter: str) -> bytes:
+def csv_header(columns: Sequence[str], delimiter: str, raw: bool = False) -> bytes:
     out = io.StringIO()
-    csv.writer(out, delimiter=delimiter, lineterminator=CRLF).writerow(list(columns))
+    names = list(columns) if raw else [neutralise(c) for c in columns]
+    csv.writer(out, delimiter=delimiter, lineterminator=CRLF).writerow(names)
     return out.getvalue().encode("utf-8")
 
 
@@ -53,18 +56,38 @@ def _sliced(batch: pa.RecordBatch, encode: Callable[[pa.RecordBatch], bytes]) ->
     return b"".join(encode(batch.slice(start, SLICE)) for start in range(0, batch.num_rows, SLICE))
 
 
-def encode_csv(batch: pa.RecordBatch, delimiter: str = ",") -> bytes:
-    """The rows of `batch` as CSV lines (UTF-8), without the header."""
-    return _sliced(batch, lambda part: _csv_lines(part, delimiter))
+def encode_csv(batch: pa.RecordBatch, delimiter: str = ",", raw: bool = False) -> bytes:
+    """The rows of `batch` as CSV lines (UTF-8), without the header; text cells a spreadsheet
+    would run as formulas neutralised (`kamrules.io.cells`) unless `raw`."""
+    return _sliced(batch, lambda part: _csv_lines(part, delimiter, raw))
 
 
-def _csv_lines(batch: pa.RecordBatch, delimiter: str) -> bytes:
+# Texts `formula_like` may flag: a formula start, at the beginning or after whitespace (Python's
+# str.lstrip strips Unicode spaces too); `neutralise` decides each of them.
+_FORMULA_START = r"^[\s\x1c-\x1f\x85\p{Z}]*[=+\-@\t\r]"
+
+
+def _neutralised(text: pa.Array) -> pa.Array:
+    """`kamrules.io.cells.neutralise` of each text, Python judging only the few it may flag."""
+    maybe = pc.fill_null(pc.match_substring_regex(text, _FORMULA_START), False)
+    if not pc.any(maybe).as_py():
+        return text
+    where = np.flatnonzero(np.asarray(maybe.to_numpy(zero_copy_only=False), dtype=bool))
+    cells = text.to_pylist()
+    for k in where.tolist():
+        cells[k] = neutralise(cells[k])
+    return pa.array(cells, pa.string())
+
+
+def _csv_lines(batch: pa.RecordBatch, delimiter: str, raw: bool = False) -> bytes:
     if not batch.num_rows:
         return b""
     pattern = _needs_quotes(delimiter)
     texts = []
     for column in batch.columns:
         text = pc.fill_null(csv_texts(column), "")
+        if not raw and (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+            text = _neutralised(text)
         # Numbers, dates and true/false never hold a delimiter, a quote or a line break.
         if _may_need_quotes(column.type):
             text = _per_distinct(text, lambda values: _quoted(values, pattern))

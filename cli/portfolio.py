@@ -130,6 +130,14 @@ SUMMARY_FORMATS = ("markdown", "text", "json", "yaml")
     "--labels", type=click.IntRange(min=0), default=15, show_default=True, help="Largest accounts named on the plots."
 )
 @fail_on_option("never")
+@click.option(
+    "--scheduler",
+    envvar="KAMRULES_SCHEDULER",
+    default=None,
+    help="Run on the Dask cluster whose scheduler is at this address (tcp://host:8786; also "
+    "KAMRULES_SCHEDULER): FILE may then be a glob, a folder or a URL, and --out a Parquet dataset folder "
+    "(docs/scale.md; needs: pip install 'kamrules[dask]').",
+)
 def command(
     file: str,
     rules: tuple[str, ...],
@@ -149,6 +157,7 @@ def command(
     plot_dir: str | None,
     labels: int,
     fail_on: str,
+    scheduler: str | None = None,
 ) -> int:
     """Advise every account of FILE (CSV, XLSX, JSON Lines, YAML or JSON list; - reads standard
     input) and place it on the six portfolio matrices.
@@ -158,6 +167,11 @@ def command(
     the exit code is then 2. The file is read twice: a first pass ranks revenue for the ABC
     classes and finds duplicate ids.
     """
+    if scheduler:
+        from .portfolio_cluster import Options, run_on_cluster
+
+        given = dict(locals())
+        return run_on_cluster(scheduler, Options(**{k: given[k] for k in Options.__dataclass_fields__}))
     from kamrules.portfolio.run import PortfolioRun, Request
 
     from .common import split_rules

@@ -1,0 +1,298 @@
+"""`kam portfolio INPUT --scheduler ADDRESS`: the same command, run on a Dask cluster (issue 17).
+
+INPUT may be a file, a glob or a folder (a Parquet dataset), local or an fsspec URL; the workers
+read it (`kamrules.dask.sources`). `--out` is a file as on one machine (the rows come back to
+this process, in order, and are written here) or, new, a Parquet dataset folder (a name ending
+in `/`, or without an extension), which the workers write, one part per piece, and which
+appears complete or not at all. The summary, the report, the plots, the error rows on standard
+error and the exit code are the single-machine command's. Dask is imported only here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from kamrules.dask.tasks import Output, PieceResult
+    from kamrules.portfolio.run import Outcome
+
+PARQUET = (".parquet", ".parq", ".pq")
+CONNECT_SECONDS = 30  # a scheduler that does not answer within this is not there
+
+
+@dataclass(frozen=True)
+class Options:
+    """`kam portfolio`'s options, as its command received them."""
+
+    file: str
+    rules: tuple[str, ...]
+    lang: str
+    as_of: dt.date | None
+    out: str | None
+    fmt: str | None
+    out_delimiter: str
+    input_format: str | None
+    encoding: str | None
+    delimiter: str | None
+    columns: str | None
+    sectors: str | None
+    plans: str | None
+    jobs: int
+    report: str | None
+    plot_dir: str | None
+    labels: int
+    fail_on: str
+
+
+def run_on_cluster(scheduler: str, o: Options) -> int:
+    """The command on the cluster at `scheduler`; its exit code."""
+    from kamrules.batch.portfolio.run import ColumnarRun
+    from kamrules.portfolio.run import Request
+
+    from .common import split_rules
+
+    _check(o)
+    target = _Target.of(o.out, o.fmt)
+    if o.plot_dir:
+        from kamrules.portfolio.png import require_matplotlib
+
+        require_matplotlib()
+    request = Request(
+        path=o.file,
+        as_of=o.as_of or dt.date.today(),
+        lang=o.lang,
+        fmt=o.input_format,
+        encoding=o.encoding,
+        delimiter=o.delimiter,
+        columns=o.columns,
+        sectors=o.sectors,
+        plans=o.plans,
+        rules=tuple(split_rules(o.rules)),
+        keep_points=bool(o.report or o.plot_dir),
+        labels=o.labels,
+    )
+    job = ColumnarRun(request)  # rules, maps, sectors, plans: any problem with them stops us here
+    for skipped in job.skipped_plans:
+        click.echo(f"kam: --plans: {skipped}", err=True)
+    from kamrules.dask.sources import pieces
+
+    found = pieces(o.file, o.input_format, o.encoding, o.delimiter)
+    described = f"{o.file} ({len(found)} piece{'s' if len(found) != 1 else ''} on {scheduler})"
+    errors = _Errors(o.lang)
+    with _connect(scheduler) as client, target.open(job, "\t" if o.out_delimiter == "tab" else o.out_delimiter) as sink:
+        from kamrules.dask.run import ClusterRun
+
+        def on_result(result: PieceResult) -> None:
+            sink.write(result)
+            errors.report(result)
+
+        with _progress(o.lang) as progress:
+            outcome = ClusterRun(job, client).run(found, sink.output, on_result, described, progress=progress)
+    return _finish(outcome, o, target, errors)
+
+
+def _check(o: Options) -> None:
+    if o.file == "-":
+        raise click.BadParameter(
+            "a cluster's workers cannot read this process's standard input: give a file, a glob, a folder or a URL",
+            param_hint="FILE",
+        )
+    if o.jobs != 1:
+        raise click.BadParameter("--jobs is for one machine: with --scheduler the cluster's workers do the work")
+    try:
+        import dask  # noqa: F401
+        import distributed  # noqa: F401
+    except ImportError:
+        raise click.UsageError(
+            "--scheduler runs on Dask, which is not installed: pip install 'kamrules[dask]'"
+        ) from None
+
+
+@contextlib.contextmanager
+def _connect(scheduler: str) -> Iterator[Any]:
+    from distributed import Client
+
+    try:
+        client = Client(scheduler, timeout=CONNECT_SECONDS)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise click.BadParameter(
+            f"no Dask scheduler answers at {scheduler!r} ({exc})", param_hint="--scheduler / KAMRULES_SCHEDULER"
+        ) from None
+    with client:  # on the way out, even on an error or Ctrl-C, the run's tasks are cancelled
+        yield client
+
+
+@dataclass(frozen=True)
+class _Target:
+    """Where the rows go: nowhere (the summary only), standard output, a file, or a Parquet
+    dataset folder; and where the summary goes."""
+
+    rows: str | None  # file or folder; None: standard output or nowhere
+    rows_format: str | None  # csv, jsonl, xlsx, parquet, dataset
+    summary_file: str | None
+    summary_format: str
+
+    @classmethod
+    def of(cls, out: str | None, fmt: str | None) -> _Target:
+        from .portfolio import _Outputs
+
+        if out and (out.endswith(("/", "\\")) or not Path(out).suffix or Path(out).suffix.lower() in PARQUET):
+            dataset = out.endswith(("/", "\\")) or not Path(out).suffix
+            return cls(
+                out,
+                "dataset" if dataset else "parquet",
+                None,
+                fmt if fmt and fmt not in ("csv", "xlsx", "jsonl") else "markdown",
+            )
+        where = _Outputs.of(out, fmt)
+        rows = where.rows_file
+        return cls(rows, where.rows_format, where.summary_file, where.summary_format)
+
+    @property
+    def rows_to_stdout(self) -> bool:
+        return self.rows_format is not None and not self.rows
+
+    @contextlib.contextmanager
+    def open(self, job: Any, delimiter: str) -> Iterator[_Sink]:
+        from kamrules.dask.tasks import Output
+
+        if self.rows_format == "dataset":
+            assert self.rows is not None
+            with _dataset(self.rows) as folder:
+                yield _Sink(Output("dataset", folder=folder), None)
+            return
+        if self.rows_format is None:
+            yield _Sink(Output("none"), None)
+            return
+        from kamrules.batch.writers import batch_writer, encoder, stream_writer
+
+        encode = encoder(self.rows_format, delimiter)
+        output = Output("encoded", encode=encode) if encode is not None else Output("table")
+        if self.rows is None:
+            yield _Sink(output, stream_writer(sys.stdout, self.rows_format, job.schema, delimiter=delimiter))
+            return
+        with batch_writer(self.rows, self.rows_format, job.schema, delimiter=delimiter) as writer:
+            yield _Sink(output, writer)
+
+
+@dataclass
+class _Sink:
+    output: Output
+    writer: Any
+
+    def write(self, result: PieceResult) -> None:
+        if self.writer is None:
+            return
+        for encoded in result.encoded:
+            self.writer.write(None, encoded)
+        for table in result.tables:
+            self.writer.write(table)
+
+
+@contextlib.contextmanager
+def _dataset(out: str) -> Iterator[str]:
+    """A hidden folder beside `out` for the workers' parts, moved to `out` once all are there."""
+    import fsspec
+
+    fs, path = fsspec.core.url_to_fs(out)
+    path = path.rstrip("/\\")
+    if fs.exists(path):
+        raise click.BadParameter(f"{out} exists: remove it, or name a new folder", param_hint="--out")
+    parent, _, name = path.rpartition("/")
+    temporary = f"{parent}/.{name}.kam-{uuid.uuid4().hex[:12]}" if parent else f".{name}.kam-{uuid.uuid4().hex[:12]}"
+    fs.makedirs(temporary, exist_ok=True)
+    try:
+        yield fs.unstrip_protocol(temporary) if "file" not in _protocols(fs) else temporary
+        fs.mv(temporary, path, recursive=True)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            if fs.exists(temporary):
+                fs.rm(temporary, recursive=True)
+
+
+def _protocols(fs: Any) -> tuple[str, ...]:
+    return (fs.protocol,) if isinstance(fs.protocol, str) else tuple(fs.protocol)
+
+
+class _Errors:
+    """Error rows on standard error, as one machine reports them, named by their file."""
+
+    def __init__(self, lang: str) -> None:
+        from kamrules.i18n.catalog import phrases
+
+        self.words = phrases(lang, "portfolio")
+        self.crashed: list[int] = []
+
+    def report(self, result: PieceResult) -> None:
+        from kamrules.batch.portfolio.legacy import INTERNAL
+
+        w = self.words
+        for error in result.errors:
+            for p in error.problems:
+                where = f"{result.name}:{p.line}" if p.line else result.name
+                column = f", {w['column']} {p.column}" if p.column else ""
+                click.echo(f"{where}: {w['row']} {error.row}{column}: {p.code} {p.message}", err=True)
+            if any(p.code == INTERNAL for p in error.problems):
+                self.crashed.append(error.row)
+
+
+@contextlib.contextmanager
+def _progress(lang: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on a terminal, following the pieces the cluster finishes."""
+    from kamrules.i18n.catalog import phrases
+
+    from .portfolio import PROGRESS_FROM
+
+    with contextlib.ExitStack() as closing:
+        shown = [0]
+        bars: list[Any] = []
+
+        def progress(done: int, total: int) -> None:
+            if total < PROGRESS_FROM or not sys.stderr.isatty():
+                return
+            if not bars:
+                label = phrases(lang, "portfolio")["progress"]
+                bars.append(closing.enter_context(click.progressbar(length=total, label=label, file=sys.stderr)))
+            bars[0].update(done - shown[0])
+            shown[0] = done
+
+        yield progress
+
+
+def _finish(outcome: Outcome, o: Options, target: _Target, errors: _Errors) -> int:
+    from .common import reached
+    from .portfolio import _summary, _write_pictures
+
+    _write_pictures(outcome, o.report, o.plot_dir)
+    if target.summary_file:
+        from kamrules.io.atomic import write_text_atomic
+
+        write_text_atomic(target.summary_file, _summary(outcome, target.summary_format))
+    elif not target.rows_to_stdout:
+        click.echo(_summary(outcome, target.summary_format), nl=False)
+    w = errors.words
+    if outcome.tally.rejected:
+        noun = w["error"] if outcome.tally.rejected == 1 else w["errors"]
+        click.echo(f"kam: {outcome.tally.rejected} {noun}", err=True)
+        if errors.crashed:
+            from .main import ISSUES_URL
+
+            click.echo(
+                f"kam: internal errors on rows {', '.join(map(str, errors.crashed[:10]))}; please report them at "
+                f"{ISSUES_URL} (rerun with --debug for details)",
+                err=True,
+            )
+            return 3
+        return 2
+    severities = [warn.severity for warn in outcome.warnings]
+    severities += [severity for _code, severity in outcome.tally.warnings]
+    return 1 if reached(severities, o.fail_on) else 0

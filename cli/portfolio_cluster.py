@@ -143,16 +143,15 @@ class _Target:
 
     @classmethod
     def of(cls, out: str | None, fmt: str | None) -> _Target:
-        from .portfolio import _Outputs
+        from .portfolio import ROW_FORMATS, _Outputs
 
-        if out and (out.endswith(("/", "\\")) or not Path(out).suffix or Path(out).suffix.lower() in PARQUET):
-            dataset = out.endswith(("/", "\\")) or not Path(out).suffix
-            return cls(
-                out,
-                "dataset" if dataset else "parquet",
-                None,
-                fmt if fmt and fmt not in ("csv", "xlsx", "jsonl") else "markdown",
-            )
+        dataset = bool(out) and (str(out).endswith(("/", "\\")) or not Path(str(out)).suffix)
+        if out and (dataset or Path(out).suffix.lower() in PARQUET):
+            if fmt in ROW_FORMATS:  # the rows' format is Parquet's; --format can only be the summary's
+                raise click.BadParameter(
+                    f"--out {out} holds the rows as Parquet: --format {fmt} cannot apply to it", param_hint="--format"
+                )
+            return cls(out, "dataset" if dataset else "parquet", None, fmt or "markdown")
         where = _Outputs.of(out, fmt)
         rows = where.rows_file
         return cls(rows, where.rows_format, where.summary_file, where.summary_format)

@@ -176,3 +176,17 @@ def test_a_rule_base_edited_between_two_runs_is_picked_up(cluster: Any, tmp_path
     assert margin_class("30%") == "1"  # edited: the workers load the new rule base
     with contextlib.suppress(FileNotFoundError):
         shutil.rmtree(rules)
+
+
+def test_one_file_gives_one_machines_bytes(cluster: Any, tmp_path: Path) -> None:
+    options = ("--as-of", AS_OF.isoformat(), "--sectors", EXAMPLES / "portfolio" / "sectors.yaml")
+    scheduler = ("--scheduler", cluster.scheduler.address)
+    for fmt in ("jsonl", "csv"):
+        want = kam("portfolio", PORTFOLIO, *options, "--format", fmt)
+        got = kam("portfolio", PORTFOLIO, *options, *scheduler, "--format", fmt)
+        assert (got.exit_code, got.stdout, got.stderr) == (want.exit_code, want.stdout, want.stderr)
+    want_table, _ = single(PORTFOLIO, sectors=str(EXAMPLES / "portfolio" / "sectors.yaml"))
+    code, stdout, stderr = kam("portfolio", PORTFOLIO, *options, *scheduler, "--out", tmp_path / "o.parquet")
+    assert code == 0, stderr
+    assert pq.read_table(tmp_path / "o.parquet").equals(want_table)
+    assert "Accounts advised: 12" in stdout

@@ -99,6 +99,10 @@ def test_the_command_refuses_what_a_cluster_cannot_do(monkeypatch: pytest.Monkey
     assert code == 2 and "standard input" in err
     code, _, err = kam("portfolio", str(PORTFOLIO), "--scheduler", "tcp://127.0.0.1:9", "--jobs", "2")
     assert code == 2 and "--jobs" in err
+    code, _, err = kam(
+        "portfolio", str(PORTFOLIO), "--scheduler", "tcp://127.0.0.1:9", "--out", "d/", "--format", "csv"
+    )
+    assert code == 2 and "--format csv cannot apply" in err
     monkeypatch.setattr("cli.portfolio_cluster.CONNECT_SECONDS", 0.5)
     monkeypatch.setenv("KAMRULES_SCHEDULER", "tcp://127.0.0.1:9")
     code, _, err = kam("portfolio", str(PORTFOLIO), "--as-of", AS_OF.isoformat())

@@ -93,8 +93,10 @@ def test_a_worker_killed_in_the_middle_of_a_run_loses_no_row(cluster: Any, accou
     found = pieces(str(accounts / "parts"), piece_rows=5_000)  # 20 pieces: work for both workers
     assert len(found) == 20
     killed: list[int] = []
+    followed: list[tuple[int, int]] = []
 
     def kill_one(done: int, total: int) -> None:
+        followed.append((done, total))
         if killed:
             return
         victim = sorted(cluster.scheduler_info()["workers"])[0]
@@ -111,6 +113,8 @@ def test_a_worker_killed_in_the_middle_of_a_run_loses_no_row(cluster: Any, accou
     ClusterRun(job, cluster).run(found, Output("dataset", folder=str(out)), on_result, "parts", progress=kill_one)
     assert killed and not _alive(killed[0])
     assert received == list(range(20))  # every piece once, in order
+    assert followed[-1] == (100_000, 100_000) and len(followed) == 20  # the progress: each piece once
+    assert [d for d, _ in followed] == sorted({d for d, _ in followed})
     dataset = pq.read_table(sorted(out.glob("part-*.parquet")))
     ids = dataset.column("id").to_pylist()
     assert len(ids) == len(set(ids)) == 100_000  # every row exactly once

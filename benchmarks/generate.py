@@ -171,7 +171,7 @@ def account(rng: random.Random, n: int, as_of: dt.date = AS_OF) -> dict[str, Any
                 {
                     "name": f"{rng.choice(WORDS)} {rng.choice(SUFFIXES)}",
                     "share": _fraction(rng.betavariate(2, 5)),
-                    "price_index": round(rng.uniform(0.8, 1.2), 3),
+                    "price_index": round(rng.uniform(0.8, 1.35), 3),
                 }
                 for _ in range(rng.randint(1, 3))
             ]
@@ -204,7 +204,9 @@ def account(rng: random.Random, n: int, as_of: dt.date = AS_OF) -> dict[str, Any
             if rng.random() < rate:
                 rel[key] = rng.choice(LEVELS)
         facts["relationship"] = rel
-    if rng.random() < 0.95:
+    # A third of the accounts come as a CRM exports them, with no 1-10 score: the advisor derives
+    # the scores from the facts (rulesets/derived/).
+    if rng.random() < 0.65:
         assessment: dict[str, Any] = {}
         if rng.random() < 0.93:
             assessment["current_contribution"] = _score(rng)
@@ -231,6 +233,14 @@ def account(rng: random.Random, n: int, as_of: dt.date = AS_OF) -> dict[str, Any
         if rng.random() < 0.08:
             assessment["profile"] = rng.choice(PROFILES)
         facts["assessment"] = assessment
+    if rng.random() < 0.2:
+        facts.setdefault("assessment", {})["strategic_fit"] = _score(rng)
+    if rng.random() < 0.2:
+        facts.setdefault("assessment", {})["sector_attractiveness"] = _score(rng)
+    if rng.random() < 0.05:
+        facts["portfolio_scores"] = {
+            k: _score(rng) for k in rng.sample(["current_contribution", "potential_contribution", "attractiveness"], 2)
+        }
     return facts
 
 

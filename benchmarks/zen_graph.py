@@ -89,6 +89,115 @@ def _weighted(criteria: str, term: str) -> str:
     return f"sum(map(values({criteria}), #.weight * {term}))"
 
 
+# The derived scores (rulesets/derived/, scores.yaml), one expression node per layer: a node's
+# expressions cannot read each other, so each layer reads what the one before it computed, as
+# the rule base's stages do. Every computed value is rounded to 4 decimals, as the engine does.
+def _r(expr: str) -> str:
+    return f"round({expr}, 4)"
+
+
+def _scale(x: str, points: tuple[tuple[float, float], ...]) -> str:
+    """A piecewise-linear scale, flat beyond the first and the last point (the `scale` operation)."""
+    (x0, y0), *_ = points
+    xn, yn = points[-1]
+    inner = f"{yn}"
+    for (a, ya), (b, yb) in reversed(list(itertools.pairwise(points))):
+        inner = f"({x} <= {b} ? {_r(f'{ya} + ({yb} - {ya}) * ({x} - {a}) / ({b} - {a})')} : {inner})"
+    return f"({x} == null ? null : ({x} <= {x0} ? {y0} : ({x} >= {xn} ? {yn} : {inner})))"
+
+
+def _scorecard(criteria: list[tuple[float, str]], min_weight: float) -> str:
+    """A ruleset scorecard: weights scaled to 100, renormalised over the criteria with a value."""
+    total = sum(w for w, _ in criteria)
+    scaled = [(w * 100.0 / total, v) for w, v in criteria]
+    weight = " + ".join(f"({v} != null ? {w!r} : 0)" for w, v in scaled)
+    score = " + ".join(f"({v} != null ? {w!r} * {v} : 0)" for w, v in scaled)
+    return f"(({weight}) < {min_weight} ? null : {_r(f'({score}) / ({weight})')})"
+
+
+def _level(fact: str, scores: dict[str, float]) -> str:
+    out = "null"
+    for value, score in scores.items():
+        out = f"({fact} == '{value}' ? {score} : {out})"
+    return out
+
+
+CONTRIBUTION = ((0, 1), (100000, 5.5), (600000, 10))
+UNTAPPED = ((0, 1), (60000, 5.5), (400000, 10))
+
+
+def _derived_layers() -> list[dict[str, Any]]:
+    rev, margin, share = "business.revenue", "business.margin_pct", "business.share_of_wallet"
+    potential, cost = "business.potential_revenue", "business.cost_to_serve"
+    levels = {"low": 2.5, "medium": 5.5, "high": 8.5}
+    stages = {"exploratory": 2, "basic": 4, "cooperative": 6.5, "interdependent": 8, "integrated": 9.5}
+    stages["disintegrating"] = 1.5
+    prices = "map(filter(business.competitors ?? [], #.price_index != null), #.price_index)"
+    since = "business.customer_since"
+    d1 = [
+        ("dGross", f"{rev} != null and {margin} != null ? {_r(f'{rev} * {margin}')} : null"),
+        ("dPotHead", f"{potential} != null and {rev} != null ? {_r(f'{potential} - {rev}')} : null"),
+        ("dWallet", f"{rev} != null and {share} != null and {share} != 0 ? {_r(f'{rev} / {share}')} : null"),
+        ("dLowestPrice", f"len({prices}) > 0 ? {_r(f'min({prices})')} : null"),
+        # coherence.yaml: a customer for long_relationship_years (10) or more.
+        ("dLongCustomer", f"{since} != null ? d({since}).add(10, 'y') <= d(as_of) : null"),
+        ("sRevenue", _scale(rev, ((0, 1), (750000, 5.5), (2500000, 10)))),
+        ("sMargin", _scale(margin, ((0, 1), (0.2, 5.5), (0.35, 10)))),
+        ("sGrowth", _scale("business.growth_rate", ((-0.2, 1), (0.05, 5.5), (0.2, 10)))),
+        ("sShare", _scale(share, ((0, 1), (0.4, 5.5), (0.8, 10)))),
+        ("sSize", _scale("company.revenue", ((0, 1), (50000000, 5.5), (250000000, 10)))),
+        ("sPrice", _level("relationship.price_sensitivity", {"low": 8.5, "medium": 5.5, "high": 2.5})),
+        ("sLoyalty", _level("relationship.loyalty", levels)),
+        ("sSatisfaction", _level("relationship.satisfaction", levels)),
+        ("sStage", _level("relationship.stage", stages)),
+    ]
+    d2 = [
+        ("dNet", f"dGross != null and {cost} != null ? {_r(f'dGross - {cost}')} : null"),
+        ("dWalletHead", f"dWallet != null ? {_r(f'dWallet - {rev}')} : null"),
+        ("sGross", _scale("dGross", CONTRIBUTION)),
+    ]
+    d3 = [
+        ("sNet", _scale("dNet", CONTRIBUTION)),
+        ("dHeadroom", "dPotHead ?? dWalletHead"),
+    ]
+    d4 = [
+        ("dCurrent", "sNet ?? sGross ?? sRevenue"),
+        ("dUntapped", f"dHeadroom != null and {margin} != null ? {_r(f'dHeadroom * {margin}')} : null"),
+    ]
+    d5 = [("sUntapped", _scale("dUntapped", UNTAPPED))]
+    d6 = [
+        ("dPotential", _scorecard([(75.0, "sUntapped"), (25.0, "sGrowth")], 75.0)),
+        ("dStrength", _scorecard([(3.0, "sShare"), (2.0, "sLoyalty"), (1.0, "sSatisfaction"), (2.0, "sStage")], 50.0)),
+        (
+            "dAttractiveness",
+            _scorecard(
+                [
+                    (2.0, "sUntapped"),
+                    (3.0, "sGrowth"),
+                    (3.0, "sMargin"),
+                    (2.0, "sPrice"),
+                    (2.0, "assessment.sector_attractiveness"),
+                    (2.0, "assessment.strategic_fit"),
+                    (1.0, "sSize"),
+                ],
+                40.0,
+            ),
+        ),
+    ]
+    return [
+        _expressions(f"derived{n}", layer, pass_through=True)
+        for n, layer in enumerate((d1, d2, d3, d4, d5, d6), start=1)
+    ]
+
+
+def _far(hand: str, derived: str) -> str:
+    # coherence.yaml: score_disagreement (3 points) between a hand score and the facts' one.
+    return (
+        f"({hand} != null and {derived} != null and "
+        f"({_r(f'{hand} - {derived}')} >= 3 or {_r(f'{derived} - {hand}')} >= 3))"
+    )
+
+
 # The facts the tables read, under short flat names: the first node computes them once (scores,
 # ratios, counts, days), and hands on only these, so that the tables pass a small context along
 # rather than the whole account (as kamrules' stages send durable-rules only the fields they read).
@@ -101,21 +210,33 @@ def _facts() -> dict[str, Any]:
         f"round(max([1, min([10, 5.5 + ({_weighted(bc, '#.ours')} / {total_b} - "
         f"{_weighted(bc, '#.best_competitor')} / {total_b}) / 2])]), 4)"
     )
+    hand_attractiveness = (
+        f"(assessment.attractiveness != null ? assessment.attractiveness : "
+        f"(len(keys({ac} ?? {{}})) > 0 ? round({_weighted(ac, '#.score')} / {total_a}, 4) : null))"
+    )
+    hand_strength = (
+        f"(assessment.relative_strength != null ? assessment.relative_strength : "
+        f"(len(keys({bc} ?? {{}})) > 0 ? {versus} : null))"
+    )
+    far = " or ".join(
+        (
+            _far("assessment.current_contribution", "dCurrent"),
+            _far("assessment.potential_contribution", "dPotential"),
+            _far(hand_attractiveness, "dAttractiveness"),
+            _far(hand_strength, "dStrength"),
+        )
+    )
     return _expressions(
         "facts",
         [
-            ("current", "assessment.current_contribution"),
-            ("potential", "assessment.potential_contribution"),
-            (
-                "attractiveness",
-                f"assessment.attractiveness != null ? assessment.attractiveness : "
-                f"(len(keys({ac} ?? {{}})) > 0 ? round({_weighted(ac, '#.score')} / {total_a}, 4) : null)",
-            ),
-            (
-                "strength",
-                f"assessment.relative_strength != null ? assessment.relative_strength : "
-                f"(len(keys({bc} ?? {{}})) > 0 ? {versus} : null)",
-            ),
+            ("current", "assessment.current_contribution ?? portfolio_scores.current_contribution ?? dCurrent"),
+            ("potential", "assessment.potential_contribution ?? portfolio_scores.potential_contribution ?? dPotential"),
+            ("attractiveness", f"{hand_attractiveness} ?? portfolio_scores.attractiveness ?? dAttractiveness"),
+            ("strength", f"{hand_strength} ?? portfolio_scores.relative_strength ?? dStrength"),
+            ("scoreFar", far),
+            ("growth", "business.growth_rate"),
+            ("lowestPrice", "dLowestPrice"),
+            ("longCustomer", "dLongCustomer"),
             ("manual", "assessment.profile"),
             ("stage", "relationship.stage"),
             ("loyalty", "relationship.loyalty"),
@@ -198,14 +319,32 @@ def _matrix() -> dict[str, Any]:
     return _table("matrix", [a, s, st], ["matrixProfile", "matrixSource"], rows)
 
 
+def _fit() -> dict[str, Any]:
+    """fit.yaml: the tier against the matrix's profile; the profile the tier calls for if opposite."""
+    t, x = "tier", "matrixProfile"
+    rows: list[tuple[dict[str, str], dict[str, str]]] = [
+        ({t: "'key_account', 'potential_key_account'", x: "'strategic', 'star'"}, {"fitGap": "'agree'"}),
+        ({t: "'key_account'", x: "'status'"}, {"fitGap": "'tension'"}),
+        ({t: "'key_account'", x: "'opportunity'"}, {"fitGap": "'opposite'", "fitProfile": "'star'"}),
+        ({t: "'potential_key_account'", x: "'status', 'opportunity'"}, {"fitGap": "'tension'"}),
+        ({t: "'important_account'", x: "'status'"}, {"fitGap": "'agree'"}),
+        ({t: "'important_account'", x: "'strategic', 'star', 'opportunity'"}, {"fitGap": "'tension'"}),
+        ({t: "'regular_account'", x: "'opportunity'"}, {"fitGap": "'agree'"}),
+        ({t: "'regular_account'", x: "'star'"}, {"fitGap": "'tension'"}),
+        ({t: "'regular_account'", x: "'strategic', 'status'"}, {"fitGap": "'opposite'", "fitProfile": "'opportunity'"}),
+    ]
+    return _table("fit", [t, x], ["fitGap", "fitProfile"], rows)
+
+
 def _profile() -> dict[str, Any]:
-    m, x = "manual", "matrixProfile"
+    m, f, x = "manual", "fitProfile", "matrixProfile"
     return _table(
         "profile",
-        [m, x],
+        [m, f, x],
         ["profile", "profile_source"],
         [
             ({m: "$ != null"}, {"profile": m, "profile_source": "'override'"}),
+            ({f: "$ != null"}, {"profile": f, "profile_source": "'tier'"}),
             ({x: "$ != null"}, {"profile": x, "profile_source": "matrixSource"}),
         ],
     )
@@ -278,6 +417,9 @@ def _advice() -> dict[str, Any]:
 
     key = {tier: KEY_TIERS}
     worth = {profile: RELATIONSHIP_PROFILES}
+    # levers.yaml: the rules that look at the tier alone want a profile worth a relationship, or none.
+    open_profile = {profile: f"$ == null or $ in [{RELATIONSHIP_PROFILES}]"}
+    placed = {source: "'matrix', 'stage'"}
     rows: list[tuple[dict[str, str], dict[str, str]]] = [
         ({loyalty: "'high'", tier: LESSER_TIERS}, warn("LOYAL_NOT_KEY", "info")),
         ({**key, days: "[0..90]"}, warn("CONTRACT_EXPIRING", "high")),
@@ -316,18 +458,61 @@ def _advice() -> dict[str, Any]:
         ({**key, satisfaction: "'high'", loyalty: "'low'"}, warn("OPEN_TO_COMPETITORS", "medium")),
         ({satisfaction: "'high'", loyalty: "'low'"}, warn("OPEN_TO_COMPETITORS", "low")),
         ({**key, stage: "'disintegrating'"}, warn("RELATIONSHIP_DISINTEGRATING", "high")),
-        ({**key, stage: EARLY_STAGES}, lever("personal_trust")),
+        ({**key, **open_profile, stage: EARLY_STAGES}, lever("personal_trust")),
         ({**worth, critics: "> 0"}, lever("personal_trust")),
-        ({**key, loyalty: "'low'"}, lever("personal_trust")),
+        ({**key, **open_profile, loyalty: "'low'"}, lever("personal_trust")),
         ({profile: "'strategic', 'star'", technical: "true"}, lever("technical_support")),
-        ({**key, strength: "< 5.5"}, lever("technical_support")),
-        ({**key, price: "'high'"}, lever("resource_support")),
+        ({**key, **open_profile, strength: "< 5.5"}, lever("technical_support")),
+        ({**key, **open_profile, price: "'high'"}, lever("resource_support")),
         ({**key, profile: "'star'"}, lever("resource_support")),
         ({**worth, satisfaction: "'low', 'medium'"}, lever("service_level")),
         ({**worth, service: "true"}, lever("service_level")),
-        ({stage: "'disintegrating'"}, lever("risk_reduction")),
+        ({**open_profile, stage: "'disintegrating'"}, lever("risk_reduction")),
         ({**worth, satisfaction: "'high'", loyalty: "'low'"}, lever("risk_reduction")),
         ({profile: "'strategic', 'status'", stage: "'exploratory'"}, lever("risk_reduction")),
+        # coherence.yaml
+        ({source: "'tier'"}, warn("TIER_PROFILE_CONFLICT", "high")),
+        (
+            {source: "'override'", tier: "'regular_account'", profile: "'strategic', 'status'"},
+            warn("TIER_PROFILE_CONFLICT", "high"),
+        ),
+        (
+            {source: "'override'", tier: "'key_account'", profile: "'opportunity'"},
+            warn("TIER_PROFILE_CONFLICT", "high"),
+        ),
+        ({**placed, "fitGap": "'tension'"}, warn("TIER_PROFILE_CONFLICT", "low")),
+        ({**placed, profile: "'strategic'", loyalty: "'low'"}, warn("PROFILE_BEHAVIOUR_CONFLICT", "medium")),
+        ({**placed, profile: "'status'", price: "'high'"}, warn("PROFILE_BEHAVIOUR_CONFLICT", "medium")),
+        ({**placed, profile: "'status'", stage: EARLY_STAGES}, warn("PROFILE_BEHAVIOUR_CONFLICT", "medium")),
+        ({**placed, profile: "'star', 'opportunity'", price: "'low'"}, warn("PROFILE_BEHAVIOUR_CONFLICT", "medium")),
+        ({**placed, profile: "'star'", "growth": "< 0"}, warn("PROFILE_BEHAVIOUR_CONFLICT", "medium")),
+        (
+            {**placed, profile: "'opportunity'", stage: "'interdependent', 'integrated'"},
+            warn("PROFILE_BEHAVIOUR_CONFLICT", "medium"),
+        ),
+        (
+            {**placed, profile: "'opportunity'", loyalty: "'high'", "longCustomer": "true"},
+            warn("PROFILE_BEHAVIOUR_CONFLICT", "medium"),
+        ),
+        ({"scoreFar": "true"}, warn("SCORE_DISAGREES", "medium")),
+        # pitfalls.yaml
+        (
+            {"strategy": "'manage_for_cash'", satisfaction: "'low'"},
+            {**warn("COMPLACENCY_RISK", "medium"), **lever("service_level")},
+        ),
+        (
+            {"strategy": "'manage_for_cash'", critics: "> 0"},
+            {**warn("COMPLACENCY_RISK", "medium"), **lever("service_level")},
+        ),
+        (
+            {"strategy": "'manage_for_cash'", "growth": "<= -0.05"},
+            {**warn("COMPLACENCY_RISK", "medium"), **lever("service_level")},
+        ),
+        (
+            {"strategy": "'proactive_maintenance'", "lowestPrice": ">= 1.1"},
+            warn("MARKET_DESTABILISING_PRICE", "medium"),
+        ),
+        ({"lowestPrice": ">= 1.1"}, warn("MARKET_DESTABILISING_PRICE", "low")),
     ]
     inputs = list(dict.fromkeys(k for cells, _ in rows for k in cells))
     return _table("advice", inputs, ["warnings[]", "levers[]"], rows)
@@ -337,9 +522,11 @@ def graph() -> dict[str, Any]:
     """The whole decision graph, as JDM."""
     nodes = [
         {"id": "request", "type": "inputNode", "name": "request", "position": _position()},
+        *_derived_layers(),
         _facts(),
         _tier(),
         _matrix(),
+        _fit(),
         _profile(),
         _strategy(),
         _limits(),

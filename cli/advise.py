@@ -2,33 +2,42 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import json
+import itertools
 import shutil
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import click
-import yaml
 
 if TYPE_CHECKING:
+    from kamrules.advice.stream import AdviceStream
     from kamrules.api import Engine
+    from kamrules.errors import Note
+    from kamrules.model.account import Account
     from kamrules.model.advice import Advice
+    from kamrules.model.cellformats import Forced
 
+from .cellformat import cell_format_options, check_cell_formats
 from .common import (
     as_of_option,
-    emit,
+    echo_out,
     fail_on_option,
     format_option,
     lang_option,
     load_engine,
     out_option,
     reached,
+    refuse_overwriting_inputs,
     resolve_format,
     rules_option,
     styler,
     use_colour,
 )
-from .errors import render
+from .errors import option, render
+from .store_options import record_options
 
 FORMATS = ("text", "json", "yaml", "markdown")
 
@@ -41,7 +50,9 @@ FORMATS = ("text", "json", "yaml", "markdown")
 @as_of_option
 @out_option
 @click.option("--explain", is_flag=True, help="Show why (the trace) and why not (near misses).")
+@cell_format_options
 @fail_on_option("never")
+@record_options
 def command(
     files: tuple[str, ...],
     rules: tuple[str, ...],
@@ -50,82 +61,166 @@ def command(
     as_of: dt.date | None,
     out: str | None,
     explain: bool,
+    decimal: str | None,
+    thousands: str | None,
+    dates: str | None,
     fail_on: str,
+    record_history: bool,
+    db: str | None,
 ) -> int:
     """Advise the accounts in FILE… (YAML, JSON, JSON Lines or CSV; - reads standard input).
 
     A file holds one account or a list of them. A bad account is reported (file, line, field,
     value, what was expected) and the others are still advised; the exit code is then 2.
+    With --record, the accounts advised are recorded in the history database (kam history).
     """
+    refuse_overwriting_inputs()  # exit 2 before any work, as for any bad option
+    check_cell_formats(decimal, thousands)
+    from kamrules.advice.stream import AdviceStream
+    from kamrules.errors import KamError
+    from kamrules.model.cellformats import Forced
+
+    from .store_options import open_for, say_recorded
+
+    forced = Forced(decimal, thousands, dates)
     engine = load_engine(rules)
     fmt = resolve_format(fmt, out, FORMATS)
     day = as_of or dt.date.today()
-    advices, failed, crashed = _advise_files(files, engine, lang=lang, day=day, explain=explain)
-    if advices:
-        emit(_render(advices, engine, fmt, out, explain), out)
-    if failed or crashed:
-        total = failed + crashed
+    width = min(110, shutil.get_terminal_size((100, 24)).columns)
+    store = open_for(db) if record_history else None  # a database that cannot be used fails before any work
+    tally = _Tally()
+    not_recorded: KamError | None = None
+    with contextlib.ExitStack() as outputs:
+        # The output is opened at the first advice (no advice, no file), and each advice is
+        # written as it is made: memory does not grow with the number of accounts (what is
+        # recorded waits in the store's spool, a temporary file, until the one transaction).
+        stream = AdviceStream(
+            _lazy_writer(out, outputs),
+            fmt,
+            engine.rulebase,
+            explain=explain,
+            style=styler(use_colour(out)),
+            width=width,
+        )
+        advised = (
+            pair
+            for path in files
+            for pair in _advise_file(path, engine, stream, tally, forced, lang=lang, day=day, explain=explain)
+        )
+        if store is None:
+            for _ in advised:
+                pass
+        else:
+            with store:
+                first = next(advised, None)  # no account advised, no run recorded
+                if first is not None:
+                    try:
+                        recorded = store.record_advices(itertools.chain([first], advised), source=", ".join(files))
+                    except KamError as exc:  # nothing could be recorded: the advice is still given, then this
+                        not_recorded = exc
+                    else:
+                        say_recorded(recorded, store)
+        stream.close()
+    if not_recorded is not None:
+        raise not_recorded
+    if tally.failed or tally.crashed:
+        total = tally.failed + tally.crashed
         noun = "account" if total == 1 else "accounts"
-        click.echo(f"kam: {total} {noun} could not be advised (see above); {len(advices)} advised", err=True)
-        return 3 if crashed else 2
-    severities = [w.severity for a in advices for w in a.warnings]
-    return 1 if reached(severities, fail_on) else 0
+        click.echo(f"kam: {total} {noun} could not be advised (see above); {tally.advised} advised", err=True)
+        return 3 if tally.crashed else 2
+    return 1 if reached(sorted(tally.severities), fail_on) else 0
 
 
-def _advise_files(
-    files: tuple[str, ...], engine: Engine, *, lang: str, day: dt.date, explain: bool
-) -> tuple[list[Advice], int, int]:
-    """The advice of every account in `files`, and how many could not be advised: because of the
-    input (each reported with its file and row), or because of a bug (reported, the rest go on)."""
-    from kamrules.errors import KamError
+@dataclass
+class _Tally:
+    """What a run did: accounts advised, failed (the input's fault) or crashed (a bug), and the
+    severities of the warnings seen (for --fail-on: the severities, not the advice, are kept)."""
+
+    advised: int = 0
+    failed: int = 0
+    crashed: int = 0
+    severities: set[str] = field(default_factory=set)
+
+
+def _advise_file(
+    path: str,
+    engine: Engine,
+    stream: AdviceStream,
+    tally: _Tally,
+    forced: Forced,
+    *,
+    lang: str,
+    day: dt.date,
+    explain: bool,
+) -> Iterator[tuple[Account, Advice]]:
+    """Advise every account of `path` into `stream` as it is read, yielding each with its advice
+    (for --record): a bad row is reported with its file and row (the input's fault) or as an
+    internal error (a bug), and the rest go on. How a CSV file's numbers and dates were read
+    (`forced`, or detected) is said where it mattered."""
+    from kamrules.errors import KamError, OutputError
     from kamrules.io.accounts import read_records
+    from kamrules.model.cellformats import FileCells
     from kamrules.model.validate import validate_account
 
     from .main import ISSUES_URL
 
-    advices: list[Advice] = []
-    failed = 0
-    crashed = 0
-    for path in files:
-        try:
-            records = list(read_records(path))
-        except KamError as exc:
-            click.echo(render(exc), err=True)
-            failed += 1
-            continue
-        for record in records:
+    notes: list[Note] = []  # filled once the file's formats are decided, before its first record
+    try:
+        for record in read_records(path, cells=lambda: FileCells(forced), notes=notes):
+            _say_notes(notes)
             if record.error is not None:
                 # "accounts.csv row 3: accounts.csv:3: ..." names the row as a person counts it.
                 prefix = f"{record.label}: " if record.label.startswith(f"{path} ") else ""
                 click.echo(prefix + render(record.error), err=True)
-                failed += 1
+                tally.failed += 1
                 continue
             try:
                 account = validate_account(record.data, source=record.label, location=record.location)
-                advices.append(engine.advise(account, lang=lang, as_of=day, explain=explain))
+                advice = engine.advise(account, lang=lang, as_of=day, explain=explain)
             except KamError as exc:
                 click.echo(f"{record.label}: {render(exc)}", err=True)
-                failed += 1
+                tally.failed += 1
+                continue
             except Exception as exc:
                 click.echo(
                     f"{record.label}: internal error ({type(exc).__name__}: {exc}); the other accounts are still "
                     f"advised; please report it at {ISSUES_URL}",
                     err=True,
                 )
-                crashed += 1
-    return advices, failed, crashed
+                tally.crashed += 1
+                continue
+            stream.add(advice)
+            yield account, advice
+            tally.advised += 1
+            tally.severities.update(w.severity for w in advice.warnings)
+    except OutputError:
+        raise  # the output cannot be written: nothing more can be done
+    except KamError as exc:  # the file cannot be read (or stops being readable)
+        _say_notes(notes)
+        click.echo(render(exc), err=True)
+        tally.failed += 1
+    _say_notes(notes)
 
 
-def _render(advices: list[Advice], engine: Engine, fmt: str, out: str | None, explain: bool) -> str:
-    from kamrules.advice.render import render_markdown, render_text
+def _say_notes(notes: list[Note]) -> None:
+    """How a CSV file's numbers and dates were read, where it mattered (each said once)."""
+    for note in notes:
+        click.echo(f"kam: {note.text(option)}", err=True)
+    notes.clear()
 
-    if fmt == "json":
-        data = [a.model_dump(mode="json", exclude_none=False) for a in advices]
-        return json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2) + "\n"
-    if fmt == "yaml":
-        data = [a.model_dump(mode="json") for a in advices]
-        return yaml.safe_dump(data[0] if len(data) == 1 else data, allow_unicode=True, sort_keys=False, width=100)
-    if fmt == "markdown":
-        return render_markdown(advices, engine.rulebase, explain=explain)
-    width = min(110, shutil.get_terminal_size((100, 24)).columns)
-    return render_text(advices, engine.rulebase, style=styler(use_colour(out)), width=width, explain=explain)
+
+def _lazy_writer(out: str | None, outputs: contextlib.ExitStack) -> Callable[[str], None]:
+    """Where the advice goes: standard output, or `out` written atomically (opened at the first
+    write, committed when `outputs` closes without an error)."""
+    from kamrules.io.atomic import atomic_writer
+
+    if not out:
+        return lambda text: echo_out(text, whole=False)
+    handle: list[Any] = []
+
+    def write(text: str) -> None:
+        if not handle:
+            handle.append(outputs.enter_context(atomic_writer(out)))
+        handle[0].write(text)
+
+    return write

@@ -158,7 +158,56 @@ def emit(text: str, out: str | None) -> None:
 
         write_text_atomic(out, text)
     else:
-        click.echo(text, nl=not text.endswith("\n"))
+        echo_out(text)
+
+
+def echo_out(text: str, *, whole: bool = True) -> None:
+    """`text` on standard output (a `whole` text ends with a line break, added if missing; a
+    part of one is written as it is); a full disk, /dev/full or ulimit -f is exit 2, naming it."""
+    from kamrules.errors import OutputError
+
+    try:
+        click.echo(text, nl=whole and not text.endswith("\n"))
+    except BrokenPipeError:
+        raise  # `kam ... | head`: the reader has what it wanted
+    except OSError as exc:
+        raise OutputError.of("standard output", exc) from None
+
+
+OUTPUT_OPTIONS = ("out", "report")
+
+
+def refuse_overwriting_inputs() -> None:
+    """Refuse (exit 2), before any work, an output option naming a file the command reads: an
+    argument or an option such as --columns, directly or through a link. `kam portfolio p.csv
+    --out p.csv` used to replace its own input and exit 0."""
+    from kamrules.io.target import same_file
+
+    ctx = click.get_current_context()
+    outputs = [(name, str(ctx.params[name])) for name in OUTPUT_OPTIONS if ctx.params.get(name)]
+    inputs = [
+        str(value)
+        for param in ctx.command.params
+        if isinstance(param.type, click.Path) and param.name not in OUTPUT_OPTIONS and param.name != "plot_dir"
+        for value in _values(ctx.params.get(param.name or ""))
+        if str(value) != "-"
+    ]
+    if len(outputs) == 2 and os.path.realpath(outputs[0][1]) == os.path.realpath(outputs[1][1]):
+        raise click.BadParameter(f"{outputs[1][1]} is also --{outputs[0][0]}: give two files", param_hint="--report")
+    for name, out in outputs:
+        for given in inputs:
+            if same_file(out, given):
+                raise click.BadParameter(
+                    f"{out} is also an input of this command ({given}); kam never writes over a file it reads: "
+                    "give another file",
+                    param_hint=f"--{name}",
+                )
+
+
+def _values(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (tuple, list)) else [value]
 
 
 def use_colour(out: str | None) -> bool:

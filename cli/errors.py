@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 OPTIONS = {
     "as_of": "--as-of",
     "account_id": "--id",
+    "dates": "--dates",
+    "decimal": "--decimal",
     "delimiter": "--delimiter",
     "encoding": "--encoding",
     "fmt": "--input-format",
@@ -25,6 +27,22 @@ OPTIONS = {
     "plans": "--plans",
     "plot_dir": "--plot",
     "rules": "--rules",
+    "thousands": "--thousands",
+    # The history store (kamrules.store): kam history, kam changes, --record.
+    "url": "--db",
+    "since": "--since",
+    "until": "--until",
+    "days": "--retain",
+    "run": "--compare",
+    "run_a": "RUN_A",
+    "run_b": "RUN_B",
+    # kam serve (kamrules.service.settings.Settings).
+    "workers": "--workers",
+    "api_keys": "--api-keys",
+    "insecure_no_auth": "--insecure-no-auth",
+    "max_body_bytes": "--max-body-mb",
+    "max_batch": "--max-batch",
+    "request_timeout": "--request-timeout",
 }
 
 
@@ -36,6 +54,9 @@ def option(parameter: str) -> str:
 # What to do about a problem, in terms of kam's commands and options (after the library's words).
 HINTS = {
     codes.PLAN_MARKDOWN: "write one with kam plan new ACCOUNT_FILE --out plan.yaml",
+    codes.STORE_NO_HISTORY: "record some with --record; docs/history.md",
+    codes.STORE_BAD_RUN: "kam history runs lists them",
+    codes.STORE_UNKNOWN_RUN: "kam history runs lists them",
 }
 
 
@@ -60,7 +81,10 @@ def message(exc: KamError) -> str:
     """What `kam` prints for an error that stops the command: a problem located in a file leads
     with its place, anything else with `kam:`."""
     if exc.problems and not exc.message and not isinstance(exc, ArgumentError):
-        return render(exc)
+        # Located problems lead with their place; a problem with no place (the history
+        # database's) with `kam:`, as any other message.
+        located = any(str(p.location) for p in exc.problems)
+        return render(exc) if located else f"kam: {render(exc)}"
     if isinstance(exc, ArgumentError) and str(exc.problem.location):
         return render(exc)
     return f"kam: {render(exc)}"

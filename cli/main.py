@@ -11,8 +11,10 @@ comment in pyproject.toml): it imports its own modules relatively, so either nam
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
+import io
 import os
 import signal
 import sys
@@ -30,6 +32,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "rules": (".rules", "Validate, test, lint and diff rulesets."),
     "profiles": (".profiles", "The customer profiles and their treatment."),
     "schema": (".schema", "JSON Schema of accounts, advice and rulesets."),
+    "history": (".history", "An account's recorded advice over time; runs; purge."),
+    "changes": (".changes", "What moved since a date, or between two recorded runs."),
+    "serve": (".serve", "The advisor as an HTTP service, with a page for people."),
+    "keys": (".keys", "API keys for kam serve."),
 }
 
 
@@ -71,9 +77,45 @@ def kam() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from kamrules import stopping
+
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `kam ... | head` ends quietly
-    sys.exit(run(list(sys.argv[1:] if argv is None else argv)))
+    stopping.install()  # SIGTERM and SIGHUP clean up and exit 128+N, as Ctrl-C does
+    if sys.stdout is None:  # started with standard output closed (`kam ... >&-`)
+        sys.stdout = ClosedStdout()
+    code = run(list(sys.argv[1:] if argv is None else argv))
+    sys.exit(_flushed(code))
+
+
+class ClosedStdout(io.TextIOBase):
+    """Standard output when the caller closed it: writing to it is an error (exit 2), not the
+    silent success click.echo makes of a missing stream."""
+
+    def write(self, text: str) -> int:
+        from kamrules.errors import OutputError
+
+        raise OutputError("cannot write to standard output: it is closed")
+
+
+def _flushed(code: int) -> int:
+    """`code`, or 2 when what is still buffered for standard output cannot be written (a full
+    disk, /dev/full, ulimit -f): the output is lost, which is never a success."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader left (`kam ... | head`, or a run stopped by a signal)
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+        return code
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        with contextlib.suppress(OSError, ValueError):
+            click.echo(f"kam: cannot write to standard output: {reason[:1].lower() + reason[1:]}", err=True)
+        # What is left in the buffer would fail again when Python exits: send it nowhere.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+        return 2 if code in (0, 1) else code
+    return code
 
 
 def run(argv: list[str]) -> int:
@@ -87,12 +129,19 @@ def run(argv: list[str]) -> int:
 
     try:
         result: object = kam.main(args=args, prog_name="kam", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("kam: interrupted", err=True)
-        return 130
-    except KeyboardInterrupt:
-        click.echo("kam: interrupted", err=True)
-        return 130
+    except click.exceptions.Abort as exc:
+        from kamrules import stopping
+
+        # click turns a KeyboardInterrupt (so a stop signal too) into Abort; the signal is kept.
+        cause = exc.__cause__ or exc.__context__
+        stop = cause if isinstance(cause, KeyboardInterrupt) else KeyboardInterrupt()
+        _say(f"kam: {stopping.describe(stop)}")
+        return stopping.exit_code(stop)
+    except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM, SIGHUP (kamrules.stopping)
+        from kamrules import stopping
+
+        _say(f"kam: {stopping.describe(exc)}")
+        return stopping.exit_code(exc)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:
@@ -105,6 +154,14 @@ def run(argv: list[str]) -> int:
         return exc.exit_code
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        # The environment, not a bug: a full disk, a closed or unreadable stream, ulimit -f.
+        if debug:
+            traceback.print_exc()
+        reason = exc.strerror or str(exc)
+        where = f"{exc.filename}: " if exc.filename else ""
+        _say(f"kam: {where}{reason[:1].lower() + reason[1:]}")
+        return 2
     except Exception as exc:
         if debug:
             traceback.print_exc()
@@ -116,3 +173,9 @@ def run(argv: list[str]) -> int:
         return 3
     # A command returns its exit code (None is 0).
     return result if isinstance(result, int) else 0
+
+
+def _say(line: str) -> None:
+    """One line on standard error, if there is still one to write to (SIGHUP: the terminal is gone)."""
+    with contextlib.suppress(OSError, ValueError):
+        click.echo(line, err=True)

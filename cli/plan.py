@@ -28,11 +28,13 @@ from .common import (
     out_format,
     out_option,
     reached,
+    refuse_overwriting_inputs,
     rules_option,
     split_rules,
     styler,
     use_colour,
 )
+from .store_options import record_options
 
 if TYPE_CHECKING:
     from kamrules.plan.api import CheckResult
@@ -96,6 +98,7 @@ def new(
     Markdown to read. With --out, the plan names the account's file relative to it, so that
     kam plan check can re-advise the account.
     """
+    refuse_overwriting_inputs()  # exit 2 before any work, as for any bad option
     from kamrules.plan.api import engines, new_plan, read_account, relative_file
     from kamrules.plan.document import plan_document
     from kamrules.plan.emit import plan_to_yaml
@@ -141,6 +144,7 @@ def new(
 @as_of_option
 @out_option
 @fail_on_option("medium")
+@record_options
 def check(
     plan_file: str,
     account_file: str | None,
@@ -150,17 +154,24 @@ def check(
     as_of: dt.date | None,
     out: str | None,
     fail_on: str,
+    record_history: bool,
+    db: str | None,
 ) -> int:
     """Check the plan in PLAN_FILE: every step present and substantive, S.M.A.R.T. objectives,
     complete actions, nothing overdue, the DMU covered, consistency with the account's strategy.
 
     Each finding has a stable id, a severity and the plan's file and line. Exit 1 when one is at
-    or above --fail-on (medium by default), 2 when the plan cannot be read.
+    or above --fail-on (medium by default), 2 when the plan cannot be read. With --record, a plan
+    that changed since its latest recorded version is recorded as a new version (kam history).
     """
+    refuse_overwriting_inputs()  # exit 2 before any work, as for any bad option
     from kamrules.plan.api import check_plan_file, engines
+
+    from .store_options import open_for, record_plan
 
     fmt = out_format(fmt, out, CHECK_FORMATS, default="text")
     engine, checker = engines(split_rules(rules))
+    store = open_for(db) if record_history else None  # a database that cannot be used fails before any work
     result = check_plan_file(
         plan_file,
         as_of=as_of or dt.date.today(),
@@ -170,6 +181,8 @@ def check(
         checker=checker,
     )
     emit(_render_check(result, fmt, styler(use_colour(out))), out)
+    if store is not None:
+        record_plan(store, result)
     return 1 if reached([f.severity for f in result.findings], fail_on) else 0
 
 
@@ -183,6 +196,7 @@ def report(plan_file: str, fmt: str | None, lang: str | None, out: str | None) -
 
     Internal notes, the DMU map, the competitors and our commercial tactics are left out.
     """
+    refuse_overwriting_inputs()  # exit 2 before any work, as for any bad option
     from kamrules.plan.api import report as render
     from kamrules.plan.read import read_plan
 
@@ -208,17 +222,7 @@ def _render_check(result: CheckResult, fmt: str, style: Style) -> str:
     source = result.loaded.source
     findings = result.findings
     if fmt in ("json", "yaml"):
-        name, version, digest = result.rules
-        data = {
-            "plan": source,
-            "account": {"id": plan.account.id, "name": plan.account.name},
-            "as_of": result.as_of.isoformat(),
-            "lang": lang,
-            "strategy": result.strategy,
-            "findings": [f.model_dump(mode="json") for f in findings],
-            "summary": dict(Counter(f.severity for f in findings)),
-            "rules": {"name": name, "version": version, "digest": digest},
-        }
+        data = result.data()
         if fmt == "json":
             return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
         import yaml

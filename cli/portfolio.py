@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import json
-import sys
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
-import yaml
 
-from .common import EXTENSION_FORMATS, as_of_option, fail_on_option, lang_option, reached, rules_option
-
-if TYPE_CHECKING:
-    from kamrules.io.outputs import RowSink
-    from kamrules.portfolio.evaluate import RowResult
-    from kamrules.portfolio.run import Outcome, PortfolioRun
+from .cellformat import cell_format_options, check_cell_formats
+from .common import (
+    as_of_option,
+    echo_out,
+    fail_on_option,
+    lang_option,
+    refuse_overwriting_inputs,
+    rules_option,
+)
+from .errors import option
+from .portfolio_outputs import (
+    ROW_FORMATS,
+    SUMMARY_FORMATS,
+    Outputs,
+    Rows,
+    exit_code,
+    png_drawable,
+    summary,
+    write_pictures,
+)
+from .store_options import compare_option, record_options
 
 
 def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -42,11 +49,6 @@ def _delimiter(ctx: click.Context, param: click.Parameter, value: str | None) ->
         raise click.BadParameter(str(exc)) from None
 
 
-PROGRESS_FROM = 1000  # rows: shorter runs finish before a bar would be worth reading
-ROW_FORMATS = ("csv", "xlsx", "jsonl")
-SUMMARY_FORMATS = ("markdown", "text", "json", "yaml")
-
-
 @click.command("portfolio")
 @click.argument("file", type=click.Path(allow_dash=True))
 @rules_option
@@ -66,7 +68,8 @@ SUMMARY_FORMATS = ("markdown", "text", "json", "yaml")
     type=click.Choice([*ROW_FORMATS, *SUMMARY_FORMATS]),
     default=None,
     help="csv, xlsx or jsonl: the rows' format (of --out, or on standard output for csv and jsonl "
-    "without --out); markdown (the default), text, json or yaml: the summary's.",
+    "without --out); text (the default on a terminal), markdown (the default otherwise), json or yaml: "
+    "the summary's.",
 )
 @click.option(
     "--out-delimiter",
@@ -74,6 +77,20 @@ SUMMARY_FORMATS = ("markdown", "text", "json", "yaml")
     default=",",
     show_default=True,
     help="Delimiter of a CSV --out (';' for Excel in much of Europe).",
+)
+@click.option(
+    "--raw-cells",
+    is_flag=True,
+    help="Write CSV and XLSX text cells exactly as they are. By default a cell a spreadsheet would run as "
+    "a formula (starting with = + - @, a tab or a carriage return) gets a leading apostrophe.",
+)
+@click.option(
+    "--xlsx-headers",
+    type=click.Choice(["labels", "names"]),
+    default="labels",
+    show_default=True,
+    help="An XLSX --out for people (labels: headers and values in the --lang language) or for scripts "
+    "(names: every column of the CSV under its machine name).",
 )
 @click.option(
     "--input-format",
@@ -93,6 +110,7 @@ SUMMARY_FORMATS = ("markdown", "text", "json", "yaml")
     callback=_delimiter,
     help="Delimiter of a CSV FILE, one character or tab (default: detected from the header).",
 )
+@cell_format_options
 @click.option(
     "--columns",
     "columns",
@@ -117,19 +135,33 @@ SUMMARY_FORMATS = ("markdown", "text", "json", "yaml")
     "--report",
     type=click.Path(dir_okay=False, writable=True),
     default=None,
-    help="Write a self-contained HTML report (matrices, warnings, a sortable table of accounts).",
+    help="Write a self-contained HTML report (matrices, warnings, a sortable table of accounts) to this "
+    "file, whose name ends in .html or .htm.",
 )
 @click.option(
     "--plot",
     "plot_dir",
     type=click.Path(file_okay=False),
     default=None,
-    help="Write each matrix as SVG and PNG into this folder (PNG needs: pip install 'kamrules[plots]').",
+    help="Write each matrix as SVG and PNG into this folder (PNG needs matplotlib: pip install 'kamrules[plots]'; "
+    "without it, the SVG pictures only).",
 )
 @click.option(
     "--labels", type=click.IntRange(min=0), default=15, show_default=True, help="Largest accounts named on the plots."
 )
+@click.option(
+    "--scores",
+    "score_basis",
+    type=click.Choice(["absolute", "portfolio"]),
+    default="absolute",
+    show_default=True,
+    help="Where no score is given by hand: derive it from the company's own lines (absolute), or rank the "
+    "account within this portfolio (portfolio: percentile cut-lines in rulesets/portfolio/relative.yaml; "
+    "the file is read once more).",
+)
 @fail_on_option("never")
+@record_options
+@compare_option
 @click.option(
     "--scheduler",
     envvar="KAMRULES_SCHEDULER",
@@ -146,9 +178,14 @@ def command(
     out: str | None,
     fmt: str | None,
     out_delimiter: str,
+    raw_cells: bool,
+    xlsx_headers: str,
     input_format: str | None,
     encoding: str | None,
     delimiter: str | None,
+    decimal: str | None,
+    thousands: str | None,
+    dates: str | None,
     columns: str | None,
     sectors: str | None,
     plans: str | None,
@@ -156,31 +193,37 @@ def command(
     report: str | None,
     plot_dir: str | None,
     labels: int,
+    score_basis: str,
     fail_on: str,
+    record_history: bool,
+    db: str | None,
+    compare: str | None,
     scheduler: str | None = None,
 ) -> int:
     """Advise every account of FILE (CSV, XLSX, JSON Lines, YAML or JSON list; - reads standard
     input) and place it on the six portfolio matrices.
 
-    Prints a Markdown summary. A row that cannot be advised becomes an error row (in --out and on
-    standard error, with its row number, column and problem); the others are still advised, and
-    the exit code is then 2. The file is read twice: a first pass ranks revenue for the ABC
-    classes and finds duplicate ids.
+    Prints a summary (text on a terminal, Markdown otherwise). A row that cannot be advised
+    becomes an error row (in --out and on standard error, with its row number, column and
+    problem); the others are still advised, and the exit code is then 2. The file is read twice:
+    a first pass ranks revenue for the ABC classes and finds duplicate ids. With --record, the
+    run is recorded in the history database; with --compare RUN, the summary and the report say
+    what moved since that recorded run.
     """
     if scheduler:
         from .portfolio_cluster import Options, run_on_cluster
 
         given = dict(locals())
         return run_on_cluster(scheduler, Options(**{k: given[k] for k in Options.__dataclass_fields__}))
+    refuse_overwriting_inputs()  # exit 2 before any work, as for any bad option
+    check_cell_formats(decimal, thousands)
     from kamrules.portfolio.run import PortfolioRun, Request
 
     from .common import split_rules
+    from .store_options import PortfolioHistory
 
-    where = _Outputs.of(out, fmt)
-    if plot_dir:
-        from kamrules.portfolio.png import require_matplotlib
-
-        require_matplotlib()  # say now, not after the whole portfolio, that PNGs cannot be drawn
+    where = Outputs.of(out, fmt, report)
+    png = png_drawable(plot_dir)
     request = Request(
         path=file,
         as_of=as_of or dt.date.today(),
@@ -195,160 +238,27 @@ def command(
         jobs=jobs,
         keep_points=bool(report or plot_dir),
         labels=labels,
+        decimal=decimal,
+        thousands=thousands,
+        dates=dates,
+        scores=score_basis,
+        snapshots=record_history or compare is not None,
     )
+    history = PortfolioHistory.open(db, record=record_history, compare=compare)  # a bad --db fails before the work
     job = PortfolioRun(request)  # rules, maps, sectors: any problem with them stops us here
     for skipped in job.skipped_plans:  # a plan file that cannot be read is not a plan
         click.echo(f"kam: --plans: {skipped}", err=True)
-    rows = _Rows(lang, "<stdin>" if file == "-" else file)
-    outcome = rows.run(job, where, "\t" if out_delimiter == "tab" else out_delimiter)
-    _write_pictures(outcome, report, plot_dir)
+    rows = Rows(lang, "<stdin>" if file == "-" else file, history)
+    delim = "\t" if out_delimiter == "tab" else out_delimiter
+    outcome = rows.run(job, where, delim, raw_cells=raw_cells, machine_headers=xlsx_headers == "names")
+    for note in outcome.notes:  # how the file's numbers and dates were read, where it mattered
+        click.echo(f"kam: {rows.name}: {note.text(option)}", err=True)
+    movements = history.finish(outcome, file) if history is not None else None
+    write_pictures(outcome, report, plot_dir, png, movements)
     if where.summary_file:
         from kamrules.io.atomic import write_text_atomic
 
-        write_text_atomic(where.summary_file, _summary(outcome, where.summary_format))
+        write_text_atomic(where.summary_file, summary(outcome, where.summary_format, movements, to_file=True))
     elif not where.rows_to_stdout:
-        click.echo(_summary(outcome, where.summary_format), nl=False)
-    return _exit_code(outcome, rows, fail_on)
-
-
-@dataclass(frozen=True)
-class _Outputs:
-    """Where the rows and the summary go: --out names the rows' file (.csv, .xlsx, .jsonl) or the
-    summary's (.md, .txt, .json, .yaml); --format csv|jsonl without --out sends the rows to
-    standard output, which then leaves no room for the summary."""
-
-    rows_file: str | None
-    rows_format: str | None
-    summary_file: str | None
-    summary_format: str
-
-    @property
-    def rows_to_stdout(self) -> bool:
-        return self.rows_format is not None and not self.rows_file
-
-    @classmethod
-    def of(cls, out: str | None, fmt: str | None) -> _Outputs:
-        from kamrules.io.outputs import format_of
-
-        row_fmt = fmt if fmt in ROW_FORMATS else None
-        by_extension = EXTENSION_FORMATS.get(Path(out).suffix.lower()) if out else None
-        summary_out = out if out and row_fmt is None and by_extension in SUMMARY_FORMATS else None
-        summary_fmt = fmt if fmt in SUMMARY_FORMATS else (by_extension if summary_out else None) or "markdown"
-        rows_out = None if summary_out else out
-        rows_fmt = format_of(rows_out, row_fmt) if rows_out else row_fmt
-        if rows_out and rows_fmt is None:
-            raise click.BadParameter(
-                "the file name must end in .csv, .xlsx, .jsonl or .ndjson for the rows, or .md, .markdown, .txt, "
-                ".json, .yaml or .yml for the summary (or give --format)",
-                param_hint="--out",
-            )
-        if rows_fmt == "xlsx" and not rows_out:
-            raise click.BadParameter("an XLSX workbook needs a file: give --out FILE.xlsx", param_hint="--format")
-        return cls(rows_file=rows_out, rows_format=rows_fmt, summary_file=summary_out, summary_format=summary_fmt)
-
-
-class _Rows:
-    """The rows as they are advised: written to their sink, their problems reported on standard
-    error, those that met a bug of kamrules counted, and a progress bar for long portfolios."""
-
-    def __init__(self, lang: str, name: str) -> None:
-        from kamrules.i18n.catalog import phrases
-
-        self.words = phrases(lang, "portfolio")
-        self.name = name
-        self.crashed: list[int] = []  # rows where kamrules met a bug (reported; the other rows go on)
-        self._closing = contextlib.ExitStack()
-        self._advance: list[Callable[[int], None]] = []  # the progress bar's update, once there is one
-
-    def run(self, job: PortfolioRun, where: _Outputs, delimiter: str) -> Outcome:
-        from kamrules.io.outputs import row_writer, stream_writer
-
-        if where.rows_file and where.rows_format:
-            with row_writer(where.rows_file, where.rows_format, job.columns, delimiter=delimiter) as sink:
-                return self._run(job, sink)
-        if where.rows_to_stdout and where.rows_format:
-            return self._run(job, stream_writer(sys.stdout, where.rows_format, job.columns, delimiter=delimiter))
-        return self._run(job, None)
-
-    def _run(self, job: PortfolioRun, sink: RowSink | None) -> Outcome:
-        from kamrules.portfolio.evaluate import INTERNAL
-
-        def on_row(result: RowResult) -> None:
-            if sink is not None:
-                sink.write(result.cells)
-            if not result.ok:
-                self._report(result)
-                if any(p.code == INTERNAL for p in result.problems):
-                    self.crashed.append(result.row)
-
-        with self._closing:
-            return job.run(on_row, self._progress)
-
-    def _progress(self, done: int, total: int) -> None:
-        if total < PROGRESS_FROM or not sys.stderr.isatty():
-            return
-        if not self._advance:  # made at the first row, when the first pass has counted them
-            bar = click.progressbar(length=total, label=self.words["progress"], file=sys.stderr)
-            self._advance.append(self._closing.enter_context(bar).update)
-        self._advance[0](1)
-
-    def _report(self, result: RowResult) -> None:
-        w = self.words
-        for p in result.problems:
-            where = f"{self.name}:{p.line}" if p.line else self.name
-            column = f", {w['column']} {p.column}" if p.column else ""
-            click.echo(f"{where}: {w['row']} {result.row}{column}: {p.code} {p.message}", err=True)
-
-
-def _exit_code(outcome: Outcome, rows: _Rows, fail_on: str) -> int:
-    """2 when rows were rejected (3 when kamrules met a bug on some), else 1 when a warning
-    reaches --fail-on, else 0."""
-    w = rows.words
-    if outcome.tally.rejected:
-        noun = w["error"] if outcome.tally.rejected == 1 else w["errors"]
-        click.echo(f"kam: {outcome.tally.rejected} {noun}", err=True)
-        if rows.crashed:
-            from .main import ISSUES_URL
-
-            click.echo(
-                f"kam: internal errors on rows {', '.join(map(str, rows.crashed[:10]))}; please report them at "
-                f"{ISSUES_URL} (rerun with --debug for details)",
-                err=True,
-            )
-            return 3
-        return 2
-    severities = [warn.severity for warn in outcome.warnings]
-    severities += [severity for _code, severity in outcome.tally.warnings]
-    return 1 if reached(severities, fail_on) else 0
-
-
-def _summary(outcome: Outcome, fmt: str) -> str:
-    from kamrules.portfolio.summary import render_summary, summary_data
-
-    if fmt == "json":
-        return json.dumps(summary_data(outcome), ensure_ascii=False, indent=2) + "\n"
-    if fmt == "yaml":
-        return str(yaml.safe_dump(summary_data(outcome), allow_unicode=True, sort_keys=False, width=100))
-    return str(render_summary(outcome))  # markdown reads well as text on a terminal too
-
-
-def _write_pictures(outcome: Outcome, report: str | None, plot_dir: str | None) -> None:
-    from kamrules.io.atomic import write_bytes_atomic, write_text_atomic
-
-    if report:
-        from kamrules.portfolio.html_report import render_report
-
-        write_text_atomic(report, render_report(outcome))
-    if plot_dir:
-        from kamrules.errors import OutputError
-        from kamrules.portfolio.png import render_png
-        from kamrules.portfolio.svg import render_svg
-
-        folder = Path(plot_dir)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OutputError.of(plot_dir, exc) from None
-        for plot in outcome.plots:
-            write_text_atomic(folder / f"{plot.id}.svg", render_svg(plot))
-            write_bytes_atomic(folder / f"{plot.id}.png", render_png(plot))
+        echo_out(summary(outcome, where.summary_format, movements))
+    return exit_code(outcome, rows, fail_on)

@@ -5,50 +5,14 @@ from __future__ import annotations
 import json
 import shutil
 import textwrap
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 import yaml
 
 from .common import emit, format_option, lang_option, load_engine, out_option, resolve_format, rules_option
 
-if TYPE_CHECKING:
-    from kamrules.language.rulebase import RuleBase
-
 FORMATS = ("text", "json", "yaml", "markdown")
-
-
-def profiles_data(rb: RuleBase, lang: str, only: str | None = None) -> list[dict[str, Any]]:
-    """Each profile (or only `only`) as plain data: its texts in `lang` and its full treatment."""
-    from kamrules.advice.build import TREATMENT_KEYS
-    from kamrules.i18n.texts import Texts
-
-    out = []
-    for pid, p in rb.profiles.items():
-        if only and pid != only:
-            continue
-        strategy = rb.strategies.get(p.strategy)
-        treatment: dict[str, Any] = {}
-        if strategy is not None:
-            for key in TREATMENT_KEYS:
-                value = strategy.treatment.get(key)
-                if isinstance(value, Texts):
-                    treatment[key] = [value.get(lang)] if key == "pitfalls" else value.get(lang)
-                elif value is not None:
-                    treatment[key] = [v.get(lang) for v in value]
-        out.append(
-            {
-                "id": pid,
-                "label": p.label.get(lang),
-                "description": p.description.get(lang),
-                "buying_behaviour": p.buying_behaviour.get(lang),
-                "strategy": p.strategy,
-                "strategy_label": strategy.label.get(lang) if strategy else p.strategy,
-                "treatment": treatment,
-                "file": p.where.file,
-            }
-        )
-    return out
 
 
 def _cell(value: object) -> str:
@@ -66,6 +30,7 @@ def command(profile_id: str | None, rules: tuple[str, ...], fmt: str | None, lan
 
     Without ID, the deck's investment table (one column per profile); with ID, that profile.
     """
+    from kamrules.advice.profiles import profiles_data
     from kamrules.errors import KamError
     from kamrules.suggest import suggest
 

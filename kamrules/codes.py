@@ -86,7 +86,12 @@ YAML_DUPLICATE_KEY = _code(_YAML, "YAML007", "duplicate-key", "a key written twi
 YAML_SEVERAL_DOCUMENTS = _code(_YAML, "YAML008", "several-documents", "several documents (---) where one is read")
 
 _IO = _group("IO", "Input files", "Any input file: accounts, portfolios, plans, maps (kamrules/io/).")
-NO_FILE = _code(_IO, "IO001", "no-file", "the file does not exist, or cannot be read (permission)")
+NO_FILE = _code(
+    _IO,
+    "IO001",
+    "no-file",
+    "the file does not exist or cannot be read: permission, a link loop, a name too long, standard input closed",
+)
 NOT_A_FILE = _code(_IO, "IO002", "not-a-file", "a folder where a file is expected, or a file where a folder is")
 TOO_BIG = _code(_IO, "IO003", "too-big", "the file is over the size limit (KAMRULES_MAX_FILE_MB)")
 BINARY = _code(_IO, "IO004", "binary", "a binary file where text is expected")
@@ -97,11 +102,23 @@ SPREADSHEET = _code(
 EMPTY = _code(_IO, "IO007", "empty", "the file holds no account (empty, no sheet, no header row)")
 BAD_JSON_LINE = _code(_IO, "IO008", "bad-json-line", "a line of a JSON Lines file that is not a JSON value")
 EXTRA_CELLS = _code(_IO, "IO009", "extra-cells", "a row with a value beyond the header's named columns")
-BAD_TABLE = _code(_IO, "IO010", "bad-table", "a header naming a column twice, or a CSV record that cannot be read")
+BAD_TABLE = _code(
+    _IO,
+    "IO010",
+    "bad-table",
+    "a header naming a column twice, a CSV record that cannot be read, or an XLSX cell over 131,072 characters",
+)
 BAD_WORKBOOK = _code(_IO, "IO011", "bad-workbook", "an XLSX file that cannot be read as a workbook")
 BAD_READ_OPTION = _code(_IO, "IO012", "bad-read-option", "an unknown input format, encoding or delimiter was asked for")
+WORKBOOK_TOO_LARGE = _code(
+    _IO,
+    "IO013",
+    "workbook-too-large",
+    "an XLSX workbook over a limit: 1 GB inflated, 1 MB of text without markup, 1,000,000 shared strings, "
+    "1,048,576 rows or 50,000,000 cells read",
+)
 BAD_PARQUET = _code(
-    _IO, "IO013", "bad-parquet", "a Parquet file that cannot be read (the columnar run, kamrules/batch/)"
+    _IO, "IO014", "bad-parquet", "a Parquet file that cannot be read (the columnar run, kamrules/batch/)"
 )
 
 # -- Account facts and the files around them ----------------------------------------------------
@@ -116,6 +133,9 @@ _MAP = _group("MAP", "Column maps", "A column map for a CRM export (kamrules/por
 MAP = _schema(_MAP, "MAP", "a column map")
 MAP_UNKNOWN_FACT = _code(_MAP, "MAP010", "unknown-fact", "a column mapped to something that is not an account fact")
 MAP_TWO_COLUMNS = _code(_MAP, "MAP011", "two-columns", "two columns mapped to the same fact")
+MAP_PERCENT_COLUMN = _code(
+    _MAP, "MAP012", "percent-column", "a column listed under percent: that the map does not name under columns:"
+)
 MAP_UNMAPPED = _code(_MAP, "MAP020", "unmapped", "a column the map does not name, with unmapped: error")
 _SECTOR = _group("SECTOR", "Sectors files", "A sectors file (kamrules/portfolio/sectors.py).")
 SECTOR = _schema(_SECTOR, "SECTOR", "a sectors file")
@@ -181,7 +201,12 @@ NOT_SETTABLE = _code(
     _KR, "KR027", "not-settable", "a rule sets a fact it may not: an input fact, undeclared, or of another stage"
 )
 OUTPUT_VALUE = _code(_KR, "KR028", "output-value", "the value a rule or row sets does not fit its derived fact")
-PLACEHOLDER = _code(_KR, "KR029", "placeholder", "a message placeholder naming nothing, or an unknown format")
+PLACEHOLDER = _code(
+    _KR,
+    "KR029",
+    "placeholder",
+    "a message placeholder naming nothing, an unknown format, or a braced word that is not a placeholder ({0.x}, {})",
+)
 UNKNOWN_STRATEGY = _code(_KR, "KR030", "unknown-strategy", "a profile names a strategy no strategies file defines")
 TREATMENT_ROWS = _code(_KR, "KR031", "treatment-rows", "a strategy's treatment with a row too many or too few")
 SCORECARD = _code(_KR, "KR032", "scorecard", "a scorecard without criteria, or versus_competitor without criteria_from")
@@ -196,9 +221,12 @@ UNKNOWN_WARNING = _code(_KR, "KR039", "unknown-warning", "a rule raises a warnin
 UNKNOWN_LEVER = _code(_KR, "KR040", "unknown-lever", "a rule pulls a lever no ruleset declares")
 EMPTY_THEN = _code(_KR, "KR041", "empty-then", "a rule's then: does nothing")
 FORMAT_MISFIT = _code(_KR, "KR042", "format-misfit", "a placeholder's format does not fit what it prints")
+UNKNOWN_RECORD_FIELD = _code(
+    _KR, "KR043", "unknown-record-field", "minimum or maximum names a field the list's records do not have"
+)
 BATCH_UNSUPPORTED = _code(
     _KR,
-    "KR043",
+    "KR044",
     "batch-unsupported",
     "a rule base using what the batch engine does not do column-wise (Engine.advise does)",
 )
@@ -245,6 +273,57 @@ _ARG = _group(
 BAD_DATE = _code(_ARG, "ARG001", "bad-date", "an evaluation date that is not a date written YYYY-MM-DD")
 UNKNOWN_LANGUAGE = _code(_ARG, "ARG002", "unknown-language", "a language kamrules does not speak")
 MISSING_EXTRA = _code(_ARG, "ARG003", "missing-extra", "an output that needs an optional dependency not installed")
+
+
+# -- The history store (kam history, kam changes, --record; the service's history endpoints) -----
+_STORE = _group(
+    "STORE",
+    "History store",
+    "The history database (kamrules/store/): where it is, recording, `kam history`, `kam changes`, "
+    "the service's history and changes endpoints.",
+)
+STORE_BAD_URL = _code(
+    _STORE, "STORE001", "bad-url", "not a database URL, or a database other than SQLite and PostgreSQL"
+)
+STORE_NO_FILE = _code(
+    _STORE, "STORE002", "no-file", "the SQLite file cannot be created: its folder is missing, or no permission"
+)
+STORE_DATABASE = _code(
+    _STORE, "STORE003", "database", "the database refused or failed: server down, password, permission, disk"
+)
+STORE_SCHEMA = _code(
+    _STORE, "STORE004", "schema", "a schema written by a newer kamrules, tables not kamrules', or a failed upgrade"
+)
+STORE_NO_HISTORY = _code(_STORE, "STORE005", "no-history", "the database holds no history yet (nothing was recorded)")
+STORE_BAD_RUN = _code(_STORE, "STORE006", "bad-run", "a run reference that is neither a run number nor last")
+STORE_UNKNOWN_RUN = _code(_STORE, "STORE007", "unknown-run", "no run with that number, or no run recorded yet")
+STORE_UNKNOWN_ACCOUNT = _code(
+    _STORE, "STORE008", "unknown-account", "nothing is recorded for that account (no advice, no plan)"
+)
+STORE_BAD_PERIOD = _code(_STORE, "STORE009", "bad-period", "a period that ends before it starts, or a negative age")
+STORE_NOTHING_TO_RECORD = _code(_STORE, "STORE010", "nothing-to-record", "a run with no advice: nothing is recorded")
+STORE_UNSTORABLE = _code(
+    _STORE,
+    "STORE011",
+    "unstorable",
+    "an account whose id or name holds a NUL character, which PostgreSQL cannot store: it is not recorded "
+    "(the others are)",
+)
+
+
+# -- The HTTP service (kam serve) -----------------------------------------------------------------
+_SRV = _group(
+    "SRV",
+    "HTTP service",
+    "The HTTP service (kamrules/service/): its query parameters, and the rule bases it serves.",
+)
+SERVICE_PARAMETER = _code(_SRV, "HTTP400", "bad-parameter", "a query or path parameter the service cannot use")
+SERVICE_NOT_ACCOUNT_RULES = _code(
+    _SRV, "SRV001", "not-account-rules", "a rules folder that is not account rules (the service serves those)"
+)
+SERVICE_FAILING_CASE = _code(
+    _SRV, "SRV002", "failing-case", "a test case of the rules fails: the rule base is not served (or not reloaded)"
+)
 
 
 def markdown() -> str:

@@ -70,6 +70,21 @@ class Problem:
         return f"{where}: {text}" if where else text
 
 
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A remark on how an input was read, not a problem: what was decided where the input could be
+    read two ways, and the parameter that decides otherwise (`{parameter}` in the message, named as
+    `name_of` names it, by default as itself)."""
+
+    message: str
+    parameter: str | None = None
+
+    def text(self, name_of: ParameterNames | None = None) -> str:
+        if self.parameter is None:
+            return self.message
+        return self.message.replace("{parameter}", name_of(self.parameter) if name_of else self.parameter)
+
+
 class KamError(Exception):
     """A problem the user can fix: bad input, a bad ruleset, a bad option. Exit code 2."""
 

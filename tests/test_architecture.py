@@ -32,6 +32,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "kamrules.suggest",
                 "kamrules.i18n",
                 "kamrules.builtin",
+                "kamrules.stopping",
             }
         ),
     ),
@@ -66,6 +67,11 @@ MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60  # the body, docstring aside
 # What may be larger, and why. An entry that no longer needs to be here fails the test.
 ALLOWED: dict[str, str] = {
+    "kamrules/i18n/en.py": (
+        "a phrase catalog is data, one dict: every phrase kamrules writes in a language, in one place so "
+        "that a translator sees them all and tests/i18n/test_catalogs.py holds the others to it"
+    ),
+    "kamrules/i18n/it.py": "the Italian phrase catalog: data, one dict, as complete as en.py (see its entry)",
     "kamrules/engine/keys.py::encoder": (
         "builds the closure that encodes every account for durable-rules: the hot loop of a run, "
         "kept in one function so that each key costs no extra call (docs/performance.md)"

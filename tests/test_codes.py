@@ -10,7 +10,7 @@ from kamrules.toolkit.lint import CHECKS
 from tests.support import ROOT
 
 SOURCES = [*sorted((ROOT / "kamrules").rglob("*.py")), *sorted((ROOT / "cli").rglob("*.py"))]
-LITERAL = re.compile(r"""["']((?:KR|FACT|MAP|IO|YAML|PLAN|GUIDE|SECTOR|ROW|ARG)[A-Z]?\d{2,4})["']""")
+LITERAL = re.compile(r"""["']((?:KR|FACT|MAP|IO|YAML|PLAN|GUIDE|SECTOR|ROW|ARG|STORE|SRV|HTTP)[A-Z]?\d{2,4})["']""")
 
 
 def test_the_page_is_the_registry() -> None:

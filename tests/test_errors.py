@@ -78,8 +78,12 @@ def test_no_library_message_names_a_command_line_option() -> None:
     # A text in the library's code (docstrings aside) holding "--word" would be a message about
     # an option the Python API and the HTTP service do not have.
     option = re.compile(r"(?<![\w-])--[a-z][a-z-]+")
+    # A stylesheet's --names are CSS custom properties (var(--ink)), not options.
+    stylesheets = {ROOT / "kamrules" / "portfolio" / "report_style.py"}
     found = []
     for path in SOURCES:
+        if path in stylesheets:
+            continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         docstrings = {
             id(node.body[0].value)

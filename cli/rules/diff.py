@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..common import DateType, emit, lang_option, out_option
+from ..common import DateType, emit, lang_option, out_option, refuse_overwriting_inputs
 from . import command
 from .common import (
     DIFF_FORMATS,
@@ -62,6 +62,7 @@ def diff_command(
     warnings, with counts and a table. KAMRULES_PATH does not apply here: only the folders
     given are compared. Exit 0, or 2 when the rules or the accounts are invalid.
     """
+    refuse_overwriting_inputs()  # exit 2 before any work, as for any bad option
     from kamrules.api import Engine
     from kamrules.toolkit.diff import diff_rulebases
     from kamrules.toolkit.impact import impact

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..common import DateType, emit, lang_option, out_option
+from ..common import DateType, emit, lang_option, out_option, refuse_overwriting_inputs
 from . import command
 from .common import (
     FORMATS,
@@ -68,6 +68,7 @@ def lint_command(
 
     Exit 1 when a finding reaches --fail-on (medium by default), 2 when the rules do not load.
     """
+    refuse_overwriting_inputs()  # exit 2 before any work, as for any bad option
     from kamrules.toolkit.lint import check_ids, lint
     from kamrules.toolkit.render_lint import render_json, render_text
 

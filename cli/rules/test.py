@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from ..common import DateType, emit, lang_option, out_option
+from ..common import DateType, emit, lang_option, out_option, refuse_overwriting_inputs
 from . import command
 from .common import (
     FORMATS,
@@ -83,6 +83,7 @@ def test_command(
     Exit 1 when a case fails or coverage is under --min-coverage; 2 when the rules or the cases
     are invalid, or when -k matches no case (nothing ran, so nothing passed).
     """
+    refuse_overwriting_inputs()  # exit 2 before any work, as for any bad option
     from kamrules.toolkit.render_tests import render_json, render_text
     from kamrules.toolkit.runner import run_tests, select
     from kamrules.toolkit.words import say

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..common import emit, out_option
+from ..common import emit, out_option, refuse_overwriting_inputs
 from . import command
 from .common import (
     FORMATS,
@@ -35,6 +35,7 @@ def validate_command(dirs: tuple[str, ...], no_builtin: bool, fmt: str | None, o
 
     Exit 0 when the rules load cleanly, 2 when anything is wrong.
     """
+    refuse_overwriting_inputs()  # exit 2 before any work, as for any bad option
     from kamrules.language.read import nested_rule_bases
     from kamrules.toolkit.folders import folders_for, kind_of
     from kamrules.toolkit.render_problems import problem_json, problem_line

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from kamrules.advice.scores import score_details, score_sources
 from kamrules.advice.undecided import undecided_message
 from kamrules.advice.why_not import why_not
 from kamrules.engine.evaluation import Evaluation, TraceItem, json_value
@@ -72,7 +73,8 @@ def advice_data(
         return value_label(rb, name, value, lang)
 
     strategy = values.get("strategy")
-    return {
+    trace = [_trace_entry(t) for t in ev.trace]
+    data = {
         "account": {"id": account_id, "name": account_name},
         "tier": _str(values.get("tier")),
         "profile": _str(values.get("profile")),
@@ -82,7 +84,7 @@ def advice_data(
         "levers": _levers(rb, ev, lookup, label),
         "warnings": _warnings(rb, ev, lookup, label),
         "scores": {name: _score(values, name) for name in Scores.model_fields},
-        "trace": [_trace_entry(t) for t in ev.trace],
+        "trace": trace,
         "ruleset": {"name": rb.name, "version": rb.version, "digest": rb.digest},
         "lang": lang,
         "as_of": ev.as_of.isoformat(),
@@ -93,7 +95,11 @@ def advice_data(
             if k in rb.derived and k not in CORE and not k.startswith("scores.") and v is not None
         },
         "why_not": [w.model_dump() for w in why_not(rb, ev)] if explain else None,
+        "score_sources": score_sources(values),
     }
+    if explain:
+        data["score_details"] = score_details(rb, values, trace, lang)
+    return data
 
 
 Lookup = Callable[[str], Any]

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from kamrules.advice.build import TREATMENT_KEYS
+from kamrules.advice.scores import score_lines, score_title
 from kamrules.i18n.catalog import Phrases, phrases
+from kamrules.io.safetext import markdown_text, terminal_text
 from kamrules.language.rulebase import RuleBase
 from kamrules.model.advice import Advice
 from kamrules.model.vocabulary import LABELS
@@ -27,7 +30,23 @@ def _plain(text: str, **_: object) -> str:
 
 def _row_title(rb: RuleBase, key: str, lang: str) -> str:
     texts = rb.treatment_rows.get(key)
-    return texts.get(lang) if texts else key
+    return terminal_text(texts.get(lang) if texts else key)
+
+
+def _terminal_safe(a: Advice) -> Advice:
+    """The advice with every text shown safely on a terminal (kamrules.io.safetext): names and
+    ids come from CRM exports, and messages quote them."""
+    return Advice.model_validate(_texts_mapped(a.model_dump(), terminal_text))
+
+
+def _texts_mapped(value: Any, change: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, dict):
+        return {k: _texts_mapped(v, change) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_texts_mapped(v, change) for v in value]
+    return value
 
 
 def _severity(sev: str, lang: str) -> str:
@@ -46,6 +65,7 @@ def render_text(
 
 
 def _one_text(a: Advice, rb: RuleBase, style: Style, width: int, explain: bool) -> str:
+    a = _terminal_safe(a)
     w = words(a.lang)
     lines: list[str] = []
     head = f"{a.account.name} ({a.account.id})"
@@ -61,9 +81,14 @@ def _one_text(a: Advice, rb: RuleBase, style: Style, width: int, explain: bool) 
     if a.profile and a.profile_source:
         source_label = rb.facts.get("profile_source")
         text = (source_label.labels.get(a.profile_source, {}).get(a.lang) if source_label else None) or a.profile_source
+        text = terminal_text(text)
         source = f"  ({w['from']} {text})"
     lines.append(decision(w["profile"], a.profile, a.labels.get("profile"), source))
     lines.append(decision(w["strategy"], a.strategy, a.labels.get("strategy")))
+    scored = score_lines(rb, a.scores.model_dump(), a.score_sources.model_dump(), a.lang)
+    if scored:
+        # One score a line: the title on the first, as the decisions above are laid out.
+        lines.extend(f"  {score_title(a.lang) if n == 0 else '':<10} {line}" for n, line in enumerate(scored))
     if a.treatment is not None:
         lines.append("")
         lines.append(style(w["treatment"], bold=True, underline=True))
@@ -131,7 +156,7 @@ def two_columns(rows: Sequence[tuple[str, str]], width: int, style: Style) -> li
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return markdown_text(text)  # kamrules.io.safetext: no control character, HTML or link
 
 
 def render_markdown(advices: Sequence[Advice], rb: RuleBase, *, explain: bool = False) -> str:
@@ -148,6 +173,9 @@ def _one_markdown(a: Advice, rb: RuleBase, explain: bool) -> str:
         + " | ".join(_md(a.labels.get(k) or (getattr(a, k) or w["undecided"])) for k in ("tier", "profile", "strategy"))
         + " |"
     )
+    scored = score_lines(rb, a.scores.model_dump(), a.score_sources.model_dump(), a.lang)
+    if scored:
+        out += ["", f"*{score_title(a.lang)}*: " + "; ".join(_md(x) for x in scored)]
     if a.treatment is not None:
         out += ["", f"## {w['treatment']}", "", f"| | {_md(a.labels.get('strategy', a.strategy or ''))} |", "|---|---|"]
         for key in TREATMENT_KEYS:

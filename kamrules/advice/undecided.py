@@ -17,10 +17,13 @@ def undecided_message(rb: RuleBase, fact: str, reasons: list[str], undecided: se
     """Why a decision is undecided, in words: a conflict, a blocking decision, or missing facts."""
     if reasons and not any(r.split(" ", 1)[0] in rb.facts for r in reasons):
         return _u(lang, "conflict").format(fact=fact, why="; ".join(reasons))
+    # "because tier is undecided" only when nothing else is missing: a missing fact the user can
+    # supply says more than a decision that waits on facts of its own.
     blockers = [r for r in reasons if r in undecided]
-    if blockers:
+    others = [r for r in reasons if r not in undecided]
+    if blockers and not others:
         return _u(lang, "because").format(fact=fact, other=", ".join(blockers))
-    shown = [_worded(r, lang) for r in reasons]
+    shown = [_worded(r, lang) for r in others]
     return _u(lang, "missing").format(fact=fact, facts=", ".join(shown) or "?")
 
 

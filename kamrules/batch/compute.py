@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 from kamrules.batch import frame as fr
 from kamrules.batch.calendar import calendar_years as vector_years
 from kamrules.batch.errors import BatchUnsupported
+from kamrules.batch.scales import extreme, scaled
 from kamrules.engine.compute import calendar_years
 from kamrules.language.rulebase import Compute, Scorecard
 
@@ -74,6 +75,8 @@ def run_compute(comp: Compute, frame: fr.Frame) -> tuple[np.ndarray, Detail | No
         return fr.count_of(frame.get(comp.args[0])), None
     if op == "count_where":
         return _count_where(comp, frame), None
+    if op in ("minimum", "maximum"):
+        return _extreme(comp, frame)
     args = [frame.get(a) for a in comp.args]
     present = [a.present() for a in args]
     missing = _details(n, [(~p, name) for p, name in zip(present, comp.args, strict=True)])
@@ -99,10 +102,21 @@ def run_compute(comp: Compute, frame: fr.Frame) -> tuple[np.ndarray, Detail | No
             value = days if op == "days_since" else -days
         elif op == "years_since":
             value = _years_since(x[0], frame.as_of)
+        elif op == "scale":
+            value = round4(scaled(comp, x[0]))
         else:
             raise BatchUnsupported(f"the operation {op} of the computed fact {comp.id}, column-wise")
     value = np.where(complete, value, np.nan)
     return value, missing
+
+
+def _extreme(comp: Compute, frame: fr.Frame) -> tuple[np.ndarray, Detail]:
+    """A minimum or maximum, undecided for want of the list, or of a value in its records."""
+    column = frame.get(comp.args[0])
+    value, empty = extreme(comp, column, frame.n)
+    name = comp.args[0]
+    detail = _details(frame.n, [(~column.present(), name), (empty, f"{name}.{comp.item_field}")])
+    return round4(value), detail
 
 
 def _years_since(ordinals: np.ndarray, as_of: dt.date) -> np.ndarray:

@@ -1,7 +1,7 @@
 """The advice table: one row per input row, the advice of `Engine.advise` without its trace.
 
 Columns (docs/contract.md, "Batch advice"): row, id, name, tier, profile, profile_source,
-strategy, labels, treatment, scores, warnings, levers, facts, error. Lists of warnings and
+strategy, labels, treatment, scores, score_sources, warnings, levers, facts, error. Lists of warnings and
 levers are built long (one entry per row and item), sorted as the per-account advice sorts them,
 and folded into list arrays by their rows' offsets.
 """
@@ -17,6 +17,7 @@ from kamrules.advice.build import CORE, TREATMENT_KEYS, decision_label, strategy
 from kamrules.advice.undecided import undecided_message
 from kamrules.batch import frame as fr
 from kamrules.batch.accounts import Accounts
+from kamrules.batch.rowparts import ERROR, SCORE_SOURCES, error_structs, score_sources
 from kamrules.batch.run import Result
 from kamrules.batch.texts import render
 from kamrules.language.rulebase import RuleBase
@@ -33,10 +34,6 @@ WARNING = pa.struct(
     ]
 )
 LEVER = pa.struct([("id", pa.string()), ("label", pa.string()), ("why", pa.string()), ("rules", pa.list_(pa.string()))])
-PROBLEM = pa.struct(
-    [("code", pa.string()), ("field", pa.string()), ("message", pa.string()), ("suggestion", pa.string())]
-)
-ERROR = pa.struct([("message", pa.string()), ("problems", pa.list_(PROBLEM))])
 TREATMENT = pa.struct([(k, pa.list_(pa.string()) if k == "pitfalls" else pa.string()) for k in TREATMENT_KEYS])
 SCORES = pa.struct([(k, pa.float64()) for k in Scores.model_fields])
 LABELS = pa.struct([(k, pa.string()) for k in ("tier", "profile", "strategy")])
@@ -72,6 +69,7 @@ def schema(rb: RuleBase) -> pa.Schema:
             ("labels", LABELS),
             ("treatment", TREATMENT),
             ("scores", SCORES),
+            ("score_sources", SCORE_SOURCES),
             ("warnings", pa.list_(WARNING)),
             ("levers", pa.list_(LEVER)),
             ("facts", facts),
@@ -327,6 +325,7 @@ def core(rb: RuleBase, res: Result, lang: str) -> dict[str, pa.Array]:
                 x = np.where(column.present(), column.x, x)
         scores.append(pa.array(x, pa.float64(), mask=np.isnan(x)))
     out["scores"] = pa.StructArray.from_arrays(scores, fields=list(SCORES))
+    out["score_sources"] = score_sources(frame)
     names = fact_names(rb)
     kinds = [derived_type(rb, k) for k in names]
     facts = [_arrow(frame.get(k), t) for k, t in zip(names, kinds, strict=True)]
@@ -338,23 +337,6 @@ def core(rb: RuleBase, res: Result, lang: str) -> dict[str, pa.Array]:
     return out
 
 
-def _errors(acc: Accounts) -> pa.Array:
-    rows = sorted(acc.errors)
-    data = []
-    for row in rows:
-        exc = acc.errors[row][0]
-        data.append(
-            {
-                "message": exc.message,
-                "problems": [
-                    {"code": p.code, "field": p.location.path, "message": p.message, "suggestion": p.suggestion}
-                    for p in exc.problems
-                ],
-            }
-        )
-    return pa.array(data, ERROR)
-
-
 def table(rb: RuleBase, acc: Accounts, res: Result, lang: str, first_row: int = 0) -> pa.Table:
     """The advice table of one batch: valid rows' advice, invalid rows' errors, in input order."""
     n = acc.n
@@ -362,7 +344,7 @@ def table(rb: RuleBase, acc: Accounts, res: Result, lang: str, first_row: int = 
     valid_columns: dict[str, pa.Array] = {"id": acc.ids, "name": acc.names, **core(rb, res, lang)}
     valid_columns["warnings"] = warnings(rb, res, lang)
     valid_columns["levers"] = levers(rb, res, lang)
-    errors = _errors(acc)
+    errors = error_structs(acc)
     error_rows = np.array(sorted(acc.errors), dtype=np.int64)
     # position of each input row among the valid rows (0..m-1) or the error rows (m..m+e-1)
     m = len(acc.rows)

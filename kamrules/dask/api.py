@@ -7,7 +7,7 @@
     advice = kamrules.dask.advise(accounts, lang="it", as_of="2026-11-27")
     advice.to_parquet("s3://lake/advice/")
 
-The rows are `kam portfolio`'s output rows (docs/contract.md §6.1), one per input row, in input
+The rows are `kam portfolio`'s output rows (docs/contract.md §11.1), one per input row, in input
 order, with the ABC classes, revenue shares and duplicates of the whole portfolio. The first
 pass (each partition's accounts, reduced to the portfolio facts) runs when `advise` is called
 and stays in the cluster's memory (16 bytes a ranked account); the returned frame is the second

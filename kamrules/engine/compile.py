@@ -150,29 +150,34 @@ def _clauses(tree: PCond) -> list[list[PCond]]:
     result: list[list[PCond]] = [[]]
     for t in tree.items:
         parts = _clauses(t)
+        # The size is known before the product is built: a product over the cap is never made.
+        if len(result) * len(parts) > MAX_DNF:
+            raise ValueError(f"expands to more than {MAX_DNF} alternatives")
         result = [a + b for a in result for b in parts]
-        if len(result) > MAX_DNF:
-            raise ValueError(f"expands to more than {MAX_DNF} alternatives")
-    out = []
+    limited: list[list[PCond]] = []
     for c in result:
-        out.extend(_limit_groups(c))
-        if len(out) > MAX_DNF:
-            raise ValueError(f"expands to more than {MAX_DNF} alternatives")
-    return out
+        _limit_groups(c, limited)
+    return limited
 
 
-def _limit_groups(atoms: list[PCond]) -> list[list[PCond]]:
-    """Distribute the narrowest flat alternatives of a conjunction holding too many of them."""
+def _limit_groups(atoms: list[PCond], out: list[list[PCond]]) -> None:
+    """Distribute the narrowest flat alternatives of a conjunction holding too many of them,
+    appending the conjunctions to `out`.
+
+    The cap is checked as each conjunction is added, not once the expansion is complete: an
+    `all` of k two-way `any` groups expands to 2^(k-8) conjunctions, and k=60 (a 5 KB rule file)
+    ran out of memory before the count was ever looked at."""
     groups = [a for a in atoms if isinstance(a, PAny)]
     if len(groups) <= MAX_OR_GROUPS:
-        return [atoms]
+        if len(out) >= MAX_DNF:
+            raise ValueError(f"expands to more than {MAX_DNF} alternatives")
+        out.append(atoms)
+        return
     narrowest = min(groups, key=lambda g: len(g.items) if isinstance(g, PAny) else 0)
     assert isinstance(narrowest, PAny)
     rest = [a for a in atoms if a is not narrowest]
-    out: list[list[PCond]] = []
     for alternative in narrowest.items:
-        out.extend(_limit_groups([*rest, alternative]))
-    return out
+        _limit_groups([*rest, alternative], out)
 
 
 @dataclass
@@ -198,7 +203,11 @@ def plan_shards(items: list[Item], kinds: Mapping[str, str] | None = None) -> li
     shards: list[ShardSpec] = []
     current = ShardSpec(keys=KeySpace(kinds=kinds))
     for index, item in enumerate(items):
-        for part in clauses(item.pcond):
+        try:
+            parts = clauses(item.pcond)
+        except ValueError as exc:
+            raise ValueError(f"{item.label} {exc}") from None
+        for part in parts:
             cost = fanout(part)
             probe = current.keys.copy()
             compile_pcond(part, probe)

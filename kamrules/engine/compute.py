@@ -12,17 +12,18 @@ What a scorecard does when criteria are missing is part of the language (docs/ru
   and the advice names the missing criteria.
 
 The sentences of the trace come in the advice's language, from the same phrase book as the
-rules' (`kamrules.language.explain`).
+rules' (`kamrules.language.conditions.explain`); `scale` and `minimum`/`maximum` are computed here too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kamrules.language.conditions.explain import phrase, phrase_n
+from kamrules.language.conditions.explain import phrase, phrase_n, show
 from kamrules.language.rulebase import Compute, Scorecard
 
 
@@ -181,6 +182,8 @@ def run_compute(comp: Compute, values: Mapping[str, Any], as_of: dt.date) -> Out
             lambda lang: phrase_n(lang, "cp_count_where", k).format(n=k, fact=first, filters=_filters(comp, lang)),
             read,
         )
+    if op in ("minimum", "maximum") and not missing:
+        return _extreme(comp, args[0], read)
     if missing:
         shown = ", ".join(missing)
         return Outcome(None, lambda lang: phrase_n(lang, "cp_missing", len(missing)).format(facts=shown), read, missing)
@@ -191,15 +194,19 @@ def run_compute(comp: Compute, values: Mapping[str, Any], as_of: dt.date) -> Out
             return Outcome(None, lambda lang: phrase(lang, "cp_zero").format(fact=comp.args[1]), read)
         return Outcome(_round(num / den), lambda lang: f"{first} / {comp.args[1]} = {num / den:.4g}", read)
     if op == "difference":
-        return Outcome(_round(float(vals[0]) - float(vals[1])), lambda lang: f"{first} - {comp.args[1]}", read)
+        diff = _round(float(vals[0]) - float(vals[1]))
+        return Outcome(diff, lambda lang: f"{first} - {comp.args[1]} = {show(diff)}", read)
     if op == "product":
         result = comp.factor
         for a in vals:
             result *= float(a)
         shown = " x ".join([*comp.args, *comp.factor_params])
         return Outcome(_round(result), lambda lang: f"{shown} = {result:.6g}", read)
+    if op == "scale":
+        return _scaled(comp, float(vals[0]), read)
     if op == "sum":
-        return Outcome(_round(sum(float(a) for a in vals)), lambda lang: " + ".join(comp.args), read)
+        total = _round(sum(float(a) for a in vals))
+        return Outcome(total, lambda lang: " + ".join(comp.args) + f" = {show(total)}", read)
     date: dt.date = vals[0]
     if op == "years_since":
         whole, rest, years = calendar_years(date, as_of)
@@ -214,6 +221,84 @@ def run_compute(comp: Compute, values: Mapping[str, Any], as_of: dt.date) -> Out
         )
     days = (as_of - date).days if op == "days_since" else (date - as_of).days
     return Outcome(float(days), lambda lang: phrase_n(lang, "cp_days", days).format(n=days), read)
+
+
+def scale_value(points: tuple[tuple[float, float], ...], x: float) -> tuple[float, int]:
+    """The score of `x` on the points, and where it fell: -1 at or below the first point, the
+    index k of the segment [k, k+1] it fell in, or len(points) at or above the last point."""
+    if x <= points[0][0]:
+        return points[0][1], -1
+    if x >= points[-1][0]:
+        return points[-1][1], len(points)
+    for k in range(len(points) - 1):
+        (x0, y0), (x1, y1) = points[k], points[k + 1]
+        if x0 <= x <= x1:
+            return y0 + (y1 - y0) * (x - x0) / (x1 - x0), k
+    raise AssertionError("unreachable: the points' values increase")  # pragma: no cover
+
+
+def scale_inverse(points: tuple[tuple[float, float], ...], y: float) -> float | None:
+    """A value whose score is `y` (for `kam rules lint`'s counter-examples); None when none is."""
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
+        if min(y0, y1) <= y <= max(y0, y1):
+            return x0 if y0 == y1 else x0 + (x1 - x0) * (y - y0) / (y1 - y0)
+    if y == points[0][1]:
+        return points[0][0]
+    if y == points[-1][1]:
+        return points[-1][0]
+    return None
+
+
+def _point(value: float, param: str) -> str:
+    return f"{show(value)} ({param})" if param else show(value)
+
+
+def _scaled(comp: Compute, x: float, read: dict[str, Any]) -> Outcome:
+    """A piecewise-linear scale: where `x` falls among the points, and its score."""
+    score, where = scale_value(comp.points, x)
+    score = _round(score)
+    fact, points, names = comp.args[0], comp.points, comp.point_params
+
+    def explain(lang: str) -> str:
+        if where < 0 or where >= len(points):
+            k = 0 if where < 0 else len(points) - 1
+            key = "cp_scale_below" if where < 0 else "cp_scale_above"
+            return phrase(lang, key).format(
+                fact=fact, value=show(x), point=_point(points[k][0], names[k][0]), score=show(score)
+            )
+        (x0, y0), (x1, y1) = points[where], points[where + 1]
+        return phrase(lang, "cp_scale").format(
+            fact=fact,
+            value=show(x),
+            low=_point(x0, names[where][0]),
+            high=_point(x1, names[where + 1][0]),
+            from_=_point(y0, names[where][1]),
+            to=_point(y1, names[where + 1][1]),
+            score=show(score),
+        )
+
+    return Outcome(score, explain, read)
+
+
+def _extreme(comp: Compute, items: Any, read: dict[str, Any]) -> Outcome:
+    """The least (minimum) or greatest (maximum) value of a field over a list's records."""
+    name, fld = comp.args[0], comp.item_field
+    found = [
+        float(v)
+        for it in items or []
+        if isinstance(v := (it.get(fld) if isinstance(it, Mapping) else None), (int, float)) and not isinstance(v, bool)
+    ]
+    if not found:
+        return Outcome(
+            None, lambda lang: phrase(lang, "cp_no_field").format(fact=name, field=fld), read, (f"{name}.{fld}",)
+        )
+    value = min(found) if comp.op == "minimum" else max(found)
+    n = len(found)
+    return Outcome(
+        _round(value),
+        lambda lang: phrase_n(lang, f"cp_{comp.op}", n).format(fact=name, field=fld, n=n, value=show(value)),
+        read,
+    )
 
 
 def anniversary(start: dt.date, years: int) -> dt.date:

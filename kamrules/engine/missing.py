@@ -48,29 +48,30 @@ class MissingFacts:
         detail: Mapping[str, tuple[str, ...]] | None = None,
         depth: int = 0,
     ) -> list[str]:
-        """The missing facts that would decide `fact`, traced back through derived facts.
+        """The missing account facts that would decide `fact`, traced back through derived facts.
 
-        A missing decision (tier, profile...) is named as such; a missing score or ratio is named
-        with the account facts it comes from, "scores.attractiveness (from
-        assessment.attractiveness or assessment.attractiveness_criteria)"; other missing derived
-        facts are traced through. `detail` (from the evaluation) names what is missing inside a
-        fact that is given: the criteria without a score,
-        "assessment.attractiveness_criteria.margin.score".
+        A missing decision (tier, profile...) is named as such. A score given by hand or by its
+        weighted criteria is named by its alternatives, "assessment.attractiveness or
+        assessment.attractiveness_criteria"; `detail` (from the evaluation) names what is missing
+        inside criteria that are given, "assessment.attractiveness_criteria.margin.score". Any
+        other derived fact (a ratio, a score derived from the CRM facts, a table's output) is
+        traced back to the account facts it is computed from.
         """
         rb = self.rb
         out: list[str] = []
         for name in self.writers_read(fact):
             if name == "as_of" or values.get(name) is not None:
                 continue
-            if name in rb.decisions or depth > 8:
+            if name in rb.decisions or depth > 16:  # the derived scores' chains run a dozen facts deep
                 out.append(name)
             elif name in rb.derived:
-                sources = [s for s in self.writers_read(name) if s not in rb.derived]
-                finer = [d for d in (detail or {}).get(name, ()) if d not in sources]
-                if finer:
-                    sources = [s for s in sources if values.get(s) is None] + finer
-                if any(c.sets == name for c in rb.scorecards) or any(c.sets == name for c in rb.computes):
-                    out.append(f"{name} (from {' or '.join(sources)})" if sources else name)
+                card = next((c for c in rb.scorecards if c.sets == name), None)
+                if card is not None and not card.criteria:
+                    given = [x for x in (card.given, card.criteria_from) if x]
+                    finer = list((detail or {}).get(name, ()))
+                    if finer:
+                        given = [x for x in given if values.get(x) is None] + finer
+                    out.append(" or ".join(dict.fromkeys(given)))
                 else:
                     out.extend(self.missing(name, values, detail, depth + 1))
             else:

@@ -32,6 +32,10 @@ def default_max_rulesets() -> int:
     return int(raw) if raw.isdigit() else 100
 
 
+# Computed facts that have a value even when what they read is missing (a count of nothing is 0).
+ON_MISSING_TOO = frozenset({"count", "count_where"})
+
+
 class Program:
     """A rule base compiled onto durable-rules. Thread-safe; holds no per-account state."""
 
@@ -75,6 +79,12 @@ class Program:
                 for card in sp.scorecards:
                     apply_outcome(card.id, card.sets, run_scorecard(card, values), card.where, ev, tracer)
                 for comp in sp.computes:
+                    if comp.op not in ON_MISSING_TOO:
+                        # The common case of an account without the facts: no outcome to build.
+                        missing = tuple(a for a in comp.args if values.get(a) is None)
+                        if missing:
+                            ev.missing_detail[comp.sets] = missing
+                            continue
                     apply_outcome(comp.id, comp.sets, run_compute(comp, values, as_of), comp.where, ev, tracer)
             held = self.fire_pass(p, values, as_of) if p.shards else set()
             for sp in p.stages:

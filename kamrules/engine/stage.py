@@ -55,6 +55,8 @@ def apply_outcome(
 
 def run_stage(sp: StageProgram, ev: Evaluation, held: set[int], tracer: Tracer | None, missing: MissingFacts) -> None:
     """Decide the stage's facts from the items that `held` (indices among the stage's owners)."""
+    if not sp.owners and not sp.decisions_here:
+        return  # a stage of computed facts and scorecards only: nothing left to decide here
     values = ev.values
     writes: list[Write] = []
     appends: dict[str, list[Any]] = {}

@@ -3,26 +3,57 @@
 The data goes to a temporary file in the same folder, is flushed to disk, and then renamed over
 the target (a rename within one file system is atomic). A process killed mid-write leaves the
 previous file untouched; the temporary file is removed on any error we get to see.
+
+A symbolic link is followed and its target written atomically; a FIFO or a device (`/dev/null`,
+`/proc/self/fd/1`) is written in place, never replaced (kamrules.io.target). Every write goes
+through a file object that turns the OS's refusal (a full disk, `ulimit -f`, `/dev/full`) into
+an OutputError naming the file, exit code 2, rather than an internal error.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from kamrules.errors import OutputError
+from kamrules.io.target import resolve_target
+
+
+class _GuardedFile(io.FileIO):
+    """A raw file whose write errors are OutputErrors naming the file the user asked for."""
+
+    def __init__(self, file: int | str | Path, shown: str | Path) -> None:
+        super().__init__(file, "w")
+        self.shown = shown
+
+    def write(self, data: Any) -> int:
+        try:
+            return super().write(data)
+        except OSError as exc:
+            raise OutputError.of(self.shown, exc) from None
+
+
+def _wrap(raw: _GuardedFile, mode: str, encoding: str | None) -> Any:
+    buffered = io.BufferedWriter(raw)
+    if "b" in mode:
+        return buffered
+    return io.TextIOWrapper(buffered, encoding=encoding, newline="")
 
 
 @contextlib.contextmanager
 def atomic_writer(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO[str]]:
-    target = Path(path)
+    resolved = resolve_target(path)  # a link's target; a FIFO or a device is written in place
+    if resolved.in_place:
+        with _in_place(path, mode, encoding) as handle:
+            yield handle
+        return
+    target = resolved.path
     folder = target.parent if str(target.parent) else Path(".")
-    if target.is_dir():
-        raise OutputError(f"cannot write {path}: it is a folder")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
     except OSError as exc:
@@ -32,11 +63,10 @@ def atomic_writer(path: str | Path, mode: str = "w", encoding: str | None = "utf
         # mkstemp makes the file private (0600); the result should have the mode any new file
         # gets here (or the mode of the file it replaces), so a shared report stays readable.
         os.chmod(tmp, _mode_for(target))
-        kwargs = {"encoding": encoding, "newline": ""} if "b" not in mode else {}
-        with os.fdopen(fd, mode, **kwargs) as handle:  # type: ignore[call-overload]
+        with _wrap(_GuardedFile(fd, path), mode, encoding) as handle:
             yield handle
+            handle.flush()
             try:
-                handle.flush()
                 os.fsync(handle.fileno())
             except OSError as exc:  # a full disk, a quota
                 raise OutputError.of(path, exc) from None
@@ -48,6 +78,18 @@ def atomic_writer(path: str | Path, mode: str = "w", encoding: str | None = "utf
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+@contextlib.contextmanager
+def _in_place(path: str | Path, mode: str, encoding: str | None) -> Iterator[IO[str]]:
+    """A special file (FIFO, terminal, /dev/null, /proc/self/fd/N) opened and written as it is."""
+    try:
+        raw = _GuardedFile(path, path)
+    except OSError as exc:
+        raise OutputError.of(path, exc) from None
+    with _wrap(raw, mode, encoding) as handle:
+        yield handle
+        handle.flush()  # a device that is full (/dev/full) says so here: exit 2, not a bug
 
 
 def write_text_atomic(path: str | Path, text: str) -> None:

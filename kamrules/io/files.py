@@ -15,7 +15,8 @@ STDIN = "-"
 
 
 def max_bytes() -> int:
-    """The size limit for one input file: 100 MB, or KAMRULES_MAX_FILE_MB."""
+    """The size limit for one input file: 100 MB (MB here and in the messages is 1024 x 1024
+    bytes), or KAMRULES_MAX_FILE_MB."""
     raw = os.environ.get("KAMRULES_MAX_FILE_MB")
     if raw:
         try:
@@ -35,17 +36,11 @@ def read_bytes(path: str | Path, *, limit: int | None = None) -> bytes:
     name = display_name(path)
     try:
         if str(path) == STDIN:
-            return _read_limited(sys.stdin.buffer, limit, name)
+            return _read_limited(stdin_bytes(), limit, name)
         p = Path(path)
         if p.is_dir():
             raise _fail(name, codes.NOT_A_FILE, "is a folder, not a file")
-        size = p.stat().st_size
-        if size > limit:
-            raise _fail(
-                name,
-                codes.TOO_BIG,
-                f"is {size / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB limit (KAMRULES_MAX_FILE_MB)",
-            )
+        check_size(p.stat().st_size, limit, name)
         with p.open("rb") as handle:
             return _read_limited(handle, limit, name)
     except FileNotFoundError:
@@ -54,12 +49,45 @@ def read_bytes(path: str | Path, *, limit: int | None = None) -> bytes:
         raise _fail(name, codes.NO_FILE, "permission denied") from None
     except IsADirectoryError:
         raise _fail(name, codes.NOT_A_FILE, "is a folder, not a file") from None
+    except OSError as exc:
+        # A symbolic-link loop, a name too long, /proc/self/mem (EIO): the OS's reason, exit 2.
+        raise _fail(name, codes.NO_FILE, os_reason(exc)) from None
+
+
+def os_reason(exc: OSError) -> str:
+    """The OS's reason for `exc`, as a message reads it ("too many levels of symbolic links")."""
+    reason = exc.strerror or type(exc).__name__
+    return reason[0].lower() + reason[1:]
+
+
+def stdin_bytes() -> BinaryIO:
+    """Standard input as bytes; refused (exit 2) when the caller closed it (`kam advise - <&-`)."""
+    if sys.stdin is None:
+        raise _fail(display_name(STDIN), codes.NO_FILE, "standard input is closed")
+    return sys.stdin.buffer
+
+
+def mb(size: int) -> str:
+    """A size in MB as the limit is given (1 MB = 1024 x 1024 bytes)."""
+    return f"{size / (1024 * 1024):.1f}".removesuffix(".0")
+
+
+def check_size(size: int, limit: int, name: str) -> None:
+    """Refuse a file of `size` bytes over `limit`, saying both in MB."""
+    if size > limit:
+        raise _fail(name, codes.TOO_BIG, f"is {mb(size)} MB, over the {mb(limit)} MB limit (KAMRULES_MAX_FILE_MB)")
+
+
+def check_streamed(copied: int, limit: int, name: str) -> None:
+    """Refuse a stream (standard input, a pipe) once `copied` bytes pass `limit`: its whole
+    size is not known, so the message names the limit only."""
+    if copied > limit:
+        raise _fail(name, codes.TOO_BIG, f"is over the {mb(limit)} MB limit (KAMRULES_MAX_FILE_MB)")
 
 
 def _read_limited(handle: BinaryIO, limit: int, name: str) -> bytes:
     data = handle.read(limit + 1)
-    if len(data) > limit:
-        raise _fail(name, codes.TOO_BIG, f"is over the {limit / 1e6:.0f} MB limit (KAMRULES_MAX_FILE_MB)")
+    check_streamed(len(data), limit, name)
     return data
 
 

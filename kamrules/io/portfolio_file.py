@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import sys
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,7 +21,17 @@ from kamrules import codes
 from kamrules.errors import InputFileError, Location, Problem
 from kamrules.i18n.catalog import phrases
 from kamrules.io.accounts import detect_format, looks_like_jsonl, yaml_records
-from kamrules.io.files import STDIN, decode_text, display_name, read_bytes
+from kamrules.io.files import (
+    STDIN,
+    check_size,
+    check_streamed,
+    decode_text,
+    display_name,
+    max_bytes,
+    os_reason,
+    read_bytes,
+    stdin_bytes,
+)
 from kamrules.io.formats import OLD_WORKBOOK, PORTFOLIO_FORMATS, XLSX, read_as
 from kamrules.io.rows import RawRow
 from kamrules.io.textfile import check_delimiter, check_encoding, csv_dialect, csv_rows, detect_encoding, jsonl_rows
@@ -74,7 +83,9 @@ def _structured_rows(path: Path, name: str) -> Iterator[RawRow]:
         yield RawRow(record.index, record.index + 1, line, data=record.data, problems=problems)
 
 
-def _guess_format(path: Path, name: str) -> str:
+def guess_format(path: Path, name: str) -> str:
+    """A portfolio file's format from its name and content (xlsx, jsonl, csv, json or yaml), as
+    `kam portfolio -` tells standard input's."""
     suffix = path.suffix.lower()
     if read_as(path, (XLSX,)) is not None:
         return XLSX
@@ -130,15 +141,24 @@ def open_source(
             ],
         )
     try:
-        if str(path) == STDIN:
+        piped = str(path) != STDIN and _is_pipe(Path(path), name)  # `kam portfolio <(export)`
+        if str(path) == STDIN or piped:
+            # Read once into a file that can be read twice (the portfolio's two passes).
             fd, spooled = tempfile.mkstemp(prefix="kam-portfolio-", suffix=".input")
             with os.fdopen(fd, "wb") as out:
-                shutil.copyfileobj(sys.stdin.buffer, out)
+                if piped:
+                    with open(path, "rb") as pipe:
+                        _spool(pipe, out, name)
+                else:
+                    _spool(stdin_bytes(), out, name)
             real = Path(spooled)
         else:
             real = Path(path)
             read_check(real, name)
-        kind = fmt or _guess_format(real, name)
+        try:
+            kind = fmt or guess_format(real, name)
+        except OSError as exc:  # /proc/self/mem and its like open, then fail to read (EIO)
+            raise InputFileError("", [Problem(codes.NO_FILE, os_reason(exc), Location(name))]) from None
         if kind == "json":
             kind = "yaml"
         enc = None
@@ -165,10 +185,31 @@ def _checked(parameter: str, check: Callable[[str], str], value: str, name: str)
 
 
 def read_check(path: Path, name: str) -> None:
-    """The file exists, is a file and can be read: say so now rather than mid-way."""
-    if not path.exists():
-        raise InputFileError("", [Problem(codes.NO_FILE, "no such file", Location(name))])
+    """The file exists, is a file, can be read and is within the size limit (the one every
+    input has, KAMRULES_MAX_FILE_MB): say so now rather than mid-way."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise InputFileError("", [Problem(codes.NO_FILE, "no such file", Location(name))]) from None
+    except OSError as exc:  # a symbolic-link loop, a name too long: the OS's reason
+        raise InputFileError("", [Problem(codes.NO_FILE, os_reason(exc), Location(name))]) from None
     if path.is_dir():
         raise InputFileError("", [Problem(codes.NOT_A_FILE, "is a folder, not a file", Location(name))])
     if not os.access(path, os.R_OK):
         raise InputFileError("", [Problem(codes.NO_FILE, "permission denied", Location(name))])
+    check_size(st.st_size, max_bytes(), name)
+
+
+def _is_pipe(path: Path, name: str) -> bool:
+    read_check(path, name)
+    return not stat.S_ISREG(path.stat().st_mode)
+
+
+def _spool(source: BinaryIO, out: BinaryIO, name: str) -> None:
+    """Standard input copied to `out`, refused as soon as it passes the size limit."""
+    limit = max_bytes()
+    copied = 0
+    while chunk := source.read(1 << 20):
+        copied += len(chunk)
+        check_streamed(copied, limit, name)
+        out.write(chunk)

@@ -37,9 +37,10 @@ class RawRow:
 class UnreadableRow(list[Any]):
     """A CSV record the reader could not parse, standing in for its cells."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, fmt: str = "CSV") -> None:
         super().__init__()
         self.reason = reason
+        self.fmt = fmt  # CSV, or XLSX for a cell over the length limit
 
     def explain(self) -> str:
         match = re.search(r"field larger than field limit \((\d+)\)", self.reason)
@@ -113,7 +114,7 @@ def tabular_rows(
             raw = RawRow(index, number, line)
             index += 1
             raw.problems.append(
-                Problem(codes.BAD_TABLE, f"cannot be read as CSV: {cells.explain()}", Location(name, line))
+                Problem(codes.BAD_TABLE, f"cannot be read as {cells.fmt}: {cells.explain()}", Location(name, line))
             )
             yield raw
             continue

@@ -1,4 +1,4 @@
-"""XLSX (Excel) files: portfolio rows read in streaming mode, advice rows written in streaming mode.
+"""XLSX (Excel) files: portfolio rows read in streaming mode (kamrules.io.workbook writes them).
 
 openpyxl's read-only and write-only modes keep one row in memory at a time, so a 100,000-row
 sheet costs no more memory than a 10-row one. The first sheet is read; its first non-blank row
@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import zipfile
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from kamrules import codes
 from kamrules.errors import InputFileError, Location, Problem
-from kamrules.io.rows import RawRow, check_header, tabular_rows
+from kamrules.io.rows import RawRow, UnreadableRow, check_header, tabular_rows
+from kamrules.io.xlsx_limits import MAX_CELL_CHARS, RowCounter
 
 
 def _cell(value: Any) -> Any:
@@ -45,8 +46,9 @@ def xlsx_rows(path: str | Path, name: str) -> Iterator[RawRow]:
     The workbook is opened from a binary file object, not by name: openpyxl judges a file name
     by its extension and refuses any other (standard input spooled to a temporary file, a
     workbook saved as `export.dat`), while the content is what matters."""
-    from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
+
+    from kamrules.io.xlsx_limits import load_guarded_workbook
 
     try:
         handle = open(path, "rb")  # noqa: SIM115 - closed in the finally below, after the last row
@@ -54,7 +56,7 @@ def xlsx_rows(path: str | Path, name: str) -> Iterator[RawRow]:
         raise _unreadable(name, exc) from None
     try:
         try:
-            book = load_workbook(handle, read_only=True, data_only=True)
+            book = load_guarded_workbook(handle, name)  # under the limits of kamrules.io.xlsx_limits
         except (InvalidFileException, *_BROKEN) as exc:
             raise _unreadable(name, exc) from None
         try:
@@ -73,7 +75,9 @@ def xlsx_rows(path: str | Path, name: str) -> Iterator[RawRow]:
 
 
 def _guarded(rows: Iterator[tuple[Any, ...]], name: str) -> Iterator[tuple[Any, ...]]:
-    """openpyxl's rows; a damaged sheet (found only as it is read) is a problem of the file."""
+    """openpyxl's rows, counted (kamrules.io.xlsx_limits); a damaged sheet (found only as it is
+    read) is a problem of the file."""
+    counter = RowCounter(name)
     while True:
         try:
             values = next(rows)
@@ -81,6 +85,7 @@ def _guarded(rows: Iterator[tuple[Any, ...]], name: str) -> Iterator[tuple[Any, 
             return
         except _BROKEN as exc:
             raise _unreadable(name, exc) from None
+        counter.add(len(values))
         yield values
 
 
@@ -89,7 +94,7 @@ def _sheet_rows(rows: Iterator[tuple[Any, ...]], name: str) -> Iterator[RawRow]:
     columns: list[str] | None = None
     for values in rows:
         number += 1
-        if any(v is not None and str(v).strip() for v in values):
+        if values.count(None) != len(values) and any(v is not None and str(v).strip() for v in values):
             columns = ["" if v is None else _header_text(v) for v in values]
             break
     if columns is None:
@@ -99,6 +104,13 @@ def _sheet_rows(rows: Iterator[tuple[Any, ...]], name: str) -> Iterator[RawRow]:
 
     def numbered() -> Iterator[tuple[int, int | None, list[Any]]]:
         for offset, values in enumerate(rows, start=1):
+            if values.count(None) == len(values):
+                continue  # an empty row (openpyxl fills in every missing one): nothing to read
+            if any(isinstance(v, str) and len(v) > MAX_CELL_CHARS for v in values):
+                # One error row, as a CSV cell over the reader's limit is (kamrules.io.xlsx_limits).
+                reason = f"a cell is longer than {MAX_CELL_CHARS:,} characters"
+                yield header_row + offset, None, UnreadableRow(reason, "XLSX")
+                continue
             yield header_row + offset, None, [_cell(v) for v in values]
 
     yield from tabular_rows(numbered(), columns, name, None)
@@ -108,50 +120,3 @@ def _header_text(value: Any) -> str:
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     return str(value).strip()
-
-
-class XlsxWriter:
-    """Rows to a new workbook, one sheet, streamed; `save` writes the file. The header row is
-    bold and stays in view while scrolling, as a sales director expects of a spreadsheet."""
-
-    def __init__(self, sheet_title: str) -> None:
-        from openpyxl import Workbook
-
-        self.book = Workbook(write_only=True)
-        self.sheet = self.book.create_sheet(sheet_title[:31])
-        self.sheet.freeze_panes = "A2"
-
-    def header(self, names: Sequence[str]) -> None:
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Font
-        from openpyxl.utils import get_column_letter
-
-        bold = Font(bold=True)
-        cells = []
-        for k, name in enumerate(names, start=1):
-            cell = WriteOnlyCell(self.sheet, value=name)
-            cell.font = bold
-            cells.append(cell)
-            # Wide enough for the name, up to 40 characters; longer texts show in full when selected.
-            self.sheet.column_dimensions[get_column_letter(k)].width = min(40, max(10, len(name) + 2))
-        self.sheet.append(cells)
-
-    def append(self, values: Sequence[Any]) -> None:
-        self.sheet.append([_excel_value(v) for v in values])
-
-    def save(self, handle: Any) -> None:
-        self.book.save(handle)
-
-
-def _excel_value(value: Any) -> Any:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    # A list or mapping has no cell type: it is written as the text a reader sees elsewhere.
-    if isinstance(value, (list, tuple)):
-        return "; ".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {v}" for k, v in value.items())
-    if isinstance(value, str):
-        # Control characters have no place in an XLSX cell (openpyxl refuses them).
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value

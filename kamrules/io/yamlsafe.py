@@ -106,7 +106,10 @@ def resolve_plain_scalar(value: str) -> Any:
     if _BOOL.match(value):
         return value.lower() == "true"
     if _INT.match(value):
-        return int(value.replace("_", ""))
+        try:
+            return int(value.replace("_", ""))
+        except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits): kept as written
+            return value
     if _HEX.match(value):
         return int(value, 16)
     if _FLOAT.match(value) and any(c.isdigit() for c in value):

@@ -166,6 +166,11 @@ class Compute:
     order: int
     factor: float = 1.0  # product: the numeric parameters it names, multiplied at load time
     factor_params: tuple[str, ...] = ()  # product: which parameters made `factor`, for the trace
+    # scale: the points (value, score), parameters already replaced by their values, and the
+    # parameter each value and score came from ("" for a number written in the file)
+    points: tuple[tuple[float, float], ...] = ()
+    point_params: tuple[tuple[str, str], ...] = ()
+    item_field: str = ""  # minimum, maximum: the field of the list's items
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -118,6 +118,40 @@ class ComputeSpec(FileModel):
         description="[fact, factor, ...]: a fact multiplied by numeric parameters (or other facts), "
         "e.g. [business.revenue, revenue_uplift] for an estimate.",
     )
+    scale: ScaleSpec | None = Field(
+        None,
+        description="A number turned into a score through points [value, score], linear between two "
+        "points and flat beyond the first and the last: {fact: ..., points: [[0, 1], [key_line, 5.5], "
+        "[top_line, 10]]}. Values and scores are numbers, percentages or numeric parameters.",
+    )
+    minimum: ListFieldSpec | None = Field(
+        None, description="The least value of a field over a list's items: {list: ..., field: ...}."
+    )
+    maximum: ListFieldSpec | None = Field(
+        None, description="The greatest value of a field over a list's items: {list: ..., field: ...}."
+    )
+
+
+# A point's value or score: a number, a percentage ("20%") or the name of a numeric parameter.
+ScalePoint = Annotated[list[float | str], Field(min_length=2, max_length=2)]
+
+
+class ScaleSpec(FileModel):
+    """A piecewise-linear scale: the fact's value placed between points [value, score]."""
+
+    fact: DottedName = Field(description="The number to scale.")
+    points: list[ScalePoint] = Field(
+        min_length=2,
+        description="[value, score] pairs, values increasing: linear between two points, the first "
+        "(last) point's score below (above) them.",
+    )
+
+
+class ListFieldSpec(FileModel):
+    """A numeric field of a list of records (business.competitors' price_index)."""
+
+    list_: DottedName = Field(alias="list", description="The list fact.")
+    field: Name = Field(description="The numeric field of its items.")
 
 
 class CountWhereSpec(FileModel):

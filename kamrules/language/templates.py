@@ -10,6 +10,7 @@ nothing but facts and parameters.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -23,6 +24,17 @@ FORMATS = ("%", "days", "int", "money", "list")
 def placeholders(template: str) -> list[tuple[str, str | None]]:
     """The (name, format) pairs a template refers to."""
     return [(m.group(1), m.group(2)) for m in PLACEHOLDER.finditer(template)]
+
+
+# A braced word with no space in it: what str.format would take for a replacement field.
+_BRACED = re.compile(r"\{[^{}\s]*\}")
+
+
+def malformed_placeholders(template: str) -> list[str]:
+    """The braced words of `template` that are not placeholders of this language: str.format's
+    syntax (`{0.__globals__}`, `{name!r}`, `{}`, `{a[0]}`), refused when the files are loaded
+    rather than printed as they are."""
+    return [m.group() for m in _BRACED.finditer(template) if not PLACEHOLDER.fullmatch(m.group())]
 
 
 def render(
@@ -56,6 +68,10 @@ def format_value(
         return "?"
     if fmt == "days" and isinstance(value, dt.date):
         return str((value - as_of).days)
+    if isinstance(value, float) and not math.isfinite(value * 100):
+        # A value too large to be worded as a percentage or a whole number (1e306 as a price
+        # index is valid input): written as it is rather than failing the account.
+        return decimal(f"{value:.3g}", lang)
     if fmt == "%" and isinstance(value, (int, float)):
         pct = value * 100
         return decimal(f"{pct:.0f}%" if abs(pct - round(pct)) < 0.05 else f"{pct:.1f}%", lang)

@@ -247,6 +247,24 @@ class Assessment(Strict):
     relative_strength: Score | None = None
     buying_criteria: dict[Text, BuyingCriterion] | None = None
     profile: ProfileId | None = Field(None, description="A manual profile; overrides the matrix.")
+    strategic_fit: Score | None = Field(
+        None, description="How well the account fits our strategy, and its value as a reference, 1 to 10."
+    )
+    sector_attractiveness: Score | None = Field(
+        None,
+        description="The attractiveness of the account's sector, 1 to 10 (a portfolio run with a sectors file "
+        "fills it in from that file when it is not given).",
+    )
+
+
+class PortfolioScores(Strict):
+    """The four scores measured against a portfolio (a percentile within it, turned into 1 to 10):
+    `kam portfolio --scores portfolio` sets them; a hand score still wins over them."""
+
+    current_contribution: Score | None = None
+    potential_contribution: Score | None = None
+    attractiveness: Score | None = None
+    relative_strength: Score | None = None
 
 
 class PlanStatus(Strict):
@@ -268,9 +286,12 @@ class Account(Strict):
     relationship: Relationship | None = None
     assessment: Assessment | None = None
     plan: PlanStatus | None = Field(None, description="The account's Key Account Development Plan, if any.")
+    portfolio_scores: PortfolioScores | None = Field(
+        None, description="Scores measured against the portfolio the account belongs to (kam portfolio sets them)."
+    )
 
 
-_GROUPS = ("company", "business", "relationship", "assessment", "plan")
+_GROUPS = ("company", "business", "relationship", "assessment", "plan", "portfolio_scores")
 
 
 def account_values(account: Account) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from kamrules.i18n.languages import Lang
 from kamrules.model.vocabulary import Severity
 
-ProfileSource = Literal["matrix", "stage", "override"]
+ProfileSource = Literal["matrix", "stage", "override", "tier"]
 
 
 class Out(BaseModel):
@@ -57,6 +57,39 @@ class Scores(Out):
     relative_strength: float | None = None
 
 
+ScoreSource = Literal["hand", "portfolio", "derived"]
+
+
+class ScoreSources(Out):
+    """Where each score comes from: given by hand (the score or its weighted criteria), measured
+    against the portfolio (kam portfolio --scores portfolio), or derived from the CRM facts."""
+
+    current_contribution: ScoreSource | None = None
+    potential_contribution: ScoreSource | None = None
+    attractiveness: ScoreSource | None = None
+    relative_strength: ScoreSource | None = None
+
+
+class ScoreStep(Out):
+    rule: str = Field(description="The computed fact, scorecard, table row or rule.")
+    because: str
+    decided: dict[str, Any] = Field(default_factory=dict)
+    file: str | None = None
+    line: int | None = None
+
+
+class ScoreDetail(Out):
+    """How one score was reached (with explain)."""
+
+    value: float | None
+    source: ScoreSource | None
+    source_text: str | None = Field(None, description="The source in the advice's language.")
+    basis: str | None = Field(None, description="What a derived score was measured on, where the rules say.")
+    basis_text: str | None = None
+    steps: list[ScoreStep] = Field(default_factory=list, description="The computation, deepest step first.")
+    inputs: dict[str, Any] = Field(default_factory=dict, description="The account facts it read, and their values.")
+
+
 class TraceEntry(Out):
     rule: str = Field(description="The rule, table row (table:row) or scorecard that decided.")
     because: str
@@ -98,6 +131,10 @@ class Advice(Out):
     levers: list[Lever]
     warnings: list[Warning]
     scores: Scores
+    score_sources: ScoreSources = Field(default_factory=ScoreSources, description="Where each score comes from.")
+    score_details: dict[str, ScoreDetail] | None = Field(
+        None, description="With explain: each score's source, computation and inputs."
+    )
     trace: list[TraceEntry]
     ruleset: RulesetRef
     lang: Lang

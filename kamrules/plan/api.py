@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ from kamrules.io.accounts import Record, read_records
 from kamrules.language.read import yaml_files
 from kamrules.model.account import Account
 from kamrules.model.advice import Advice
+from kamrules.model.cellformats import FileCells
 from kamrules.model.validate import validate_account
 from kamrules.plan.checks import PLAN_RULES, Finding, PlanChecker, user_plan_folders
 from kamrules.plan.draft import draft_plan
@@ -50,6 +52,21 @@ class CheckResult:
     def plan(self) -> Plan:
         return self.loaded.plan
 
+    def data(self) -> dict[str, Any]:
+        """What `kam plan check --format json` prints (and the service's POST /v1/plans/check
+        answers): the plan, its account, the findings and their count by severity, the rules."""
+        name, version, digest = self.rules
+        return {
+            "plan": self.loaded.source,
+            "account": {"id": self.plan.account.id, "name": self.plan.account.name},
+            "as_of": self.as_of.isoformat(),
+            "lang": self.lang,
+            "strategy": self.strategy,
+            "findings": [f.model_dump(mode="json") for f in self.findings],
+            "summary": dict(Counter(f.severity for f in self.findings)),
+            "rules": {"name": name, "version": version, "digest": digest},
+        }
+
 
 def engines(rules: Sequence[str | Path] = ()) -> tuple[Engine, PlanChecker]:
     """The advisor and the plan checks, built in or with `rules` folders layered on top (a
@@ -64,7 +81,7 @@ def engines(rules: Sequence[str | Path] = ()) -> tuple[Engine, PlanChecker]:
 
 def read_account(path: str | Path, account_id: str | None = None, *, where: Location | None = None) -> Account:
     """The one account in `path` (or the one with `account_id`), checked against the contract."""
-    records = list(read_records(path))
+    records = list(read_records(path, cells=FileCells))
     readable = [r for r in records if r.error is None]
     chosen: list[Record] = readable
     if account_id is not None:

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from kamrules.i18n.catalog import phrases
+from kamrules.io.safetext import comment_text
 from kamrules.plan.guide import guide
 from kamrules.plan.model import STEP_IDS, Plan
 
@@ -69,6 +70,8 @@ def _dump(data: dict[str, Any], indent: int = 0) -> str:
 
 def _comment(text: str, indent: int, first: str = "", rest: str = "") -> list[str]:
     pad = " " * indent + "# "
+    # A name's U+2028 or U+0085 would end the comment line and start YAML (kamrules.io.safetext).
+    text = comment_text(text)
     return textwrap.wrap(text, WIDTH - len(pad), initial_indent=pad + first, subsequent_indent=pad + rest) or [
         pad.rstrip()
     ]

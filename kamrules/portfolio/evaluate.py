@@ -15,10 +15,13 @@ from typing import Any
 from kamrules import codes
 from kamrules.advice.build import advice_data
 from kamrules.api import Engine
-from kamrules.model.account import account_values
+from kamrules.model.account import Account, account_values
 from kamrules.portfolio import flatten
+from kamrules.portfolio.enrich import with_context
 from kamrules.portfolio.knowledge import PortfolioKnowledge
 from kamrules.portfolio.prepare import Prepared, RowProblem
+from kamrules.portfolio.progress import PlanProgress
+from kamrules.portfolio.relative import Ranking
 from kamrules.portfolio.scan import Place
 from kamrules.portfolio.sectors import SectorResult
 
@@ -36,6 +39,9 @@ class Shared:
     potential_median: float | None
     sectors: Mapping[str, SectorResult]
     plans: frozenset[str] | None  # ids with a plan file in --plans DIR
+    progress: Mapping[str, PlanProgress] | None = None  # id -> its plan's objectives, by state
+    ranking: Ranking | None = None  # --scores portfolio: every account's measures
+    snapshots: bool = False  # each row also carries what the history store records (--record, --compare)
 
 
 @dataclass
@@ -64,13 +70,13 @@ class Evaluator:
             problems.append(duplicate)
         if problems or prep.account is None:
             return self._error(prep, problems)
-        account = prep.account
+        account = self.enriched(prep)
         # The advice without its trace: a portfolio row has no room for it, and building the
         # trace's sentences costs a quarter of the time.
         _, evaluation = self.engine.evaluate(account, lang=self.shared.lang, as_of=self.shared.as_of, trace=False)
         # Plain data, not the pydantic model: the row only flattens it.
         advice = advice_data(self.engine.rulebase, evaluation, account.id, account.name)
-        values = self._values(prep, advice, place)
+        values = self._values(prep, account, advice, place)
         ev = self.knowledge.accounts.program.run(values, self.shared.as_of, self.shared.lang, trace=False)
         cells: dict[str, Any] = dict.fromkeys(self.columns)
         cells.update({"row": prep.row, "status": "ok"})
@@ -82,11 +88,32 @@ class Evaluator:
         cells["plan.exists"] = values.get("plan.exists")
         cells.update(self._sector_cells(account.sector))
         cells.update(flatten.derived_cells(self.knowledge.accounts.rulebase, ev.values, self.shared.lang))
+        progress = (self.shared.progress or {}).get(account.id)
+        if progress is not None:
+            cells.update(progress.cells())
+        if self.shared.snapshots:  # built here, in the worker, next to the advice
+            from kamrules.store.snapshots import SNAPSHOT_CELL, snapshot_cell
+
+            cells[SNAPSHOT_CELL] = snapshot_cell(account, advice)
         return RowResult(prep.index, prep.row, prep.line, cells, [])
 
-    def _values(self, prep: Prepared, advice: Mapping[str, Any], place: Place | None) -> dict[str, Any]:
+    def enriched(self, prep: Prepared) -> Account:
+        """The row's account with what the portfolio knows of it: its sector's attractiveness, and
+        its scores against the portfolio (--scores portfolio)."""
         assert prep.account is not None  # the caller checked
-        values = account_values(prep.account)
+        sector = self._sector(prep.account.sector)
+        ranking = self.shared.ranking
+        return with_context(
+            prep.account,
+            sector.attractiveness if sector is not None else None,
+            ranking.scores(prep.index) if ranking is not None else None,
+        )
+
+    def _values(
+        self, prep: Prepared, account: Account, advice: Mapping[str, Any], place: Place | None
+    ) -> dict[str, Any]:
+        assert prep.account is not None  # the caller checked
+        values = account_values(account)
         for key in ("tier", "profile", "strategy"):
             value = advice[key]
             if value is not None:
@@ -142,5 +169,5 @@ class Evaluator:
 
     def _error(self, prep: Prepared, problems: list[RowProblem]) -> RowResult:
         cells: dict[str, Any] = dict.fromkeys(self.columns)
-        cells.update(flatten.error_cells(prep.row, prep.ident, prep.name, [(p.column, p.message) for p in problems]))
+        cells.update(flatten.error_cells(prep.row, prep.ident, prep.name, [(p.column, p.text()) for p in problems]))
         return RowResult(prep.index, prep.row, prep.line, cells, problems)

@@ -1,9 +1,10 @@
 """One output row per account: the advice and the portfolio's decisions, flattened.
 
 The columns are known before the first row (they follow the rule bases' declarations), so the
-CSV, XLSX and JSON Lines writers can stream. Column names are stable identifiers (dotted, like
-the input's); the texts in the cells are in the language asked for. A choice fact gives two
-columns: its identifier, and `<fact>.text`, its label in that language.
+CSV, XLSX and JSON Lines writers can stream; their order, headers and kinds are declared in
+`kamrules.portfolio.outcolumns`. Column names are stable identifiers (dotted, like the input's);
+the texts in the cells are in the language asked for. A choice fact gives two columns: its
+identifier, and `<fact>.text`, its label in that language.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from kamrules.advice.build import TREATMENT_KEYS
 from kamrules.language.rulebase import RuleBase
 from kamrules.model.account import Account
 from kamrules.model.vocabulary import SEVERITY_ORDER
+from kamrules.portfolio.progress import COLUMNS as PROGRESS
 
 # Not a column: each warning's code and severity, for the report's count by severity.
 WARNINGS_SEEN = "_warnings"
@@ -40,15 +42,34 @@ ADVICE = (
     "profile_source",
     "strategy",
     "strategy.text",
+    "scores.current_contribution",
+    "scores.potential_contribution",
     "scores.attractiveness",
     "scores.relative_strength",
+    # Where each score comes from: hand, portfolio (--scores portfolio) or derived (the facts).
+    "scores.source.current_contribution",
+    "scores.source.potential_contribution",
+    "scores.source.attractiveness",
+    "scores.source.relative_strength",
     "warnings",
     "warnings.severity",
+    "warnings.titles",
     "warnings.text",
     "levers",
+    "levers.text",
     *(f"treatment.{k}" for k in TREATMENT_KEYS),
 )
 PLACE = ("portfolio.revenue_share", "portfolio.cumulative_share_before", "plan.exists")
+# Each account's share of the KAM effort (kamrules.portfolio.effort), filled in once the whole
+# portfolio's weights are known; the progress of its plan's objectives (kamrules.portfolio.progress).
+EFFORT = (
+    "effort.time_share",
+    "effort.visits_share",
+    "effort.budget_share",
+    "effort.hours",
+    "effort.visits",
+    "effort.budget",
+)
 SECTOR = (
     "sector.attractiveness",
     "sector.adaptability",
@@ -69,8 +90,10 @@ def derived_columns(rb: RuleBase) -> list[str]:
 
 
 def columns(rb: RuleBase) -> list[str]:
-    """Every output column, in order."""
-    return [*BASE, *INPUTS, *ADVICE, *PLACE, *SECTOR, *derived_columns(rb)]
+    """Every output column, in order (kamrules.portfolio.outcolumns)."""
+    from kamrules.portfolio.outcolumns import ordered
+
+    return ordered([*BASE, *INPUTS, *ADVICE, *PLACE, *SECTOR, *derived_columns(rb), *EFFORT, *PROGRESS])
 
 
 def cell(value: Any) -> Any:
@@ -101,12 +124,15 @@ def advice_cells(advice: Mapping[str, Any]) -> dict[str, Any]:
         "profile_source": advice["profile_source"],
         "strategy": advice["strategy"],
         "strategy.text": labels.get("strategy"),
-        "scores.attractiveness": advice["scores"]["attractiveness"],
-        "scores.relative_strength": advice["scores"]["relative_strength"],
+        **{f"scores.{k}": v for k, v in advice["scores"].items()},
+        **{f"scores.source.{k}": v for k, v in advice["score_sources"].items()},
         "warnings": "; ".join(w["code"] for w in warnings),
         "warnings.severity": max((w["severity"] for w in warnings), key=SEVERITY_ORDER.__getitem__, default=None),
-        "warnings.text": " | ".join(f"{w['code']}: {w['message']}" for w in warnings),
+        "warnings.titles": "; ".join(w.get("title") or w["code"] for w in warnings),
+        # Read by people: each warning's title, not its code (the warnings column has the codes).
+        "warnings.text": " | ".join(f"{w.get('title') or w['code']}: {w['message']}" for w in warnings),
         "levers": "; ".join(lv["id"] for lv in advice["levers"]),
+        "levers.text": "; ".join(lv.get("label") or lv["id"] for lv in advice["levers"]),
         WARNINGS_SEEN: [(w["code"], w["severity"]) for w in warnings],
     }
     treatment = advice["treatment"]

@@ -87,8 +87,9 @@ MATRICES: tuple[Matrix, ...] = (
         quadrant_column="contribution.quadrant",
         quadrant_fact="contribution.quadrant",
         title=texts("matrices", "contribution.title"),
-        x="assessment.current_contribution",
-        y="assessment.potential_contribution",
+        # The scores the tier used: by hand, against the portfolio, or derived from the facts.
+        x="scores.current_contribution",
+        y="scores.potential_contribution",
         x_label=texts("matrices", "contribution.x"),
         y_label=texts("matrices", "contribution.y"),
         layout={

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +34,7 @@ class Dot:
     label: str | None  # printed next to the dot (the largest accounts), else only a tooltip
     tooltip: str
     group: str  # colour key: the tier, or "sector"
+    rank: int | None = None  # among the labelled dots, 0 for the largest: named first
 
 
 @dataclass(kw_only=True)
@@ -57,6 +59,10 @@ class PlotModel:
     legend: list[tuple[str, str]] = field(default_factory=list)  # (colour key, label)
     x_ticks: list[tuple[float, str]] | None = None  # named ticks instead of numbers
     y_ticks: list[tuple[float, str]] | None = None
+    lang: str = "en"  # of the tick labels and the notes
+    # Revenue quality: a grid of equal cells, a dot's coordinates its cell (the whole part) and its
+    # place inside it (the fraction), drawn clear of the cell's name.
+    banded: bool = False
 
 
 def _num(value: Any) -> float | None:
@@ -68,15 +74,29 @@ def _num(value: Any) -> float | None:
 def _range(
     values: Sequence[float], cuts: Sequence[float], log: bool, floor: float | None = None
 ) -> tuple[float, float]:
+    """The axis's span: the values and the cut-lines with some room around them, and at least a
+    fifth of the span on each side of every cut-line, so that no quadrant is a sliver too thin
+    to see or to name (one account far from a cut-line would make one)."""
     pool = [v for v in [*values, *cuts] if not log or v > 0]
     if not pool:
         return (1.0, 10.0) if log else (0.0, 1.0)
     lo, hi = min(pool), max(pool)
     if log:
-        lo, hi = lo / 1.6, hi * 1.6
-        return (lo, hi) if hi > lo else (lo / 10, lo * 10)
-    pad = (hi - lo) * 0.06 or max(abs(hi) * 0.1, 1.0)
-    lo, hi = lo - pad, hi + pad
+        lo, hi = math.log10(lo) - math.log10(1.6), math.log10(hi) + math.log10(1.6)
+        if hi - lo < 1e-9:
+            lo, hi = lo - 1, hi + 1
+    else:
+        pad = (hi - lo) * 0.06 or max(abs(hi) * 0.1, 1.0)
+        lo, hi = lo - pad, hi + pad
+    for cut in cuts:
+        at = math.log10(cut) if log and cut > 0 else cut
+        if log and cut <= 0:
+            continue
+        span = hi - lo
+        lo = min(lo, at - span / 4)  # a fifth of the new span: (at - lo) / (hi - lo) >= 1/5
+        hi = max(hi, at + span / 4)
+    if log:
+        return 10**lo, 10**hi
     if floor is not None:
         lo = max(lo, floor)
     return lo, hi
@@ -157,7 +177,8 @@ def plot_model(m: Matrix, points: Sequence[dict[str, Any]], ctx: Context) -> Plo
             if s.attractiveness is None or s.adaptability is None:
                 skipped += 1
                 continue
-            dots.append(Dot(s.adaptability, s.attractiveness, s.name, s.name, "sector"))
+            name = shown_name(s.name)
+            dots.append(Dot(s.adaptability, s.attractiveness, name, name, "sector", len(dots)))
     else:
         labelled = _labelled(points, ctx.labels)
         for p in points:
@@ -202,23 +223,36 @@ def plot_model(m: Matrix, points: Sequence[dict[str, Any]], ctx: Context) -> Plo
         x_format=m.x_format,
         y_format=m.y_format,
         legend=_legend(dots, skipped, ctx),
+        lang=lang,
     )
 
 
-def _labelled(points: Sequence[dict[str, Any]], n: int) -> set[int]:
-    """The largest `n` accounts by revenue (their `id()`): their dots carry their names."""
+def _labelled(points: Sequence[dict[str, Any]], n: int) -> dict[int, int]:
+    """The largest `n` accounts by revenue (their `id()`, with their rank): their dots carry
+    their names where there is room, the largest first."""
     ranked = sorted(
         (p for p in points if _num(p.get("business.revenue")) is not None),
         key=lambda p: -float(p["business.revenue"]),
     )
-    return {id(p) for p in ranked[:n]}
+    return {id(p): rank for rank, p in enumerate(ranked[:n])}
 
 
-def _dot(m: Matrix, p: dict[str, Any], x: float, y: float, labelled: set[int]) -> Dot:
-    name = str(p.get("name") or p.get("id"))
+def shown_name(text: str) -> str:
+    """A name as a picture shows it: on one line (line breaks and tabs become spaces), without
+    the invisible controls that could reverse or hide what follows (U+202E); the joiner inside
+    an emoji sequence is kept."""
+    kept = "".join(
+        ch for ch in text if ch == "\u200d" or unicodedata.category(ch) not in ("Cc", "Cf") or ch in "\t\n\r"
+    )
+    return " ".join(kept.split())
+
+
+def _dot(m: Matrix, p: dict[str, Any], x: float, y: float, labelled: dict[int, int]) -> Dot:
+    name = shown_name(str(p.get("name") or p.get("id")))
     quadrant = p.get(f"{m.quadrant_column}.text") or ""
-    tip = f"{name} ({p.get('id')}): {quadrant}"
-    return Dot(x, y, name if id(p) in labelled else None, tip, str(p.get("tier") or "none"))
+    tip = f"{name} ({shown_name(str(p.get('id')))}): {quadrant}"
+    rank = labelled.get(id(p))
+    return Dot(x, y, name if rank is not None else None, tip, str(p.get("tier") or "none"), rank)
 
 
 def _band(value: float, edges: Sequence[float]) -> float:
@@ -289,6 +323,8 @@ def _quality_model(m: Matrix, points: Sequence[dict[str, Any]], ctx: Context) ->
         legend=_legend(dots, skipped, ctx),
         x_ticks=[(k + 0.5, classes[k]) for k in range(4)],
         y_ticks=[(2.5 - k, revenue[k]) for k in range(3)],
+        lang=lang,
+        banded=True,
     )
 
 

@@ -1,151 +1,152 @@
-"""A matrix as a PNG picture, drawn by matplotlib from the same `PlotModel` as the SVG.
+"""A matrix as a PNG picture: the same placed chart as the SVG (kamrules.portfolio.chartlayout),
+drawn by matplotlib at twice the SVG's size.
 
-matplotlib is what a Python analyst draws charts with, and it renders text, anti-aliasing and
-PNG encoding properly; it is also large (with numpy and Pillow), and only `--plot DIR` needs it.
-So it is an optional extra, `pip install 'kamrules[plots]'`, imported only here, only when a PNG
-is asked for; without it `--plot` says how to get it, and everything else works.
+matplotlib renders text (with DejaVu Sans, the font the layout measures), anti-aliasing and PNG
+encoding properly; it is also large (with numpy and Pillow), and only the PNG pictures of
+`--plot DIR` need it. So it is an optional extra, `pip install 'kamrules[plots]'`, imported only
+here; without it `--plot` writes the SVG pictures and says how to get the PNG ones.
 """
 
 from __future__ import annotations
 
 import io
-import math
+import warnings
 from typing import Any
 
 from kamrules import codes
 from kamrules.errors import ArgumentError
+from kamrules.portfolio.chartlayout import Chart, layout
+from kamrules.portfolio.chartparts import Line, Text
 from kamrules.portfolio.plots import PlotModel
-from kamrules.portfolio.svg import COLOURS, SHADES, fmt_tick, wrap
+from kamrules.portfolio.svg import COLOURS, SHADES
+
+INSTALL = "pip install 'kamrules[plots]'"
+PIXELS_PER_INCH = 100  # the chart's pixels; the PNG has SCALE times as many
+SCALE = 2
+POINTS = 72 / PIXELS_PER_INCH  # a chart pixel in typographic points
+
+
+def matplotlib_missing() -> str | None:
+    """Why PNG pictures cannot be drawn (matplotlib is not installed), or None when they can."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return f"PNG pictures need matplotlib, which is not installed: {INSTALL}"
+    return None
 
 
 def require_matplotlib() -> Any:
     """matplotlib's pyplot, or an `ArgumentError` (about `plot_dir`, where the PNG pictures were
     asked for) saying how to install it."""
-    try:
-        import matplotlib
-    except ImportError:
+    if matplotlib_missing() is not None:
         raise ArgumentError(
             codes.MISSING_EXTRA,
             "plot_dir",
             "{parameter} writes PNG pictures with matplotlib, which is not installed: "
-            "pip install 'kamrules[plots]' (the HTML report and the SVG pictures do not need it)",
-        ) from None
+            f"{INSTALL} (the HTML report and the SVG pictures do not need it)",
+        )
+    import matplotlib
+
     matplotlib.use("Agg")  # no display: render to memory
     import matplotlib.pyplot as plt
 
     return plt
 
 
-def _share(a: float, b: float, span: tuple[float, float], log: bool) -> float:
-    """How much of the axis [a, b] covers (the pixel width of a cell, as a fraction)."""
-    if log:
-        return (math.log10(b) - math.log10(a)) / ((math.log10(span[1]) - math.log10(span[0])) or 1.0)
-    return (b - a) / ((span[1] - span[0]) or 1.0)
-
-
-def _labels(fig: Any, ax: Any, plot: PlotModel, names: list[Any]) -> None:
-    """Name the labelled dots where a name fits, as the SVG does: above right, above left, below
-    right, below left, clear of other names and of the quadrants' names, inside the axes."""
-    renderer = fig.canvas.get_renderer()
-    frame = ax.get_window_extent(renderer)
-    taken = [n.get_window_extent(renderer) for n in names]
-    places = ((4, 4, "left", "bottom"), (-4, 4, "right", "bottom"), (4, -4, "left", "top"), (-4, -4, "right", "top"))
-    for d in plot.dots:
-        if not d.label:
-            continue
-        for dx, dy, ha, va in places:
-            text = ax.annotate(
-                d.label[:24], (d.x, d.y), xytext=(dx, dy), textcoords="offset points", fontsize=7, ha=ha, va=va
-            )
-            box = text.get_window_extent(renderer)
-            inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
-            if inside and not any(box.overlaps(other) for other in taken):
-                taken.append(box)
-                break
-            text.remove()
-
-
-def _quadrants(ax: Any, plot: PlotModel) -> list[Any]:
-    """Each quadrant shaded, its name at its top; the names, for the dots' labels to avoid."""
-    names_drawn: list[Any] = []
-    for c in plot.cells:
-        ax.fill_between([c.x0, c.x1], c.y0, c.y1, color=SHADES[c.shade], zorder=0, linewidth=0)
-        name = ax.annotate(
-            "\n".join(wrap(c.label, _share(c.x0, c.x1, plot.x_range, plot.log_x) * 640 * 0.9)),
-            xy=((c.x0 * c.x1) ** 0.5 if plot.log_x else (c.x0 + c.x1) / 2, c.y1),
-            xytext=(0, -12),
-            textcoords="offset points",
-            ha="center",
-            fontsize=8,
-            fontweight="bold",
-            color="#4a5568",
-        )
-        names_drawn.append(name)
-    return names_drawn
-
-
-def _dots(ax: Any, plot: PlotModel) -> dict[str, list[tuple[float, float]]]:
-    """The accounts, one colour per group (tier), in the legend's order; the groups drawn."""
-    size = 8 if len(plot.dots) > 2000 else 22
-    groups: dict[str, list[tuple[float, float]]] = {}
-    for d in plot.dots:
-        groups.setdefault(d.group, []).append((d.x, d.y))
-    names = {key: label for key, label in plot.legend if key}
-    for group in [key for key, _ in plot.legend if key in groups]:
-        xy = groups[group]
-        ax.scatter(
-            [p[0] for p in xy],
-            [p[1] for p in xy],
-            s=size,
-            c=COLOURS.get(group, "#333333"),
-            alpha=0.85,
-            edgecolors="white",
-            linewidths=0.4,
-            label=names.get(group, group),
-            zorder=3,
-        )
-    return groups
-
-
-def render_png(plot: PlotModel, dpi: int = 110) -> bytes:
-    """The matrix as a PNG picture (matplotlib, which `require_matplotlib` asks for)."""
+def render_png(plot: PlotModel, chart: Chart | None = None) -> bytes:
+    """The PNG bytes of `plot` (placed by `layout` unless `chart` is given)."""
     plt = require_matplotlib()
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.collections import PatchCollection
+    from matplotlib.patches import Circle, Rectangle
 
-    fig, ax = plt.subplots(figsize=(7.6, 5.6), dpi=dpi)
+    chart = chart or layout(plot)
+    fig = plt.figure(
+        figsize=(chart.width / PIXELS_PER_INCH, chart.height / PIXELS_PER_INCH), dpi=PIXELS_PER_INCH * SCALE
+    )
     try:
-        ax.set_title(plot.title, fontsize=13, fontweight="bold")
-        if plot.log_x:
-            ax.set_xscale("log")
-        if plot.log_y:
-            ax.set_yscale("log")
-        ax.set_xlim(*plot.x_range)
-        ax.set_ylim(*plot.y_range)
-        names_drawn = _quadrants(ax, plot)
-        for x in plot.x_cuts:
-            ax.axvline(x, color="#2d3748", linestyle="--", linewidth=0.8)
-        for y in plot.y_cuts:
-            ax.axhline(y, color="#2d3748", linestyle="--", linewidth=0.8)
-        groups = _dots(ax, plot)
-        _labels(fig, ax, plot, names_drawn)
-        if plot.x_ticks:
-            ax.set_xticks([t for t, _ in plot.x_ticks], [label for _, label in plot.x_ticks])
-        else:
-            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_tick(v, plot.x_format)))
-        if plot.y_ticks:
-            ax.set_yticks([t for t, _ in plot.y_ticks], [label for _, label in plot.y_ticks])
-        else:
-            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_tick(v, plot.y_format)))
-        ax.set_xlabel(plot.x_label)
-        ax.set_ylabel(plot.y_label)
-        if groups:
-            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
-        notes = [label for key, label in plot.legend if not key]
-        if notes:
-            ax.annotate("; ".join(notes), xy=(1.02, 0.0), xycoords="axes fraction", fontsize=7, color="#718096")
+        # One axes over the whole figure, in the chart's pixels, y down as in the SVG.
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_xlim(0, chart.width)
+        ax.set_ylim(chart.height, 0)
+        ax.axis("off")
+        for cell in chart.cells:
+            x0, y0, x1, y1 = cell.box
+            ax.add_patch(
+                Rectangle(
+                    (x0, y0),
+                    x1 - x0,
+                    y1 - y0,
+                    facecolor=SHADES[cell.shade % len(SHADES)],
+                    edgecolor="white",
+                    linewidth=1.5 * POINTS,
+                )
+            )
+        for line in [*chart.lines, *chart.leaders]:
+            _line(ax, line)
+        circles = [Circle((d.cx, d.cy), d.r) for d in chart.dots]
+        colours = [COLOURS.get(d.group, "#333333") for d in chart.dots]
+        ax.add_collection(
+            PatchCollection(
+                circles, facecolors=colours, edgecolors="white", linewidths=0.4 * POINTS, alpha=0.85, zorder=3
+            )
+        )
+        for x, y, key in chart.legend_dots:
+            ax.add_patch(Circle((x, y), 5, color=COLOURS.get(key, "#333333"), zorder=3))
+        for text in chart.all_texts():
+            _text(ax, text)
         buffer = io.BytesIO()
-        # bbox_inches="tight" keeps the legend, drawn outside the axes, inside the picture.
-        fig.savefig(buffer, format="png", bbox_inches="tight")
+        with warnings.catch_warnings():
+            # A character DejaVu Sans lacks (a name in Japanese) is drawn as a box; the layout gave
+            # it room enough. matplotlib's warning about each one would only clutter the output.
+            warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
+            fig.savefig(buffer, format="png", dpi=PIXELS_PER_INCH * SCALE, facecolor="white")
         return buffer.getvalue()
     finally:
         plt.close(fig)
+
+
+def _line(ax: Any, line: Line) -> None:
+    if line.role == "frame":
+        from matplotlib.patches import Rectangle
+
+        ax.add_patch(
+            Rectangle(
+                (line.x1, line.y1),
+                line.x2 - line.x1,
+                line.y2 - line.y1,
+                fill=False,
+                edgecolor="#2d3748",
+                linewidth=POINTS,
+                zorder=2,
+            )
+        )
+        return
+    style = {"cut": ((0, (5, 4)), "#2d3748", 1.0), "leader": ("-", "#4a5568", 0.8)}.get(
+        line.role, ("-", "#2d3748", 1.0)
+    )
+    dashes, colour, width = style
+    ax.plot([line.x1, line.x2], [line.y1, line.y2], linestyle=dashes, color=colour, linewidth=width * POINTS, zorder=2)
+
+
+def _text(ax: Any, text: Text) -> None:
+    from matplotlib import patheffects
+
+    # A pale halo keeps a dot's name readable over a cut-line or a shade, as in the SVG.
+    halo = [patheffects.withStroke(linewidth=3 * POINTS, foreground="white", alpha=0.8)]
+    ax.text(
+        text.x,
+        text.y,
+        text.text,
+        fontsize=text.size * POINTS,
+        fontweight="bold" if text.bold else "normal",
+        family="DejaVu Sans",
+        ha={"start": "left", "middle": "center", "end": "right"}[text.anchor],
+        va="baseline",
+        rotation=90 if text.rotated else 0,
+        rotation_mode="anchor",
+        color=text.colour,
+        zorder=4,
+        usetex=False,
+        parse_math=False,
+        path_effects=halo if text.role == "dot-label" else None,
+    )

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kamrules import codes
-from kamrules.errors import KamError, Location, Problem
+from kamrules.errors import KamError, Location, ParameterNames, Problem
 from kamrules.io.rows import RawRow, nest
 from kamrules.model.account import Account
+from kamrules.model.cellformats import read_cells
 from kamrules.model.validate import show_value, validate_account, validate_model
 from kamrules.portfolio.columns import ColumnMap, Originals, refused_problem
 from kamrules.portfolio.inputs import PlanFacts
@@ -30,9 +31,14 @@ class RowProblem:
     message: str
     code: str
     line: int | None = None
+    parameter: str | None = None  # the argument the message names as `{parameter}`, if any
+
+    def text(self, name_of: ParameterNames | None = None) -> str:
+        """The message, with the parameter named as `name_of` names it (by default as itself)."""
+        return Problem(self.code, self.message, parameter=self.parameter).text(name_of)
 
     def render(self) -> str:
-        return f"{self.code} {self.message}"
+        return f"{self.code} {self.text()}"
 
 
 @dataclass
@@ -69,14 +75,15 @@ def _problem(
 ) -> RowProblem:
     path = p.location.path or ""
     column = colmap.column_of(path, source) if path else ""
-    message = p.text()
+    message = p.message  # `{parameter}` is named when the problem is shown (RowProblem.text)
     target = colmap.target_of(path, source) if path and original else None
     if original and target is not None and target in original:
         # The column map changed the value (a decimal comma, a picklist value): quote the cell
         # as the file holds it, which is what the user will look for.
         as_written, as_read = original[target]
         message = message.replace(show_value(as_read), show_value(as_written))
-    return RowProblem(column, message + (f" (did you mean {p.suggestion}?)" if p.suggestion else ""), p.code, line)
+    suggestion = f" (did you mean {p.suggestion}?)" if p.suggestion else ""
+    return RowProblem(column, message + suggestion, p.code, line, p.parameter)
 
 
 def prepare(raw: RawRow, colmap: ColumnMap, name: str) -> Prepared:
@@ -90,7 +97,14 @@ def prepare(raw: RawRow, colmap: ColumnMap, name: str) -> Prepared:
         flat, source, refused, original = colmap.apply(raw.cells)
         if refused:
             out.problems.append(_problem(refused_problem(name, raw.line, refused), {}, colmap, raw.line))
-        data = nest(flat)
+        # Numbers and dates in the file's format, lists typed with `;`, DMU members in columns.
+        cells = read_cells(flat, source, colmap.formats)
+        source = cells.columns
+        original = {**original, **cells.originals}
+        for path, message, parameter in cells.problems:
+            found = Problem(codes.FACT.invalid, message, Location(name, raw.line, None, path), parameter=parameter)
+            out.problems.append(_problem(found, source, colmap, raw.line))
+        data = nest(cells.flat)
     if isinstance(data, dict):
         # Named even when rejected, so that the error row says whose row it is.
         out.ident = _text(data.get("id"))

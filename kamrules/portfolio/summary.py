@@ -8,15 +8,23 @@ from collections.abc import Mapping
 from typing import Any
 
 from kamrules.i18n.catalog import phrases
-from kamrules.i18n.numbers import money, percent
+from kamrules.i18n.numbers import date, money, percent
+from kamrules.io.safetext import markdown_text
 from kamrules.language.rulebase import RuleBase
 from kamrules.portfolio.matrices import MATRICES
 from kamrules.portfolio.run import Outcome
+from kamrules.portfolio.sections import (
+    effort_data,
+    effort_markdown,
+    progress_data,
+    progress_markdown,
+    relative_markdown,
+)
 from kamrules.portfolio.tally import ESTIMATES
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return markdown_text(text)  # kamrules.io.safetext: no control character, HTML or link
 
 
 def _advice_of(rb: RuleBase, quadrant_fact: str, quadrant: str, lang: str) -> str:
@@ -26,6 +34,12 @@ def _advice_of(rb: RuleBase, quadrant_fact: str, quadrant: str, lang: str) -> st
         if quadrant_fact in table.outputs and advice_fact in table.outputs:
             for row in table.rows:
                 if row.outputs[quadrant_fact].literal == quadrant:
+                    return rb.label(advice_fact, row.outputs[advice_fact].literal, lang)
+    # A table of its own for the advice (contribution.yaml): the row named after the quadrant.
+    for table in rb.tables:
+        if advice_fact in table.outputs:
+            for row in table.rows:
+                if row.id == quadrant and advice_fact in row.outputs:
                     return rb.label(advice_fact, row.outputs[advice_fact].literal, lang)
     return ""
 
@@ -61,8 +75,8 @@ def render_summary(outcome: Outcome) -> str:
     lang = outcome.request.lang
     w = phrases(lang, "portfolio")
     t = outcome.tally
-    lines = [f"# {w['title']} ({w['as_of']} {outcome.request.as_of.isoformat()})", ""]
-    lines.append(f"- {w['source']}: {outcome.source}")
+    lines = [f"# {w['title']} ({w['as_of']} {date(outcome.request.as_of, lang)})", ""]
+    lines.append(f"- {w['source']}: {_cell(outcome.source)}")
     lines.append(f"- {w['accounts']}: {t.ok}")
     lines.append(f"- {w['rejected']}: {t.rejected}")
     if outcome.scan.revenue_total:
@@ -73,15 +87,15 @@ def render_summary(outcome: Outcome) -> str:
     lines.append(f"- {w['revenue']}: {money(outcome.scan.revenue_total, lang)}")
     # Accounts whose sector is not on the target sectors matrix: not in the sectors file, or in
     # it with too few criteria scored to place it.
-    for unplaced, label in zip(_unplaced(outcome), ("not_in_file", "not_scored"), strict=True):
-        if unplaced:
-            shown = ", ".join(f"{_cell(s)} ({n})" for s, n in unplaced.most_common(10))
+    for missing, label in zip(unplaced(outcome), ("not_in_file", "not_scored"), strict=True):
+        if missing:
+            shown = ", ".join(f"{_cell(s)} ({n})" for s, n in missing.most_common(10))
             lines.append(f"- {w['sector']} {w[label]}: {shown}")
     lines += ["", f"## {w['warnings']}", ""]
     if outcome.warnings:
         for warn in outcome.warnings:
             severity = phrases(lang, "labels.severity")[warn.severity].upper()
-            lines.append(f"- **{severity}** `{warn.code}` {warn.title}: {warn.message}")
+            lines.append(f"- **{severity}** `{warn.code}` {_cell(warn.title)}: {_cell(warn.message)}")
     else:
         lines.append(w["no_warnings"])
     lines += ["", f"## {w['matrices']}"]
@@ -95,6 +109,7 @@ def render_summary(outcome: Outcome) -> str:
         lines.append("|---|---:|---:|---|")
         for _q, name, n, share, advice in rows:
             lines.append(f"| {_cell(name)} | {n} | {percent(share, lang)} | {_cell(advice)} |")
+    lines += relative_markdown(outcome) + effort_markdown(outcome) + progress_markdown(outcome)
     if t.key_accounts:
         lines += ["", f"## {w['estimate']}", "", w["estimate_note"], ""]
         for label, low, high in estimate_rows(outcome):
@@ -136,12 +151,15 @@ def summary_data(outcome: Outcome) -> dict[str, Any]:
         # Labelled as what it is: BCG's observed ranges applied to the key accounts.
         "bcg_estimate": {key.removeprefix("estimate."): e[key] for key in ESTIMATES} if t.key_accounts else None,
         "largest": [{"name": name, "revenue": rev} for rev, name in t.largest()],
-        "sectors_not_in_file": dict(_unplaced(outcome)[0]),
-        "sectors_not_scored": dict(_unplaced(outcome)[1]),
+        "sectors_not_in_file": dict(unplaced(outcome)[0]),
+        "sectors_not_scored": dict(unplaced(outcome)[1]),
+        "effort": effort_data(outcome),
+        "plans_progress": progress_data(outcome),
+        "ranked_against_portfolio": outcome.ranked or None,
     }
 
 
-def _unplaced(outcome: Outcome) -> tuple[Counter[str], Counter[str]]:
+def unplaced(outcome: Outcome) -> tuple[Counter[str], Counter[str]]:
     """(sectors not in the sectors file, sectors in it that could not be scored), with how many
     accounts each; both empty when no sectors file was given."""
     missing: Counter[str] = Counter()

@@ -9,7 +9,6 @@ input order; at most a few chunks per worker are in flight, so memory stays boun
 
 from __future__ import annotations
 
-import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -20,6 +19,8 @@ from kamrules.portfolio.columns import ColumnMap
 from kamrules.portfolio.evaluate import Evaluator, RowResult, Shared
 from kamrules.portfolio.prepare import RowProblem, prepare
 from kamrules.portfolio.scan import Place, ScanRow, summary
+from kamrules.portfolio.spawn import spawn_context
+from kamrules.stopping import in_worker, stop_pool
 
 Task = tuple[RawRow, Place | None, RowProblem | None]
 CHUNK = 200
@@ -32,6 +33,7 @@ R = TypeVar("R")
 def _init(shared: Shared, colmap: ColumnMap, name: str) -> None:
     from kamrules.portfolio.knowledge import account_engine, load_knowledge
 
+    in_worker()
     _state["evaluator"] = Evaluator(account_engine(shared.rules), load_knowledge(shared.rules), shared)
     _state["colmap"] = colmap
     _state["name"] = name
@@ -52,6 +54,7 @@ def _work(tasks: list[Task]) -> list[RowResult]:
 
 
 def _init_scan(colmap: ColumnMap, name: str) -> None:
+    in_worker()
     _state["colmap"] = colmap
     _state["name"] = name
 
@@ -82,7 +85,7 @@ def _in_order(
 ) -> Iterator[R]:
     """`work` on each chunk in `jobs` worker processes, the results in input order, with at most
     a few chunks per worker in flight (bounded memory); the rest is cancelled on any error."""
-    context = multiprocessing.get_context("spawn")
+    context = spawn_context()  # "spawn", its workers deaf to the terminal's Ctrl-C (kamrules.stopping)
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=initializer, initargs=initargs) as pool:
         pending: deque[Future[list[R]]] = deque()
         try:
@@ -93,8 +96,11 @@ def _in_order(
             while pending:
                 yield from pending.popleft().result()
         except BaseException:
+            # An error, Ctrl-C, SIGTERM, or the caller closing this generator: the workers are
+            # stopped now, not after their chunks (kamrules.stopping).
             for future in pending:
                 future.cancel()
+            stop_pool(pool)
             raise
 
 

@@ -16,6 +16,7 @@ from kamrules.api import Engine
 from kamrules.errors import KamError
 from kamrules.io.accounts import read_records
 from kamrules.model.advice import Advice
+from kamrules.model.cellformats import FileCells
 from kamrules.model.validate import validate_account
 
 DIMENSIONS = ("tier", "profile", "strategy", "warnings")
@@ -89,7 +90,7 @@ def impact(old: Engine, new: Engine, paths: Iterable[str], *, as_of: dt.date) ->
     result = Impact(as_of)
     for path in paths:
         try:
-            records = list(read_records(path))
+            records = list(read_records(path, cells=FileCells))
         except KamError as exc:
             result.invalid.append(exc.render())
             continue

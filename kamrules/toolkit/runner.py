@@ -69,8 +69,10 @@ def applied_rows(table: Table, held: set[str]) -> list[str]:
 
 
 def exercised(rb: RuleBase, ev: Evaluation) -> frozenset[str]:
-    """The rules that fired and the table rows that decided in one evaluation."""
+    """The rules that fired, the table rows that decided and the computed facts that got a value
+    (their parameters count as used) in one evaluation."""
     out = {rule.id for rule in rb.rules if rule.id in ev.fired}
+    out |= {comp.id for comp in rb.computes if comp.id in ev.fired}
     for table in rb.tables:
         out.update(applied_rows(table, ev.fired))
     return frozenset(out)

@@ -43,6 +43,9 @@ def params_by_item(rb: RuleBase) -> dict[str, set[str]]:
     for table in rb.tables:
         for row in table.rows:
             out[table.row_ref(row)] = params_read(row.when) | _from_outputs(row.outputs.values())
+    for comp in rb.computes:
+        # A product's factors and a scale's points name parameters too.
+        out[comp.id] = set(comp.factor_params) | {name for pair in comp.point_params for name in pair if name}
     return out
 
 

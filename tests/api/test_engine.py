@@ -184,7 +184,13 @@ def _rss_kb() -> int:
 
 
 @pytest.mark.slow
-def test_a_million_evaluations_in_bounded_memory(engine: Engine) -> None:
+def test_evaluations_run_in_flat_memory(engine: Engine) -> None:
+    # Once warm, memory does not grow with the number of evaluations. Measured on this rule base
+    # (RSS growth after the warm-up, every 25,000 evaluations up to 1,000,000): 0.43 MB at 25,000,
+    # 0.44 MB from 300,000 to 1,000,000, flat from the first checkpoint. So the plateau is
+    # checked over 100,000 evaluations (not a million, six minutes since issue 14's rules): within
+    # the same 20 MB in all, and within 2 MB from 25,000 to 100,000, which a leak of 27 bytes an
+    # evaluation would break (a million within 20 MB caught 20 bytes).
     from kamrules.model.account import account_values
     from kamrules.model.validate import validate_account
 
@@ -194,10 +200,15 @@ def test_a_million_evaluations_in_bounded_memory(engine: Engine) -> None:
     for a in accounts:  # warm up: caches, interned strings, allocator pools
         engine.program.run(dict(a), AS_OF, "en", trace=False)
     before = _rss_kb()
-    for i in range(1_000_000):
-        engine.program.run(dict(accounts[i % 5000]), AS_OF, "en", trace=False)
-    grown_mb = (_rss_kb() - before) / 1024
-    assert grown_mb < 20, f"RSS grew by {grown_mb:.1f} MB over 1,000,000 evaluations"
+    plateau = 0
+    for i in range(1, 100_001):
+        engine.program.run(dict(accounts[(i - 1) % 5000]), AS_OF, "en", trace=False)
+        if i == 25_000:
+            plateau = _rss_kb()
+    after = _rss_kb()
+    grown_mb, drift_mb = (after - before) / 1024, (after - plateau) / 1024
+    assert grown_mb < 20, f"RSS grew by {grown_mb:.1f} MB over 100,000 evaluations"
+    assert drift_mb < 2, f"RSS grew by {drift_mb:.2f} MB from 25,000 to 100,000 evaluations"
 
 
 @pytest.mark.slow
@@ -216,8 +227,23 @@ def test_advice_with_its_trace_in_bounded_memory(engine: Engine) -> None:
 def test_independent_stages_share_one_durable_pass(engine: Engine) -> None:
     passes = [[sp.stage.id for sp in p.stages] for p in engine.program.passes]
     # information reads only the tier (decided earlier), so it joins limits; everything else
-    # reads what the stage before it decided.
-    assert passes == [["scores"], ["classification"], ["profile"], ["strategy"], ["limits", "information"], ["advice"]]
+    # reads what the stage before it decided (the derived scores are a chain of measures).
+    assert passes == [
+        ["measures"],
+        ["contributions"],
+        ["scales"],
+        ["headroom"],
+        ["untapped"],
+        ["untapped_score"],
+        ["scores"],
+        ["sources"],
+        ["classification"],
+        ["fit"],
+        ["profile"],
+        ["strategy"],
+        ["limits", "information"],
+        ["advice"],
+    ]
 
 
 def test_clear_caches_forgets_memoised_answers(engine: Engine) -> None:
@@ -273,8 +299,8 @@ def test_too_little_scored_weight_leaves_the_score_undecided_and_says_what_is_mi
     assert advice.profile is None
     (undecided,) = [w for w in advice.warnings if w.code == "UNDECIDED" and w.rule == "decision:profile"]
     assert (
-        "scores.attractiveness (from assessment.attractiveness or assessment.attractiveness_criteria.margin.score)"
-        in undecided.message
+        "missing facts that would decide it: assessment.profile, "
+        "assessment.attractiveness or assessment.attractiveness_criteria.margin.score, " in undecided.message
     )
     italian = _criteria_advice(
         engine,

@@ -57,6 +57,41 @@ COLUMNS: dict[str, list[str]] = {
     "company.email": ["a@b.c", "", "  "],
 }
 
+# The facts a CRM exports, from which the rulesets derive the four scores when no 1-10 score is
+# given (rulesets/derived/): revenue, potential, margin, share of wallet, growth, customer since,
+# competitors' prices, the hand-given fit and sector attractiveness, portfolio scores.
+GROWTH = ["0", "0.05", "0.2", "-0.1", "0.5", "-0.3"]
+COMPETITORS = [
+    '[{"name": "X", "share": 0.3, "price_index": 0.8}]',
+    '[{"name": "Y", "share": 0.1, "price_index": 1.3}, {"name": "Z", "price_index": 0.95}]',
+    '[{"name": "W", "share": 0.2}]',
+    "[]",
+    '[{"name": "V", "price_index": 1.0}, {"name": "U", "price_index": 1.35}]',
+]
+AMOUNTS = ["0", "100", "250000", "1000000", "2500000.5", "3000000", "4000000", "1e6"]
+FRACTIONS = ["0", "0.1", "0.25", "0.59", "0.6", "0.7", "45 %", "1"]
+# Only valid cells: an invalid row is advised by neither path, and the derived scores need most
+# of their facts (`BAD` puts an invalid cell in a row now and then).
+CRM: dict[str, list[str]] = {
+    "business.revenue": AMOUNTS,
+    "business.potential_revenue": AMOUNTS,
+    "business.margin_pct": FRACTIONS,
+    "business.share_of_wallet": FRACTIONS,
+    "business.growth_rate": GROWTH,
+    "business.customer_since": ["2012-04-01", "2025-06-30", "2026-11-27", "2020-01-01"],
+    "business.cost_to_serve": AMOUNTS,
+    "business.competitors": COMPETITORS,
+    "relationship.stage": ["exploratory", "basic", "cooperative", "interdependent", "integrated", "disintegrating"],
+    "relationship.loyalty": LEVELS[:3],
+    "relationship.satisfaction": LEVELS[:3],
+    "relationship.price_sensitivity": LEVELS[:3],
+    "assessment.strategic_fit": ["1", "5", "5.5", "7", "10"],
+    "assessment.sector_attractiveness": ["2", "6", "9"],
+    "assessment.attractiveness": ["3", "8"],
+    "portfolio_scores.attractiveness": ["2", "9"],
+}
+BAD = {"business.revenue": "abc", "business.margin_pct": "150%", "business.customer_since": "2026-02-30"}
+
 
 @st.composite
 def rows(draw: Any) -> dict[str, str | None]:
@@ -77,6 +112,40 @@ def test_text_cells(batch: list[dict[str, str | None]]) -> None:
         for key, cells in columns.items():
             cells.append(row[key])
     table = pa.table({k: pa.array(v, pa.string()) for k, v in columns.items()})
+    assert differences(ENGINE, table, AS_OF) == []
+
+
+@st.composite
+def crm_rows(draw: Any) -> dict[str, str | None]:
+    row: dict[str, str | None] = {"id": draw(st.sampled_from(["A1", "B2", None])), "name": "Acme"}
+    for name, values in CRM.items():
+        rare = name.startswith(("assessment.attractiveness", "portfolio_scores"))
+        given = draw(st.integers(0, 9)) < (2 if rare else 7)
+        row[name] = draw(st.sampled_from(values)) if given else None
+    if draw(st.integers(0, 9)) == 0:
+        name = draw(st.sampled_from(sorted(BAD)))
+        row[name] = BAD[name]
+    return row
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(crm_rows(), min_size=1, max_size=12))
+def test_crm_facts_derive_the_scores(batch: list[dict[str, str | None]]) -> None:
+    """Accounts as a CRM exports them: the derived scores, their sources, the warnings on them."""
+    table = pa.table({k: pa.array([row[k] for row in batch], pa.string()) for k in ["id", "name", *CRM]})
+    assert differences(ENGINE, table, AS_OF) == []
+
+
+def test_crm_example_scores_are_derived() -> None:
+    """The generator above reaches the derived scores (the equivalence is not vacuous)."""
+    cells = {k: v[0] if k != "assessment.attractiveness" else None for k, v in CRM.items()}
+    cells.update({"business.revenue": "3000000", "business.potential_revenue": "4000000"})
+    cells.update({"business.margin_pct": "0.25", "business.share_of_wallet": "0.7"})
+    cells.update({"portfolio_scores.attractiveness": None, "assessment.strategic_fit": "7"})
+    table = pa.table({k: pa.array([v], pa.string()) for k, v in {"id": "A", "name": "Acme", **cells}.items()})
+    sources = ENGINE.advise_table(table, as_of=AS_OF).column("score_sources").to_pylist()[0]
+    assert sources["current_contribution"] == "derived"
+    assert sources["potential_contribution"] == "derived"
     assert differences(ENGINE, table, AS_OF) == []
 
 

@@ -51,7 +51,9 @@ def test_every_broken_row_is_reported_and_nothing_else_is_lost(
 ) -> None:
     path = broken_portfolio(tmp_path)
     out = tmp_path / f"advice.{fmt}"
-    code, stdout, stderr = kam("portfolio", str(path), "--as-of", "2026-11-27", "--out", str(out))
+    code, stdout, stderr = kam(
+        "portfolio", str(path), "--as-of", "2026-11-27", "--out", str(out), "--xlsx-headers", "names"
+    )
     assert code == 2
     from kamrules.io.portfolio_file import open_source
 

@@ -125,11 +125,12 @@ def test_xlsx_cells_keep_their_types(tmp_path: Path) -> None:
 def test_salesforce_export_through_its_column_map() -> None:
     colmap = load_column_map(EXAMPLES / "portfolio" / "salesforce-columns.yaml")
     with open_source(EXAMPLES / "portfolio" / "salesforce-export.csv") as source:
+        colmap = colmap.read_in_formats_of(source.rows(), source.delimiter)  # 1.200.000,00 and 01/03/2015
         prepared = [prepare(raw, colmap, source.name) for raw in source.rows()]
     assert all(p.ok for p in prepared), [p.problems for p in prepared]
     first = prepared[0].account
     assert first is not None and first.business is not None and first.relationship is not None
-    assert first.business.revenue == 1_200_000  # 1.200.000,00 with decimal: ","
+    assert first.business.revenue == 1_200_000  # 1.200.000,00, detected
     assert first.business.margin_pct == pytest.approx(0.22)  # 22%
     assert first.relationship.stage == "cooperative"  # "Cooperativa", through values:
     assert prepared[0].plan is not None and prepared[0].plan.exists is True  # "Sì"

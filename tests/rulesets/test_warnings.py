@@ -115,7 +115,22 @@ RAISED = [
     ("OPEN_TO_COMPETITORS", "medium", variant(("relationship.loyalty", "low"))),
     ("OPEN_TO_COMPETITORS", "low", variant(("relationship.loyalty", "low"), *REGULAR)),
     ("RELATIONSHIP_DISINTEGRATING", "high", variant(("relationship.stage", "disintegrating"))),
-    ("UNDECIDED", "high", variant(("assessment", None))),
+    # With no score, the CRM facts decide (rulesets/derived/); with neither, the advice is undecided.
+    ("UNDECIDED", "high", variant(("assessment", None), ("business", None))),
+    ("TIER_PROFILE_CONFLICT", "high", variant(*REGULAR)),  # a regular account placed strategic
+    ("TIER_PROFILE_CONFLICT", "low", variant(*IMPORTANT)),  # an important account placed strategic
+    (
+        "PROFILE_BEHAVIOUR_CONFLICT",
+        "medium",
+        variant(("assessment.attractiveness", 3), ("relationship.price_sensitivity", "high")),  # status
+    ),
+    ("SCORE_DISAGREES", "medium", variant(("assessment.current_contribution", 10), ("business.margin_pct", 0.06))),
+    ("COMPLACENCY_RISK", "medium", variant(("assessment.attractiveness", 3), ("relationship.satisfaction", "low"))),
+    (
+        "MARKET_DESTABILISING_PRICE",
+        "low",
+        variant(("business.competitors", [{"name": "Other", "share": 0.3, "price_index": 1.2}])),
+    ),
 ]
 
 NOT_RAISED = [
@@ -133,7 +148,8 @@ NOT_RAISED = [
     ("LOW_SHARE_STRATEGIC", variant(("business.share_of_wallet", None))),
     ("PROFILE_OVERRIDE_CONFLICT", variant(("assessment.profile", "strategic"))),
     ("OVERSERVICED", variant(("business.cost_to_serve", 250_000))),
-    ("OVERSERVICED", variant(("business.cost_to_serve", 300_000), ("assessment", None))),
+    # No strategy (no score, and too few facts to derive attractiveness): no limit to exceed.
+    ("OVERSERVICED", variant(("business.cost_to_serve", 300_000), ("assessment", None), ("relationship", None))),
     ("UNPROFITABLE_DEAL", variant(("business.margin_pct", 0.10))),
     ("STAGE_GAP", variant(("relationship.stage", "cooperative"))),
     ("STAGE_GAP", variant(("relationship.stage", "basic"), ("assessment.relative_strength", 2))),
@@ -142,7 +158,19 @@ NOT_RAISED = [
     ("SATISFACTION_RISK", variant(("relationship.satisfaction", "low"), ("relationship.loyalty", "low"))),
     ("OPEN_TO_COMPETITORS", variant(("relationship.loyalty", "medium"))),
     ("RELATIONSHIP_DISINTEGRATING", variant(("relationship.stage", "disintegrating"), *REGULAR)),
-    ("UNDECIDED", variant(("assessment.relative_strength", None))),  # the relationship stage stands in
+    ("UNDECIDED", variant(("assessment.relative_strength", None))),  # the facts stand in
+    ("UNDECIDED", variant(("assessment", None))),  # the CRM facts decide everything
+    ("TIER_PROFILE_CONFLICT", variant(("assessment.relative_strength", 3))),  # a key account placed star
+    (
+        "PROFILE_BEHAVIOUR_CONFLICT",
+        variant(("assessment.profile", "status"), ("relationship.price_sensitivity", "high")),
+    ),
+    ("SCORE_DISAGREES", variant(("assessment.current_contribution", 7))),  # the facts give 5.5 + 4.5 x 200/500
+    ("COMPLACENCY_RISK", variant(("relationship.satisfaction", "low"))),  # strategic investment, not cash
+    (
+        "MARKET_DESTABILISING_PRICE",
+        variant(("business.competitors", [{"name": "Other", "share": 0.3, "price_index": 1.09}])),
+    ),
 ]
 
 
@@ -175,6 +203,11 @@ def test_every_contract_code_is_declared_and_tested(engine: Engine) -> None:
         "SATISFACTION_RISK",
         "OPEN_TO_COMPETITORS",
         "UNDECIDED",
+        "TIER_PROFILE_CONFLICT",
+        "PROFILE_BEHAVIOUR_CONFLICT",
+        "SCORE_DISAGREES",
+        "COMPLACENCY_RISK",
+        "MARKET_DESTABILISING_PRICE",
     }
     assert contract <= set(engine.rulebase.warning_codes)
     assert contract <= {c for c, _, _ in RAISED}
@@ -196,17 +229,35 @@ def test_undecided_names_what_would_decide(engine: Engine) -> None:
     assert (advice.tier, advice.profile, advice.strategy) == (None, None, None)
     messages = {w.message for w in advice.warnings if w.code == "UNDECIDED"}
     assert any(m.startswith("tier could not be decided") and "assessment.current_contribution" in m for m in messages)
-    assert (
+    (profile,) = (m for m in messages if m.startswith("profile could not be decided"))
+    # The hand scores, then the CRM facts they would be derived from, then the stage that stands in.
+    assert profile.startswith(
         "profile could not be decided; missing facts that would decide it: assessment.profile, "
-        "scores.attractiveness (from assessment.attractiveness or assessment.attractiveness_criteria), "
-        "scores.relative_strength (from assessment.relative_strength or assessment.buying_criteria), "
-        "relationship.stage"
-    ) in messages
+        "assessment.attractiveness or assessment.attractiveness_criteria, portfolio_scores.attractiveness, "
+        "business.potential_revenue, business.revenue, business.share_of_wallet, business.margin_pct, "
+    )
+    assert "assessment.relative_strength or assessment.buying_criteria" in profile
+    assert profile.endswith("relationship.loyalty, relationship.satisfaction, relationship.stage")
+    assert "tier" not in profile.split(": ", 1)[1].split(", ")  # waits on the matrix, not on the tier
     assert any(m == "strategy could not be decided because profile is undecided" for m in messages)
 
 
 def test_the_relationship_stage_stands_in_for_a_missing_relative_strength(engine: Engine) -> None:
-    advice = engine.advise(variant(("assessment.relative_strength", None)), as_of=AS_OF)
+    # Share of wallet, loyalty and satisfaction would derive the strength; the stage alone cannot.
+    alone = (
+        ("assessment.relative_strength", None),
+        ("business.share_of_wallet", None),
+        ("relationship.loyalty", None),
+        ("relationship.satisfaction", None),
+    )
+    advice = engine.advise(variant(*alone), as_of=AS_OF)
     assert (advice.profile, advice.profile_source) == ("strategic", "stage")
-    weak = engine.advise(variant(("assessment.relative_strength", None), ("relationship.stage", "basic")), as_of=AS_OF)
+    weak = engine.advise(variant(*alone, ("relationship.stage", "basic")), as_of=AS_OF)
     assert (weak.profile, weak.profile_source) == ("star", "stage")
+
+
+def test_the_facts_derive_a_missing_relative_strength(engine: Engine) -> None:
+    advice = engine.advise(variant(("assessment.relative_strength", None)), as_of=AS_OF)
+    assert (advice.profile, advice.profile_source) == ("strategic", "matrix")
+    assert advice.score_sources.relative_strength == "derived"
+    assert advice.score_sources.attractiveness == "hand"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import random
 from pathlib import Path
 from typing import Any
@@ -100,3 +101,54 @@ def write_xlsx(rows: list[dict[str, Any]], path: Path) -> None:
 
 def _text(value: Any) -> str:
     return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+# Names a picture or a page must show safely (escaped), whole or cut with an ellipsis, in any
+# script: markup, quotes, a formula, very long and very wide names, right-to-left and East Asian
+# scripts, emoji, combining marks, bidirectional controls, a line break.
+HOSTILE_NAMES = (
+    '<script>alert("x")</script> S.p.A.',
+    "Robert'); DROP TABLE accounts;-- & Figli",
+    "Società Anonima Molto Lunga per le Costruzioni Meccaniche di Precisione e Affini del Nord Italia S.p.A.",
+    "株式会社サンプル東京",
+    "شركة المثال للتجارة",
+    "🚀 Rocket 🚀 S.r.l.",
+    '=HYPERLINK("http://example.com","click")',
+    "Zalgo Z̵̢a̸l̷g̶o̵ Srl",
+    "WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW",
+    "\u202eevil\u202c Co. ]]></svg><svg>",
+    "Due\nRighe S.p.A.",
+    "&amp; &lt;b&gt; Entità",
+)
+
+
+def hostile(n: int, seed: int = 5) -> list[dict[str, Any]]:
+    """`generate(n)`, with the hostile names on the largest accounts (so the pictures name them)."""
+    rows = generate(n, seed)
+    for k, name in enumerate(HOSTILE_NAMES[: max(1, n)]):
+        row = rows[(k * 7) % n]
+        row["name"] = name
+        row["business.revenue"] = 40_000_000 - k * 1_000_000
+        row["business.potential_revenue"] = 60_000_000 - k * 900_000
+    return rows
+
+
+@functools.cache
+def hostile_outcome(n: int, lang: str = "en") -> Any:
+    """A portfolio run of `hostile(n)` with the example sectors, kept for the report and the
+    pictures (computed once per test session: 10,000 accounts take a while to advise)."""
+    import tempfile
+
+    from kamrules.portfolio.run import Request, run_portfolio
+
+    folder = Path(tempfile.mkdtemp(prefix="kam-hostile-"))
+    path = folder / "portfolio.csv"
+    write_csv(hostile(n), path)
+    from tests.support import AS_OF, EXAMPLES
+
+    sectors = EXAMPLES / "portfolio" / "sectors.yaml"
+    request = Request(path=str(path), as_of=AS_OF, lang=lang, sectors=str(sectors), keep_points=True)
+    outcome = run_portfolio(request, lambda _row: None)
+    path.unlink()
+    folder.rmdir()
+    return outcome

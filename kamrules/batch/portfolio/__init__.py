@@ -7,5 +7,5 @@ record batches, with the batch engine.
   passes' pure work on one batch (for worker processes, or Dask partitions).
 * `facts.PortfolioFacts.combine(parts)`: the portfolio-level facts from the first pass's parts.
 
-docs/contract.md §6 describes them; docs/performance.md measures them.
+docs/contract.md §11 describes them; docs/performance.md measures them.
 """

@@ -3,7 +3,7 @@
 The columns are the facts' dotted paths, or the names a column map names (a struct column named
 after a group of facts, `business`, stands for its fields). Texts are read as `kam portfolio`
 reads a CSV cell; numbers, dates, timestamps at midnight, lists and maps as they are
-(docs/contract.md §6). A record's row number is its position in the file, from 1.
+(docs/contract.md §11). A record's row number is its position in the file, from 1.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from typing import Any
 from kamrules import codes
 from kamrules.i18n.texts import Texts
 from kamrules.language import spec as S
+from kamrules.language.link import scales
 from kamrules.language.link.context import ItemSource, Linker
 from kamrules.language.link.outputs import check_target
 from kamrules.language.link.parameters import NUMERIC
@@ -45,6 +46,9 @@ def _operation(spec: S.ComputeSpec) -> dict[str, Any]:
         "count": spec.count,
         "count_where": spec.count_where,
         "product": spec.product,
+        "scale": spec.scale,
+        "minimum": spec.minimum,
+        "maximum": spec.maximum,
     }
     return {op: arg for op, arg in given.items() if arg is not None}
 
@@ -53,9 +57,12 @@ def link(lk: Linker, item: ItemSource[S.ComputeSpec]) -> Compute | None:
     f, base, c, stage = item.file, item.path, item.spec, item.stage
     ops = _operation(c)
     if len(ops) != 1:
-        lk.error(f, base, codes.COMPUTATION, f"a computed fact takes exactly one of {', '.join(OPERATIONS)}")
+        every = ", ".join([*OPERATIONS, *scales.OPERATIONS])
+        lk.error(f, base, codes.COMPUTATION, f"a computed fact takes exactly one of {every}")
         return None
     ((op, arg),) = ops.items()
+    if op in scales.OPERATIONS:
+        return _link_scale(lk, item, op, arg)
     filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
     factor = 1.0
     factor_params: list[str] = []
@@ -87,6 +94,42 @@ def link(lk: Linker, item: ItemSource[S.ComputeSpec]) -> Compute | None:
         order=lk.next_order(),
         factor=factor,
         factor_params=tuple(factor_params),
+    )
+
+
+def _link_scale(lk: Linker, item: ItemSource[S.ComputeSpec], op: str, arg: Any) -> Compute | None:
+    """A scale, a minimum or a maximum (kamrules.language.link.scales checks them)."""
+    f, base, c, stage = item.file, item.path, item.spec, item.stage
+    ctx = lk.parse_context(f, stage)
+    target = lk.derived.get(c.sets)
+    names: tuple[str, ...] = ()
+    points: tuple[tuple[float, float], ...] = ()
+    point_params: tuple[tuple[str, str], ...] = ()
+    item_field = ""
+    if op == "scale":
+        scale = scales.parse_scale(arg, (*base, op), ctx, target.type if target else None)
+        if scale is not None:
+            names, points, point_params = (scale.fact,), scale.points, scale.params
+    else:
+        pair = scales.parse_list_field(arg, (*base, op), ctx, lk.input_model)
+        if pair is not None:
+            names, item_field = (pair[0],), pair[1]
+    if check_target(lk, f, (*base, "sets"), c.sets, stage) is None or not names:
+        return None
+    return Compute(
+        id=c.id,
+        ruleset=item.ruleset,
+        stage=stage,
+        description=Texts.of(c.description),
+        sets=c.sets,
+        op=op,
+        args=names,
+        filters=(),
+        where=f.doc.location(base),
+        order=lk.next_order(),
+        points=points,
+        point_params=point_params,
+        item_field=item_field,
     )
 
 

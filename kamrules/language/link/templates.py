@@ -7,7 +7,7 @@ from kamrules import codes
 from kamrules.i18n.texts import Texts
 from kamrules.language.link.context import Linker, Path
 from kamrules.language.read import LoadedFile
-from kamrules.language.templates import FORMATS, placeholders
+from kamrules.language.templates import FORMATS, malformed_placeholders, placeholders
 from kamrules.model.catalog import FactInfo, FactType
 from kamrules.suggest import suggest
 
@@ -34,6 +34,15 @@ def check_template(lk: Linker, file: LoadedFile, path: Path, text: Texts, stage:
     ctx = lk.parse_context(file, stage)
     ok = True
     for lang, template in text.as_dict().items():
+        for braced in malformed_placeholders(template):
+            lk.error(
+                file,
+                (*path, lang),
+                codes.PLACEHOLDER,
+                f"{braced} is not a placeholder: a placeholder names a fact or a parameter, such as "
+                f"{{business.revenue}} or {{contract_notice_days}}, with a format if needed ({', '.join(FORMATS)})",
+            )
+            ok = False
         for name, fmt in placeholders(template):
             if fmt is not None and fmt not in FORMATS:
                 lk.error(

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kamrules.api import Engine
+from kamrules.engine.compute import scale_inverse
 from kamrules.errors import KamError
-from kamrules.language.rulebase import OutputValue, RuleBase
+from kamrules.language.rulebase import Compute, OutputValue, RuleBase
 from kamrules.toolkit.expect import same
 from kamrules.toolkit.lint.domains import ABSENT
 from kamrules.toolkit.lint.solve import Solver
@@ -73,7 +74,7 @@ class Synthesiser:
             if card.sets == fact and card.given is not None:
                 ways.append({card.given: value})
         for comp in self.rb.computes:
-            if comp.sets == fact and (way := _compute_way(comp.op, comp.args, comp.filters, value, self.solver.as_of)):
+            if comp.sets == fact and (way := _compute_way(comp, value, self.solver.as_of)):
                 ways.append(way)
         outputs: list[tuple[OutputValue, Any]] = []
         for table in self.rb.tables:
@@ -111,11 +112,15 @@ def _agree(a: Any, b: Any) -> bool:
     return same(a, b)
 
 
-def _compute_way(
-    op: str, args: tuple[str, ...], filters: tuple[tuple[str, tuple[str, ...]], ...], value: Any, as_of: dt.date
-) -> dict[str, Any] | None:
+def _compute_way(comp: Compute, value: Any, as_of: dt.date) -> dict[str, Any] | None:
+    op, args, filters = comp.op, comp.args, comp.filters
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return None
+    if op == "scale":
+        x = scale_inverse(comp.points, float(value))
+        return None if x is None else {args[0]: x}
+    if op in ("minimum", "maximum"):
+        return {args[0]: [{"name": "Record", comp.item_field: value}]}
     if op == "ratio":
         return {args[0]: value * BASE, args[1]: BASE}
     if op in ("count", "count_where") and value >= 0 and float(value).is_integer():

@@ -40,8 +40,7 @@ def main(argv: list[str] | None = None) -> int:
             out.write(result.table, result.encoded)  # type: ignore[attr-defined]
             rejected += len(result.errors)  # type: ignore[attr-defined]
 
-        described = f"{source.name} ({source.describe()})"
-        outcome = job.run(source.batches, source.name, described, write, encode=encode, keep_table=encode is None)
+        outcome = job.run(source, write, encode=encode, keep_table=encode is None)
     sys.stdout.write(render_summary(outcome))
     return 2 if rejected else 0
 

@@ -33,15 +33,22 @@ class Detail:
 
 
 def round4(x: np.ndarray) -> np.ndarray:
-    """Python's round(v, 4) of each v: x * 1e4 rounded half to even is right unless the product
-    sits within rounding error of a half, or the value is huge; those few are rounded by Python."""
+    """Python's round(v, 4) of each v (`round_to`)."""
+    return round_to(x, 4)
+
+
+def round_to(x: np.ndarray, digits: int) -> np.ndarray:
+    """Python's round(v, digits) of each v: x * 10**digits rounded half to even is right unless
+    the product sits within rounding error of a half, or the value is huge; those few are
+    rounded by Python."""
+    scale = 10.0**digits
     with np.errstate(invalid="ignore", over="ignore"):
-        k = x * 1e4
-        out = np.rint(k) / 1e4
+        k = x * scale
+        out = np.rint(k) / scale
         frac = np.abs(k - np.floor(k) - 0.5)
-        doubt = np.isfinite(x) & ((frac < 1e-6) | (np.abs(x) > 1e10))
+        doubt = np.isfinite(x) & ((frac < 1e-6) | (np.abs(k) > 1e14))
     for i in np.flatnonzero(doubt).tolist():
-        out[i] = round(float(x[i]), 4)
+        out[i] = round(float(x[i]), digits)
     nonfinite = ~np.isfinite(x)
     out[nonfinite] = x[nonfinite]
     return out

@@ -71,8 +71,9 @@ def test_bad_bytes_and_stray_quotes_go_through_pythons_reader(tmp_path: Path, fa
 
     for make in (inputs.with_bad_bytes, inputs.with_stray_quote):
         path = make(tmp_path / f"{make.__name__}.csv", faulty[:500])
-        with open_batches(path) as source:
-            assert not source.columnar
+        if make is inputs.with_bad_bytes:  # a stray quote alone: pyarrow reads it as Python's csv does
+            with open_batches(path) as source:
+                assert not source.columnar
         assert differences(path, tmp_path, size=64) == []
 
 

@@ -55,20 +55,19 @@ def columnar(
     side = Side(out)
     request = _request(path, **options)
     job = ColumnarRun(request)
-    with open_batches(path, request.fmt, request.encoding, request.delimiter, size=size) as source:
-        described = f"{source.name} ({source.describe(request.lang)})"
-        with batch_writer(out, fmt, job.schema, delimiter=delimiter) as writer:
-            encode = encoder(fmt, delimiter)
+    with (
+        open_batches(path, request.fmt, request.encoding, request.delimiter, size=size) as source,
+        batch_writer(out, fmt, job.schema, delimiter=delimiter) as writer,
+    ):
+        encode = encoder(fmt, delimiter)
 
-            def on_batch(result: Any) -> None:
-                writer.write(result.table, result.encoded)
-                for error in result.errors:
-                    for p in error.problems:
-                        side.problems.append((error.row, p.line, p.column, p.code, p.message))
+        def on_batch(result: Any) -> None:
+            writer.write(result.table, result.encoded)
+            for error in result.errors:
+                for p in error.problems:
+                    side.problems.append((error.row, p.line, p.column, p.code, p.message))
 
-            outcome = job.run(
-                source.batches, source.name, described, on_batch, encode=encode, keep_table=encode is None
-            )
+        outcome = job.run(source, on_batch, encode=encode, keep_table=encode is None)
     side.summary, side.markdown = summary_data(outcome), render_summary(outcome)
     return side
 

@@ -36,7 +36,7 @@ def assemble(
     index[error_rows] = m + np.arange(len(error_rows))
     take = pa.array(index)
     error_cells = [
-        legacy.flatten.error_cells(e.row, e.ident, e.name, [(p.column, p.message) for p in e.problems])
+        legacy.flatten.error_cells(e.row, e.ident, e.name, [(p.column, p.text()) for p in e.problems])
         for e in (errors[int(k)] for k in error_rows)
     ]
     fixed = {

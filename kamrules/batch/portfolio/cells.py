@@ -1,8 +1,9 @@
 """The account's advice as today's portfolio columns (`kamrules.portfolio.flatten.advice_cells`),
 for every row of a batch at once, from the batch engine's evaluation.
 
-The decisions and their labels, the two scores the matrices read, the warnings (their codes,
-the most severe severity, "CODE: message" texts), the levers' ids and the strategy's treatment:
+The decisions and their labels, the four scores and where each comes from, the warnings (their
+codes, the most severe severity, their titles, "Title: message" texts), the levers' ids and
+labels, and the strategy's treatment:
 each list is folded into one text per row by Arrow, as flatten joins it.
 """
 
@@ -13,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kamrules.advice.build import TREATMENT_KEYS, decision_label, strategy_treatment
+from kamrules.advice.scores import SCORES
 from kamrules.batch import frame as fr
 from kamrules.batch.output import Entries, lever_entries, warning_entries
 from kamrules.batch.run import Result
@@ -30,16 +32,26 @@ def advice_cells(rb: RuleBase, res: Result, lang: str) -> tuple[dict[str, pa.Arr
         out[name] = column.to_arrow() if isinstance(column, fr.Text) else pa.nulls(n, pa.string())
         if name != "profile_source":
             out[f"{name}.text"] = _labels(rb, name, column, lang, n)
-    for name in ("attractiveness", "relative_strength"):
+    for name in SCORES:
         out[f"scores.{name}"] = _score(frame, name)
+        source = frame.get(f"scores.source.{name}")
+        out[f"scores.source.{name}"] = source.to_arrow() if isinstance(source, fr.Text) else pa.nulls(n, pa.string())
     entries = warning_entries(rb, res, lang)
     out["warnings"] = _joined(entries.field(0), entries.rows, n, "; ")
     out["warnings.severity"] = _most_severe(entries, n)
     assert entries.texts is not None
-    texts = pc.binary_join_element_wise(entries.field(0), entries.texts, ": ")
+    # Read by people: each warning's title (its code when it has none), as flatten words it.
+    titles = [kind[3] or kind[0] for kind in entries.kinds] or [""]
+    titled = pa.array(titles, pa.string()).take(pa.array(entries.kind, pa.int64()))
+    out["warnings.titles"] = _joined(titled, entries.rows, n, "; ")
+    texts = pc.binary_join_element_wise(titled, entries.texts, ": ")
     out["warnings.text"] = _joined(texts, entries.rows, n, " | ")
     levers, _ = lever_entries(rb, res, lang, why=False)
     out["levers"] = _joined(levers.field(0), levers.rows, n, "; ")
+    ids = [kind[0] for kind in levers.kinds]
+    labels = [(rb.levers[i].label.get(lang) if i in rb.levers else i) or i for i in ids] or [""]
+    named = pa.array(labels, pa.string()).take(pa.array(levers.kind, pa.int64()))
+    out["levers.text"] = _joined(named, levers.rows, n, "; ")
     out.update(_treatments(rb, frame.get("strategy"), lang, n))
     return out, entries
 

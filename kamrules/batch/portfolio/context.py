@@ -18,6 +18,7 @@ from kamrules.api import Engine
 from kamrules.batch.plan import PassPlan, plans_of
 from kamrules.batch.portfolio import legacy
 from kamrules.batch.portfolio.schema import output_schema
+from kamrules.portfolio.progress import PlanProgress
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Context:
     colmap: legacy.ColumnMap = field(default_factory=lambda: legacy.IDENTITY)
     sectors: Mapping[str, legacy.SectorResult] = field(default_factory=dict)  # by id, case folded
     plans: frozenset[str] | None = None  # ids with a plan in --plans DIR
+    progress: Mapping[str, PlanProgress] | None = None  # id -> its plan's objectives, by state
 
 
 @dataclass

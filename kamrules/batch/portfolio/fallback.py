@@ -13,6 +13,7 @@ import pyarrow as pa
 
 from kamrules.batch.portfolio import legacy
 from kamrules.batch.portfolio.context import Context, loaded
+from kamrules.batch.portfolio.enrich import progress_rows
 from kamrules.batch.portfolio.facts import PortfolioFacts, ScanPart
 from kamrules.batch.portfolio.steps import BatchResult, ErrorRow
 from kamrules.batch.portfolio.tally import tally_part
@@ -57,6 +58,7 @@ def advise_rows(context: Context, facts: PortfolioFacts, batch: InputBatch, keep
         facts.potential_median,
         context.sectors,
         context.plans,
+        progress=context.progress,
     )
     evaluator = legacy.Evaluator(setup.engine, setup.knowledge, shared)
     cells: list[dict[str, Any]] = []
@@ -93,7 +95,8 @@ def advise_rows(context: Context, facts: PortfolioFacts, batch: InputBatch, keep
     advised_table = pa.Table.from_batches([table]).take(pa.array(advised, pa.int64()))
     positions = batch.first + np.array(advised, dtype=np.int64) + 1
     tally = tally_part(advised_table, positions, batch.n, np.array(seen, dtype=np.int64), list(kinds), keep_points)
-    return BatchResult(batch.first, table, tally, errors)
+    compared = progress_rows(advised_table, context.progress)
+    return BatchResult(batch.first, table, tally, errors, progress=compared)
 
 
 def _table(schema: pa.Schema, cells: list[dict[str, Any]]) -> pa.RecordBatch:

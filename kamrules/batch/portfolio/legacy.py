@@ -11,6 +11,7 @@ change.
 from __future__ import annotations
 
 from kamrules.io.outputs import format_of, jsonl_line, row_writer
+from kamrules.model.cellformats import Forced
 from kamrules.portfolio import flatten
 from kamrules.portfolio.columns import IDENTITY, ColumnMap, load_column_map
 from kamrules.portfolio.evaluate import INTERNAL, Evaluator, Shared
@@ -18,6 +19,7 @@ from kamrules.portfolio.knowledge import Compiled, PortfolioKnowledge, account_e
 from kamrules.portfolio.matrices import MATRICES
 from kamrules.portfolio.plots import plot_models
 from kamrules.portfolio.prepare import Prepared, RowProblem, prepare
+from kamrules.portfolio.progress import plan_progress
 from kamrules.portfolio.run import (
     Outcome,
     PortfolioWarning,
@@ -40,6 +42,7 @@ __all__ = [
     "ColumnMap",
     "Compiled",
     "Evaluator",
+    "Forced",
     "Outcome",
     "Place",
     "PortfolioKnowledge",
@@ -60,6 +63,7 @@ __all__ = [
     "load_column_map",
     "load_knowledge",
     "load_sectors",
+    "plan_progress",
     "plot_context",
     "plot_models",
     "prepare",

@@ -3,8 +3,9 @@
 What `kamrules.portfolio.prepare.prepare` does to one row, done to a column at a time for the
 rows it is sure of: each column renamed to the fact its map names (a column the map leaves out
 kept, ignored or refused as `unmapped:` says; of two columns naming one fact, the later one),
-the CRM's picklist values translated, numbers written with a decimal comma read, and the
-portfolio's own columns (`plan.exists`, `plan.reviewed`) read apart from the account's facts.
+the CRM's picklist values translated, and the
+portfolio's own columns (`plan.exists`, `plan.reviewed`) read apart from the account's facts;
+numbers, dates and lists read in the file's formats (`cellread`).
 
 A row whose cells this cannot vouch for is left in doubt, and `prepare` judges it: a refused
 column filled, a translated value that is not a plain text, a cell a column-wise regular
@@ -24,21 +25,17 @@ import pyarrow.compute as pc
 
 from kamrules.batch.frame import ORDINAL_1970
 from kamrules.batch.leaves import Leaf, account_groups
+from kamrules.batch.portfolio.cellread import percent_cells, read_formats
 from kamrules.batch.portfolio.legacy import ColumnMap
 from kamrules.batch.readers.batch import InputBatch
 from kamrules.batch.validate import _check_date, _mask, _texts
 from kamrules.io.rows import cell_value
+from kamrules.model.cellkinds import member_field
 
 PLAN_EXISTS, PLAN_REVIEWED = "plan.exists", "plan.reviewed"
 # kamrules.portfolio.prepare's words for a plan recorded or not (CRM checkboxes, Italian).
 _YES = ("yes", "y", "true", "1", "si", "sì", "x")
 _NO = ("no", "n", "false", "0")
-# io.columns._COMMA_NUMBER with ASCII classes (RE2's \\d and \\s are ASCII; Python's are not: a
-# cell with other characters is left in doubt).
-_COMMA = (
-    r"^[ \t\n\r\f\v]*[-+]?[0-9]{1,3}(?:\.[0-9]{3})*(?:,[0-9]+)?[ \t\n\r\f\v]*%?[ \t\n\r\f\v]*$"
-    r"|^[ \t\n\r\f\v]*[-+]?[0-9]+(?:,[0-9]+)?[ \t\n\r\f\v]*%?[ \t\n\r\f\v]*$"
-)
 _DATE_LEAF = Leaf(PLAN_REVIEWED, "date", None)
 
 
@@ -69,7 +66,7 @@ def map_batch(batch: InputBatch, colmap: ColumnMap) -> Mapped:
                 doubt |= _filled(array)  # refused: prepare says which columns
                 continue
             target = name
-        array, odd = read_column(array, target, colmap)
+        array, odd = read_column(array, target, colmap, name)
         doubt |= odd
         targets[target] = array  # the later of two columns for one fact wins, as in ColumnMap.apply
     groups = {*account_groups(), "plan"}
@@ -100,22 +97,21 @@ def _is_text(array: pa.Array) -> bool:
     return bool(pa.types.is_string(array.type) or pa.types.is_large_string(array.type))
 
 
-def read_column(array: pa.Array, target: str, colmap: ColumnMap) -> tuple[pa.Array, np.ndarray]:
-    """A column's cells as the fact `target` reads them: the map's value translation and
-    decimal comma applied, and the rows in doubt. Every reader's cells pass here (the CSV
-    reader's texts, Parquet's, today's row readers' cells): the one place to plug in a number
-    format detected per column (issue 15) as `ColumnMap.decimal` is applied now."""
+def read_column(array: pa.Array, target: str, colmap: ColumnMap, column: str = "") -> tuple[pa.Array, np.ndarray]:
+    """A column's cells as the fact `target` reads them: the map's value translation, a percent
+    column's `%`, the file's number and date formats and lists (`kamrules.batch.portfolio.
+    cellread`) applied, and the rows in doubt. Every reader's cells pass here (the CSV reader's
+    texts, Parquet's, today's row readers' cells)."""
     n = len(array)
     doubt = np.zeros(n, dtype=bool)
     translate = colmap.values.get(target)
-    comma = colmap.decimal == "," and target in colmap.numeric
-    if not _is_text(array) or not (translate or comma):
-        return array, doubt
-    texts = _texts(array.cast(pa.string()))
-    value = texts.values  # as cell_value reads it (stripped, blank as null)
-    doubt |= texts.odd  # an end Python strips and Arrow does not: prepare reads it
+    if translate is None and "." in target and member_field(target) is not None:
+        return array, _filled(array)  # a member's field in its own column: prepare reads it
     done = np.zeros(n, dtype=bool)
-    if translate:
+    if translate and _is_text(array):
+        texts = _texts(array.cast(pa.string()))
+        value = texts.values  # as cell_value reads it (stripped, blank as null)
+        doubt |= texts.odd  # an end Python strips and Arrow does not: prepare reads it
         keys = [k for k in translate if isinstance(k, str)]
         at = pc.index_in(value, value_set=pa.array(keys, pa.string()))
         hit = _mask(pc.is_valid(at))
@@ -128,15 +124,12 @@ def read_column(array: pa.Array, target: str, colmap: ColumnMap) -> tuple[pa.Arr
             replaced = pa.array(plain, pa.string()).take(pa.array(codes))
             array = pc.if_else(pa.array(hit), replaced, array.cast(pa.string()))
             done |= hit
-    if comma:
-        ascii_ = _mask(pc.fill_null(pc.string_is_ascii(value), True))
-        candidate = _mask(pc.is_valid(value)) & ~done
-        doubt |= candidate & ~ascii_
-        match = candidate & ascii_ & _mask(pc.match_substring_regex(value, _COMMA))
-        if match.any():
-            read = pc.replace_substring(pc.replace_substring(value, ".", ""), ",", ".")
-            array = pc.if_else(pa.array(match), read, array.cast(pa.string()))
-    return array, doubt
+    if column in colmap.percent:
+        marked, odd = percent_cells(array)
+        array = pc.if_else(pa.array(done), array, marked) if done.any() else marked
+        doubt |= odd & ~done
+    read, odd = read_formats(array, target, colmap.formats)
+    return read, doubt | odd
 
 
 def _plain_text(value: Any) -> bool:

@@ -15,18 +15,23 @@ context once, then each batch with the slice of the facts its rows need.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from kamrules.batch.memory import give_back
 from kamrules.batch.parallel import Workers
-from kamrules.batch.portfolio import legacy
+from kamrules.batch.portfolio import effort, legacy
 from kamrules.batch.portfolio.context import Context, loaded, remember
+from kamrules.batch.portfolio.detect import detect
 from kamrules.batch.portfolio.facts import PortfolioFacts, ScanPart
 from kamrules.batch.portfolio.steps import BatchResult, advise_batch, scan_batch
 from kamrules.batch.portfolio.tally import merge
+from kamrules.batch.readers import BatchSource
 from kamrules.batch.readers.batch import InputBatch
+from kamrules.portfolio.effort import EffortTally
+from kamrules.portfolio.progress import ProgressRow
 
 Encoder = Callable[[Any], bytes]
 
@@ -38,6 +43,8 @@ class Summary:
     facts: PortfolioFacts
     tally: legacy.Tally
     warnings: list[legacy.PortfolioWarning] = field(default_factory=list)
+    effort: EffortTally | None = None
+    progress: list[ProgressRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -111,24 +118,83 @@ def run(
     """Both passes over `batches()` (called twice: each call reads the input from its start);
     see the module's docstring. With `encode`, each result carries its rows' bytes, and with
     `keep_table=False` only them. `progress(done, total)` follows the second pass's rows."""
-    settings = _Settings(context, keep_points, encode, keep_table)
     setup = loaded(context.rules)
+    # Effort shares need the whole portfolio's weights: the rows wait in a spool, typed, and are
+    # shared out and encoded here once every batch is done (effort.py).
+    shares = effort.new_tally(setup.knowledge.accounts.rulebase) if effort.applies(setup.schema) else None
+    settings = _Settings(context, keep_points, encode if shares is None else None, keep_table or shares is not None)
     tally = legacy.Tally(keep_points=keep_points)
+    compared: list[ProgressRow] = []
+
+    def take(result: BatchResult) -> None:
+        compared.extend(result.progress)
+        on_batch(result)
+
     _init(settings)
+    sharing = _sharing(take, shares, encode, keep_table) if shares is not None else None
+    deliver: Callable[[BatchResult], None] = sharing if sharing is not None else take
     if jobs > 1:
         # jobs processes in all: this one reads, writes and advises too when the others are busy.
         with Workers(jobs - 1, _init_worker, (settings,)) as workers:
             facts = PortfolioFacts.combine(workers.map(_scan_one, batches(), _scan_one))
             give_back()  # the first pass's parts, reduced: their memory goes before the second pass
             jobs_ = ((b, facts.for_rows(b.first, b.n)) for b in batches())
-            _second(workers.map(_advise_one, jobs_, _advise_one), tally, facts, on_batch, progress)
+            _second(workers.map(_advise_one, jobs_, _advise_one), tally, facts, deliver, progress)
     else:
         facts = PortfolioFacts.combine(_scan_one(b) for b in batches())
         give_back()
-        _second((_advise_one((b, facts)) for b in batches()), tally, facts, on_batch, progress)
+        _second((_advise_one((b, facts)) for b in batches()), tally, facts, deliver, progress)
+    if sharing is not None:
+        sharing.finish()
     totals = tally.totals(facts.revenue_total)
     warnings = legacy.rendered_warnings(setup.knowledge.totals, totals, context.as_of, context.lang)
-    return Summary(facts, tally, warnings)
+    return Summary(facts, tally, warnings, shares, compared)
+
+
+class _sharing:
+    """`on_batch` once the effort totals are known: batches weighed and spooled as they come,
+    then shared out, encoded and handed on in order by `finish`."""
+
+    def __init__(
+        self, on_batch: Callable[[BatchResult], None], shares: EffortTally, encode: Encoder | None, keep_table: bool
+    ) -> None:
+        import pyarrow as pa
+
+        self.on_batch, self.shares, self.encode, self.keep_table = on_batch, shares, encode, keep_table
+        self.file = tempfile.TemporaryFile(prefix="kamrules-effort-")  # noqa: SIM115 - closed by finish
+        self.writer: pa.ipc.RecordBatchStreamWriter | None = None
+        self.kept: list[BatchResult] = []
+
+    def __call__(self, result: BatchResult) -> None:
+        import pyarrow as pa
+
+        assert result.table is not None
+        effort.weigh(self.shares, result.table)
+        if self.writer is None:
+            self.writer = pa.ipc.new_stream(self.file, result.table.schema)
+        self.writer.write_batch(result.table)
+        result.table = None
+        self.kept.append(result)
+
+    def finish(self) -> None:
+        import pyarrow as pa
+
+        try:
+            if self.writer is None:
+                return
+            self.writer.close()
+            self.file.seek(0)
+            reader = pa.ipc.open_stream(self.file)
+            for result, batch in zip(self.kept, reader, strict=True):
+                shared = effort.share(self.shares, batch, result.first)
+                result.table = shared
+                if self.encode is not None:
+                    result.encoded = self.encode(shared)
+                    if not self.keep_table:
+                        result.table = None
+                self.on_batch(result)
+        finally:
+            self.file.close()
 
 
 def _second(
@@ -165,30 +231,53 @@ class ColumnarRun:
         )
         plans = legacy.read_plan_folder(request.plans) if request.plans is not None else None
         self.plans = plans.ids if plans is not None else None
+        days = int(knowledge.accounts.rulebase.params["objective_at_risk_days"].value)
+        self.progress = (
+            {ident: legacy.plan_progress(plan, request.as_of, days) for ident, plan in plans.plans.items()}
+            if plans is not None
+            else None
+        )
         self.skipped_plans: tuple[str, ...] = plans.skipped if plans is not None else ()
         self.columns = self.loaded.columns
         self.schema = self.loaded.schema
 
-    def context(self, name: str) -> Context:
+    def context(self, name: str, colmap: legacy.ColumnMap | None = None) -> Context:
         r = self.request
-        return Context(r.rules, r.lang, r.as_of, name, self.colmap, self.sectors, self.plans)
+        colmap = colmap or self.colmap
+        return Context(r.rules, r.lang, r.as_of, name, colmap, self.sectors, self.plans, self.progress)
+
+    def read_in_formats(
+        self, batches: Callable[[], Iterable[InputBatch]], file_format: str, delimiter: str | None
+    ) -> legacy.ColumnMap:
+        """The column map with the file's number and date formats decided: the options first,
+        then the map's own, then what the file's cells show (CSV and XLSX only, as today)."""
+        r, own = self.request, self.colmap.forced
+        forced = legacy.Forced(
+            r.decimal if r.decimal is not None else own.decimal,
+            r.thousands if r.thousands is not None else own.thousands,
+            r.dates if r.dates is not None else own.dates,
+        )
+        read = batches() if file_format in ("csv", "xlsx") else iter(())
+        return detect(read, self.colmap, forced, delimiter)
 
     def run(
         self,
-        batches: Callable[[], Iterable[InputBatch]],
-        name: str,
-        described: str,
+        source: BatchSource,
         on_batch: Callable[[BatchResult], None],
         *,
         encode: Encoder | None = None,
         keep_table: bool = True,
         progress: Callable[[int, int], None] | None = None,
     ) -> legacy.Outcome:
-        """Both passes; the `Outcome` today's summary, report and plots read (`described`: the
-        input as the summary names it, "portfolio.csv (CSV, delimiter ',', encoding utf-8)")."""
+        """The file's formats, then both passes; the `Outcome` today's summary, report and plots
+        read (the input named as "portfolio.csv (CSV, delimiter ',', encoding utf-8)")."""
         import pyarrow as pa
 
         r = self.request
+        colmap = self.read_in_formats(source.batches, source.format, source.delimiter)
+        formats = ", ".join(x for x in (source.describe(r.lang), colmap.formats.described) if x)
+        described = f"{source.name} ({formats})"
+        batches, name = source.batches, source.name
         # The system allocator gives each batch's memory back (Arrow's default keeps it): the
         # run's resident memory stays that of a few batches. Put back after the run.
         previous = pa.default_memory_pool()
@@ -196,7 +285,7 @@ class ColumnarRun:
         try:
             summary = run(
                 batches,
-                self.context(name),
+                self.context(name, colmap),
                 on_batch,
                 jobs=r.jobs,
                 encode=encode,
@@ -206,7 +295,9 @@ class ColumnarRun:
             )
         finally:
             pa.set_memory_pool(previous)
-        return outcome(self, summary, described)
+        done = outcome(self, summary, described)
+        done.notes = colmap.formats.notes
+        return done
 
 
 def outcome(job: ColumnarRun, summary: Summary, described: str) -> legacy.Outcome:
@@ -227,6 +318,8 @@ def outcome(job: ColumnarRun, summary: Summary, described: str) -> legacy.Outcom
         engine=job.loaded.engine,
         knowledge=job.loaded.knowledge,
         request=job.request,
+        effort=summary.effort,
+        progress=summary.progress,
     )
     if job.request.keep_points:
         out.plots = legacy.plot_models(summary.tally.points, legacy.plot_context(out))

@@ -13,28 +13,29 @@ import pyarrow as pa
 
 from kamrules.batch.leaves import account_leaves
 from kamrules.language.rulebase import RuleBase
+from kamrules.portfolio.outcolumns import BY_NAME
+
+PROGRESS_PREFIX = "plan.objectives."
 
 _KINDS = {"number": pa.float64(), "date": pa.date32(), "boolean": pa.bool_(), "list": pa.list_(pa.string())}
-_NUMBERS = {
-    "scores.attractiveness",
-    "scores.relative_strength",
-    "portfolio.revenue_share",
-    "portfolio.cumulative_share_before",
-    "sector.attractiveness",
-    "sector.adaptability",
-}
+# The columns that are neither the portfolio rule base's facts nor the account's: their kind in
+# the output column table (kamrules.portfolio.outcolumns).
+_NUMBERS = ("money", "percent", "score", "years", "number")
 
 
 def column_type(rb: RuleBase, name: str) -> pa.DataType:
     """The type of output column `name` for the portfolio rule base `rb`."""
     if name == "row":
         return pa.int64()
-    if name in _NUMBERS:
+    if name in rb.derived:
+        return _KINDS.get(rb.derived[name].type.kind, pa.string())
+    known = BY_NAME.get(name)
+    if known is not None and known.name.startswith(PROGRESS_PREFIX):
+        return pa.int64()  # how many objectives: whole numbers, as the per-row cells hold them
+    if known is not None and known.kind in _NUMBERS and not name.startswith(("business.", "assessment.")):
         return pa.float64()
     if name == "plan.exists":
         return pa.bool_()
-    if name in rb.derived:
-        return _KINDS.get(rb.derived[name].type.kind, pa.string())
     leaf = account_leaves().get(name)
     if leaf is not None and leaf.kind in ("number", "date"):
         return pa.float64() if leaf.kind == "number" else pa.date32()

@@ -20,6 +20,7 @@ from kamrules.batch.portfolio import legacy
 from kamrules.batch.portfolio.assemble import assemble
 from kamrules.batch.portfolio.cells import advice_cells
 from kamrules.batch.portfolio.context import Context, loaded
+from kamrules.batch.portfolio.enrich import progress_cells, progress_rows, with_sector_attractiveness
 from kamrules.batch.portfolio.facts import PortfolioFacts, ScanPart
 from kamrules.batch.portfolio.mapping import Mapped, map_batch
 from kamrules.batch.portfolio.position import Placement, derived_cells, place_accounts, sector_cells, sector_codes
@@ -27,6 +28,8 @@ from kamrules.batch.portfolio.tally import TallyPart, tally_part
 from kamrules.batch.readers.batch import InputBatch
 from kamrules.batch.run import evaluate
 from kamrules.model.account import Account
+from kamrules.portfolio.enrich import with_context
+from kamrules.portfolio.progress import ProgressRow
 
 
 @dataclass
@@ -49,6 +52,7 @@ class BatchResult:
     tally: TallyPart
     errors: list[ErrorRow] = field(default_factory=list)
     encoded: bytes | None = None  # the rows as a writer's bytes, when asked
+    progress: list[ProgressRow] = field(default_factory=list)  # its advised rows with a plan compared
 
 
 @dataclass
@@ -60,12 +64,16 @@ class _Read:
 
 def _read(context: Context, batch: InputBatch) -> _Read:
     mapped = map_batch(batch, context.colmap)
+    mapped.accounts = with_sector_attractiveness(mapped.accounts, context.sectors)
     prepared: dict[int, legacy.Prepared] = {}
 
     def account_of(k: int) -> Account | None:
         prep = legacy.prepare(batch.raw_row(k), context.colmap, context.name)
         prepared[k] = prep
-        return prep.account if prep.ok else None
+        if not prep.ok or prep.account is None:
+            return None
+        sector = context.sectors.get(prep.account.sector.casefold()) if prep.account.sector else None
+        return with_context(prep.account, sector.attractiveness if sector is not None else None)
 
     accounts = read_accounts(mapped.accounts, context.as_of, doubt=mapped.doubt, account_of=account_of)
     return _Read(mapped, accounts, prepared)
@@ -114,6 +122,7 @@ def advise_batch(
     cells["portfolio.revenue_share"] = _floats(share)
     cells["portfolio.cumulative_share_before"] = _floats(before)
     cells["plan.exists"] = pa.array(exists == 1, pa.bool_(), mask=exists < 0)
+    cells.update(progress_cells(acc.ids, context.progress))
     for name in ("id", "name"):
         cells[name] = (acc.ids if name == "id" else acc.names).cast(pa.string())
     sector = frame.get("sector")
@@ -127,11 +136,26 @@ def advise_batch(
             cells[name] = _floats(column.x)
     errors = _errors(context, batch, read, acc, dup, first_row)
     table, advised = assemble(setup.schema, batch, acc.rows[~dup], ~dup, cells, errors)
+    advised = _with_unwritten(advised, cells, ~dup)
     positions = batch.first + acc.rows[~dup].astype(np.int64) + 1
     advised_warnings = warnings.kind[~dup[warnings.rows]] if len(warnings.rows) else warnings.kind
     kinds = [(kind[0], kind[1]) for kind in warnings.kinds]
     tally = tally_part(advised, positions, batch.n, advised_warnings, kinds, keep_points)
-    return BatchResult(batch.first, table, tally, [errors[k] for k in sorted(errors)])
+    compared = progress_rows(advised, context.progress)
+    return BatchResult(batch.first, table, tally, [errors[k] for k in sorted(errors)], progress=compared)
+
+
+def _with_unwritten(advised: pa.Table, cells: dict[str, pa.Array], keep: np.ndarray) -> pa.Table:
+    """The advised rows with the facts the summary counts that are not written (a quadrant the
+    output leaves out as repeated: kamrules.portfolio.outcolumns.REPEATED)."""
+    chosen = pa.array(np.flatnonzero(keep))
+    for name in (
+        *(m.quadrant_column for m in legacy.MATRICES),
+        *(f"{m.quadrant_column}.text" for m in legacy.MATRICES),
+    ):
+        if name in cells and name not in advised.column_names:
+            advised = advised.append_column(name, cells[name].take(chosen))
+    return advised
 
 
 def _floats(x: np.ndarray) -> pa.Array:

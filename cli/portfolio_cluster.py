@@ -21,6 +21,20 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from .cellformat import check_cell_formats
+from .common import echo_out
+from .errors import option
+from .portfolio_outputs import (
+    PROGRESS_FROM,
+    ROW_FORMATS,
+    Outputs,
+    Rows,
+    exit_code,
+    png_drawable,
+    summary,
+    write_pictures,
+)
+
 if TYPE_CHECKING:
     from kamrules.dask.tasks import Output, PieceResult
     from kamrules.portfolio.run import Outcome
@@ -40,9 +54,14 @@ class Options:
     out: str | None
     fmt: str | None
     out_delimiter: str
+    raw_cells: bool
+    xlsx_headers: str
     input_format: str | None
     encoding: str | None
     delimiter: str | None
+    decimal: str | None
+    thousands: str | None
+    dates: str | None
     columns: str | None
     sectors: str | None
     plans: str | None
@@ -50,7 +69,10 @@ class Options:
     report: str | None
     plot_dir: str | None
     labels: int
+    score_basis: str
     fail_on: str
+    record_history: bool
+    compare: str | None
 
 
 def run_on_cluster(scheduler: str, o: Options) -> int:
@@ -61,11 +83,9 @@ def run_on_cluster(scheduler: str, o: Options) -> int:
     from .common import split_rules
 
     _check(o)
-    target = _Target.of(o.out, o.fmt)
-    if o.plot_dir:
-        from kamrules.portfolio.png import require_matplotlib
-
-        require_matplotlib()
+    target = _Target.of(o.out, o.fmt, o.report)
+    _check_cells(target, o)
+    png = png_drawable(o.plot_dir)
     request = Request(
         path=o.file,
         as_of=o.as_of or dt.date.today(),
@@ -79,6 +99,9 @@ def run_on_cluster(scheduler: str, o: Options) -> int:
         rules=tuple(split_rules(o.rules)),
         keep_points=bool(o.report or o.plot_dir),
         labels=o.labels,
+        decimal=o.decimal,
+        thousands=o.thousands,
+        dates=o.dates,
     )
     job = ColumnarRun(request)  # rules, maps, sectors, plans: any problem with them stops us here
     for skipped in job.skipped_plans:
@@ -86,8 +109,8 @@ def run_on_cluster(scheduler: str, o: Options) -> int:
     from kamrules.dask.sources import pieces
 
     found = pieces(o.file, o.input_format, o.encoding, o.delimiter)
-    described = f"{o.file} ({len(found)} piece{'s' if len(found) != 1 else ''} on {scheduler})"
-    errors = _Errors(o.lang)
+    described = f"{o.file} ({len(found)} pieces on {scheduler})" if len(found) != 1 else None
+    errors = _Errors(o.lang, o.file)
     with _connect(scheduler) as client, target.open(job, "\t" if o.out_delimiter == "tab" else o.out_delimiter) as sink:
         from kamrules.dask.run import ClusterRun
 
@@ -96,18 +119,48 @@ def run_on_cluster(scheduler: str, o: Options) -> int:
             errors.report(result)
 
         with _progress(o.lang) as progress:
-            outcome = ClusterRun(job, client).run(found, sink.output, on_result, described, progress=progress)
-    return _finish(outcome, o, target, errors)
+            cluster = ClusterRun(job, client)
+            outcome = cluster.run(found, sink.output, on_result, described, progress=progress)
+    for formats, piece in zip(cluster.formats, found, strict=True):  # how each file's numbers and dates were read
+        for note in formats.notes:
+            click.echo(f"kam: {piece.name}: {note.text(option)}", err=True)
+    return _finish(outcome, o, target, errors, png)
+
+
+# What the cluster path cannot serve yet, and why: each refused (exit 2), never ignored.
+UNSERVED = {
+    "record_history": (
+        "--record",
+        "the history store records each advised row from this process; record the run on one machine",
+    ),
+    "compare": ("--compare", "the movements since a recorded run are computed from the history store on one machine"),
+}
 
 
 def _check(o: Options) -> None:
+    """Refuse (exit 2) what a cluster cannot do, before connecting to it."""
+    from .common import refuse_overwriting_inputs
+
+    refuse_overwriting_inputs()
+    check_cell_formats(o.decimal, o.thousands)
+    for name, (flag, why) in UNSERVED.items():
+        if getattr(o, name):
+            raise click.BadParameter(f"{flag} cannot be used with --scheduler: {why}", param_hint=flag)
+    if o.score_basis == "portfolio":
+        raise click.BadParameter(
+            "--scores portfolio cannot be used with --scheduler: ranking every account against the portfolio "
+            "needs a pass over every account's scores that the cluster run does not make",
+            param_hint="--scores",
+        )
     if o.file == "-":
         raise click.BadParameter(
             "a cluster's workers cannot read this process's standard input: give a file, a glob, a folder or a URL",
             param_hint="FILE",
         )
     if o.jobs != 1:
-        raise click.BadParameter("--jobs is for one machine: with --scheduler the cluster's workers do the work")
+        raise click.BadParameter(
+            "--jobs is for one machine: with --scheduler the cluster's workers do the work", param_hint="--jobs"
+        )
     try:
         import dask  # noqa: F401
         import distributed  # noqa: F401
@@ -115,6 +168,28 @@ def _check(o: Options) -> None:
         raise click.UsageError(
             "--scheduler runs on Dask, which is not installed: pip install 'kamrules[dask]'"
         ) from None
+
+
+def _check_cells(target: _Target, o: Options) -> None:
+    """The rows' cells as one machine writes them, or a refusal: on the cluster the columnar
+    writers do not yet neutralise CSV text cells against formulas (one machine's default), and
+    the XLSX writer writes the columns' machine names, its cells always neutralised."""
+    if target.rows_format == "csv" and not o.raw_cells:
+        raise click.BadParameter(
+            "with --scheduler a CSV's text cells are written as they are (formulas are not neutralised): "
+            "give --raw-cells to accept that, or write .jsonl, .parquet or a dataset folder",
+            param_hint="--raw-cells",
+        )
+    if target.rows_format == "xlsx" and o.xlsx_headers != "names":
+        raise click.BadParameter(
+            "with --scheduler an XLSX --out has the columns' machine names as headers: give --xlsx-headers names",
+            param_hint="--xlsx-headers",
+        )
+    if target.rows_format == "xlsx" and o.raw_cells:
+        raise click.BadParameter(
+            "with --scheduler an XLSX --out always neutralises formulas: --raw-cells cannot apply to it",
+            param_hint="--raw-cells",
+        )
 
 
 @contextlib.contextmanager
@@ -142,8 +217,8 @@ class _Target:
     summary_format: str
 
     @classmethod
-    def of(cls, out: str | None, fmt: str | None) -> _Target:
-        from .portfolio import ROW_FORMATS, _Outputs
+    def of(cls, out: str | None, fmt: str | None, report: str | None) -> _Target:
+        where = Outputs.of(None, None, report)  # the report's name checked as on one machine
 
         dataset = bool(out) and (str(out).endswith(("/", "\\")) or not Path(str(out)).suffix)
         if out and (dataset or Path(out).suffix.lower() in PARQUET):
@@ -151,8 +226,8 @@ class _Target:
                 raise click.BadParameter(
                     f"--out {out} holds the rows as Parquet: --format {fmt} cannot apply to it", param_hint="--format"
                 )
-            return cls(out, "dataset" if dataset else "parquet", None, fmt or "markdown")
-        where = _Outputs.of(out, fmt)
+            return cls(out, "dataset" if dataset else "parquet", None, fmt or where.summary_format)
+        where = Outputs.of(out, fmt, report)
         rows = where.rows_file
         return cls(rows, where.rows_format, where.summary_file, where.summary_format)
 
@@ -222,14 +297,8 @@ def _protocols(fs: Any) -> tuple[str, ...]:
     return (fs.protocol,) if isinstance(fs.protocol, str) else tuple(fs.protocol)
 
 
-class _Errors:
+class _Errors(Rows):
     """Error rows on standard error, as one machine reports them, named by their file."""
-
-    def __init__(self, lang: str) -> None:
-        from kamrules.i18n.catalog import phrases
-
-        self.words = phrases(lang, "portfolio")
-        self.crashed: list[int] = []
 
     def report(self, result: PieceResult) -> None:
         from kamrules.batch.portfolio.legacy import INTERNAL
@@ -239,7 +308,7 @@ class _Errors:
             for p in error.problems:
                 where = f"{result.name}:{p.line}" if p.line else result.name
                 column = f", {w['column']} {p.column}" if p.column else ""
-                click.echo(f"{where}: {w['row']} {error.row}{column}: {p.code} {p.message}", err=True)
+                click.echo(f"{where}: {w['row']} {error.row}{column}: {p.code} {p.text(option)}", err=True)
             if any(p.code == INTERNAL for p in error.problems):
                 self.crashed.append(error.row)
 
@@ -248,8 +317,6 @@ class _Errors:
 def _progress(lang: str) -> Iterator[Callable[[int, int], None]]:
     """A progress bar on a terminal, following the pieces the cluster finishes."""
     from kamrules.i18n.catalog import phrases
-
-    from .portfolio import PROGRESS_FROM
 
     with contextlib.ExitStack() as closing:
         shown = [0]
@@ -267,31 +334,12 @@ def _progress(lang: str) -> Iterator[Callable[[int, int], None]]:
         yield progress
 
 
-def _finish(outcome: Outcome, o: Options, target: _Target, errors: _Errors) -> int:
-    from .common import reached
-    from .portfolio import _summary, _write_pictures
-
-    _write_pictures(outcome, o.report, o.plot_dir)
+def _finish(outcome: Outcome, o: Options, target: _Target, errors: _Errors, png: bool) -> int:
+    write_pictures(outcome, o.report, o.plot_dir, png)
     if target.summary_file:
         from kamrules.io.atomic import write_text_atomic
 
-        write_text_atomic(target.summary_file, _summary(outcome, target.summary_format))
+        write_text_atomic(target.summary_file, summary(outcome, target.summary_format, to_file=True))
     elif not target.rows_to_stdout:
-        click.echo(_summary(outcome, target.summary_format), nl=False)
-    w = errors.words
-    if outcome.tally.rejected:
-        noun = w["error"] if outcome.tally.rejected == 1 else w["errors"]
-        click.echo(f"kam: {outcome.tally.rejected} {noun}", err=True)
-        if errors.crashed:
-            from .main import ISSUES_URL
-
-            click.echo(
-                f"kam: internal errors on rows {', '.join(map(str, errors.crashed[:10]))}; please report them at "
-                f"{ISSUES_URL} (rerun with --debug for details)",
-                err=True,
-            )
-            return 3
-        return 2
-    severities = [warn.severity for warn in outcome.warnings]
-    severities += [severity for _code, severity in outcome.tally.warnings]
-    return 1 if reached(severities, o.fail_on) else 0
+        echo_out(summary(outcome, target.summary_format))
+    return exit_code(outcome, errors, o.fail_on)

@@ -11,8 +11,10 @@ The rows are `kam portfolio`'s output rows (docs/contract.md §11.1), one per in
 order, with the ABC classes, revenue shares and duplicates of the whole portfolio. The first
 pass (each partition's accounts, reduced to the portfolio facts) runs when `advise` is called
 and stays in the cluster's memory (16 bytes a ranked account); the returned frame is the second
-pass, lazy like any Dask DataFrame, reading the input again. The rule bases are loaded here
-(any problem with them is raised now) and shipped to each worker once.
+pass, lazy like any Dask DataFrame, reading the input again; with the built-in rule bases, each
+row's share of the portfolio's effort needs every row's weight, so computing any partition
+advises them all (`kamrules.dask.effort`). The rule bases are loaded here (any problem with them
+is raised now) and shipped to each worker once.
 """
 
 from __future__ import annotations
@@ -23,7 +25,19 @@ from pathlib import Path
 from typing import Any
 
 from kamrules.dask.bundle import RuleBundle
-from kamrules.dask.tasks import Shipment, advise_frame, combine, cut, empty_frame, scan_piece
+from kamrules.dask.effort import applies
+from kamrules.dask.formats import without_reading
+from kamrules.dask.tasks import (
+    Shipment,
+    advise_frame,
+    combine,
+    cut,
+    effort_totals,
+    empty_frame,
+    frame_of,
+    scan_piece,
+    weights_of,
+)
 
 DATAFRAME = "<dataframe>"  # how error rows name the input
 
@@ -47,21 +61,30 @@ def advise(
     from dask.delayed import delayed
 
     from kamrules.api import check_lang, parse_as_of
+    from kamrules.batch.portfolio.effort import new_tally
     from kamrules.batch.portfolio.run import ColumnarRun
     from kamrules.portfolio.run import Request
 
     paths = _paths(rules)
     request = Request(DATAFRAME, parse_as_of(as_of), check_lang(lang), rules=paths)
     job = ColumnarRun(request)  # the rule bases, loaded and checked here
-    shipped = share(Shipment(RuleBundle.read(paths), job.context(DATAFRAME)))
+    # A frame's values are typed: the formats are decided as for a Parquet file (nothing read).
+    context = job.context(DATAFRAME, without_reading(job).colmap)
+    shipped = share(Shipment(RuleBundle.read(paths), context))
     partitions = ddf.to_delayed()
     scans = [delayed(scan_piece, pure=True)(shipped, p) for p in partitions]
     reduced = delayed(combine, pure=True)(scans)
     (reduced,) = persist(reduced)  # the first pass, now; its input is released after it
-    frames = [
+    advised = [
         delayed(advise_frame, pure=True)(shipped, delayed(cut, pure=True)(reduced, k), p)
         for k, p in enumerate(partitions)
     ]
+    totals = None
+    if applies(job.schema):  # every row's effort weight is summed before the first is shared out
+        template = new_tally(job.loaded.knowledge.accounts.rulebase)
+        lights = [delayed(weights_of, pure=True)(a) for a in advised]
+        totals = delayed(effort_totals, pure=True)(template, lights)
+    frames = [delayed(frame_of, pure=True)(shipped, a, totals) for a in advised]
     return dd.from_delayed(frames, meta=empty_frame(job.schema), verify_meta=False)
 
 

@@ -82,7 +82,10 @@ def file_batches(piece: FilePiece, first: int, size: int = BATCH_ROWS) -> Iterat
         return
     from kamrules.batch.readers import open_batches
 
-    with _local(piece.url) as path, open_batches(path, piece.fmt, piece.encoding, piece.delimiter, size=size) as src:
+    with (
+        local_file(piece.url) as path,
+        open_batches(path, piece.fmt, piece.encoding, piece.delimiter, size=size) as src,
+    ):
         for batch in src.batches():
             batch.first += first
             yield batch
@@ -108,7 +111,7 @@ def _row_groups(piece: FilePiece, first: int, size: int) -> Iterator[InputBatch]
 
 
 @contextlib.contextmanager
-def _local(url: str) -> Iterator[Path]:
+def local_file(url: str) -> Iterator[Path]:
     """A local path to the file `url` names: itself, or a copy in the temporary folder."""
     import fsspec
 

@@ -21,13 +21,17 @@ from typing import Any
 import pyarrow as pa
 
 from kamrules.batch.memory import give_back
+from kamrules.batch.portfolio import legacy
 from kamrules.batch.portfolio.context import Context, loaded
 from kamrules.batch.portfolio.facts import PortfolioFacts, ScanPart
 from kamrules.batch.portfolio.steps import BatchResult, ErrorRow, advise_batch, scan_batch
 from kamrules.batch.portfolio.tally import TallyPart
 from kamrules.batch.readers.batch import InputBatch
 from kamrules.dask.bundle import RuleBundle, on_worker
+from kamrules.dask.effort import light, shared, totals_only, weigh_in_order
 from kamrules.dask.pieces import FilePiece, file_batches, frame_batches
+from kamrules.portfolio.effort import EffortTally
+from kamrules.portfolio.progress import ProgressRow
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,8 @@ class PieceResult:
     errors: list[ErrorRow] = field(default_factory=list)
     tables: list[pa.RecordBatch] = field(default_factory=list)
     encoded: list[bytes] = field(default_factory=list)
+    progress: list[ProgressRow] = field(default_factory=list)  # advised rows with a plan compared
+    light: list[pa.RecordBatch] = field(default_factory=list)  # what the effort totals need (effort.py)
 
 
 @functools.cache
@@ -98,11 +104,19 @@ def _process_setup() -> None:
     pa.set_memory_pool(pa.system_memory_pool())
 
 
-def _context(shipment: Shipment, name: str | None) -> Context:
+def _context(shipment: Shipment, name: str | None, colmap: legacy.ColumnMap | None = None) -> Context:
+    """The run's context on this worker; `colmap`: the piece's own, its formats decided."""
     _process_setup()
     context = on_worker(shipment.context, shipment.bundle)
     loaded(context.rules)  # compiled once a process: the cache is keyed by the bundle's folder
+    if colmap is not None:
+        context = dataclasses.replace(context, colmap=colmap)
     return context if name is None else dataclasses.replace(context, name=name)
+
+
+def worker_context(shipment: Shipment) -> Context:
+    """The run's context on this worker (its rule bases compiled once a process)."""
+    return _context(shipment, None)
 
 
 def _batches(piece: Any, first: int) -> Iterator[InputBatch]:
@@ -113,9 +127,10 @@ def _name(piece: Any) -> str | None:
     return piece.name if isinstance(piece, FilePiece) else None
 
 
-def scan_piece(shipment: Shipment, piece: Any) -> PieceScan:
-    """First pass over a piece (a `FilePiece` or a pandas partition)."""
-    context = _context(shipment, _name(piece))
+def scan_piece(shipment: Shipment, piece: Any, colmap: legacy.ColumnMap | None = None) -> PieceScan:
+    """First pass over a piece (a `FilePiece` or a pandas partition); `colmap` the piece's
+    column map with its formats decided (`kamrules.dask.formats`), else the run's."""
+    context = _context(shipment, _name(piece), colmap)
     parts = []
     rows = 0
     for batch in _batches(piece, 0):
@@ -154,32 +169,73 @@ def cut(reduced: Reduced, k: int) -> Cut:
     return Cut(reduced.facts.for_rows(first, rows), first, rows)
 
 
-def advise_piece(shipment: Shipment, share: Cut, piece: Any, index: int, output: Output) -> PieceResult:
+def advise_piece(
+    shipment: Shipment, share: Cut, piece: Any, index: int, output: Output, colmap: legacy.ColumnMap | None = None
+) -> PieceResult:
     """Second pass over a piece: see `Output` for what becomes of its rows."""
-    context = _context(shipment, _name(piece))
+    context = _context(shipment, _name(piece), colmap)
     result = PieceResult(index, share.first, share.rows, context.name)
-    writer = _PartWriter(output.folder, index, loaded(context.rules).schema) if output.mode == "dataset" else None
-    try:
+    with _Emit(output, index, loaded(context.rules).schema, result) as emit:
         for batch in _batches(piece, share.first):
             done = _advise(context, share.facts, batch, shipment.keep_points)
             result.tallies.append(done.tally)
             result.errors.extend(done.errors)
+            result.progress.extend(done.progress)
             if done.table is not None:
-                if writer is not None:
-                    writer.write(done.table)
-                elif output.mode == "encoded":
-                    result.encoded.append(output.encode(done.table))
-                elif output.mode == "table":
-                    result.tables.append(done.table)
+                emit(done.table)
             give_back()
-        if writer is not None:
-            writer.commit()
-    finally:
-        if writer is not None:
-            writer.discard()
     if result.rows != sum(t.rows for t in result.tallies):  # the piece changed between the passes
         raise RuntimeError(f"{result.name}: {result.rows} rows in the first pass, another number in the second")
     return result
+
+
+def weights_of(result: PieceResult) -> PieceResult:
+    """An advised piece as the client first receives it when effort is shared out: its error
+    rows, counts and the few columns the effort totals need, without its rows (which stay on
+    the worker until `share_piece`)."""
+    return dataclasses.replace(result, tables=[], encoded=[], light=light(result.tables))
+
+
+def share_piece(shipment: Shipment, result: PieceResult, totals: EffortTally | None, output: Output) -> PieceResult:
+    """An advised piece's rows with their effort shares (`totals`: the whole portfolio's
+    weights; None: none to share), then kept, encoded or written as `output` asks."""
+    done = dataclasses.replace(result, tables=[], encoded=[], light=[])
+    schema = loaded(_context(shipment, None).rules).schema
+    with _Emit(output, result.index, schema, done) as emit:
+        for table in shared(result.tables, totals, result.first):
+            emit(table)
+    return done
+
+
+class _Emit:
+    """What becomes of a piece's output batches (`Output`), its dataset part committed only
+    when every batch is in."""
+
+    def __init__(self, output: Output, index: int, schema: pa.Schema, result: PieceResult) -> None:
+        self.output, self.index, self.schema, self.result = output, index, schema, result
+        self.writer: _PartWriter | None = None
+
+    def __enter__(self) -> _Emit:
+        if self.output.mode == "dataset":
+            self.writer = _PartWriter(self.output.folder, self.index, self.schema)
+        return self
+
+    def __call__(self, table: pa.RecordBatch) -> None:
+        if self.writer is not None:
+            self.writer.write(table)
+        elif self.output.mode == "encoded":
+            self.result.encoded.append(self.output.encode(table))
+        elif self.output.mode == "table":
+            self.result.tables.append(table)
+
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
+        if self.writer is None:
+            return
+        try:
+            if kind is None:
+                self.writer.commit()
+        finally:
+            self.writer.discard()
 
 
 def _advise(context: Context, facts: PortfolioFacts, batch: InputBatch, keep_points: bool) -> BatchResult:
@@ -247,13 +303,25 @@ def part_name(index: int) -> str:
     return f"part-{index:05d}.parquet"
 
 
-def advise_frame(shipment: Shipment, share: Cut, frame: Any) -> Any:
-    """Second pass over a pandas partition: its output rows as a pandas DataFrame (Arrow types)."""
+def advise_frame(shipment: Shipment, share: Cut, frame: Any) -> PieceResult:
+    """Second pass over a pandas partition: its output rows, kept (Arrow batches)."""
+    return advise_piece(shipment, share, frame, 0, Output("table"))
+
+
+def effort_totals(template: EffortTally, pieces: list[PieceResult]) -> EffortTally:
+    """The portfolio's effort totals from every partition's light columns, in partition order."""
+    tally = totals_only(template)
+    weigh_in_order(tally, (piece.light for piece in pieces))
+    return tally
+
+
+def frame_of(shipment: Shipment, result: PieceResult, totals: EffortTally | None) -> Any:
+    """A partition's output rows, their effort shared out, as a pandas DataFrame (Arrow types)."""
     import pandas as pd
 
-    result = advise_piece(shipment, share, frame, 0, Output("table"))
+    done = share_piece(shipment, result, totals, Output("table"))
     schema = loaded(_context(shipment, None).rules).schema
-    table = pa.Table.from_batches(result.tables, schema=schema)
+    table = pa.Table.from_batches(done.tables, schema=schema)
     return table.to_pandas(types_mapper=pd.ArrowDtype)
 
 

@@ -140,7 +140,7 @@ def test_bad_rows_are_reported_with_their_file_and_row(cluster: Any, tmp_path: P
     # One machine, on the same file, reports the same error rows.
     want_err = kam("portfolio", tmp_path / "b.csv", "--as-of", AS_OF.isoformat()).stderr
     scheduler = ("--scheduler", cluster.scheduler.address, "--as-of", AS_OF.isoformat())
-    code, stdout, stderr = kam("portfolio", tmp_path / "*.csv", *scheduler, "--out", tmp_path / "o.csv")
+    code, stdout, stderr = kam("portfolio", tmp_path / "*.csv", *scheduler, "--out", tmp_path / "o.csv", "--raw-cells")
     assert code == 2
     assert f"{tmp_path / 'b.csv'}:" in stderr and f"{tmp_path / 'a.csv'}:" not in stderr
     reported = [line for line in stderr.splitlines() if line.startswith(str(tmp_path))]
@@ -171,7 +171,7 @@ def test_a_rule_base_edited_between_two_runs_is_picked_up(cluster: Any, tmp_path
         overrides.write_text(f"kind: overrides\nparameters: {{margin_class_1_from: {threshold}}}\n", encoding="utf-8")
         out = tmp_path / f"o-{threshold.rstrip('%')}.csv"
         args = ("--rules", rules, "--scheduler", cluster.scheduler.address, "--as-of", AS_OF.isoformat())
-        code, _, stderr = kam("portfolio", PORTFOLIO, *args, "--out", out)
+        code, _, stderr = kam("portfolio", PORTFOLIO, *args, "--out", out, "--raw-cells")
         assert code == 0, stderr
         with out.open(encoding="utf-8-sig", newline="") as handle:
             return next(r["margin_class"] for r in csv.DictReader(handle) if r["id"] == "IT-0043")
@@ -185,12 +185,42 @@ def test_a_rule_base_edited_between_two_runs_is_picked_up(cluster: Any, tmp_path
 def test_one_file_gives_one_machines_bytes(cluster: Any, tmp_path: Path) -> None:
     options = ("--as-of", AS_OF.isoformat(), "--sectors", EXAMPLES / "portfolio" / "sectors.yaml")
     scheduler = ("--scheduler", cluster.scheduler.address)
-    for fmt in ("jsonl", "csv"):
-        want = kam("portfolio", PORTFOLIO, *options, "--format", fmt)
-        got = kam("portfolio", PORTFOLIO, *options, *scheduler, "--format", fmt)
+    for fmt in ("jsonl", "csv"):  # CSV cells as they are: the cluster does not neutralise them yet
+        raw = ("--raw-cells",) if fmt == "csv" else ()
+        want = kam("portfolio", PORTFOLIO, *options, "--format", fmt, *raw)
+        got = kam("portfolio", PORTFOLIO, *options, *scheduler, "--format", fmt, *raw)
         assert (got.exit_code, got.stdout, got.stderr) == (want.exit_code, want.stdout, want.stderr)
     want_table, _ = single(PORTFOLIO, sectors=str(EXAMPLES / "portfolio" / "sectors.yaml"))
     code, stdout, stderr = kam("portfolio", PORTFOLIO, *options, *scheduler, "--out", tmp_path / "o.parquet")
     assert code == 0, stderr
     assert pq.read_table(tmp_path / "o.parquet").equals(want_table)
     assert "Accounts advised: 12" in stdout
+
+
+def test_a_crm_export_read_in_its_own_formats_as_on_one_machine(cluster: Any, tmp_path: Path) -> None:
+    """A Salesforce export (1.200.000,00 and dd/mm/yyyy, detected, or forced by the options)
+    through its column map, with a plan: the rows, the notes on how its cells were read, the
+    summary (effort shares, plan progress) as one machine gives them."""
+    export = EXAMPLES / "portfolio" / "salesforce-export.csv"
+    rossi = "0015g00000AbC01AAE"  # the export's id of the account the example plan is about
+    plan = (EXAMPLES / "plans" / "rossi-meccanica.plan.yaml").read_text(encoding="utf-8")
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / f"{rossi}.yaml").write_text(plan.replace("id: IT-0042", f"id: {rossi}"), encoding="utf-8")
+    options = (
+        *("--as-of", AS_OF.isoformat(), "--plans", tmp_path / "plans"),
+        *("--columns", EXAMPLES / "portfolio" / "salesforce-columns.yaml"),
+    )
+    scheduler = ("--scheduler", cluster.scheduler.address)
+    for extra in (
+        ("--format", "jsonl"),
+        ("--format", "csv", "--raw-cells"),
+        ("--format", "json"),
+        ("--format", "jsonl", "--dates", "mdy"),
+    ):
+        want = kam("portfolio", export, *options, *extra)
+        got = kam("portfolio", export, *options, *scheduler, *extra)
+        assert (got.exit_code, got.stdout, got.stderr) == (want.exit_code, want.stdout, want.stderr), extra
+    summary = kam("portfolio", export, *options, *scheduler, "--format", "json")
+    assert "dates are read day first" in summary.stderr
+    assert [a["id"] for a in summary.json()["plans_progress"]["accounts"]] == [rossi]
+    assert summary.json()["effort"]["allocated"] == 4

@@ -71,7 +71,7 @@ def test_pieces_of_a_glob_a_folder_and_a_parquet_file(tmp_path: Path) -> None:
     (tmp_path / "bad.parquet").write_bytes(b"not parquet")
     with pytest.raises(InputFileError) as caught:
         pieces(str(tmp_path / "bad.parquet"))
-    assert caught.value.problems[0].code == "IO013"
+    assert caught.value.problems[0].code == "IO014"
 
 
 def test_the_rule_bundle_follows_every_edit_and_is_placed_once(tmp_path: Path) -> None:
@@ -92,6 +92,33 @@ def test_the_rule_bundle_follows_every_edit_and_is_placed_once(tmp_path: Path) -
     assert placed != bundles.placed(first)
     with pytest.raises(bundles.BundleMismatch, match="install the same version"):
         bundles.placed(bundles.RuleBundle(first.roots, version="0.0.0-other"))
+
+
+@pytest.mark.parametrize(
+    ("options", "named", "why"),
+    [
+        (["--record"], "--record", "history store"),
+        (["--compare", "last"], "--compare", "history store"),
+        (["--scores", "portfolio"], "--scores", "ranking every account"),
+        (["--jobs", "2"], "--jobs", "cluster's workers"),
+        (["--format", "csv"], "--raw-cells", "not neutralised"),
+        (["--out", "rows.csv"], "--raw-cells", "not neutralised"),
+        (["--out", "rows.xlsx"], "--xlsx-headers", "machine names"),
+        (["--out", "rows.xlsx", "--xlsx-headers", "names", "--raw-cells"], "--raw-cells", "always neutralises"),
+        (["--decimal", ",", "--thousands", ","], "--thousands", "both the decimal mark"),
+        (["--report", "r.pdf"], "--report", "HTML page"),
+    ],
+)
+def test_an_option_the_cluster_cannot_serve_is_refused_by_name(
+    options: list[str], named: str, why: str, tmp_path: Path
+) -> None:
+    """Each refused before connecting (the scheduler's address answers nothing), exit 2, naming
+    the option; nothing written."""
+    options = [str(tmp_path / o) if o.startswith(("rows.", "r.")) else o for o in options]
+    code, out, err = kam("portfolio", str(PORTFOLIO), "--scheduler", "tcp://127.0.0.1:9", *options)
+    assert code == 2, err
+    assert named in err and why in err and "Dask scheduler" not in err
+    assert out == "" and list(tmp_path.iterdir()) == []
 
 
 def test_the_command_refuses_what_a_cluster_cannot_do(monkeypatch: pytest.MonkeyPatch) -> None:

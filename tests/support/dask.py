@@ -21,7 +21,7 @@ def single(path: Path, **options: Any) -> tuple[pa.Table, dict[str, Any]]:
     job = ColumnarRun(Request(str(path), options.pop("as_of", AS_OF), **options))
     batches: list[pa.RecordBatch] = []
     with open_batches(path) as source:
-        outcome = job.run(source.batches, source.name, source.name, lambda r: batches.append(r.table))
+        outcome = job.run(source, lambda r: batches.append(r.table))
     return pa.Table.from_batches(batches, schema=job.schema), summary_data(outcome)
 
 

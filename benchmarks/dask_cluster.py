@@ -58,7 +58,7 @@ def _single(path: Path, jobs: int) -> None:
 
     job = ColumnarRun(Request(str(path), AS_OF, jobs=jobs))
     with open_batches(path) as source:
-        job.run(source.batches, source.name, source.name, lambda result: None)
+        job.run(source, lambda result: None)
 
 
 def _cluster(client: object, given: str, out: Path | None) -> None:

@@ -4,9 +4,13 @@
         job = ColumnarRun(Request("s3://lake/accounts/*.parquet", as_of))   # loads, checks
         outcome = ClusterRun(job, client).run(pieces, Output("dataset", folder=...), on_result)
 
-The first pass scans every piece on the cluster and reduces the scans to the portfolio facts,
-in one task that stays on the cluster (`kamrules.dask.tasks.combine`); the second pass gives
-each piece the facts its rows need (`cut`, on the worker holding the facts) and advises it. The
+Each CSV or XLSX file's number and date formats are decided first, by a task reading it
+(`kamrules.dask.formats`). The first pass scans every piece on the cluster and reduces the scans
+to the portfolio facts, in one task that stays on the cluster (`kamrules.dask.tasks.combine`);
+the second pass gives each piece the facts its rows need (`cut`, on the worker holding the
+facts) and advises it. With effort weights in the rule bases, the advised rows wait on their
+workers while the client sums the weights in input order, then are shared out where they are
+(`share_piece`, `kamrules.dask.effort`) before they are written or sent. The
 client receives each piece's result as the cluster finishes it (`as_completed`: the progress
 follows the cluster's tasks), and hands the results to `on_result` in piece order, merging their
 counts into today's tally in that order, so that every total is the float one machine gives. A

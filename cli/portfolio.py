@@ -169,6 +169,14 @@ def _delimiter(ctx: click.Context, param: click.Parameter, value: str | None) ->
 @fail_on_option("never")
 @record_options
 @compare_option
+@click.option(
+    "--scheduler",
+    envvar="KAMRULES_SCHEDULER",
+    default=None,
+    help="Run on the Dask cluster whose scheduler is at this address (tcp://host:8786; also "
+    "KAMRULES_SCHEDULER): FILE may then be a glob, a folder or a URL, and --out a Parquet dataset folder "
+    "(docs/scale.md; needs: pip install 'kamrules[dask]').",
+)
 def command(
     file: str,
     rules: tuple[str, ...],
@@ -197,6 +205,7 @@ def command(
     record_history: bool,
     db: str | None,
     compare: str | None,
+    scheduler: str | None = None,
 ) -> int:
     """Advise every account of FILE (CSV, XLSX, JSON Lines, YAML or JSON list; - reads standard
     input) and place it on the six portfolio matrices.
@@ -208,6 +217,11 @@ def command(
     run is recorded in the history database; with --compare RUN, the summary and the report say
     what moved since that recorded run.
     """
+    if scheduler:
+        from .portfolio_cluster import Options, run_on_cluster
+
+        given = dict(locals())
+        return run_on_cluster(scheduler, Options(**{k: given[k] for k in Options.__dataclass_fields__}))
     refuse_overwriting_inputs()  # exit 2 before any work, as for any bad option
     check_cell_formats(decimal, thousands)
     from kamrules.portfolio.run import PortfolioRun, Request

@@ -54,6 +54,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "kamrules.store",
                 "kamrules.service",
                 "kamrules.batch.portfolio",
+                "kamrules.dask",
             }
         ),
     ),

@@ -84,7 +84,6 @@ def run_on_cluster(scheduler: str, o: Options) -> int:
 
     _check(o)
     target = _Target.of(o.out, o.fmt, o.report)
-    _check_cells(target, o)
     png = png_drawable(o.plot_dir)
     request = Request(
         path=o.file,
@@ -111,7 +110,9 @@ def run_on_cluster(scheduler: str, o: Options) -> int:
     found = pieces(o.file, o.input_format, o.encoding, o.delimiter)
     described = f"{o.file} ({len(found)} pieces on {scheduler})" if len(found) != 1 else None
     errors = _Errors(o.lang, o.file)
-    with _connect(scheduler) as client, target.open(job, "\t" if o.out_delimiter == "tab" else o.out_delimiter) as sink:
+    delimiter = "\t" if o.out_delimiter == "tab" else o.out_delimiter
+    opened = target.open(job, delimiter, raw_cells=o.raw_cells, machine_headers=o.xlsx_headers == "names")
+    with _connect(scheduler) as client, opened as sink:
         from kamrules.dask.run import ClusterRun
 
         def on_result(result: PieceResult) -> None:
@@ -170,28 +171,6 @@ def _check(o: Options) -> None:
         ) from None
 
 
-def _check_cells(target: _Target, o: Options) -> None:
-    """The rows' cells as one machine writes them, or a refusal: on the cluster the columnar
-    writers do not yet neutralise CSV text cells against formulas (one machine's default), and
-    the XLSX writer writes the columns' machine names, its cells always neutralised."""
-    if target.rows_format == "csv" and not o.raw_cells:
-        raise click.BadParameter(
-            "with --scheduler a CSV's text cells are written as they are (formulas are not neutralised): "
-            "give --raw-cells to accept that, or write .jsonl, .parquet or a dataset folder",
-            param_hint="--raw-cells",
-        )
-    if target.rows_format == "xlsx" and o.xlsx_headers != "names":
-        raise click.BadParameter(
-            "with --scheduler an XLSX --out has the columns' machine names as headers: give --xlsx-headers names",
-            param_hint="--xlsx-headers",
-        )
-    if target.rows_format == "xlsx" and o.raw_cells:
-        raise click.BadParameter(
-            "with --scheduler an XLSX --out always neutralises formulas: --raw-cells cannot apply to it",
-            param_hint="--raw-cells",
-        )
-
-
 @contextlib.contextmanager
 def _connect(scheduler: str) -> Iterator[Any]:
     from distributed import Client
@@ -236,7 +215,10 @@ class _Target:
         return self.rows_format is not None and not self.rows
 
     @contextlib.contextmanager
-    def open(self, job: Any, delimiter: str) -> Iterator[_Sink]:
+    def open(self, job: Any, delimiter: str, *, raw_cells: bool, machine_headers: bool) -> Iterator[_Sink]:
+        """The rows' sink, written as one machine writes them: CSV and XLSX text cells
+        neutralised against formulas unless `raw_cells`, the XLSX's headers in the request's
+        language unless `machine_headers`."""
         from kamrules.dask.tasks import Output
 
         if self.rows_format == "dataset":
@@ -249,12 +231,16 @@ class _Target:
             return
         from kamrules.batch.writers import batch_writer, encoder, stream_writer
 
-        encode = encoder(self.rows_format, delimiter)
+        encode = encoder(self.rows_format, delimiter, raw=raw_cells)
         output = Output("encoded", encode=encode) if encode is not None else Output("table")
         if self.rows is None:
-            yield _Sink(output, stream_writer(sys.stdout, self.rows_format, job.schema, delimiter=delimiter))
+            stream = stream_writer(sys.stdout, self.rows_format, job.schema, delimiter=delimiter, raw_cells=raw_cells)
+            yield _Sink(output, stream)
             return
-        with batch_writer(self.rows, self.rows_format, job.schema, delimiter=delimiter) as writer:
+        sheet = job.sheet_spec(machine=machine_headers) if self.rows_format == "xlsx" else "accounts"
+        with batch_writer(
+            self.rows, self.rows_format, job.schema, delimiter=delimiter, sheet=sheet, raw_cells=raw_cells
+        ) as writer:
             yield _Sink(output, writer)
 
 

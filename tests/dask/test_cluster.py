@@ -185,11 +185,16 @@ def test_a_rule_base_edited_between_two_runs_is_picked_up(cluster: Any, tmp_path
 def test_one_file_gives_one_machines_bytes(cluster: Any, tmp_path: Path) -> None:
     options = ("--as-of", AS_OF.isoformat(), "--sectors", EXAMPLES / "portfolio" / "sectors.yaml")
     scheduler = ("--scheduler", cluster.scheduler.address)
-    for fmt in ("jsonl", "csv"):  # CSV cells as they are: the cluster does not neutralise them yet
-        raw = ("--raw-cells",) if fmt == "csv" else ()
-        want = kam("portfolio", PORTFOLIO, *options, "--format", fmt, *raw)
-        got = kam("portfolio", PORTFOLIO, *options, *scheduler, "--format", fmt, *raw)
-        assert (got.exit_code, got.stdout, got.stderr) == (want.exit_code, want.stdout, want.stderr)
+    for extra in (("--format", "jsonl"), ("--format", "csv"), ("--format", "csv", "--raw-cells")):
+        want = kam("portfolio", PORTFOLIO, *options, *extra)
+        got = kam("portfolio", PORTFOLIO, *options, *scheduler, *extra)
+        assert (got.exit_code, got.stdout, got.stderr) == (want.exit_code, want.stdout, want.stderr), extra
+    for headers in ("labels", "names"):  # the workbook as one machine writes it, headers included
+        want_book, got_book = tmp_path / f"want-{headers}.xlsx", tmp_path / f"got-{headers}.xlsx"
+        assert kam("portfolio", PORTFOLIO, *options, "--out", want_book, "--xlsx-headers", headers).exit_code == 0
+        got = kam("portfolio", PORTFOLIO, *options, *scheduler, "--out", got_book, "--xlsx-headers", headers)
+        assert got.exit_code == 0, got.stderr
+        assert _sheet_values(got_book) == _sheet_values(want_book)
     want_table, _ = single(PORTFOLIO, sectors=str(EXAMPLES / "portfolio" / "sectors.yaml"))
     code, stdout, stderr = kam("portfolio", PORTFOLIO, *options, *scheduler, "--out", tmp_path / "o.parquet")
     assert code == 0, stderr
@@ -213,6 +218,7 @@ def test_a_crm_export_read_in_its_own_formats_as_on_one_machine(cluster: Any, tm
     scheduler = ("--scheduler", cluster.scheduler.address)
     for extra in (
         ("--format", "jsonl"),
+        ("--format", "csv"),
         ("--format", "csv", "--raw-cells"),
         ("--format", "json"),
         ("--format", "jsonl", "--dates", "mdy"),
@@ -224,3 +230,14 @@ def test_a_crm_export_read_in_its_own_formats_as_on_one_machine(cluster: Any, tm
     assert "dates are read day first" in summary.stderr
     assert [a["id"] for a in summary.json()["plans_progress"]["accounts"]] == [rossi]
     assert summary.json()["effort"]["allocated"] == 4
+
+
+def _sheet_values(path: Path) -> list[list[list[object]]]:
+    """Every sheet's cell values, row by row (the files' own timestamps aside)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    try:
+        return [[list(row) for row in sheet.iter_rows(values_only=True)] for sheet in book.worksheets]
+    finally:
+        book.close()

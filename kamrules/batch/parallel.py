@@ -28,7 +28,9 @@ IN_FLIGHT = 2
 
 
 def _ignore_interrupts(initializer: Callable[..., None] | None, args: tuple[Any, ...]) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from kamrules.stopping import in_worker
+
+    in_worker()  # the stop signals are the parent's to act on (and unblocked, if spawned blocked)
     if initializer is not None:
         initializer(*args)
 
@@ -42,10 +44,13 @@ class Workers:
         initializer: Callable[..., None] | None = None,
         initargs: tuple[Any, ...] = (),
         in_flight: int = IN_FLIGHT,
+        context: Any = None,
     ) -> None:
+        """`context`: a "spawn" multiprocessing context (default: multiprocessing's own); `kam
+        portfolio` gives one whose workers start deaf to the terminal's Ctrl-C."""
         self.jobs = jobs
         self.in_flight = in_flight
-        context = multiprocessing.get_context("spawn")
+        context = context or multiprocessing.get_context("spawn")
         self.pool: Pool | None = context.Pool(jobs, _ignore_interrupts, (initializer, initargs))
         self._previous: Any = None
 

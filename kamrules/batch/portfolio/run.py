@@ -135,7 +135,10 @@ def run(
     deliver: Callable[[BatchResult], None] = sharing if sharing is not None else take
     if jobs > 1:
         # jobs processes in all: this one reads, writes and advises too when the others are busy.
-        with Workers(jobs - 1, _init_worker, (settings,)) as workers:
+        from kamrules.portfolio.spawn import spawn_context
+
+        # Started deaf to SIGINT and SIGHUP, as today's workers (kamrules.portfolio.spawn).
+        with Workers(jobs - 1, _init_worker, (settings,), context=spawn_context()) as workers:
             facts = PortfolioFacts.combine(workers.map(_scan_one, batches(), _scan_one))
             give_back()  # the first pass's parts, reduced: their memory goes before the second pass
             jobs_ = ((b, facts.for_rows(b.first, b.n)) for b in batches())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import click
 
@@ -34,6 +35,10 @@ from .portfolio_outputs import (
     write_pictures,
 )
 from .store_options import compare_option, record_options
+
+if TYPE_CHECKING:
+    from kamrules.batch.portfolio.run import ColumnarRun
+    from kamrules.portfolio.run import PortfolioRun, Request
 
 
 def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -252,12 +257,7 @@ def command(
         snapshots=record_history or compare is not None,
     )
     history = PortfolioHistory.open(db, record=record_history, compare=compare)  # a bad --db fails before the work
-    # The columnar run (issue 16) where it serves the options, else the per-row run: one output.
-    parquet = out if parquet_out(out) else None
-    not_columnar = columnar_serves(request, parquet=bool(parquet))
-    if parquet:
-        refuse_parquet_without_columns(not_columnar)
-    job = columnar_job(request) if not_columnar is None else PortfolioRun(request)  # rules, maps, sectors checked
+    job, parquet = _job(request, out)  # rules, maps, sectors: any problem with them stops us here
     for skipped in job.skipped_plans:  # a plan file that cannot be read is not a plan
         click.echo(f"kam: --plans: {skipped}", err=True)
     rows = Rows(lang, "<stdin>" if file == "-" else file, history)
@@ -280,3 +280,15 @@ def command(
     elif not where.rows_to_stdout:
         echo_out(summary(outcome, where.summary_format, movements))
     return exit_code(outcome, rows, fail_on)
+
+
+def _job(request: Request, out: str | None) -> tuple[PortfolioRun | ColumnarRun, str | None]:
+    """The columnar run (issue 16) where it serves the options, else the per-row run (one output
+    either way); and the Parquet file the rows go to, which only the columnar run writes."""
+    from kamrules.portfolio.run import PortfolioRun
+
+    parquet = out if parquet_out(out) else None
+    not_columnar = columnar_serves(request, parquet=bool(parquet))
+    if parquet:
+        refuse_parquet_without_columns(not_columnar)
+    return (columnar_job(request) if not_columnar is None else PortfolioRun(request)), parquet

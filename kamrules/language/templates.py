@@ -15,7 +15,6 @@ The placeholders are parsed by a regular expression and looked up in plain dicti
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from typing import Any
 
 from kamrules.i18n import grammar
 from kamrules.i18n.numbers import date as written_date
-from kamrules.i18n.numbers import format_number, number, percent, truth
+from kamrules.i18n.numbers import decimal, format_number, number, percent, truth
 
 PLACEHOLDER = grammar.field(r"[a-z%]+")  # the rulesets' formats only: a str.format spec is refused
 FORMATS = ("%", "days", "int", "money", "list")
@@ -113,10 +112,11 @@ def format_value(
         return "?"
     if fmt == "days" and isinstance(value, dt.date):
         return str((value - as_of).days)
-    if isinstance(value, float) and not math.isfinite(value * 100):
-        # A value too large to be worded as a percentage or a whole number (1e306 as a price
-        # index is valid input): written as it is rather than failing the account.
-        return format_number(value, lang) if math.isfinite(value) else f"{value:.3g}"
+    if isinstance(value, float) and not abs(value) < 1e15:
+        # A value too large to be worded in full (1e306 as a price index is valid input; times
+        # 100 as a percentage it is not even finite): three significant digits and its exponent,
+        # rather than three hundred digits or an internal error.
+        return decimal(f"{value:.3g}", lang)
     if isinstance(value, (int, float)) and not isinstance(value, bool) and fmt in ("%", "int", "money"):
         return _number(value, fmt, lang)
     if isinstance(value, dt.date):

@@ -20,7 +20,7 @@ def _plain(name: str, value: object) -> str:
 def test_huge_numbers_are_worded_in_every_format(fmt: str | None, value: float) -> None:
     for lang in ("en", "it"):
         text = format_value("x", value, fmt, _plain, AS_OF, lang)
-        assert text and "inf" not in text.lower() and "nan" not in text.lower(), text
+        assert "e+30" in text and len(text) < 12, text  # worded short, never in full or as "inf"
 
 
 def test_an_account_with_a_huge_price_index_is_advised(engine: Engine) -> None:

@@ -51,11 +51,26 @@ class Workers:
         self.jobs = jobs
         self.in_flight = in_flight
         context = context or multiprocessing.get_context("spawn")
-        self.pool: Pool | None = context.Pool(jobs, _ignore_interrupts, (initializer, initargs))
+        from kamrules.stopping import uninterrupted
+
+        # The pool starts all its workers here: a stop signal waits until they all have their
+        # start-up data (a child cut off while reading it prints a traceback).
+        self.pool: Pool | None = None
+        try:
+            with uninterrupted():
+                self.pool = context.Pool(jobs, _ignore_interrupts, (initializer, initargs))
+        except BaseException:  # the signal deferred while they started: stop them before it goes on
+            self.terminate()
+            raise
         self._previous: Any = None
 
     def __enter__(self) -> Workers:
-        if threading.current_thread() is threading.main_thread():
+        # SIGTERM's default action would leave the workers and a half-written file behind; a
+        # handler already set (kam's: kamrules.stopping, which says "interrupted") is kept.
+        if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) in (
+            signal.SIG_DFL,
+            None,
+        ):
             self._previous = signal.signal(signal.SIGTERM, _stop)
         return self
 

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 from kamrules import codes
 from kamrules.api import Engine
 from kamrules.errors import Note
-from kamrules.io.portfolio_file import Source, open_source
 from kamrules.language.rulebase import RuleBase
 from kamrules.language.templates import render
 from kamrules.model.account import Account
@@ -38,6 +37,7 @@ from kamrules.portfolio.progress import ProgressRow, plan_progress, progress_of
 from kamrules.portfolio.relative import Ranking, rank
 from kamrules.portfolio.scan import Scan, scan
 from kamrules.portfolio.sectors import SectorResult, evaluate_sectors, load_sectors
+from kamrules.portfolio.sources import RowSource, open_rows
 from kamrules.portfolio.tally import Tally
 from kamrules.portfolio.workers import Task, evaluate_parallel, evaluate_serial, scan_parallel
 
@@ -185,7 +185,7 @@ def rendered_warnings(compiled: Compiled, values: dict[str, Any], as_of: dt.date
     return sorted(by_code.values(), key=lambda w: (-SEVERITY_ORDER[w.severity], w.code))
 
 
-def _tasks(source: Source, result: Scan) -> Iterator[Task]:
+def _tasks(source: RowSource, result: Scan) -> Iterator[Task]:
     for raw in source.rows():
         yield raw, result.place(raw.index), result.duplicates.get(raw.index)
 
@@ -233,7 +233,7 @@ class PortfolioRun:
         """Advise every row, in input order; see the module's docstring."""
         request = self.request
         colmap = self.colmap
-        with open_source(request.path, request.fmt, request.encoding, request.delimiter) as source:
+        with open_rows(request.path, request.fmt, request.encoding, request.delimiter) as source:
             colmap = _with_formats(source, colmap, request)
             if request.jobs > 1:
                 with _closing(scan_parallel(source.rows(), request.jobs, colmap, source.name)) as summaries:
@@ -298,7 +298,7 @@ class PortfolioRun:
             snapshots=request.snapshots,
         )
 
-    def _ranking(self, source: Source, first: Scan) -> Ranking:
+    def _ranking(self, source: RowSource, first: Scan) -> Ranking:
         """--scores portfolio: every valid account's measures, one more pass over the file."""
         sectors = self.sectors
 
@@ -322,7 +322,7 @@ def _closing(rows: Iterator[Any]) -> Iterator[Iterator[Any]]:
             rows.close()
 
 
-def _with_formats(source: Source, colmap: ColumnMap, request: Request) -> ColumnMap:
+def _with_formats(source: RowSource, colmap: ColumnMap, request: Request) -> ColumnMap:
     """The column map, with the file's number and date formats decided: the options first, then
     the map's own, then what one pass over the file's cells shows (CSV and XLSX only: the other
     formats hold typed values)."""

@@ -31,11 +31,18 @@ MEDIA_FORMATS = {
     "application/jsonlines": "jsonl",
     "application/json-seq": "jsonl",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    # Parquet's registered type (IANA, 2024) and the one older clients send.
+    "application/vnd.apache.parquet": "parquet",
+    "application/x-parquet": "parquet",
 }
 # No format named: the content decides (text/plain, application/octet-stream, none).
 UNNAMED = {"", "text/plain", "application/octet-stream"}
 SUFFIX_FORMATS = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".jsonl": "jsonl"}
 SUFFIX_FORMATS |= {".ndjson": "jsonl", ".xlsx": "xlsx", ".txt": "csv", ".tsv": "csv"}
+SUFFIX_FORMATS |= {".parquet": "parquet", ".parq": "parquet", ".pq": "parquet"}
+# The suffix a raw body's file gets, so that the readers need not guess what the request said.
+BODY_SUFFIXES = {"json": ".json", "yaml": ".yaml", "csv": ".csv", "jsonl": ".jsonl", "xlsx": ".xlsx"}
+BODY_SUFFIXES |= {"parquet": ".parquet"}
 BODY_NAME = "<body>"
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._ -]{0,99}")
 
@@ -80,8 +87,7 @@ async def save_body(
     if in_memory and fmt in ("json", "yaml"):
         # One account or a list: kept in memory (the body limit bounds it), no file needed.
         return Upload(Path(default_name), BODY_NAME, fmt, await request.body())
-    suffix = {"json": ".json", "yaml": ".yaml", "csv": ".csv", "jsonl": ".jsonl", "xlsx": ".xlsx"}.get(fmt or "", "")
-    path = folder.path / (default_name + suffix)
+    path = folder.path / (default_name + BODY_SUFFIXES.get(fmt or "", ""))
     with path.open("wb") as handle:
         async for chunk in request.stream():
             handle.write(chunk)
@@ -124,6 +130,8 @@ async def uploads(
                 raise ProblemError("bad-request", f"unknown form field {key!r}; the fields are {', '.join(parts)}")
             if not isinstance(value, UploadFile):
                 raise ProblemError("bad-request", f"the form field {key!r} must be a file")
+            if key in found:  # which of the two was meant cannot be told: never keep one silently
+                raise ProblemError("bad-request", f"the form field {key!r} is given twice; send one file")
             found[key] = await save_part(request, value, folder, key)
     finally:
         await form.close()

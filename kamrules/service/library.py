@@ -209,13 +209,34 @@ class PortfolioAnswer:
     sheet: Any  # kamrules.io.workbook.SheetSpec: the XLSX as kam portfolio --out rows.xlsx writes it
 
 
+@dataclass(frozen=True)
+class CellFormats:
+    """The format of numbers and dates written as text, when the request forces it (None:
+    detected from the file, as kam portfolio does without --decimal, --thousands, --dates)."""
+
+    decimal: str | None = None  # "." or ","
+    thousands: str | None = None  # ".", ",", " ", "'", or "" for none
+    dates: str | None = None  # "dmy" or "mdy"
+
+
+@dataclass(frozen=True)
+class PortfolioOptions:
+    """What a portfolio request asks, as kam portfolio's options say it."""
+
+    as_of: dt.date
+    lang: str = "en"
+    fmt: str | None = None  # the input's format; from the file otherwise
+    columns: Path | None = None  # a column map file (--columns)
+    sectors: Path | None = None  # a sectors file (--sectors)
+    cells: CellFormats = CellFormats()
+    scores: str = "absolute"  # or "portfolio" (--scores)
+
+
 def run_portfolio(
     path: Path,
     loaded: LoadedRules,
     rules: Sequence[str],
-    as_of: dt.date,
-    lang: str,
-    fmt: str | None,
+    how: PortfolioOptions,
     on_row: Callable[[dict[str, Any], bool], None],
     *,
     keep_points: bool,
@@ -227,7 +248,21 @@ def run_portfolio(
     from kamrules.portfolio.run import PortfolioRun, Request
     from kamrules.portfolio.summary import summary_data
 
-    request = Request(str(path), as_of, lang, fmt, rules=tuple(rules), keep_points=keep_points, snapshots=snapshots)
+    request = Request(
+        str(path),
+        how.as_of,
+        how.lang,
+        how.fmt,
+        columns=None if how.columns is None else str(how.columns),
+        sectors=None if how.sectors is None else str(how.sectors),
+        rules=tuple(rules),
+        keep_points=keep_points,
+        decimal=how.cells.decimal,
+        thousands=how.cells.thousands,
+        dates=how.cells.dates,
+        scores=how.scores,
+        snapshots=snapshots,
+    )
     # The rule base being served, not one read again from disk.
     job = PortfolioRun(request, engine=loaded.engine, knowledge=loaded.portfolio)
     outcome = job.run(lambda result: on_row(result.cells, result.ok))

@@ -66,3 +66,49 @@ def test_parquet_output_holds_todays_cells(tmp_path: Path) -> None:
     assert table.schema.field("row").type == "int64"
     assert str(table.schema.field("business.customer_since").type) == "date32[day]"
     assert got.summary == want.summary
+
+
+@pytest.mark.parametrize("typed", [False, True])
+def test_the_per_row_run_reads_parquet_as_the_columnar_run(tmp_path: Path, typed: bool) -> None:
+    # The options only the per-row run serves (--scores portfolio, --record, the service's
+    # recording) take a Parquet portfolio too: the same rows, errors and summary.
+    data = [row for row in inputs.rows(300, 11) if len(row) <= len(inputs.COLUMNS)]
+    parquet = inputs.parquet(tmp_path / "p.parquet", data, typed=typed)
+    per_row = today(parquet, tmp_path / "today.jsonl", "jsonl", sectors=SECTORS)
+    column_wise = columnar(parquet, tmp_path / "columnar.jsonl", "jsonl", sectors=SECTORS, size=64)
+    assert per_row.out.read_bytes() == column_wise.out.read_bytes()
+    assert per_row.problems == column_wise.problems
+    assert per_row.summary == column_wise.summary
+    assert per_row.summary["source"].endswith("(PARQUET)")
+
+
+def test_the_per_row_run_ranks_a_parquet_portfolio(tmp_path: Path) -> None:
+    # --scores portfolio once read a Parquet file's bytes as CSV text (garbage error rows).
+    data = [row for row in inputs.rows(120, 12) if len(row) <= len(inputs.COLUMNS)]
+    csv_side = today(inputs.write_csv(tmp_path / "p.csv", data), tmp_path / "csv.jsonl", "jsonl", scores="portfolio")
+    parquet = inputs.parquet(tmp_path / "p.parquet", data, typed=False)
+    pq_side = today(parquet, tmp_path / "pq.jsonl", "jsonl", scores="portfolio")
+    assert _rows(pq_side.out) == _rows(csv_side.out)
+    assert {k: v for k, v in pq_side.summary.items() if k != "source"} == {
+        k: v for k, v in csv_side.summary.items() if k != "source"
+    }
+
+
+def test_a_parquet_portfolio_without_pyarrow_is_refused_with_the_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    from kamrules.errors import InputFileError
+    from kamrules.portfolio import sources
+
+    parquet = inputs.parquet(tmp_path / "p.parquet", inputs.rows(3, 1), typed=False)
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        sources.importlib.util, "find_spec", lambda name, *a: None if name == "pyarrow" else real_find_spec(name, *a)
+    )
+    with pytest.raises(InputFileError) as caught, sources.open_rows(parquet):
+        pass
+    (problem,) = caught.value.problems
+    assert problem.code == "ARG003"
+    assert "pip install 'kamrules[batch]'" in problem.message

@@ -8,7 +8,7 @@ import html as markup
 import io
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 from kamrules.errors import KamError
 from kamrules.service import library
 from kamrules.service.auth import require
-from kamrules.service.bodies import renamed, uploads
+from kamrules.service.bodies import Upload, renamed, uploads
 from kamrules.service.problems import ProblemError, from_kam_error
 from kamrules.service.routes.common import (
     SECURED,
@@ -38,25 +38,47 @@ from kamrules.service.versions import RuleBaseVersion
 
 router = APIRouter(tags=["portfolio"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMATS = ("csv", "jsonl", "xlsx", "json", "yaml")
+PARQUET = "application/vnd.apache.parquet"
+FORMATS = ("csv", "jsonl", "xlsx", "parquet", "json", "yaml")
+# The form's files: the portfolio, and what `kam portfolio --columns` and `--sectors` take.
+PARTS = ("portfolio", "columns", "sectors")
 _FILE = {"type": "string", "format": "binary"}
 BODY = {
     "requestBody": {
         "required": True,
-        "description": "The portfolio (CSV, XLSX, JSON Lines, a YAML or JSON list) as the body, or a multipart "
-        "form with it as `portfolio`.",
+        "description": "The portfolio (CSV, XLSX, JSON Lines, Parquet, a YAML or JSON list) as the body, or a "
+        "multipart form with it as `portfolio`, and optionally a column map (`columns`, as kam portfolio "
+        "--columns takes) and a sectors file (`sectors`, as --sectors takes).",
         "content": {
             "text/csv": {"schema": {"type": "string"}},
             "application/x-ndjson": {"schema": {"type": "string"}},
             XLSX: {"schema": _FILE},
+            PARQUET: {"schema": _FILE},
             "application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/AccountFacts"}}},
             "application/yaml": {"schema": {"type": "string"}},
             "multipart/form-data": {
-                "schema": {"type": "object", "required": ["portfolio"], "properties": {"portfolio": _FILE}}
+                "schema": {
+                    "type": "object",
+                    "required": ["portfolio"],
+                    "properties": {"portfolio": _FILE, "columns": _FILE, "sectors": _FILE},
+                }
             },
         },
     }
 }
+# The query's cell formats and score basis: kam portfolio's --decimal, --thousands, --dates, --scores.
+Decimal = Literal[".", ","]
+Thousands = Literal[".", ",", "space", "'", "none"]
+Dates = Literal["dmy", "mdy"]
+Scores = Literal["absolute", "portfolio"]
+THOUSANDS = {".": ".", ",": ",", "space": " ", "'": "'", "none": ""}
+DECIMAL_HELP = "The decimal mark of numbers written as text in a CSV or XLSX body (default: detected)."
+THOUSANDS_HELP = "The thousands separator of numbers written as text in a CSV or XLSX body (default: detected)."
+DATES_HELP = "Dates such as 01/03/2026 are day first (dmy) or month first (mdy) (default: detected)."
+SCORES_HELP = (
+    "Where no score is given by hand: from the company's own lines (absolute), or the account's rank within "
+    "this portfolio (portfolio)."
+)
 SUMMARY_SCHEMA = {
     "type": "object",
     "required": ["summary", "columns", "rows"],
@@ -97,8 +119,12 @@ async def portfolio(
     lang: Annotated[Lang | None, Query(description="Language of the texts (else Accept-Language, else en).")] = None,
     as_of: Annotated[dt.date | None, Query(description="The evaluation date (YYYY-MM-DD); default today.")] = None,
     input_format: Annotated[
-        str | None, Query(description="csv, xlsx, jsonl, yaml or json (default: from the body).")
+        str | None, Query(description="csv, xlsx, jsonl, parquet, yaml or json (default: from the body).")
     ] = None,
+    decimal: Annotated[Decimal | None, Query(description=DECIMAL_HELP)] = None,
+    thousands: Annotated[Thousands | None, Query(description=THOUSANDS_HELP)] = None,
+    dates: Annotated[Dates | None, Query(description=DATES_HELP)] = None,
+    scores: Annotated[Scores, Query(description=SCORES_HELP)] = "absolute",
 ) -> Response:
     services = services_of(request)
     version = services.registry.current
@@ -106,18 +132,32 @@ async def portfolio(
     offer = negotiate(request, ("application/json", "text/html", XLSX))
     if input_format is not None and input_format not in FORMATS:
         raise ProblemError("bad-request", f"input_format: one of {', '.join(FORMATS)}, not {input_format!r}")
+    cells = library.CellFormats(decimal, None if thousands is None else THOUSANDS[thousands], dates)
+    if decimal is not None and decimal == cells.thousands:
+        raise ProblemError("bad-request", f"{decimal!r} cannot be both the decimal mark and the thousands separator")
     folder = services.request_folder()
     try:
-        upload = (await uploads(request, folder, FORMATS, ("portfolio",)))["portfolio"]
+        files = await uploads(request, folder, FORMATS, PARTS)
+        upload = files["portfolio"]
         fmt = input_format or upload.format
-        day = as_of or dt.date.today()
-        return await off_loop(
-            services, _run, services, version, upload.path, upload.name, (day, language, fmt, offer), request
+        how = library.PortfolioOptions(
+            as_of=as_of or dt.date.today(),
+            lang=language,
+            fmt=fmt,
+            columns=_path(files.get("columns")),
+            sectors=_path(files.get("sectors")),
+            cells=cells,
+            scores=scores,
         )
+        return await off_loop(services, _run, services, version, upload.path, upload.name, how, offer, request)
     except KamError as exc:
         raise from_kam_error(exc) from None
     finally:
         folder.remove()
+
+
+def _path(upload: Upload | None) -> Path | None:
+    return None if upload is None else upload.path
 
 
 def _run(
@@ -125,12 +165,12 @@ def _run(
     version: RuleBaseVersion,
     path: Path,
     name: str,
-    how: tuple[dt.date, str, str | None, str],
+    how: library.PortfolioOptions,
+    offer: str,
     request: Request,
 ) -> Response:
-    """The portfolio advised (`how`: as of, language, input format, the answer's media type),
-    its rows recorded when the service records."""
-    day, lang, fmt, offer = how
+    """The portfolio advised as `how` says, answered as `offer` (a media type), its rows recorded
+    when the service records."""
     from kamrules.store.snapshots import SNAPSHOT_CELL
 
     names = {str(path): name}
@@ -158,9 +198,7 @@ def _run(
             path,
             version.loaded,
             services.registry.paths,
-            day,
-            lang,
-            fmt,
+            how,
             on_row,
             keep_points=offer == "text/html",
             snapshots=recording is not None,

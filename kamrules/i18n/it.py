@@ -574,6 +574,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "not_exercised": "Non esercitati da alcun test",
         "below_min": "la copertura di {kind} è {percent:.1f}%, sotto il minimo di {minimum:g}%",
         "no_cases": "Nessun caso di test: scriverli in un file con kind: tests (vedi docs/authoring.md).",
+        "final": "{passed|# caso superato|# casi superati}, {failed|# fallito|# falliti}",
         "selected": "{n|# caso di test selezionato|# casi di test selezionati} su {total}; la copertura conta solo quelli",
         "lint_clean": "Nessun rilievo.",
         "lint_summary": "{n|# rilievo|# rilievi}: {detail}",

@@ -120,7 +120,7 @@ PHRASES: Final[dict[str, Phrase]] = {
         "it": "sembra un account, non un piano (manca kind: plan): prepara un piano con kam plan new",
     },
     f"{codes.PLAN_ACCOUNT}.several": {
-        "en": "holds {n} accounts; a plan is for one: name it with {parameter}",
+        "en": "holds {n|# account|# accounts}; a plan is for one: name it with {parameter}",
         "it": "contiene {n} account; un piano è per un solo account: indicalo con {parameter}",
     },
     codes.PLAN_ACCOUNT_FILE: {

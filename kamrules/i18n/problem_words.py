@@ -84,8 +84,11 @@ def _matched(candidates: Any, english: str, lang: str) -> str | None:
     for _key, phrase in candidates:
         for pattern, weight in _patterns(phrase[DEFAULT]):
             found = pattern.fullmatch(english)
-            if found is not None and (best is None or weight > best[0]):
-                best = (weight, phrase, _values(found.groupdict(), lang))
+            if found is None or (best is not None and weight <= best[0]):
+                continue
+            values = _values(found.groupdict(), lang)
+            if values is not None:
+                best = (weight, phrase, values)
     if best is None:
         return None
     _weight, phrase, values = best
@@ -93,13 +96,18 @@ def _matched(candidates: Any, english: str, lang: str) -> str | None:
     return fill(template, lang, values) if template else None
 
 
-def _values(found: Mapping[str, str | None], lang: str) -> dict[str, Any]:
+def _values(found: Mapping[str, str | None], lang: str) -> dict[str, Any] | None:
     """The values read back from an English message, as the reader's template takes them: a
-    bare number as a number (written the language's way), a nested phrase reworded."""
+    bare number as a number (written the language's way), a nested phrase reworded. None when a
+    nested phrase has no words in `lang` (pydantic's own English): the message then stays
+    English as a whole, rather than half in one language and half in the other."""
     values: dict[str, Any] = {}
     for name, text in found.items():
         if name in NESTED and text is not None:
-            values[name] = _nested(NESTED[name], text, lang)
+            nested = _nested(NESTED[name], text, lang)
+            if nested is None:
+                return None
+            values[name] = nested
         else:
             values[name] = 0 if text is None else _number(text)  # a zero form without its count
     return values
@@ -115,11 +123,11 @@ def _number(text: str) -> Any:
     return text
 
 
-def _nested(section: str, english: str, lang: str) -> str:
+def _nested(section: str, english: str, lang: str) -> str | None:
     english_phrases = phrases(DEFAULT, section)
     own = phrases(lang, section)
     candidates = ((key, {DEFAULT: english_phrases[key], lang: own[key]}) for key in english_phrases)
-    return _matched(candidates, english, lang) or english
+    return _matched(candidates, english, lang)
 
 
 @functools.cache

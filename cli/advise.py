@@ -159,6 +159,7 @@ def _advise_file(
     internal error (a bug), and the rest go on. How a CSV file's numbers and dates were read
     (`forced`, or detected) is said where it mattered."""
     from kamrules.errors import KamError, OutputError
+    from kamrules.i18n.problem_words import words
     from kamrules.io.accounts import read_records
     from kamrules.model.cellformats import FileCells
     from kamrules.model.validate import validate_account
@@ -184,11 +185,8 @@ def _advise_file(
                 tally.failed += 1
                 continue
             except Exception as exc:
-                click.echo(
-                    f"{label}: internal error ({type(exc).__name__}: {exc}); the other accounts are still "
-                    f"advised; please report it at {ISSUES_URL}",
-                    err=True,
-                )
+                error = f"{type(exc).__name__}: {exc}"
+                click.echo(f"{label}: {words('advise.internal', lang, error=error, url=ISSUES_URL)}", err=True)
                 tally.crashed += 1
                 continue
             stream.add(advice)

@@ -163,13 +163,12 @@ def exit_code(outcome: Outcome, rows: Rows, fail_on: str) -> int:
         noun = w["error"] if outcome.tally.rejected == 1 else w["errors"]
         click.echo(f"kam: {outcome.tally.rejected} {noun}", err=True)
         if rows.crashed:
+            from kamrules.i18n.problem_words import words
+
             from .main import ISSUES_URL
 
-            click.echo(
-                f"kam: internal errors on rows {', '.join(map(str, rows.crashed[:10]))}; please report them at "
-                f"{ISSUES_URL} (rerun with --debug for details)",
-                err=True,
-            )
+            crashed = ", ".join(map(str, rows.crashed[:10]))
+            click.echo(f"kam: {words('portfolio.internal', rows.lang, rows=crashed, url=ISSUES_URL)}", err=True)
             return 3
         return 2
     severities = [warn.severity for warn in outcome.warnings]

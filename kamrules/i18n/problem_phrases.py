@@ -69,6 +69,16 @@ def _schema_phrases() -> dict[str, Phrase]:
 
 PHRASES: Final[dict[str, Phrase]] = {
     **_schema_phrases(),
+    # YAML files (kamrules.io.yamlsafe): YAML000 is not here, as it quotes PyYAML's own English.
+    codes.YAML_DUPLICATE_KEY: {
+        "en": "the key {key} appears twice in the same mapping",
+        "it": "la chiave {key} compare due volte nella stessa mappa",
+    },
+    codes.YAML_SEVERAL_DOCUMENTS: {
+        "en": "expected one YAML document, found several (---)",
+        "it": "si attendeva un solo documento YAML, trovati più documenti (---)",
+    },
+    codes.YAML_TOO_DEEP: {"en": "the document nests too deeply", "it": "il documento ha troppi livelli annidati"},
     # Reading files (kamrules.io.files, textfile, accounts).
     f"{codes.NO_FILE}.missing": {"en": "no such file", "it": "il file non esiste"},
     f"{codes.NO_FILE}.denied": {"en": "permission denied", "it": "permesso negato"},
@@ -105,6 +115,11 @@ PHRASES: Final[dict[str, Phrase]] = {
     codes.DUPLICATE_ID: {
         "en": "duplicate id {ident}: row {row} has the same id",
         "it": "id {ident} ripetuto: la riga {row} ha lo stesso id",
+    },
+    # A bug of kamrules met on one row (kamrules.portfolio.evaluate): the other rows go on.
+    codes.INTERNAL: {
+        "en": "internal error ({error}); this is a bug, please report it",
+        "it": "errore interno ({error}); è un difetto di kamrules: segnalalo",
     },
     # Plans (kamrules.plan.read, kamrules.plan.api).
     codes.PLAN_MARKDOWN: {
@@ -146,6 +161,15 @@ WORDS: Final[dict[str, Phrase]] = {
         "en": "{failed|# account|# accounts} could not be advised (see above); {advised} advised",
         "it": "{failed|# account non analizzato|# account non analizzati} (vedi sopra); "
         "{advised|# analizzato|# analizzati}",
+    },
+    # A bug met on one account or row: the others go on (kam advise, kam portfolio).
+    "advise.internal": {
+        "en": "internal error ({error}); the other accounts are still advised; please report it at {url}",
+        "it": "errore interno ({error}); gli altri account sono analizzati comunque; segnalalo su {url}",
+    },
+    "portfolio.internal": {
+        "en": "internal errors on rows {rows}; please report them at {url} (rerun with --debug for details)",
+        "it": "errori interni nelle righe {rows}; segnalali su {url} (rilancia con --debug per i dettagli)",
     },
     # A row of a file, as kam advise names it before its problems ("accounts.csv row 3").
     "row": {"en": "{file} row {row}", "it": "{file} riga {row}"},

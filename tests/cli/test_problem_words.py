@@ -107,3 +107,23 @@ def test_kamrules_lang_words_an_error_that_stops_the_command(tmp_path: Path, mon
     monkeypatch.setenv("KAMRULES_LANG", "it")
     code, _out, err = kam("plan", "check", tmp_path / "none.yaml", *AS_OF_ARGS)
     assert code == 2 and "IO001 il file non esiste" in err
+
+
+def test_an_internal_error_on_one_account_is_said_in_italian(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kamrules import api as engine_module
+
+    real = engine_module.Engine.advise
+
+    def sometimes(self: engine_module.Engine, facts: object, **kwargs: object) -> object:
+        if getattr(facts, "id", None) == "IT-0233":
+            raise KeyError("simulated bug")
+        return real(self, facts, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine_module.Engine, "advise", sometimes)
+    files = [str(EXAMPLES / "accounts" / f"{p}.yaml") for p in ("strategic", "star")]
+    result = kam("advise", *files, *AS_OF_ARGS, "--format", "json", "--lang", "it")
+    assert result.exit_code == 3
+    assert "star.yaml: errore interno (KeyError: 'simulated bug'); gli altri account sono analizzati comunque" in (
+        result.stderr
+    )
+    assert "kam: 1 account non analizzato (vedi sopra); 1 analizzato" in result.stderr

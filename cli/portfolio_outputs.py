@@ -168,7 +168,8 @@ def exit_code(outcome: Outcome, rows: Rows, fail_on: str) -> int:
             from .main import ISSUES_URL
 
             crashed = ", ".join(map(str, rows.crashed[:10]))
-            click.echo(f"kam: {words('portfolio.internal', rows.lang, rows=crashed, url=ISSUES_URL)}", err=True)
+            said = words("portfolio.internal", rows.lang, rows=crashed, url=ISSUES_URL, option="--debug")
+            click.echo(f"kam: {said}", err=True)
             return 3
         return 2
     severities = [warn.severity for warn in outcome.warnings]

@@ -167,9 +167,10 @@ WORDS: Final[dict[str, Phrase]] = {
         "en": "internal error ({error}); the other accounts are still advised; please report it at {url}",
         "it": "errore interno ({error}); gli altri account sono analizzati comunque; segnalalo su {url}",
     },
+    # (`{option}`: the front end's own way of asking for the details, the CLI's --debug)
     "portfolio.internal": {
-        "en": "internal errors on rows {rows}; please report them at {url} (rerun with --debug for details)",
-        "it": "errori interni nelle righe {rows}; segnalali su {url} (rilancia con --debug per i dettagli)",
+        "en": "internal errors on rows {rows}; please report them at {url} (rerun with {option} for details)",
+        "it": "errori interni nelle righe {rows}; segnalali su {url} (rilancia con {option} per i dettagli)",
     },
     # A row of a file, as kam advise names it before its problems ("accounts.csv row 3").
     "row": {"en": "{file} row {row}", "it": "{file} riga {row}"},

@@ -124,9 +124,10 @@ def command(
     if not_recorded is not None:
         raise not_recorded
     if tally.failed or tally.crashed:
-        total = tally.failed + tally.crashed
-        noun = "account" if total == 1 else "accounts"
-        click.echo(f"kam: {total} {noun} could not be advised (see above); {tally.advised} advised", err=True)
+        from kamrules.i18n.problem_words import words
+
+        failed = tally.failed + tally.crashed
+        click.echo(f"kam: {words('advise.not_advised', lang, failed=failed, advised=tally.advised)}", err=True)
         return 3 if tally.crashed else 2
     return 1 if reached(sorted(tally.severities), fail_on) else 0
 
@@ -158,6 +159,7 @@ def _advise_file(
     internal error (a bug), and the rest go on. How a CSV file's numbers and dates were read
     (`forced`, or detected) is said where it mattered."""
     from kamrules.errors import KamError, OutputError
+    from kamrules.i18n.problem_words import words
     from kamrules.io.accounts import read_records
     from kamrules.model.cellformats import FileCells
     from kamrules.model.validate import validate_account
@@ -168,25 +170,23 @@ def _advise_file(
     try:
         for record in read_records(path, cells=lambda: FileCells(forced), notes=notes):
             _say_notes(notes)
+            label = _label(record.label, path, lang)
             if record.error is not None:
                 # "accounts.csv row 3: accounts.csv:3: ..." names the row as a person counts it.
-                prefix = f"{record.label}: " if record.label.startswith(f"{path} ") else ""
-                click.echo(prefix + render(record.error), err=True)
+                prefix = f"{label}: " if record.label.startswith(f"{path} ") else ""
+                click.echo(prefix + render(record.error, lang), err=True)
                 tally.failed += 1
                 continue
             try:
                 account = validate_account(record.data, source=record.label, location=record.location)
                 advice = engine.advise(account, lang=lang, as_of=day, explain=explain)
             except KamError as exc:
-                click.echo(f"{record.label}: {render(exc)}", err=True)
+                click.echo(f"{label}: {render(exc, lang)}", err=True)
                 tally.failed += 1
                 continue
             except Exception as exc:
-                click.echo(
-                    f"{record.label}: internal error ({type(exc).__name__}: {exc}); the other accounts are still "
-                    f"advised; please report it at {ISSUES_URL}",
-                    err=True,
-                )
+                error = f"{type(exc).__name__}: {exc}"
+                click.echo(f"{label}: {words('advise.internal', lang, error=error, url=ISSUES_URL)}", err=True)
                 tally.crashed += 1
                 continue
             stream.add(advice)
@@ -197,9 +197,17 @@ def _advise_file(
         raise  # the output cannot be written: nothing more can be done
     except KamError as exc:  # the file cannot be read (or stops being readable)
         _say_notes(notes)
-        click.echo(render(exc), err=True)
+        click.echo(render(exc, lang), err=True)
         tally.failed += 1
     _say_notes(notes)
+
+
+def _label(label: str, path: str, lang: str) -> str:
+    """A record's label (`accounts.csv row 3`, as the reader names it) in `lang`."""
+    from kamrules.i18n.problem_words import words
+
+    row = label.removeprefix(f"{path} row ")
+    return words("row", lang, file=path, row=int(row)) if row != label and row.isdigit() else label
 
 
 def _say_notes(notes: list[Note]) -> None:

@@ -57,6 +57,17 @@ def rules_option(func: F) -> F:
     )(func)
 
 
+LANG_KEY = "lang"  # where remember_lang keeps --lang in the root context's object (cli.main.run)
+
+
+def remember_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--lang's callback: the language is kept where `kam`'s error handler (cli.main.run) finds
+    it, so that an error that stops the command is worded in it too."""
+    if value is not None and isinstance(ctx.obj, dict):
+        ctx.obj[LANG_KEY] = value
+    return value
+
+
 def lang_option(func: F) -> F:
     return click.option(
         "--lang",
@@ -64,7 +75,8 @@ def lang_option(func: F) -> F:
         default="en",
         envvar="KAMRULES_LANG",
         show_default=True,
-        help="Language of the texts (also KAMRULES_LANG).",
+        callback=remember_lang,
+        help="Language of the texts (also KAMRULES_LANG); problems on standard error are worded in it too.",
     )(func)
 
 

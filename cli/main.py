@@ -121,14 +121,19 @@ def _flushed(code: int) -> int:
 def run(argv: list[str]) -> int:
     """Run `kam` with `argv`; return the exit code. `--debug` may appear anywhere."""
     from kamrules.errors import KamError
+    from kamrules.i18n.languages import DEFAULT
 
+    from .common import LANG_KEY
     from .errors import message
 
     debug = "--debug" in argv or os.environ.get("KAMRULES_DEBUG") == "1"
     args = [a for a in argv if a != "--debug"]
+    # The command's --lang, kept by the option (common.remember_lang) for the error that stops
+    # the command: its context is gone by the time the error reaches this handler.
+    chosen: dict[str, str] = {}
 
     try:
-        result: object = kam.main(args=args, prog_name="kam", standalone_mode=False)
+        result: object = kam.main(args=args, prog_name="kam", standalone_mode=False, obj=chosen)
     except click.exceptions.Abort as exc:
         from kamrules import stopping
 
@@ -150,7 +155,7 @@ def run(argv: list[str]) -> int:
     except KamError as exc:
         if debug:
             traceback.print_exc()
-        click.echo(message(exc), err=True)
+        click.echo(message(exc, chosen.get(LANG_KEY, DEFAULT)), err=True)
         return exc.exit_code
     except BrokenPipeError:
         return 0

@@ -29,6 +29,7 @@ from .common import (
     out_option,
     reached,
     refuse_overwriting_inputs,
+    remember_lang,
     rules_option,
     split_rules,
     styler,
@@ -58,6 +59,7 @@ def lang_choice(func: F) -> F:
         type=click.Choice(list(LANGS)),
         default=None,
         envvar="KAMRULES_LANG",
+        callback=remember_lang,
         help="Language of the texts (also KAMRULES_LANG); default the plan's own, or en for a new plan.",
     )(func)
 

@@ -84,6 +84,7 @@ class Rows:
         from kamrules.i18n.catalog import phrases
 
         self.words = phrases(lang, "portfolio")
+        self.lang = lang  # the words of the rows' problems on standard error
         self.name = name
         self.history = history  # --record, --compare: keeps each advised row's snapshot
         self.crashed: list[int] = []  # rows where kamrules met a bug (reported; the other rows go on)
@@ -143,12 +144,15 @@ class Rows:
         return self._closing
 
     def report(self, row: int, problems: Sequence[RowProblem]) -> None:
-        """A row's problems on standard error, with its row number, line and column."""
+        """A row's problems on standard error, with its row number, line and column, in the
+        --lang language (the rows' file keeps the English words, for scripts)."""
+        from kamrules.i18n.problem_words import said
+
         w = self.words
         for p in problems:
             where = f"{self.name}:{p.line}" if p.line else self.name
             column = f", {w['column']} {p.column}" if p.column else ""
-            click.echo(f"{where}: {w['row']} {row}{column}: {p.code} {p.text(option)}", err=True)
+            click.echo(f"{where}: {w['row']} {row}{column}: {p.code} {said(p, self.lang, option)}", err=True)
 
 
 def exit_code(outcome: Outcome, rows: Rows, fail_on: str) -> int:
@@ -159,13 +163,13 @@ def exit_code(outcome: Outcome, rows: Rows, fail_on: str) -> int:
         noun = w["error"] if outcome.tally.rejected == 1 else w["errors"]
         click.echo(f"kam: {outcome.tally.rejected} {noun}", err=True)
         if rows.crashed:
+            from kamrules.i18n.problem_words import words
+
             from .main import ISSUES_URL
 
-            click.echo(
-                f"kam: internal errors on rows {', '.join(map(str, rows.crashed[:10]))}; please report them at "
-                f"{ISSUES_URL} (rerun with --debug for details)",
-                err=True,
-            )
+            crashed = ", ".join(map(str, rows.crashed[:10]))
+            said = words("portfolio.internal", rows.lang, rows=crashed, url=ISSUES_URL, option="--debug")
+            click.echo(f"kam: {said}", err=True)
             return 3
         return 2
     severities = [warn.severity for warn in outcome.warnings]

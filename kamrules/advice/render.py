@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -11,6 +10,7 @@ from kamrules.advice.build import TREATMENT_KEYS
 from kamrules.advice.scores import score_lines, score_title
 from kamrules.i18n.catalog import Phrases, phrases
 from kamrules.i18n.numbers import date
+from kamrules.i18n.wrap import widest_word, wrap
 from kamrules.io.safetext import markdown_text, terminal_text
 from kamrules.language.rulebase import RuleBase
 from kamrules.model.advice import Advice
@@ -118,8 +118,8 @@ def _levers_and_warnings(a: Advice, style: Style, width: int, explain: bool = Fa
     if not a.levers:
         lines.append(f"  {w['no_levers']}")
     for lever in a.levers:
-        lines.extend(textwrap.wrap(f"• {lever.label}", width - 2, initial_indent="  ", subsequent_indent="    "))
-        lines.extend(textwrap.wrap(lever.why, width - 6, initial_indent="      ", subsequent_indent="      "))
+        lines.extend(wrap(f"• {lever.label}", width - 2, initial_indent="  ", subsequent_indent="    "))
+        lines.extend(wrap(lever.why, width - 6, initial_indent="      ", subsequent_indent="      "))
     lines.append("")
     lines.append(style(w["warnings"], bold=True, underline=True))
     if not a.warnings:
@@ -135,9 +135,7 @@ def _levers_and_warnings(a: Advice, style: Style, width: int, explain: bool = Fa
         code = f"  ({warning.code})" if explain and warning.title else ""
         lines.append(f"  {tag}{style(heading, bold=True)}{code}")
         indent = " " * (column + 4)
-        lines.extend(
-            textwrap.wrap(warning.message, width - len(indent), initial_indent=indent, subsequent_indent=indent)
-        )
+        lines.extend(wrap(warning.message, width - len(indent), initial_indent=indent, subsequent_indent=indent))
     return lines
 
 
@@ -148,25 +146,27 @@ def _explained(a: Advice, style: Style, width: int) -> list[str]:
     for entry in a.trace:
         where = f" [{entry.file}:{entry.line}]" if entry.file else ""
         text = f"- {entry.rule}: {entry.because}{where}"
-        lines.extend(textwrap.wrap(text, width - 2, initial_indent="  ", subsequent_indent="    "))
+        lines.extend(wrap(text, width - 2, initial_indent="  ", subsequent_indent="    "))
     if a.why_not:
         lines.append("")
         lines.append(style(w["why_not"], bold=True, underline=True))
         for miss in a.why_not:
             where = f" [{miss.file}:{miss.line}]" if miss.file else ""
             text = f"- {miss.because} ({miss.rule}){where}"
-            lines.extend(textwrap.wrap(text, width - 2, initial_indent="  ", subsequent_indent="    "))
+            lines.extend(wrap(text, width - 2, initial_indent="  ", subsequent_indent="    "))
     return lines
 
 
 def two_columns(rows: Sequence[tuple[str, str]], width: int, style: Style) -> list[str]:
-    """Titles on the left, texts on the right, both wrapped (never cut: the deck's words are kept whole)."""
-    title_width = min(30, max(len(t) for t, _ in rows))
+    """Titles on the left, texts on the right, both wrapped at spaces (never cut: the deck's words,
+    Key-Account, 1.200.000,00 are kept whole). The titles' column is as wide as their longest
+    word at least, so that a title never runs into its text."""
+    title_width = max(min(30, max(len(t) for t, _ in rows)), widest_word(t for t, _ in rows))
     body_width = max(30, width - title_width - 6)
     out: list[str] = []
     for title, text in rows:
-        left = textwrap.wrap(title, title_width) or [""]
-        right = textwrap.wrap(text, body_width) or [""]
+        left = wrap(title, title_width) or [""]
+        right = wrap(text, body_width) or [""]
         for i in range(max(len(left), len(right))):
             lt = left[i] if i < len(left) else ""
             rt = right[i] if i < len(right) else ""

@@ -578,6 +578,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "not_exercised": "Not exercised by any test",
         "below_min": "coverage of {kind} is {percent:.1f}%, under the minimum of {minimum:g}%",
         "no_cases": "No test cases found: write them in a file with kind: tests (see docs/authoring.md).",
+        # kam rules test's closing line: in English exactly `N passed, M failed` (contract §1).
+        "final": "{passed} passed, {failed} failed",
         "selected": "{n} of {total|# test case|# test cases} selected; coverage counts only those",
         "lint_clean": "No findings.",
         "lint_summary": "{n|# finding|# findings}: {detail}",

@@ -9,12 +9,12 @@ them in, and each step is headed by its number, its title and its questions as c
 from __future__ import annotations
 
 import re
-import textwrap
 from typing import Any
 
 import yaml
 
 from kamrules.i18n.catalog import phrases
+from kamrules.i18n.wrap import wrap
 from kamrules.io.safetext import comment_text
 from kamrules.plan.guide import guide
 from kamrules.plan.model import STEP_IDS, Plan
@@ -72,9 +72,8 @@ def _comment(text: str, indent: int, first: str = "", rest: str = "") -> list[st
     pad = " " * indent + "# "
     # A name's U+2028 or U+0085 would end the comment line and start YAML (kamrules.io.safetext).
     text = comment_text(text)
-    return textwrap.wrap(text, WIDTH - len(pad), initial_indent=pad + first, subsequent_indent=pad + rest) or [
-        pad.rstrip()
-    ]
+    # At spaces only: a comment never cuts Key-Account or 1.200.000,00 (kamrules.i18n.wrap).
+    return wrap(text, WIDTH - len(pad), initial_indent=pad + first, subsequent_indent=pad + rest) or [pad.rstrip()]
 
 
 def plan_to_yaml(plan: Plan, *, drafted_on: str | None = None, questions: bool = True) -> str:

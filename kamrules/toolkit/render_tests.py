@@ -1,5 +1,6 @@
 """How `kam rules test` shows its results: each failure with expected against actual, coverage,
-and the closing line `N passed, M failed` (docs/contract.md §1: it stays in English, scripts read it)."""
+and the closing line: `N passed, M failed` in English, exactly (docs/contract.md §1: scripts read it),
+and in the --lang language for people (`N casi superati, M falliti`, contract §13)."""
 
 from __future__ import annotations
 
@@ -26,8 +27,9 @@ def mismatch_line(m: Mismatch, lang: str) -> str:
     return say(lang, f"mm_{m.kind}", field=m.field, expected=_show(m.expected, lang), actual=actual_text)
 
 
-def final_line(run: SuiteRun) -> str:
-    return f"{run.passed} passed, {run.failed} failed"
+def final_line(run: SuiteRun, lang: str = "en") -> str:
+    """`N passed, M failed`, in `lang` (1 caso superato, 2 casi superati)."""
+    return say(lang, "final", passed=run.passed, failed=run.failed)
 
 
 def _case_head(result: CaseResult, lang: str) -> str:
@@ -62,7 +64,7 @@ def render_text(run: SuiteRun, lang: str, *, verbose: bool = False, total_cases:
         for m in missed:
             for item in m.missed:
                 lines.append(f"  {say(lang, 'kind_' + m.kind)}: {item.id}  ({where(item.where)})")
-    lines.append(final_line(run))
+    lines.append(final_line(run, lang))
     return "\n".join(lines) + "\n"
 
 

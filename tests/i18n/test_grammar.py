@@ -113,7 +113,9 @@ def test_kamrules_own_phrases_agree_and_write_dates_and_numbers_in_the_language(
 def test_validation_in_kamrules_own_words_in_both_languages() -> None:
     assert worded("less_than_equal", {"le": 10}, "en") == "the most it can be is 10"
     assert worded("less_than_equal", {"le": 10}, "it") == "il valore massimo ammesso è 10"
-    assert worded("too_short", {"min_length": 1}, "it") == "servono almeno 1 elemento"
+    # the verb agrees with the count as well as the noun: serve 1 elemento, servono 2 elementi
+    assert worded("too_short", {"min_length": 1}, "it") == "serve almeno 1 elemento"
+    assert worded("too_short", {"min_length": 2}, "it") == "servono almeno 2 elementi"
     assert worded("float_parsing", None, "en") == "a number is expected here (such as 1200000 or 0.25)"
     assert worded("some_new_pydantic_error", None, "en") is None
 

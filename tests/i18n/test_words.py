@@ -2,7 +2,9 @@
 are tests/support/words.py): every text of the shipped rulesets and profiles, every phrase of
 kamrules' own catalogs, and what the advice prints for every built-in test case and example, and
 for every message template filled with a count of one, a percentage and a date that begin with a
-vowel sound (8 %, 11 days, the 8th)."""
+vowel sound (8 %, 11 days, the 8th). The problems' own words (kamrules.i18n.problem_phrases) are
+scanned too, in both languages, with the same placeholders in each, and each English template
+reads back the message it writes (which is how kam words a problem in Italian)."""
 
 from __future__ import annotations
 
@@ -135,4 +137,102 @@ def test_every_message_template_filled_agrees_with_its_values(engine: Engine, la
                 values[p.name] = count if rb.params[p.name].type in ("integer", "days", "number") else 0.08
         text = render(template, values.__getitem__, label, AS_OF, lang)
         wrong += [(text, p) for p in problems(text, lang, "output")]
+    assert wrong == []
+
+
+# -- The problems' own words (kamrules.i18n.problem_phrases), as kam prints them on standard error --
+
+
+def _problem_tables() -> list[tuple[str, str, dict[str, str]]]:
+    from kamrules.i18n.problem_phrases import PHRASES, WORDS
+
+    return [("PHRASES", key, phrase) for key, phrase in PHRASES.items()] + [
+        ("WORDS", key, phrase) for key, phrase in WORDS.items()
+    ]
+
+
+def _names(template: str) -> list[str]:
+    from kamrules.i18n.grammar import FIELD
+
+    return sorted(m.group("name") for m in FIELD.finditer(template))
+
+
+def _problem_sample(template: str, count: int, lang: str) -> dict[str, Any]:
+    """Values for a problem phrase: `count` where there are plural forms, a nested phrase in
+    `lang` for `{expected}`, a quoted value elsewhere (as the library quotes what it found)."""
+    from kamrules.i18n.catalog import phrases
+    from kamrules.i18n.grammar import FIELD
+    from kamrules.i18n.problem_phrases import NESTED
+
+    values: dict[str, Any] = {}
+    for m in FIELD.finditer(template):
+        name = m.group("name")
+        if name in NESTED:
+            values[name] = phrases(lang, NESTED[name]).say("too_few", bound=count)
+        elif m.group("forms") or name in ("n", "row", "size", "limit", "offset"):
+            values[name] = count
+        else:
+            values[name] = f"'{name}8'"
+    return values
+
+
+def test_every_problem_phrase_is_in_every_language_with_the_same_placeholders() -> None:
+    from kamrules.i18n.grammar import FIELD
+
+    wrong = []
+    for table, key, phrase in _problem_tables():
+        if set(phrase) != set(LANGS):
+            wrong.append((table, key, "languages", sorted(phrase)))
+            continue
+        names = {lang: _names(phrase[lang]) for lang in LANGS}
+        if any(names[lang] != names["en"] for lang in LANGS):
+            wrong.append((table, key, "placeholders", names))
+        # said reads the values back by name: a name must be a plain identifier, written once
+        if any("." in n for n in names["en"]) or len(set(names["en"])) != len(names["en"]):
+            wrong.append((table, key, "names", names["en"]))
+        if any(m.group("article") for m in FIELD.finditer(phrase["en"])):
+            wrong.append((table, key, "an article in the English template, which said cannot read back", ""))
+    assert wrong == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_problem_phrase_is_well_worded(lang: str) -> None:
+    wrong = [(table, key, p) for table, key, phrase in _problem_tables() for p in problems(phrase[lang], lang)]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("count", [1, 2, 11])
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_problem_phrase_filled_agrees_with_its_values(lang: str, count: int) -> None:
+    from kamrules.i18n.say import fill
+
+    wrong = []
+    for table, key, phrase in _problem_tables():
+        text = fill(phrase[lang], lang, _problem_sample(phrase["en"], count, lang))
+        wrong += [(table, key, text, p) for p in problems(text, lang, "output")]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("count", [1, 2, 11])
+def test_every_problem_is_reworded_from_the_english_the_library_writes(count: int) -> None:
+    """What the English template writes, said in each language, is that language's template
+    filled with the same values: every English template reads its own message back."""
+    from kamrules.errors import Problem
+    from kamrules.i18n.problem_phrases import PHRASES, WORDS
+    from kamrules.i18n.problem_words import heading, said
+    from kamrules.i18n.say import fill
+
+    wrong = []
+    for lang in LANGS:
+        for key, phrase in PHRASES.items():
+            english = fill(phrase["en"], "en", _problem_sample(phrase["en"], count, "en"))
+            expected = fill(phrase[lang], lang, _problem_sample(phrase["en"], count, lang))
+            got = said(Problem(key.split(".")[0], english), lang)
+            if got != expected:
+                wrong.append((lang, key, got, expected))
+        for key in (k for k in WORDS if k.startswith("head.")):
+            english = fill(WORDS[key]["en"], "en", _problem_sample(WORDS[key]["en"], count, "en"))
+            expected = fill(WORDS[key][lang], lang, _problem_sample(WORDS[key]["en"], count, lang))
+            if heading(english, lang) != expected:
+                wrong.append((lang, key, heading(english, lang), expected))
     assert wrong == []

@@ -47,7 +47,26 @@ def test_verbose_lists_the_passing_cases_in_italian(tmp_path: Path) -> None:
     assert ran.exit_code == 0
     assert ran.stdout.splitlines()[0] == f"OK  mine_passes  ({tmp_path}/cases.yaml:4:5, al 27/11/2026)"
     assert "1 caso di test selezionato su " in ran.stdout
-    assert ran.stdout.splitlines()[-1] == "1 passed, 0 failed"
+    # the closing line in Italian for people, the count agreeing (contract §13)
+    assert ran.stdout.splitlines()[-1] == "1 caso superato, 0 falliti"
+
+
+def test_the_closing_line_in_italian_agrees_with_both_counts(tmp_path: Path) -> None:
+    write(tmp_path, "cases.yaml", CASES)
+    ran = kam("rules", "test", tmp_path, "-k", "mine_*", "--lang", "it")
+    assert ran.exit_code == 1
+    assert ran.stdout.splitlines()[-1] == "1 caso superato, 1 fallito"
+    ran = kam("rules", "test", "--lang", "it")
+    assert ran.exit_code == 0
+    passed = int(ran.stdout.splitlines()[-1].split()[0])
+    assert passed > 1 and ran.stdout.splitlines()[-1] == f"{passed} casi superati, 0 falliti"
+
+
+def test_the_closing_line_stays_english_by_default_and_in_json(tmp_path: Path) -> None:
+    write(tmp_path, "cases.yaml", CASES)
+    assert kam("rules", "test", tmp_path, "-k", "mine_passes").stdout.splitlines()[-1] == "1 passed, 0 failed"
+    data = kam("rules", "test", tmp_path, "-k", "mine_passes", "--lang", "it", "--format", "json").json()
+    assert (data["passed"], data["failed"]) == (1, 0)
 
 
 def test_the_builtin_cases_pass_with_full_coverage() -> None:

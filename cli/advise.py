@@ -169,7 +169,7 @@ def _advise_file(
     notes: list[Note] = []  # filled once the file's formats are decided, before its first record
     try:
         for record in read_records(path, cells=lambda: FileCells(forced), notes=notes):
-            _say_notes(notes)
+            _say_notes(notes, lang)
             label = _label(record.label, path, lang)
             if record.error is not None:
                 # "accounts.csv row 3: accounts.csv:3: ..." names the row as a person counts it.
@@ -196,10 +196,10 @@ def _advise_file(
     except OutputError:
         raise  # the output cannot be written: nothing more can be done
     except KamError as exc:  # the file cannot be read (or stops being readable)
-        _say_notes(notes)
+        _say_notes(notes, lang)
         click.echo(render(exc, lang), err=True)
         tally.failed += 1
-    _say_notes(notes)
+    _say_notes(notes, lang)
 
 
 def _label(label: str, path: str, lang: str) -> str:
@@ -210,10 +210,10 @@ def _label(label: str, path: str, lang: str) -> str:
     return words("row", lang, file=path, row=int(row)) if row != label and row.isdigit() else label
 
 
-def _say_notes(notes: list[Note]) -> None:
+def _say_notes(notes: list[Note], lang: str) -> None:
     """How a CSV file's numbers and dates were read, where it mattered (each said once)."""
     for note in notes:
-        click.echo(f"kam: {note.text(option)}", err=True)
+        click.echo(f"kam: {note.text(option, lang)}", err=True)
     notes.clear()
 
 

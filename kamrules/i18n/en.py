@@ -555,6 +555,43 @@ CATALOG: dict[str, dict[str, str]] = {
         "attractiveness_adaptability.y": "Sector attractiveness",
     },
     "io": {"delimiter": "delimiter", "encoding": "encoding"},
+    "cellnotes": {
+        "example": "{text} (row {row}, column {column})",
+        "mark..": "a decimal point",
+        "mark.,": "a decimal comma",
+        "order.dmy": "day first (dd/mm/yyyy)",
+        "order.mdy": "month first (mm/dd/yyyy)",
+        "why.semicolon": "as usual in a ';'-separated file",
+        "why.default": "the default",
+        "numbers.unshown": (
+            "numbers: no value in the file shows its decimal mark; {n|# value|# values} that could be read either "
+            "way, such as {example}, {n|is|are} read with {mark} ({why}); give {parameter} {other} if "
+            "{n|it is|they are} wrong"
+        ),
+        "numbers.mixed": (
+            "numbers: the file mixes decimal marks: {p|# value|# values} with {mark} (such as {proof}), {o} with "
+            "{other_mark} (such as {other_ex}); each is read as it is written{tail}"
+        ),
+        "numbers.mixed.tail": ", and those that could be either with the first",
+        "numbers.shown": (
+            "numbers are read with {mark}, as {proof} shows: {n|# value|# values} that could be read either way, "
+            "such as {example}, {n|is|are} read so; give {parameter} {other} if {n|it is|they are} wrong"
+        ),
+        "dates.unsettled": (
+            "dates: {n|# date|# dates} such as {example} could be day or month first, and no date in the file "
+            "settles it: {n|its row is|their rows are} rejected; write dates YYYY-MM-DD, or give {parameter} dmy "
+            "(day first) or {parameter} mdy"
+        ),
+        "dates.mixed": (
+            "dates: the file mixes orders: {p|# date|# dates} {order} (such as {proof}), {o} the other way (such as "
+            "{other_ex}); each is read as it can be{tail}"
+        ),
+        "dates.mixed.tail": ", and those that could be either the first way",
+        "dates.shown": (
+            "dates are read {order}, as {proof} shows: {n|# date|# dates} that could be read either way, such as "
+            "{example}, {n|is|are} read so; give {parameter} {other} if {n|it is|they are} wrong"
+        ),
+    },
     "toolkit": {
         "pass": "PASS",
         "fail": "FAIL",

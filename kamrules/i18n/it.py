@@ -551,6 +551,45 @@ CATALOG: dict[str, dict[str, str]] = {
         "attractiveness_adaptability.y": "Attrattività dei settori",
     },
     "io": {"delimiter": "delimitatore", "encoding": "codifica"},
+    "cellnotes": {
+        "example": "{text} (riga {row}, colonna {column})",
+        "mark..": "il punto decimale",
+        "mark.,": "la virgola decimale",
+        "order.dmy": "con prima il giorno (gg/mm/aaaa)",
+        "order.mdy": "con prima il mese (mm/gg/aaaa)",
+        "why.semicolon": "come d'uso in un file separato da ';'",
+        "why.default": "la scelta predefinita",
+        "numbers.unshown": (
+            "numeri: nessun valore del file mostra il separatore decimale; {n|# valore che si può leggere|# valori "
+            "che si possono leggere} in due modi, come {example}, {n|è letto|sono letti} con {mark} ({why}); "
+            "indicare {parameter} {other} se {n|è sbagliato|sono sbagliati}"
+        ),
+        "numbers.mixed": (
+            "numeri: il file mescola i separatori decimali: {p|# valore|# valori} con {mark} (come {proof}), "
+            "{o|# valore|# valori} con {other_mark} (come {other_ex}); ciascuno è letto come è scritto{tail}"
+        ),
+        "numbers.mixed.tail": ", e quelli che si possono leggere in due modi con il primo",
+        "numbers.shown": (
+            "i numeri sono letti con {mark}, come mostra {proof}: {n|# valore che si può leggere|# valori che si "
+            "possono leggere} in due modi, come {example}, {n|è letto|sono letti} così; indicare {parameter} "
+            "{other} se {n|è sbagliato|sono sbagliati}"
+        ),
+        "dates.unsettled": (
+            "date: {n|# data|# date} come {example} {n|può|possono} avere prima il giorno o il mese, e nessuna data "
+            "del file lo chiarisce: {n|la sua riga è scartata|le loro righe sono scartate}; scrivere le date "
+            "AAAA-MM-GG, o indicare {parameter} dmy (prima il giorno) o {parameter} mdy"
+        ),
+        "dates.mixed": (
+            "date: il file mescola gli ordini: {p|# data|# date} {order} (come {proof}), {o|# data|# date} "
+            "nell'altro ordine (come {other_ex}); ciascuna è letta come si può{tail}"
+        ),
+        "dates.mixed.tail": ", e quelle che si possono leggere in due modi nel primo ordine",
+        "dates.shown": (
+            "le date sono lette {order}, come mostra {proof}: {n|# data che si può leggere|# date che si possono "
+            "leggere} in due modi, come {example}, {n|è letta|sono lette} così; indicare {parameter} {other} se "
+            "{n|è sbagliata|sono sbagliate}"
+        ),
+    },
     "toolkit": {
         "pass": "OK",
         "fail": "KO",

@@ -195,7 +195,8 @@ def _csv_file_records(path: Path, name: str, reader: CellReader | None, notes: l
                 yield Record(0, name, error=exc)
                 return
         notes.extend(
-            Note(f"{name}: {note.message}", note.parameter) for note in reader.decide(sniff_delimiter(first_line))
+            Note(f"{name}: {note.message}", note.parameter, note.key, note.values, name)
+            for note in reader.decide(sniff_delimiter(first_line))
         )
     with path.open(encoding="utf-8-sig", newline="") as handle:
         yield from _csv_records(handle, name, reader)

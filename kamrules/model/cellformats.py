@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kamrules.errors import Note
+from kamrules.i18n.cellnotes import worded
 from kamrules.io.dates import date_with, read_date
 from kamrules.io.numbers import read_number, value_with
 from kamrules.model.cellkinds import path_kind
@@ -37,7 +38,6 @@ from kamrules.model.cellkinds import path_kind
 THOUSANDS = {".": ".", ",": ",", "space": " ", " ": " ", "'": "'", "none": ""}
 _ITEMS = re.compile(r"\s*(?:;|\r?\n)\s*")
 _MARK_NAMES = {".": "a decimal point", ",": "a decimal comma"}
-_ORDER_NAMES = {"dmy": "day first (dd/mm/yyyy)", "mdy": "month first (mm/dd/yyyy)"}
 
 
 @dataclass(frozen=True)
@@ -74,12 +74,6 @@ class Seen:
         self.count += 1
         if self.first is None:
             self.first = (row, column, text)
-
-    def example(self) -> str:
-        if self.first is None:  # pragma: no cover - only asked of a Seen with a count
-            return ""
-        row, column, text = self.first
-        return f"{text!r} (row {row}, column {column})"
 
 
 @dataclass
@@ -145,34 +139,30 @@ def _decide_decimal(detection: Detection, delimiter: str | None, notes: list[Not
     if not point.count and not comma.count:
         decimal = "," if delimiter == ";" else "."
         if n:
-            why = "as usual in a ';'-separated file" if delimiter == ";" else "the default"
-            notes.append(
-                Note(
-                    f"numbers: no value in the file shows its decimal mark; {_values(n)} that could be read either "
-                    f"way, such as {ambiguous.example()}, {_are(n)} read with {_MARK_NAMES[decimal]} ({why}); "
-                    f"give {{parameter}} {other_mark(decimal)} if {_they(n)} wrong",
-                    "decimal",
-                )
-            )
+            why = "semicolon" if delimiter == ";" else "default"
+            flip = other_mark(decimal)
+            notes.append(_note("numbers.unshown", "decimal", n=n, example=ambiguous, mark=decimal, why=why, other=flip))
         return decimal
     decimal = "," if comma.count > point.count else "."
     proof, other = detection.numbers[decimal], detection.numbers[other_mark(decimal)]
     if other.count:
         notes.append(
-            Note(
-                f"numbers: the file mixes decimal marks: {proof.count} values with {_MARK_NAMES[decimal]} (such as "
-                f"{proof.example()}), {other.count} with {_MARK_NAMES[other_mark(decimal)]} (such as "
-                f"{other.example()}); each is read as it is written"
-                + (", and those that could be either with the first" if n else ""),
+            _note(
+                "numbers.mixed",
+                None,
+                p=proof.count,
+                mark=decimal,
+                proof=proof,
+                o=other.count,
+                other_mark=other_mark(decimal),
+                other_ex=other,
+                tail=bool(n),
             )
         )
     elif n:
         notes.append(
-            Note(
-                f"numbers are read with {_MARK_NAMES[decimal]}, as {proof.example()} shows: {_values(n)} that could "
-                f"be read either way, such as {ambiguous.example()}, {_are(n)} read so; give {{parameter}} "
-                f"{other_mark(decimal)} if {_they(n)} wrong",
-                "decimal",
+            _note(
+                "numbers.shown", "decimal", mark=decimal, proof=proof, n=n, example=ambiguous, other=other_mark(decimal)
             )
         )
     return decimal
@@ -184,55 +174,37 @@ def _decide_order(detection: Detection, notes: list[Note]) -> str | None:
     n = ambiguous.count
     if not dmy.count and not mdy.count:
         if n:
-            notes.append(
-                Note(
-                    f"dates: {_dates(n)} such as {ambiguous.example()} could be day or month first, and no date in "
-                    f"the file settles it: {'its row is' if n == 1 else 'their rows are'} rejected; write dates "
-                    "YYYY-MM-DD, or give {parameter} dmy (day first) or {parameter} mdy",
-                    "dates",
-                )
-            )
+            notes.append(_note("dates.unsettled", "dates", n=n, example=ambiguous))
         return None
     order = "mdy" if mdy.count > dmy.count else "dmy"
     proof, other = detection.dates[order], detection.dates["dmy" if order == "mdy" else "mdy"]
     if other.count:
-        notes.append(
-            Note(
-                f"dates: the file mixes orders: {proof.count} dates {_ORDER_NAMES[order]} (such as {proof.example()}), "
-                f"{other.count} the other way (such as {other.example()}); each is read as it can be"
-                + (", and those that could be either the first way" if n else ""),
-            )
-        )
+        counts = {"p": proof.count, "o": other.count}
+        notes.append(_note("dates.mixed", None, **counts, order=order, proof=proof, other_ex=other, tail=n > 0))
     elif n:
-        notes.append(
-            Note(
-                f"dates are read {_ORDER_NAMES[order]}, as {proof.example()} shows: {_dates(n)} that could be read "
-                f"either way, such as {ambiguous.example()}, {_are(n)} read so; give {{parameter}} "
-                f"{'mdy' if order == 'dmy' else 'dmy'} if {_they(n)} wrong",
-                "dates",
-            )
-        )
+        other_order = "mdy" if order == "dmy" else "dmy"
+        notes.append(_note("dates.shown", "dates", order=order, proof=proof, n=n, example=ambiguous, other=other_order))
     return order
+
+
+def _note(key: str, parameter: str | None, **values: object) -> Note:
+    """A note worded from the catalog (kamrules.i18n.cellnotes); its example cells as plain
+    (row, column, quoted text), so that it travels from a worker and is worded in any language."""
+    plain = tuple((name, _plain(value)) for name, value in values.items())
+    return Note(worded(key, plain, "en", "{parameter}"), parameter, key, plain)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Seen):
+        if value.first is None:  # pragma: no cover - only asked of a Seen with a count
+            return ("", "", "")
+        row, column, text = value.first
+        return (row, column, repr(text))
+    return value
 
 
 def other_mark(decimal: str) -> str:
     return "." if decimal == "," else ","
-
-
-def _values(n: int) -> str:
-    return "1 value" if n == 1 else f"{n} values"
-
-
-def _are(n: int) -> str:
-    return "is" if n == 1 else "are"
-
-
-def _they(n: int) -> str:
-    return "it is" if n == 1 else "they are"
-
-
-def _dates(n: int) -> str:
-    return "1 date" if n == 1 else f"{n} dates"
 
 
 def _sample(decimal: str, forced: Forced) -> str:

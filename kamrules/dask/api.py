@@ -90,7 +90,13 @@ def advise(
 
 def share(value: Any) -> Any:
     """`value` where every task can take it, sent once: scattered to every worker of the
-    distributed client in use, else a key of the graph (the local schedulers)."""
+    distributed client in use, else a key of the graph (the local schedulers).
+
+    Scattered under a random key (`hash=False`), never its content's hash: a second run with
+    the same value (the same shipment, the same effort totals) would otherwise get the key of
+    the first run's value, which the scheduler is still releasing, and its tasks were cancelled
+    for "lost dependencies" (distributed issue 8576; tests/dask/test_cluster.py runs a job
+    several times on one client). Each run sends its own copy, once per worker, as before."""
     from dask.delayed import delayed
 
     try:
@@ -99,7 +105,7 @@ def share(value: Any) -> Any:
         client = default_client()
     except (ImportError, ValueError):
         return delayed(value, pure=True)
-    return client.scatter(value, broadcast=True, hash=True)
+    return client.scatter(value, broadcast=True, hash=False)
 
 
 def _paths(rules: str | Path | Sequence[str | Path] | None) -> tuple[str, ...]:

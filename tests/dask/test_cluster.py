@@ -241,3 +241,23 @@ def _sheet_values(path: Path) -> list[list[list[object]]]:
         return [[list(row) for row in sheet.iter_rows(values_only=True)] for sheet in book.worksheets]
     finally:
         book.close()
+
+
+def test_the_same_run_again_on_one_client(cluster: Any) -> None:
+    """The same job run several times on one client: each run's shipment and effort totals
+    are scattered under a key of their own. Under their content's hash, the second run reused
+    the key the first was releasing, and failed with "lost dependencies" (distributed issue
+    8576)."""
+    job = ColumnarRun(Request(str(PORTFOLIO), AS_OF))
+    want, _ = single(PORTFOLIO)
+    for _ in range(4):
+        tables: list[pa.RecordBatch] = []
+        ClusterRun(job, cluster).run(pieces(str(PORTFOLIO)), Output("table"), _keep(tables))
+        assert pa.Table.from_batches(tables, schema=want.schema).equals(want)
+
+
+def _keep(tables: list[pa.RecordBatch]) -> Any:
+    def on_result(result: PieceResult) -> None:
+        tables.extend(result.tables)
+
+    return on_result

@@ -52,10 +52,14 @@ def run_on_cluster(scheduler: str, o: Options) -> int:
     png = png_drawable(o.plot_dir)
     job = ColumnarRun(o.request())  # rules, maps, sectors, plans: any problem with them stops us here
     echo_skipped_plans(job)
+    from kamrules.dask.pieces import file_count
     from kamrules.dask.sources import pieces
 
     found = pieces(o.file, o.input_format, o.encoding, o.delimiter)
-    described = f"{o.file} ({len(found)} pieces on {scheduler})" if len(found) != 1 else None
+    for piece in found:  # a large file one task reads whole: the run is slower, and why is said
+        if piece.uncut:
+            click.echo(f"kam: {piece.name}: read whole by one worker, not cut in pieces: {piece.uncut}", err=True)
+    described = f"{o.file} ({len(found)} pieces on {scheduler})" if file_count(found) != 1 else None
     errors = _Errors(o.lang, o.file)
     opened = target.open(job, o.row_delimiter, raw_cells=o.raw_cells, machine_headers=o.machine_headers)
     with _connect(scheduler) as client, opened as sink:
@@ -69,7 +73,7 @@ def run_on_cluster(scheduler: str, o: Options) -> int:
             cluster = ClusterRun(job, client)
             outcome = cluster.run(found, sink.output, on_result, described, progress=progress)
     for formats, piece in zip(cluster.formats, found, strict=True):  # how each file's numbers and dates were read
-        for note in formats.notes:
+        for note in formats.notes if piece.first_of_file else ():
             click.echo(f"kam: {piece.name}: {note.text(option)}", err=True)
     return _finish(outcome, o, target, errors, png)
 

@@ -261,3 +261,48 @@ def _keep(tables: list[pa.RecordBatch]) -> Any:
         tables.extend(result.tables)
 
     return on_result
+
+
+@pytest.mark.parametrize("kind", ["csv", "jsonl"])
+def test_a_large_file_cut_in_pieces_gives_one_machines_bytes(
+    cluster: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """A file past the threshold (lowered here) is cut into ranges that both workers read: the
+    rows, the error rows with their row and line numbers, the duplicates named by their first
+    row, the count of rows rejected, as one machine gives them, byte for byte."""
+    if kind == "csv":
+        data = inputs.rows(3_000, 23)  # faults: bad cells, short and long rows, blanks, duplicates
+        # Without its cells holding line breaks, which no cut may split (the next test's).
+        data = [row for row in data if not any("\n" in c or "\r" in c for c in row)]
+        path = inputs.write_csv(tmp_path / "big.csv", data)
+    else:
+        path = inputs.jsonl(tmp_path / "big.jsonl", 3_000, 23)
+    monkeypatch.setattr("kamrules.dask.split.SPLIT_BYTES", path.stat().st_size // 5 + 1)
+    found = pieces(str(path))
+    assert len(found) == 5 and all(p.cut is not None for p in found)  # ranges of about a fifth
+    options = ("--as-of", AS_OF.isoformat())
+    for extra in (("--format", "csv"), ("--format", "jsonl")):
+        want = kam("portfolio", path, *options, *extra)
+        got = kam("portfolio", path, *options, "--scheduler", cluster.scheduler.address, *extra)
+        assert want.exit_code == 2 and ": row " in want.stderr  # the file has error rows
+        assert (got.exit_code, got.stdout, got.stderr) == (want.exit_code, want.stdout, want.stderr), extra
+    want = kam("portfolio", path, *options, "--format", "json")
+    got = kam("portfolio", path, *options, "--scheduler", cluster.scheduler.address, "--format", "json")
+    assert got.json() == want.json()  # the summary too: one file, named as one machine names it
+
+
+def test_a_large_file_that_cannot_be_cut_is_read_whole_saying_why(
+    cluster: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cell holding a line break: no cut may split its record, so the file is one piece,
+    and standard error says so before the rows' messages, which are one machine's."""
+    path = inputs.write_csv(tmp_path / "big.csv", inputs.rows(1_500, 29))  # some cells hold line breaks
+    monkeypatch.setattr("kamrules.dask.split.SPLIT_BYTES", path.stat().st_size // 4)
+    options = ("--as-of", AS_OF.isoformat(), "--format", "csv")
+    want = kam("portfolio", path, *options)
+    got = kam("portfolio", path, *options, "--scheduler", cluster.scheduler.address)
+    said, _, rest = got.stderr.partition("\n")
+    assert said.startswith(
+        f"kam: {path}: read whole by one worker, not cut in pieces: a quoted cell holds a line break"
+    )
+    assert (got.exit_code, got.stdout, rest) == (want.exit_code, want.stdout, want.stderr)

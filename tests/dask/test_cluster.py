@@ -306,3 +306,25 @@ def test_a_large_file_that_cannot_be_cut_is_read_whole_saying_why(
         f"kam: {path}: read whole by one worker, not cut in pieces: a quoted cell holds a line break"
     )
     assert (got.exit_code, got.stdout, rest) == (want.exit_code, want.stdout, want.stderr)
+
+
+def test_an_id_given_in_two_files_is_named_with_both(cluster: Any, tmp_path: Path) -> None:
+    """The later row of an id names the file of its first row when that is another file (each
+    file is numbered on its own); a duplicate within one file reads as on one machine."""
+    header, first, second, *_ = PORTFOLIO.read_text(encoding="utf-8").splitlines(keepends=True)
+    shutil.copy(PORTFOLIO, tmp_path / "a.csv")
+    own = "ZZ-0001" + first[first.index(",") :]  # an id of b.csv's own, given twice there
+    (tmp_path / "b.csv").write_text(header + second + first + own + own, encoding="utf-8")
+    args = ("--scheduler", cluster.scheduler.address, "--as-of", AS_OF.isoformat(), "--format", "csv")
+    code, stdout, stderr = kam("portfolio", tmp_path / "*.csv", *args)
+    assert code == 2
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    one, two = (line[: line.index(",")] for line in (first, second))
+    reported = [line for line in stderr.splitlines() if line.startswith(str(tmp_path))]
+    assert reported == [
+        f"{b}:2: row 2, column id: ROW001 duplicate id {two!r} in {b}: row 3 of {a} has the same id",
+        f"{b}:3: row 3, column id: ROW001 duplicate id {one!r} in {b}: row 2 of {a} has the same id",
+        f"{b}:5: row 5, column id: ROW001 duplicate id 'ZZ-0001': row 4 has the same id",
+    ]
+    rows = list(csv.DictReader(stdout.splitlines()))
+    assert [r["status"] == "error" for r in rows[-4:]] == [True, True, False, True] and len(rows) == 16

@@ -79,14 +79,20 @@ class ClusterRun:
         client = self.client
         formats = self._formats(shipped, pieces)
         colmaps = [client.submit(_colmap, f, pure=False) for f in formats]
-        scans = [client.submit(scan_piece, shipped, p, c, pure=False) for p, c in zip(pieces, colmaps, strict=True)]
+        spread = _Spread(client)
+        scans = [
+            client.submit(scan_piece, shipped, p, c, pure=False, **spread(k))
+            for k, (p, c) in enumerate(zip(pieces, colmaps, strict=True))
+        ]
         reduced = client.submit(combine, scans, pure=False)
         sharing = applies(job.schema)  # the effort's shares wait for every row's weight
         first_output = Output("table") if sharing else output
         results = []
         for k, (piece, colmap) in enumerate(zip(pieces, colmaps, strict=True)):
             share_k = client.submit(cut, reduced, k, pure=False)
-            advised = client.submit(advise_piece, shipped, share_k, piece, k, first_output, colmap, pure=False)
+            advised = client.submit(
+                advise_piece, shipped, share_k, piece, k, first_output, colmap, pure=False, **spread(k)
+            )
             results.append(advised)
         del scans  # released on the cluster once the reduction has them
         facts, counts = client.submit(headline, reduced, pure=False).result()  # the first pass is done
@@ -122,12 +128,13 @@ class ClusterRun:
         machine reads it), else decided here."""
         typed = share(without_reading(self.job)) if any(p.row_groups is not None for p in pieces) else None
         force = forced(self.job)
+        spread = _Spread(self.client)
         out: list[Any] = []
         for p in pieces:
             if p.row_groups is not None:
                 out.append(typed)
             elif p.first_of_file:
-                out.append(self.client.submit(read_formats, shipped, p, force, pure=False))
+                out.append(self.client.submit(read_formats, shipped, p, force, pure=False, **spread(len(out))))
             else:  # a later range of the file the piece before belongs to
                 out.append(out[-1])
         return out
@@ -148,6 +155,22 @@ class ClusterRun:
             count_shares(tally, first.light, first.first)
             on_result(result)
         return tally
+
+
+class _Spread:
+    """Where a piece's tasks should run: the pieces dealt round the workers in turn, loosely
+    (another worker takes a task whose worker is gone or busy elsewhere). Dask places a task
+    where its inputs are, and every piece's inputs include small ones held by a single worker
+    (the shipment; the formats of a file cut in ranges, shared by all its ranges): left to
+    itself, it ran every piece of a cut file on that one worker."""
+
+    def __init__(self, client: Any) -> None:
+        self.workers = sorted(client.scheduler_info().get("workers", {}))
+
+    def __call__(self, k: int) -> dict[str, Any]:
+        if len(self.workers) < 2:
+            return {}
+        return {"workers": [self.workers[k % len(self.workers)]], "allow_other_workers": True}
 
 
 class _Progress:

@@ -328,3 +328,20 @@ def test_an_id_given_in_two_files_is_named_with_both(cluster: Any, tmp_path: Pat
     ]
     rows = list(csv.DictReader(stdout.splitlines()))
     assert [r["status"] == "error" for r in rows[-4:]] == [True, True, False, True] and len(rows) == 16
+
+
+def test_the_ranges_of_a_cut_file_are_dealt_round_the_workers(cluster: Any, tmp_path: Path) -> None:
+    """Every range of a file shares its formats, held by one worker: left to Dask's placement
+    (a task goes where its inputs are), every range ran there."""
+    path = inputs.write_csv(tmp_path / "big.csv", _no_breaks_in_cells(inputs.rows(2_000, 31)))
+    found = pieces(str(path), split_bytes=path.stat().st_size // 4 + 1)
+    assert len(found) == 4
+    with distributed.get_task_stream(cluster) as stream:
+        ClusterRun(ColumnarRun(Request(str(path), AS_OF)), cluster).run(found, Output("none"), lambda r: None)
+    for task in ("scan_piece", "advise_piece"):
+        workers = {t["worker"] for t in stream.data if str(t["key"]).startswith((task, f"('{task}"))}
+        assert len(workers) == 2, task
+
+
+def _no_breaks_in_cells(data: list[list[str]]) -> list[list[str]]:
+    return [row for row in data if not any("\n" in c or "\r" in c for c in row)]

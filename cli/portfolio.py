@@ -34,6 +34,7 @@ from .portfolio_outputs import (
     summary,
     write_pictures,
 )
+from .portfolio_request import Options, echo_skipped_plans
 from .store_options import compare_option, record_options
 
 if TYPE_CHECKING:
@@ -222,47 +223,26 @@ def command(
     run is recorded in the history database; with --compare RUN, the summary and the report say
     what moved since that recorded run.
     """
+    o = Options.of(locals())
     if scheduler:
-        from .portfolio_cluster import Options, run_on_cluster
+        from .portfolio_cluster import run_on_cluster
 
-        given = dict(locals())
-        return run_on_cluster(scheduler, Options(**{k: given[k] for k in Options.__dataclass_fields__}))
+        return run_on_cluster(scheduler, o)
     refuse_overwriting_inputs()  # exit 2 before any work, as for any bad option
     check_cell_formats(decimal, thousands)
-    from kamrules.portfolio.run import PortfolioRun, Request
+    from kamrules.portfolio.run import PortfolioRun
 
-    from .common import split_rules
     from .store_options import PortfolioHistory
 
     where = Outputs.of(None if parquet_out(out) else out, fmt, report)
     png = png_drawable(plot_dir)
-    request = Request(
-        path=file,
-        as_of=as_of or dt.date.today(),
-        lang=lang,
-        fmt=input_format,
-        encoding=encoding,
-        delimiter=delimiter,
-        columns=columns,
-        sectors=sectors,
-        plans=plans,
-        rules=tuple(split_rules(rules)),
-        jobs=jobs,
-        keep_points=bool(report or plot_dir),
-        labels=labels,
-        decimal=decimal,
-        thousands=thousands,
-        dates=dates,
-        scores=score_basis,
-        snapshots=record_history or compare is not None,
-    )
+    request = o.request()
     history = PortfolioHistory.open(db, record=record_history, compare=compare)  # a bad --db fails before the work
     job, parquet = _job(request, out)  # rules, maps, sectors: any problem with them stops us here
-    for skipped in job.skipped_plans:  # a plan file that cannot be read is not a plan
-        click.echo(f"kam: --plans: {skipped}", err=True)
+    echo_skipped_plans(job)
     rows = Rows(lang, "<stdin>" if file == "-" else file, history)
-    delim = "\t" if out_delimiter == "tab" else out_delimiter
-    machine = xlsx_headers == "names"
+    delim = o.row_delimiter
+    machine = o.machine_headers
     if isinstance(job, PortfolioRun):
         outcome = rows.run(job, where, delim, raw_cells=raw_cells, machine_headers=machine)
     else:

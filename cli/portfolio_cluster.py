@@ -11,7 +11,6 @@ error and the exit code are the single-machine command's. Dask is imported only 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import sys
 import uuid
 from collections.abc import Callable, Iterator
@@ -34,6 +33,7 @@ from .portfolio_outputs import (
     summary,
     write_pictures,
 )
+from .portfolio_request import Options, echo_skipped_plans
 
 if TYPE_CHECKING:
     from kamrules.dask.tasks import Output, PieceResult
@@ -43,75 +43,25 @@ PARQUET = (".parquet", ".parq", ".pq")
 CONNECT_SECONDS = 30  # a scheduler that does not answer within this is not there
 
 
-@dataclass(frozen=True)
-class Options:
-    """`kam portfolio`'s options, as its command received them."""
-
-    file: str
-    rules: tuple[str, ...]
-    lang: str
-    as_of: dt.date | None
-    out: str | None
-    fmt: str | None
-    out_delimiter: str
-    raw_cells: bool
-    xlsx_headers: str
-    input_format: str | None
-    encoding: str | None
-    delimiter: str | None
-    decimal: str | None
-    thousands: str | None
-    dates: str | None
-    columns: str | None
-    sectors: str | None
-    plans: str | None
-    jobs: int
-    report: str | None
-    plot_dir: str | None
-    labels: int
-    score_basis: str
-    fail_on: str
-    record_history: bool
-    compare: str | None
-
-
 def run_on_cluster(scheduler: str, o: Options) -> int:
     """The command on the cluster at `scheduler`; its exit code."""
     from kamrules.batch.portfolio.run import ColumnarRun
-    from kamrules.portfolio.run import Request
-
-    from .common import split_rules
 
     _check(o)
     target = _Target.of(o.out, o.fmt, o.report)
     png = png_drawable(o.plot_dir)
-    request = Request(
-        path=o.file,
-        as_of=o.as_of or dt.date.today(),
-        lang=o.lang,
-        fmt=o.input_format,
-        encoding=o.encoding,
-        delimiter=o.delimiter,
-        columns=o.columns,
-        sectors=o.sectors,
-        plans=o.plans,
-        rules=tuple(split_rules(o.rules)),
-        keep_points=bool(o.report or o.plot_dir),
-        labels=o.labels,
-        decimal=o.decimal,
-        thousands=o.thousands,
-        dates=o.dates,
-    )
-    job = ColumnarRun(request)  # rules, maps, sectors, plans: any problem with them stops us here
-    for skipped in job.skipped_plans:
-        click.echo(f"kam: --plans: {skipped}", err=True)
+    job = ColumnarRun(o.request())  # rules, maps, sectors, plans: any problem with them stops us here
+    echo_skipped_plans(job)
+    from kamrules.dask.pieces import file_count
     from kamrules.dask.sources import pieces
 
     found = pieces(o.file, o.input_format, o.encoding, o.delimiter)
-    described = f"{o.file} ({len(found)} pieces on {scheduler})" if len(found) != 1 else None
+    for piece in found:  # a large file one task reads whole: the run is slower, and why is said
+        if piece.uncut:
+            click.echo(f"kam: {piece.name}: read whole by one worker, not cut in pieces: {piece.uncut}", err=True)
+    described = f"{o.file} ({len(found)} pieces on {scheduler})" if file_count(found) != 1 else None
     errors = _Errors(o.lang, o.file)
-    delimiter = "\t" if o.out_delimiter == "tab" else o.out_delimiter
-    opened = target.open(job, delimiter, raw_cells=o.raw_cells, machine_headers=o.xlsx_headers == "names")
+    opened = target.open(job, o.row_delimiter, raw_cells=o.raw_cells, machine_headers=o.machine_headers)
     with _connect(scheduler) as client, opened as sink:
         from kamrules.dask.run import ClusterRun
 
@@ -123,7 +73,7 @@ def run_on_cluster(scheduler: str, o: Options) -> int:
             cluster = ClusterRun(job, client)
             outcome = cluster.run(found, sink.output, on_result, described, progress=progress)
     for formats, piece in zip(cluster.formats, found, strict=True):  # how each file's numbers and dates were read
-        for note in formats.notes:
+        for note in formats.notes if piece.first_of_file else ():
             click.echo(f"kam: {piece.name}: {note.text(option)}", err=True)
     return _finish(outcome, o, target, errors, png)
 

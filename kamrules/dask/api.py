@@ -89,8 +89,18 @@ def advise(
 
 
 def share(value: Any) -> Any:
-    """`value` where every task can take it, sent once: scattered to every worker of the
-    distributed client in use, else a key of the graph (the local schedulers)."""
+    """`value` where every task can take it: with the distributed client in use, a task of its
+    own that returns it (the value travels, pickled, in the task's definition; the workers
+    needing it fetch it from the worker holding it), else a key of the graph (the local schedulers).
+
+    Not `Client.scatter`: scattered data has no task to compute it again, and the scheduler's
+    active memory manager soon keeps a single copy of it whatever `broadcast` asked; a worker
+    that died holding that copy took it with it, and every task of the run was cancelled
+    ("already forgotten": tests/dask/test_cluster.py kills a worker in the middle of a run).
+    A task the scheduler runs again elsewhere. Its key is its own (`pure=False`), never its
+    content's hash: a second run with the same value on the same client (the same shipment,
+    the same effort totals) took the key of the first run's, which the scheduler was
+    releasing, and failed with "lost dependencies" (distributed issue 8576)."""
     from dask.delayed import delayed
 
     try:
@@ -99,7 +109,11 @@ def share(value: Any) -> Any:
         client = default_client()
     except (ImportError, ValueError):
         return delayed(value, pure=True)
-    return client.scatter(value, broadcast=True, hash=True)
+    from distributed.protocol.pickle import dumps, loads
+
+    # The value as bytes: opaque to Dask, which would otherwise look into (and rebuild) every
+    # container and dataclass of it as part of the task's definition.
+    return client.submit(loads, dumps(value), pure=False)
 
 
 def _paths(rules: str | Path | Sequence[str | Path] | None) -> tuple[str, ...]:

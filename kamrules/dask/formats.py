@@ -1,10 +1,11 @@
 """A piece's number and date formats, decided as one machine decides a file's (docs/contract.md
 §7): the options first, then the column map's own, then what a CSV or XLSX file's cells show.
 
-A file piece is one whole file (only Parquet files are split, and their values are typed), so
-each CSV or XLSX file is read once more by a task on a worker before the first pass
-(`read_formats`), and its rows are then read in its own formats; any other piece's formats are
-decided without reading it (`without_reading`).
+Each CSV or XLSX file is read once more, whole, by a task on a worker before the first pass
+(`read_formats`), and its rows are then read in its own formats: a large CSV file cut into
+byte ranges (`kamrules.dask.split`) is read so once, for all its ranges, whose cells alone
+could decide otherwise (a range of whole numbers only). Parquet pieces and DataFrames, whose
+values are typed, are decided without reading them (`without_reading`).
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ import pyarrow as pa
 
 from kamrules.batch.readers import BATCH_ROWS
 from kamrules.batch.readers.batch import InputBatch
+from kamrules.dask.split import ByteRange, range_file
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,20 @@ class FilePiece:
     row_groups: tuple[int, ...] | None = None  # Parquet only: None is the whole file
     start: int = 0  # Parquet: the file's records before the first row group (row numbers follow)
     rows: int | None = None  # known in advance (Parquet), else counted by the first pass
+    cut: ByteRange | None = None  # a range of a large CSV or JSON Lines file (kamrules.dask.split)
+    uncut: str = ""  # why a large file is read whole, by one task (said on standard error)
+
+    @property
+    def first_of_file(self) -> bool:
+        """Whether this is its file's first piece (a file's formats and notes are its first's)."""
+        if self.cut is not None:
+            return self.cut.first_of_file
+        return self.row_groups is None or self.start == 0
+
+
+def file_count(pieces: list[FilePiece]) -> int:
+    """How many files the pieces are of."""
+    return sum(1 for p in pieces if p.first_of_file)
 
 
 def frame_batches(frame: Any, first: int, size: int = BATCH_ROWS) -> Iterator[InputBatch]:
@@ -82,6 +97,9 @@ def file_batches(piece: FilePiece, first: int, size: int = BATCH_ROWS) -> Iterat
         return
     from kamrules.batch.readers import open_batches
 
+    if piece.cut is not None:
+        yield from _range_batches(piece, piece.cut, first, size)
+        return
     with (
         local_file(piece.url) as path,
         open_batches(path, piece.fmt, piece.encoding, piece.delimiter, size=size) as src,
@@ -89,6 +107,47 @@ def file_batches(piece: FilePiece, first: int, size: int = BATCH_ROWS) -> Iterat
         for batch in src.batches():
             batch.first += first
             yield batch
+
+
+def _range_batches(piece: FilePiece, cut: ByteRange, first: int, size: int) -> Iterator[InputBatch]:
+    """A range's rows, read in the whole file's format, encoding and delimiter, numbered as in
+    the whole file: every line break before the range ends a record (`split.plan` saw to it),
+    so its rows' numbers and lines follow them by `cut.lines_before`. The column-wise CSV
+    reader numbers its rows from the header's line, which is moved down by as much (its
+    messages then name the rows by their numbers in the whole file); the others' rows are
+    renumbered as they come."""
+    import dataclasses
+
+    from kamrules.batch.readers import open_batches
+
+    shift = cut.lines_before
+    with (
+        local_file(piece.url) as whole,
+        range_file(whole, cut, whole.suffix) as path,
+        open_batches(path, cut.fmt, cut.encoding, cut.delimiter, size=size) as src,
+    ):
+        layout = src.layout
+        if layout is not None and layout.columnar:
+            moved = dataclasses.replace(layout, header_lines=layout.header_lines + shift)
+            for batch in dataclasses.replace(src, layout=moved).batches():
+                batch.first += first
+                yield batch
+            return
+        for batch in src.batches():
+            batch.first += first
+            yield _renumbered(batch, shift)
+
+
+def _renumbered(batch: InputBatch, shift: int) -> InputBatch:
+    """A batch of a range read by a row reader (JSON Lines), its rows numbered in the whole
+    file (their messages do not name them by number)."""
+    batch.rows = batch.rows + shift
+    batch.lines = np.where(batch.lines >= 0, batch.lines + shift, batch.lines)
+    for raw in [*batch.known.values(), *(batch.raws or ())]:
+        raw.row += shift
+        if raw.line is not None:
+            raw.line += shift
+    return batch
 
 
 def _row_groups(piece: FilePiece, first: int, size: int) -> Iterator[InputBatch]:

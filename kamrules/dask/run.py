@@ -32,7 +32,7 @@ from kamrules.dask.api import share
 from kamrules.dask.bundle import RuleBundle
 from kamrules.dask.effort import applies, count_shares, totals_only, weigh_in_order
 from kamrules.dask.formats import PieceFormats, forced, read_formats, without_reading
-from kamrules.dask.pieces import FilePiece
+from kamrules.dask.pieces import FilePiece, file_count
 from kamrules.dask.tasks import (
     Output,
     PieceResult,
@@ -72,20 +72,27 @@ class ClusterRun:
         (`described`: the input as the summary names it; by default, one file's as one machine
         names it, with its formats)."""
         job = self.job
-        context = job.context(pieces[0].name if len(pieces) == 1 else job.request.path)
+        one_file = file_count(list(pieces)) == 1  # named as one machine names it, cut or not
+        context = job.context(pieces[0].name if one_file else job.request.path)
         shipped = share(Shipment(RuleBundle.read(job.request.rules), context, job.request.keep_points))
         self._shipped = shipped
         client = self.client
         formats = self._formats(shipped, pieces)
         colmaps = [client.submit(_colmap, f, pure=False) for f in formats]
-        scans = [client.submit(scan_piece, shipped, p, c, pure=False) for p, c in zip(pieces, colmaps, strict=True)]
+        spread = _Spread(client)
+        scans = [
+            client.submit(scan_piece, shipped, p, c, pure=False, **spread(k))
+            for k, (p, c) in enumerate(zip(pieces, colmaps, strict=True))
+        ]
         reduced = client.submit(combine, scans, pure=False)
         sharing = applies(job.schema)  # the effort's shares wait for every row's weight
         first_output = Output("table") if sharing else output
         results = []
         for k, (piece, colmap) in enumerate(zip(pieces, colmaps, strict=True)):
             share_k = client.submit(cut, reduced, k, pure=False)
-            advised = client.submit(advise_piece, shipped, share_k, piece, k, first_output, colmap, pure=False)
+            advised = client.submit(
+                advise_piece, shipped, share_k, piece, k, first_output, colmap, pure=False, **spread(k)
+            )
             results.append(advised)
         del scans  # released on the cluster once the reduction has them
         facts, counts = client.submit(headline, reduced, pure=False).result()  # the first pass is done
@@ -108,19 +115,29 @@ class ClusterRun:
         totals = tally.totals(facts.revenue_total)
         warnings = legacy.rendered_warnings(job.loaded.knowledge.totals, totals, context.as_of, context.lang)
         if described is None:
-            described = f"{pieces[0].name} ({self.formats[0].described})" if len(pieces) == 1 else job.request.path
+            described = f"{pieces[0].name} ({self.formats[0].described})" if one_file else job.request.path
         done = outcome(job, Summary(facts, tally, warnings, shares, compared), described)
-        done.notes = tuple(note for f in self.formats for note in f.notes)
+        done.notes = tuple(
+            note for f, p in zip(self.formats, pieces, strict=True) if p.first_of_file for note in f.notes
+        )
         return done
 
     def _formats(self, shipped: Any, pieces: Sequence[FilePiece]) -> list[Any]:
-        """Each piece's formats: a task reading a whole CSV or XLSX file, else decided here."""
+        """Each piece's formats: a task reading a whole CSV or XLSX file (once for all the
+        ranges of a file cut in pieces: they are read in the whole file's formats, as one
+        machine reads it), else decided here."""
         typed = share(without_reading(self.job)) if any(p.row_groups is not None for p in pieces) else None
         force = forced(self.job)
-        return [
-            self.client.submit(read_formats, shipped, p, force, pure=False) if p.row_groups is None else typed
-            for p in pieces
-        ]
+        spread = _Spread(self.client)
+        out: list[Any] = []
+        for p in pieces:
+            if p.row_groups is not None:
+                out.append(typed)
+            elif p.first_of_file:
+                out.append(self.client.submit(read_formats, shipped, p, force, pure=False, **spread(len(out))))
+            else:  # a later range of the file the piece before belongs to
+                out.append(out[-1])
+        return out
 
     def _share_out(
         self, advised: list[Any], received: list[PieceResult], output: Output, on_result: Callable[[PieceResult], None]
@@ -138,6 +155,22 @@ class ClusterRun:
             count_shares(tally, first.light, first.first)
             on_result(result)
         return tally
+
+
+class _Spread:
+    """Where a piece's tasks should run: the pieces dealt round the workers in turn, loosely
+    (another worker takes a task whose worker is gone or busy elsewhere). Dask places a task
+    where its inputs are, and every piece's inputs include small ones held by a single worker
+    (the shipment; the formats of a file cut in ranges, shared by all its ranges): left to
+    itself, it ran every piece of a cut file on that one worker."""
+
+    def __init__(self, client: Any) -> None:
+        self.workers = sorted(client.scheduler_info().get("workers", {}))
+
+    def __call__(self, k: int) -> dict[str, Any]:
+        if len(self.workers) < 2:
+            return {}
+        return {"workers": [self.workers[k % len(self.workers)]], "allow_other_workers": True}
 
 
 class _Progress:

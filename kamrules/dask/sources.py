@@ -6,8 +6,9 @@ which datasets use for their metadata), given as a local path or an fsspec URL. 
 in name order: the portfolio's row order, which decides the ranking's ties and which row of a
 duplicate id is kept. A Parquet file is split along its row groups into pieces of about
 `piece_rows` rows (its metadata is read here); any other file is one piece, read by kamrules'
-own readers on a worker (split a large CSV into several files, or convert it to Parquet, for it
-to be advised by several workers).
+own readers on a worker; a local CSV or JSON Lines file larger than `split_bytes` (64 MB) is
+cut into byte ranges at line breaks (`kamrules.dask.split`), one piece each, where that is safe:
+otherwise it is one piece, and the piece says why (`FilePiece.uncut`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from kamrules import codes
+from kamrules.dask import split
 from kamrules.dask.pieces import FilePiece
 from kamrules.errors import InputFileError, Location, Problem
 
@@ -30,8 +32,11 @@ def pieces(
     delimiter: str | None = None,
     *,
     piece_rows: int = PIECE_ROWS,
+    split_bytes: int | None = None,
 ) -> list[FilePiece]:
-    """The pieces of INPUT `given`, in the portfolio's order (`InputFileError` when there are none)."""
+    """The pieces of INPUT `given`, in the portfolio's order (`InputFileError` when there are none);
+    `split_bytes`: the size past which a CSV or JSON Lines file is cut (default `split.SPLIT_BYTES`,
+    read when called, so that tests may lower it)."""
     import fsspec
 
     fs, path = fsspec.core.url_to_fs(given)
@@ -46,8 +51,30 @@ def pieces(
         if fmt == "parquet" or (fmt is None and file.lower().endswith(PARQUET_SUFFIXES)):
             out.extend(_parquet_pieces(fs, file, url, name, piece_rows))
         else:
-            out.append(FilePiece(url, name, fmt, encoding, delimiter))
+            out.extend(_file_pieces(fs, file, url, name, (fmt, encoding, delimiter), local, split_bytes))
     return out
+
+
+def _file_pieces(
+    fs: Any,
+    file: str,
+    url: str,
+    name: str,
+    options: tuple[str | None, str | None, str | None],
+    local: bool,
+    split_bytes: int | None,
+) -> list[FilePiece]:
+    """A CSV, JSON Lines, XLSX, YAML or JSON file: one piece, or its ranges when it is large."""
+    limit = split.SPLIT_BYTES if split_bytes is None else split_bytes
+    if fs.size(file) <= limit:
+        return [FilePiece(url, name, *options)]
+    if not local:
+        why = "not a local file (the client would have to download it to find where its lines end)"
+        return [FilePiece(url, name, *options, uncut=why)]
+    cut = split.plan(file, name, *options, limit)
+    if len(cut.ranges) < 2:
+        return [FilePiece(url, name, *options, uncut=cut.why)]
+    return [FilePiece(url, name, *options, cut=r) for r in cut.ranges]
 
 
 def _is_pattern(given: str) -> bool:

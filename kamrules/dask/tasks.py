@@ -28,6 +28,7 @@ from kamrules.batch.portfolio.steps import BatchResult, ErrorRow, advise_batch, 
 from kamrules.batch.portfolio.tally import TallyPart
 from kamrules.batch.readers.batch import InputBatch
 from kamrules.dask.bundle import RuleBundle, on_worker
+from kamrules.dask.duplicates import for_piece, name_first_files
 from kamrules.dask.effort import light, shared, totals_only, weigh_in_order
 from kamrules.dask.pieces import FilePiece, file_batches, frame_batches
 from kamrules.portfolio.effort import EffortTally
@@ -61,6 +62,7 @@ class PieceScan:
     rows: int
     parts: list[ScanPart]
     numbered_across: bool  # row numbers count across the portfolio (a DataFrame), not the file
+    name: str | None = None  # the piece's file (duplicates across files name it)
 
 
 @dataclass
@@ -70,6 +72,7 @@ class Reduced:
     facts: PortfolioFacts
     firsts: list[int]
     counts: list[int]
+    names: list[str | None] = field(default_factory=list)  # each piece's file
 
 
 @dataclass
@@ -142,7 +145,7 @@ def scan_piece(shipment: Shipment, piece: Any, colmap: legacy.ColumnMap | None =
             parts.append(scan_rows(context, batch))
         rows += batch.n
         give_back()
-    return PieceScan(rows, parts, not isinstance(piece, FilePiece))
+    return PieceScan(rows, parts, not isinstance(piece, FilePiece), _name(piece))
 
 
 def combine(scans: Iterable[PieceScan]) -> Reduced:
@@ -150,23 +153,27 @@ def combine(scans: Iterable[PieceScan]) -> Reduced:
     shifted: list[ScanPart] = []
     firsts: list[int] = []
     counts: list[int] = []
+    names: list[str | None] = []
     first = 0
     for scan in scans:
         firsts.append(first)
         counts.append(scan.rows)
+        names.append(scan.name)
         for part in scan.parts:
             row = part.row + first if scan.numbered_across else part.row
             shifted.append(dataclasses.replace(part, index=part.index + first, row=row))
         first += scan.rows
     facts = PortfolioFacts.combine(shifted)
+    name_first_files(facts, firsts, names)
     give_back()
-    return Reduced(facts, firsts, counts)
+    return Reduced(facts, firsts, counts, names)
 
 
 def cut(reduced: Reduced, k: int) -> Cut:
     """What piece `k` needs of the reduction."""
     first, rows = reduced.firsts[k], reduced.counts[k]
-    return Cut(reduced.facts.for_rows(first, rows), first, rows)
+    name = reduced.names[k] if reduced.names else None
+    return Cut(for_piece(reduced.facts.for_rows(first, rows), name), first, rows)
 
 
 def advise_piece(

@@ -78,7 +78,14 @@ def summary(prep: Prepared) -> ScanRow:
     )
 
 
-def duplicate_problem(ident: str, first_row: int, line: int | None) -> RowProblem:
+def duplicate_problem(
+    ident: str, first_row: int, line: int | None, first_file: str | None = None, here: str | None = None
+) -> RowProblem:
+    """The later row of an id given twice; `first_file`: the first row's file where it is
+    another than the row's own file, `here` (a run over several files names both)."""
+    if first_file is not None:
+        message = f"duplicate id {ident!r} in {here}: row {first_row} of {first_file} has the same id"
+        return RowProblem("id", message, codes.DUPLICATE_ID, line)
     return RowProblem("id", f"duplicate id {ident!r}: row {first_row} has the same id", codes.DUPLICATE_ID, line)
 
 

@@ -241,3 +241,107 @@ def _sheet_values(path: Path) -> list[list[list[object]]]:
         return [[list(row) for row in sheet.iter_rows(values_only=True)] for sheet in book.worksheets]
     finally:
         book.close()
+
+
+def test_the_same_run_again_on_one_client(cluster: Any) -> None:
+    """The same job run several times on one client: each run's shipment and effort totals
+    are scattered under a key of their own. Under their content's hash, the second run reused
+    the key the first was releasing, and failed with "lost dependencies" (distributed issue
+    8576)."""
+    job = ColumnarRun(Request(str(PORTFOLIO), AS_OF))
+    want, _ = single(PORTFOLIO)
+    for _ in range(4):
+        tables: list[pa.RecordBatch] = []
+        ClusterRun(job, cluster).run(pieces(str(PORTFOLIO)), Output("table"), _keep(tables))
+        assert pa.Table.from_batches(tables, schema=want.schema).equals(want)
+
+
+def _keep(tables: list[pa.RecordBatch]) -> Any:
+    def on_result(result: PieceResult) -> None:
+        tables.extend(result.tables)
+
+    return on_result
+
+
+@pytest.mark.parametrize("kind", ["csv", "jsonl"])
+def test_a_large_file_cut_in_pieces_gives_one_machines_bytes(
+    cluster: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """A file past the threshold (lowered here) is cut into ranges that both workers read: the
+    rows, the error rows with their row and line numbers, the duplicates named by their first
+    row, the count of rows rejected, as one machine gives them, byte for byte."""
+    if kind == "csv":
+        data = inputs.rows(3_000, 23)  # faults: bad cells, short and long rows, blanks, duplicates
+        # Without its cells holding line breaks, which no cut may split (the next test's).
+        data = [row for row in data if not any("\n" in c or "\r" in c for c in row)]
+        path = inputs.write_csv(tmp_path / "big.csv", data)
+    else:
+        path = inputs.jsonl(tmp_path / "big.jsonl", 3_000, 23)
+    monkeypatch.setattr("kamrules.dask.split.SPLIT_BYTES", path.stat().st_size // 5 + 1)
+    found = pieces(str(path))
+    assert len(found) == 5 and all(p.cut is not None for p in found)  # ranges of about a fifth
+    options = ("--as-of", AS_OF.isoformat())
+    for extra in (("--format", "csv"), ("--format", "jsonl")):
+        want = kam("portfolio", path, *options, *extra)
+        got = kam("portfolio", path, *options, "--scheduler", cluster.scheduler.address, *extra)
+        assert want.exit_code == 2 and ": row " in want.stderr  # the file has error rows
+        assert (got.exit_code, got.stdout, got.stderr) == (want.exit_code, want.stdout, want.stderr), extra
+    want = kam("portfolio", path, *options, "--format", "json")
+    got = kam("portfolio", path, *options, "--scheduler", cluster.scheduler.address, "--format", "json")
+    assert got.json() == want.json()  # the summary too: one file, named as one machine names it
+
+
+def test_a_large_file_that_cannot_be_cut_is_read_whole_saying_why(
+    cluster: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cell holding a line break: no cut may split its record, so the file is one piece,
+    and standard error says so before the rows' messages, which are one machine's."""
+    path = inputs.write_csv(tmp_path / "big.csv", inputs.rows(1_500, 29))  # some cells hold line breaks
+    monkeypatch.setattr("kamrules.dask.split.SPLIT_BYTES", path.stat().st_size // 4)
+    options = ("--as-of", AS_OF.isoformat(), "--format", "csv")
+    want = kam("portfolio", path, *options)
+    got = kam("portfolio", path, *options, "--scheduler", cluster.scheduler.address)
+    said, _, rest = got.stderr.partition("\n")
+    assert said.startswith(
+        f"kam: {path}: read whole by one worker, not cut in pieces: a quoted cell holds a line break"
+    )
+    assert (got.exit_code, got.stdout, rest) == (want.exit_code, want.stdout, want.stderr)
+
+
+def test_an_id_given_in_two_files_is_named_with_both(cluster: Any, tmp_path: Path) -> None:
+    """The later row of an id names the file of its first row when that is another file (each
+    file is numbered on its own); a duplicate within one file reads as on one machine."""
+    header, first, second, *_ = PORTFOLIO.read_text(encoding="utf-8").splitlines(keepends=True)
+    shutil.copy(PORTFOLIO, tmp_path / "a.csv")
+    own = "ZZ-0001" + first[first.index(",") :]  # an id of b.csv's own, given twice there
+    (tmp_path / "b.csv").write_text(header + second + first + own + own, encoding="utf-8")
+    args = ("--scheduler", cluster.scheduler.address, "--as-of", AS_OF.isoformat(), "--format", "csv")
+    code, stdout, stderr = kam("portfolio", tmp_path / "*.csv", *args)
+    assert code == 2
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    one, two = (line[: line.index(",")] for line in (first, second))
+    reported = [line for line in stderr.splitlines() if line.startswith(str(tmp_path))]
+    assert reported == [
+        f"{b}:2: row 2, column id: ROW001 duplicate id {two!r} in {b}: row 3 of {a} has the same id",
+        f"{b}:3: row 3, column id: ROW001 duplicate id {one!r} in {b}: row 2 of {a} has the same id",
+        f"{b}:5: row 5, column id: ROW001 duplicate id 'ZZ-0001': row 4 has the same id",
+    ]
+    rows = list(csv.DictReader(stdout.splitlines()))
+    assert [r["status"] == "error" for r in rows[-4:]] == [True, True, False, True] and len(rows) == 16
+
+
+def test_the_ranges_of_a_cut_file_are_dealt_round_the_workers(cluster: Any, tmp_path: Path) -> None:
+    """Every range of a file shares its formats, held by one worker: left to Dask's placement
+    (a task goes where its inputs are), every range ran there."""
+    path = inputs.write_csv(tmp_path / "big.csv", _no_breaks_in_cells(inputs.rows(2_000, 31)))
+    found = pieces(str(path), split_bytes=path.stat().st_size // 4 + 1)
+    assert len(found) == 4
+    with distributed.get_task_stream(cluster) as stream:
+        ClusterRun(ColumnarRun(Request(str(path), AS_OF)), cluster).run(found, Output("none"), lambda r: None)
+    for task in ("scan_piece", "advise_piece"):
+        workers = {t["worker"] for t in stream.data if str(t["key"]).startswith((task, f"('{task}"))}
+        assert len(workers) == 2, task
+
+
+def _no_breaks_in_cells(data: list[list[str]]) -> list[list[str]]:
+    return [row for row in data if not any("\n" in c or "\r" in c for c in row)]

@@ -49,6 +49,10 @@ class PortfolioFacts:
     dup_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # sorted
     dup_first_row: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     dup_ids: list[str] = field(default_factory=list)
+    dup_first_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # A run over several files (kamrules.dask.duplicates): the file of each duplicate's first
+    # row where it is another file than the duplicate's own; None, or empty, where it is not.
+    dup_first_file: list[str | None] = field(default_factory=list)
 
     @classmethod
     def combine(cls, parts: Iterable[ScanPart]) -> PortfolioFacts:
@@ -76,6 +80,7 @@ class PortfolioFacts:
             first_of_code[codes[first]] = first
             facts.dup_index = index[later]
             facts.dup_first_row = row[first_of_code[codes[later]]]
+            facts.dup_first_index = index[first_of_code[codes[later]]]
             facts.dup_ids = ids.take(pa.array(later)).to_pylist()
         del codes, row
         facts._rank(index[kept], revenue[kept], potential[kept])
@@ -140,7 +145,17 @@ class PortfolioFacts:
             self.dup_index[dlo:dhi],
             self.dup_first_row[dlo:dhi],
             self.dup_ids[dlo:dhi],
+            self.dup_first_index[dlo:dhi],
+            self.dup_first_file[dlo:dhi],
         )
+
+    def first_files(self, index: np.ndarray) -> list[str | None]:
+        """The file of the first row of the id each duplicate row at `index` repeats, where it
+        is another file than the row's own (None: the same file, or one file in all)."""
+        if not self.dup_first_file or not len(index):
+            return [None] * len(index)
+        at = np.searchsorted(self.dup_index, index)
+        return [self.dup_first_file[k] for k in at.tolist()]
 
 
 def _median(values: np.ndarray) -> float | None:

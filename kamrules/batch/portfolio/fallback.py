@@ -78,7 +78,8 @@ def advise_rows(context: Context, facts: PortfolioFacts, batch: InputBatch, keep
                 place = legacy.Place(float(share[0]), float(before[0]))
             dup, first = facts.duplicates(index)
             if dup[0]:
-                duplicate = legacy.duplicate_problem(prep.account.id, int(first[0]), batch.line(k))
+                file = facts.first_files(index)[0]
+                duplicate = legacy.duplicate_problem(prep.account.id, int(first[0]), batch.line(k), file, context.name)
         try:
             result = evaluator.evaluate(prep, place, duplicate)
         except Exception as exc:  # the bug's row: an error row, and the batch goes on

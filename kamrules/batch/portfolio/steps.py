@@ -134,7 +134,7 @@ def advise_batch(
             cells[name] = pa.array(days, pa.int32(), mask=np.isnan(column.x)).cast(pa.date32())
         elif isinstance(column, fr.Num):
             cells[name] = _floats(column.x)
-    errors = _errors(context, batch, read, acc, dup, first_row)
+    errors = _errors(context, batch, read, acc, dup, first_row, facts.first_files(index[dup]))
     table, advised = assemble(setup.schema, batch, acc.rows[~dup], ~dup, cells, errors)
     advised = _with_unwritten(advised, cells, ~dup)
     positions = batch.first + acc.rows[~dup].astype(np.int64) + 1
@@ -185,14 +185,20 @@ def _plans(context: Context, batch: InputBatch, read: _Read, acc: Accounts) -> t
 
 
 def _errors(
-    context: Context, batch: InputBatch, read: _Read, acc: Accounts, dup: np.ndarray, first_row: np.ndarray
+    context: Context,
+    batch: InputBatch,
+    read: _Read,
+    acc: Accounts,
+    dup: np.ndarray,
+    first_row: np.ndarray,
+    first_files: list[str | None],
 ) -> dict[int, ErrorRow]:
     """The batch's error rows (by row in the batch): every row that is not a valid account,
     and the later rows of an id given twice, with the problems today's code finds."""
     out: dict[int, ErrorRow] = {}
     valid = np.zeros(batch.n, dtype=bool)
     valid[acc.rows] = True
-    duplicate = dict(zip(acc.rows[dup].tolist(), first_row[dup].tolist(), strict=True))
+    duplicate = dict(zip(acc.rows[dup].tolist(), zip(first_row[dup].tolist(), first_files, strict=True), strict=True))
     for k in np.flatnonzero(~valid).tolist() + sorted(duplicate):
         prep = read.prepared.get(k)
         if prep is None:
@@ -200,6 +206,7 @@ def _errors(
         problems = list(prep.problems)
         if k in duplicate:
             ident = acc.ids[int(np.searchsorted(acc.rows, k))].as_py()
-            problems.append(legacy.duplicate_problem(str(ident), duplicate[k], batch.line(k)))
+            row, file = duplicate[k]
+            problems.append(legacy.duplicate_problem(str(ident), row, batch.line(k), file, context.name))
         out[k] = ErrorRow(int(batch.rows[k]), batch.line(k), problems, prep.ident, prep.name)
     return out

@@ -107,9 +107,9 @@ def _delimiter(ctx: click.Context, param: click.Parameter, value: str | None) ->
 )
 @click.option(
     "--input-format",
-    type=click.Choice(["csv", "xlsx", "jsonl", "yaml", "json"]),
+    type=click.Choice(["csv", "xlsx", "jsonl", "parquet", "yaml", "json"]),
     default=None,
-    help="Format of FILE (default: from its name and content).",
+    help="Format of FILE (default: from its name and content; Parquet from standard input must be named).",
 )
 @click.option(
     "--encoding",
@@ -250,7 +250,7 @@ def command(
             rows, job, where, delim, raw_cells=raw_cells, machine_headers=machine, parquet_file=parquet
         )
     for note in outcome.notes:  # how the file's numbers and dates were read, where it mattered
-        click.echo(f"kam: {rows.name}: {note.text(option)}", err=True)
+        click.echo(f"kam: {rows.name}: {note.text(option, rows.lang)}", err=True)
     movements = history.finish(outcome, file) if history is not None else None
     write_pictures(outcome, report, plot_dir, png, movements)
     if where.summary_file:

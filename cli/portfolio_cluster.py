@@ -74,7 +74,7 @@ def run_on_cluster(scheduler: str, o: Options) -> int:
             outcome = cluster.run(found, sink.output, on_result, described, progress=progress)
     for formats, piece in zip(cluster.formats, found, strict=True):  # how each file's numbers and dates were read
         for note in formats.notes if piece.first_of_file else ():
-            click.echo(f"kam: {piece.name}: {note.text(option)}", err=True)
+            click.echo(f"kam: {piece.name}: {note.text(option, o.lang)}", err=True)
     return _finish(outcome, o, target, errors, png)
 
 

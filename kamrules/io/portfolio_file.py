@@ -38,6 +38,7 @@ from kamrules.io.textfile import check_delimiter, check_encoding, csv_dialect, c
 
 FORMATS = PORTFOLIO_FORMATS
 ZIP_MAGIC = b"PK\x03\x04"
+PARQUET_MAGIC = b"PAR1"
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,20 @@ def guess_format(path: Path, name: str) -> str:
         head = handle.read(4096)
         if head.startswith(ZIP_MAGIC):
             return "xlsx"
+        if head.startswith(PARQUET_MAGIC):
+            # A Parquet file is told by its name or first bytes before this (kamrules.portfolio
+            # .sources); one still unnamed here came from standard input, read once already.
+            raise InputFileError(
+                "",
+                [
+                    Problem(
+                        codes.BINARY,
+                        "is a Parquet file: name its format ({parameter} parquet) to read it from standard input",
+                        Location(name),
+                        parameter="fmt",
+                    )
+                ],
+            )
         named = detect_format(str(path)) if suffix else None
         if named in (None, "yaml") and suffix not in (".yaml", ".yml"):
             # Not named by its suffix (standard input, p.dat): JSON Lines is told by its first

@@ -13,7 +13,7 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
-from tests.support import EXAMPLES
+from tests.support import AS_OF, EXAMPLES, kam
 from tests.support import columnar_inputs as inputs
 from tests.support.columnar import columnar, today
 
@@ -112,3 +112,35 @@ def test_a_parquet_portfolio_without_pyarrow_is_refused_with_the_reason(
     (problem,) = caught.value.problems
     assert problem.code == "ARG003"
     assert "pip install 'kamrules[batch]'" in problem.message
+
+
+def test_parquet_from_standard_input_is_read_when_named_and_refused_with_the_way_when_not(tmp_path: Path) -> None:
+    data = [row for row in inputs.rows(30, 13) if len(row) <= len(inputs.COLUMNS)]
+    parquet = inputs.parquet(tmp_path / "p.parquet", data, typed=True)
+    from_file = tmp_path / "file.jsonl"
+    by_name = kam("portfolio", str(parquet), "--out", str(from_file), "--as-of", AS_OF.isoformat())
+    named = tmp_path / "named.jsonl"
+    result = kam(
+        "portfolio",
+        "-",
+        "--input-format",
+        "parquet",
+        "--out",
+        str(named),
+        "--as-of",
+        AS_OF.isoformat(),
+        stdin=parquet.read_bytes(),
+    )
+    assert result.exit_code == by_name.exit_code, result.stderr
+    assert _rows(named) == _rows(from_file)
+    unnamed = kam("portfolio", "-", "--as-of", AS_OF.isoformat(), stdin=parquet.read_bytes())
+    assert unnamed.exit_code == 2
+    assert "<stdin>: IO004 is a Parquet file: name its format (--input-format parquet)" in unnamed.stderr
+
+
+def test_kam_portfolio_says_the_format_notes_in_italian(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text("id,name,business.revenue\nA1,Acme,1.200\nA2,Beta,3.500\n", encoding="utf-8")
+    italian = kam("portfolio", str(path), "--lang", "it", "--as-of", AS_OF.isoformat())
+    assert f"kam: {path}: numeri: nessun valore del file mostra il separatore decimale" in italian.stderr
+    assert "2 valori che si possono leggere in due modi" in italian.stderr and "--decimal ," in italian.stderr

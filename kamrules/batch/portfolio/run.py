@@ -272,18 +272,20 @@ class ColumnarRun:
         import pyarrow as pa
 
         r = self.request
-        colmap = self.read_in_formats(source.batches, source.format, source.delimiter)
-        formats = ", ".join(x for x in (source.describe(r.lang), colmap.formats.described) if x)
-        described = f"{source.name} ({formats})"
-        batches, name = source.batches, source.name
         # The system allocator gives each batch's memory back (Arrow's default keeps it): the
-        # run's resident memory stays that of a few batches. Put back after the run.
+        # run's resident memory stays that of a few batches. Set before the detection's pass
+        # too, which reads every batch (with Arrow's pool it left 8 MB more held in this
+        # process for the whole run, measured on 200,000 rows). Put back after the run.
         previous = pa.default_memory_pool()
         pa.set_memory_pool(pa.system_memory_pool())
         try:
+            colmap = self.read_in_formats(source.batches, source.format, source.delimiter)
+            give_back()
+            formats = ", ".join(x for x in (source.describe(r.lang), colmap.formats.described) if x)
+            described = f"{source.name} ({formats})"
             summary = run(
-                batches,
-                self.context(name, colmap),
+                source.batches,
+                self.context(source.name, colmap),
                 on_batch,
                 jobs=r.jobs,
                 encode=encode,

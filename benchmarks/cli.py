@@ -5,7 +5,7 @@
     python -m benchmarks --out run.json   # keep the figures; then:
     python -m benchmarks --markdown --from run.json   # the tables of docs/performance.md
     python -m benchmarks --from run.json --update docs/performance.md   # ...written into it
-    python -m benchmarks --profile core   # cProfile of the decision core (or e2e, portfolio)
+    python -m benchmarks --profile core   # cProfile of the decision core (or e2e, portfolio, columnar)
 
 Exit code 1 when the contenders' answers differ on any account (an equivalence failure is a bug,
 never a figure) or when `kam portfolio` fails.
@@ -22,8 +22,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-FULL = {"accounts": 20_000, "rounds": 5, "portfolio": [100_000, 1_000_000], "cold_runs": 9}
-QUICK = {"accounts": 2_000, "rounds": 3, "portfolio": [10_000], "cold_runs": 3}
+# per_row: accounts of the per-row baseline (its throughput is flat in the accounts, and a
+# million would take about 13 minutes, so a tenth of the portfolio sizes is enough to compare).
+FULL = {"accounts": 20_000, "rounds": 5, "portfolio": [100_000, 1_000_000], "cold_runs": 9, "per_row": 100_000}
+QUICK = {"accounts": 2_000, "rounds": 3, "portfolio": [10_000], "cold_runs": 3, "per_row": 2_000}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -50,6 +52,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-portfolio", action="store_true", help="skip (f) and (h)")
     p.add_argument("--no-columnar", action="store_true", help="skip (h), the columnar portfolio runs (issue 16)")
+    p.add_argument(
+        "--per-row",
+        type=int,
+        metavar="N",
+        help="accounts of the per-row `kam portfolio` baseline the columnar runs are compared with "
+        "(vs_per_row; full: 100,000, quick: 2,000; 0: none)",
+    )
     p.add_argument("--jobs", type=int, default=2, help="--jobs of kam portfolio (default 2)")
     p.add_argument("--cold-runs", type=int, help="runs per cold-start command (full: 9; quick: 3)")
     p.add_argument("--no-cold", action="store_true", help="skip (e)")
@@ -61,7 +70,9 @@ def _parser() -> argparse.ArgumentParser:
         help="where generated portfolios and outputs go (default: a temporary folder; "
         "give one to reuse the generated CSV files between runs)",
     )
-    p.add_argument("--profile", choices=["core", "e2e", "portfolio"], help="print a cProfile summary instead")
+    p.add_argument(
+        "--profile", choices=["core", "e2e", "portfolio", "columnar"], help="print a cProfile summary instead"
+    )
     return p
 
 
@@ -154,6 +165,12 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         figures["cold_start"] = coldstart.measure(workdir, cold_runs)
     runs = []
     columnar = []
+    per_row = None
+    per_row_count = args.per_row if args.per_row is not None else int(preset["per_row"])  # type: ignore[call-overload]
+    if sizes and not args.no_columnar and per_row_count > 0:
+        _log(f"per-row baseline: kam portfolio on {per_row_count:,} accounts, --jobs {args.jobs}")
+        per_row = portfolio.run_per_row(workdir, per_row_count, args.seed, args.jobs)
+        _log(f"  {per_row['wall_s']} s, {per_row['accounts_per_s']} accounts/s")
     for size in sizes:
         _log(f"kam portfolio: {size:,} accounts, --jobs {args.jobs}")
         runs.append(portfolio.run(workdir, size, args.seed, args.jobs))
@@ -161,9 +178,11 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         for fmt in () if args.no_columnar else ("csv", "parquet"):
             _log(f"columnar run: {size:,} accounts, CSV to {fmt}, jobs {args.jobs}")
             columnar.append(portfolio.run_columnar(workdir, size, args.seed, args.jobs, fmt, runs[-1]))
+            columnar[-1]["vs_per_row"] = portfolio.vs_per_row(columnar[-1], per_row)
             _log(f"  {columnar[-1]['wall_s']} s, peak RSS {columnar[-1].get('peak_rss_mb')} MB")
     figures["portfolio"] = runs
     figures["columnar"] = columnar
+    figures["per_row_baseline"] = per_row
     figures["targets"] = report.targets(figures)
     figures["machine"]["load_average_end"] = report.machine().get("load_average")
     return figures
@@ -200,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     failed = not figures["equivalence"]["ok"] or any(r["exit_code"] not in (0, 1) for r in figures["portfolio"])
     columnar = figures.get("columnar", [])
     failed |= any(r["exit_code"] not in (0, 1) or r.get("same_as_today") is False for r in columnar)
+    baseline = figures.get("per_row_baseline")
+    failed |= baseline is not None and baseline["exit_code"] not in (0, 1)
     return 1 if failed else 0
 
 
@@ -212,11 +233,16 @@ def _profile(args: argparse.Namespace, workdir: Path) -> int:
         prof = profiling.profile_core(count, args.seed)
     elif args.profile == "e2e":
         prof = profiling.profile_e2e(count, args.seed)
+    elif args.profile == "columnar":
+        prof = profiling.profile_columnar(count, args.seed, workdir)
     else:
         prof = profiling.profile_portfolio(count, args.seed, workdir)
+    steps = {"phases_s": profiling.phases(prof)} if args.profile == "columnar" else {}
     if args.json:
         tops = {"by_own_time": profiling.top(prof), "by_cumulative_time": profiling.top(prof, key="cumtime")}
-        print(json.dumps({"profile": args.profile, "accounts": count, **tops}, indent=2))
+        print(json.dumps({"profile": args.profile, "accounts": count, **steps, **tops}, indent=2))
     else:
         print(profiling.render(prof, f"{args.profile}, {count:,} accounts"))
+        for name, seconds in steps.get("phases_s", {}).items():
+            print(f"{name:<58} {seconds:8.2f} s")
     return 0

@@ -136,11 +136,19 @@ def _digest(path: Path) -> str:
 
 
 def _measure(
-    argv: list[str], workdir: Path, out: Path, source: Path, count: int, jobs: int, cwd: Path | None = None
+    argv: list[str],
+    workdir: Path,
+    out: Path,
+    source: Path,
+    count: int,
+    jobs: int,
+    cwd: Path | None = None,
+    env_extra: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Run `argv` as a user would, sampling the process tree's memory; the figures of the run."""
     start = time.perf_counter()
     env, _ = environments(workdir)
+    env = {**env, **(env_extra or {})}
     proc = subprocess.Popen(
         argv, cwd=cwd or workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
@@ -198,6 +206,29 @@ def run(workdir: Path, count: int, seed: int, jobs: int, as_of: dt.date = AS_OF)
         result["output_sha256"] = _digest(out)
         out.unlink()  # up to gigabytes for a million accounts
     return result
+
+
+def run_per_row(workdir: Path, count: int, seed: int, jobs: int, as_of: dt.date = AS_OF) -> dict[str, Any]:
+    """The per-row baseline: `kam portfolio FILE.csv --out out.csv --jobs N` with the per-row
+    run forced (KAMRULES_COLUMNAR_FROM above the file's size), on `count` accounts of the same
+    generator, in the same session as the columnar runs it is the yardstick of (`vs_per_row`)."""
+    source = input_file(workdir, count, seed)
+    out = workdir / f"per-row-{count}.csv"
+    argv = [*kam_command(), "portfolio", str(source), "--out", str(out), "--jobs", str(jobs)]
+    argv += ["--as-of", as_of.isoformat()]
+    forced = {"KAMRULES_COLUMNAR_FROM": str(source.stat().st_size + 1)}
+    result = _measure(argv, workdir, out, source, count, jobs, env_extra=forced)
+    result["engine"] = "per-row"
+    result["rows_written"] = _count_rows(out) if out.exists() else 0
+    out.unlink(missing_ok=True)
+    return result
+
+
+def vs_per_row(run: dict[str, Any], baseline: dict[str, Any] | None) -> float | None:
+    """How many times the per-row baseline's throughput (accounts a second) `run` has."""
+    if not baseline or not baseline.get("accounts_per_s") or not run.get("accounts_per_s"):
+        return None
+    return round(run["accounts_per_s"] / baseline["accounts_per_s"], 2)
 
 
 def run_columnar(

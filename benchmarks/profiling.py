@@ -1,4 +1,4 @@
-"""`python -m benchmarks --profile core|e2e|portfolio`: where the time goes, by function (cProfile).
+"""`python -m benchmarks --profile core|e2e|portfolio|columnar`: where the time goes, by function (cProfile).
 
 cProfile slows pure-Python code more than C code, so read the shares, not the absolute times;
 the throughput figures come from the unprofiled benchmark.
@@ -6,6 +6,7 @@ the throughput figures come from the unprofiled benchmark.
 
 from __future__ import annotations
 
+import contextlib
 import cProfile
 import io
 import pstats
@@ -92,6 +93,65 @@ def profile_portfolio(count: int, seed: int, workdir: Path) -> cProfile.Profile:
     prof.disable()
     out.unlink()
     return prof
+
+
+def profile_columnar(count: int, seed: int, workdir: Path) -> cProfile.Profile:
+    """The columnar run (issue 16), CSV to CSV in one process (--jobs 1: a profile sees one
+    process), as `benchmarks.columnar_run` drives it; `phases` sorts its time by step."""
+    from benchmarks import columnar_run
+    from benchmarks.portfolio import input_file
+
+    source = input_file(workdir, count, seed)
+    out = workdir / "profile-columnar-out.csv"
+    argv = [str(source), "--out", str(out), "--jobs", "1", "--as-of", AS_OF.isoformat()]
+    prof = cProfile.Profile()
+    with contextlib.redirect_stdout(io.StringIO()):  # the summary is not the profile's
+        prof.enable()
+        columnar_run.main(argv)
+        prof.disable()
+    out.unlink(missing_ok=True)
+    return prof
+
+
+# The columnar run's steps, each the functions whose names hold one of its markers ("file:name";
+# durable-rules' C core shows as built-in methods of durable_rules_engine). Steps nest: the
+# second pass includes durable-rules and the cell validation, as a caller includes its callees.
+PHASES = (
+    ("read the input (CSV to Arrow batches)", ("batch/readers/",)),
+    ("first pass (scan: valid rows, ids, revenues)", ("portfolio/steps.py:scan_batch",)),
+    ("second pass (advise: validate, decide, texts, tallies)", ("portfolio/steps.py:advise_batch",)),
+    ("  of which cell validation", ("batch/validate.py:",)),
+    ("  of which durable-rules (distinct cases)", ("durable",)),
+    ("effort shares", ("portfolio/effort.py:share",)),
+    ("encode the CSV", ("writers/encode.py:",)),
+)
+
+
+def _named(func: tuple[str, int, str]) -> str:
+    return f"{func[0].replace(chr(92), '/')}:{func[2]}"
+
+
+def phases(prof: cProfile.Profile) -> dict[str, float]:
+    """Seconds per step of `PHASES`: the cumulative time of the step's functions where they are
+    entered from outside the step (from a function that is neither one of them nor one they
+    call), so that an inner function (a generator expression resumed by `bytes.join`) or a
+    recursive call is not counted twice."""
+    stats: dict[Any, Any] = pstats.Stats(prof).stats  # type: ignore[attr-defined]
+    callees: dict[Any, set[Any]] = {}
+    for func, entry in stats.items():
+        for caller in entry[4]:
+            callees.setdefault(caller, set()).add(func)
+    out: dict[str, float] = {"total": sum(entry[2] for entry in stats.values())}
+    for name, markers in PHASES:
+        roots = {f for f in stats if any(m in _named(f) for m in markers)}
+        below, todo = set(roots), list(roots)
+        while todo:
+            for callee in callees.get(todo.pop(), ()):
+                if callee not in below:
+                    below.add(callee)
+                    todo.append(callee)
+        out[name] = sum(edge[3] for f in roots for caller, edge in stats[f][4].items() if caller not in below)
+    return {k: round(v, 2) for k, v in out.items()}
 
 
 def render(prof: cProfile.Profile, title: str, limit: int = 30) -> str:

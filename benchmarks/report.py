@@ -330,15 +330,23 @@ def markdown(figures: dict[str, Any]) -> str:
     if columnar:
         lines += [
             "",
-            "| columnar run (h), CSV → | jobs | wall s | accounts/s | vs kam portfolio | peak RSS MB (tree) "
-            "| peak PSS MB | same bytes | exit |",
-            "|---|---:|---:|---:|---:|---:|---:|---|---:|",
+            "| columnar run (h), CSV → | jobs | wall s | accounts/s | vs kam portfolio | vs per-row "
+            "| peak RSS MB (tree) | peak PSS MB | same bytes | exit |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|",
         ]
+        base = figures.get("per_row_baseline")
+        if base:
+            lines.append(
+                f"| per-row baseline: {base['accounts']:,} accounts to csv | {base['jobs']} | {base['wall_s']:.1f} | "
+                f"{_num(base['accounts_per_s'])} | – | 1.00x | {_num(base.get('peak_rss_mb'))} | "
+                f"{_num(base.get('peak_pss_mb'))} | – | {base['exit_code']} |"
+            )
         for r in columnar:
             same = {True: "yes", False: "**no**", None: "–"}[r.get("same_as_today")]
+            per_row = f"{r['vs_per_row']}x" if r.get("vs_per_row") is not None else "–"
             lines.append(
                 f"| {r['accounts']:,} accounts to {r['format']} ({r['output_mb']} MB out) | {r['jobs']} | "
-                f"{r['wall_s']:.1f} | {_num(r['accounts_per_s'])} | {r.get('vs_today', '–')}x | "
+                f"{r['wall_s']:.1f} | {_num(r['accounts_per_s'])} | {r.get('vs_today', '–')}x | {per_row} | "
                 f"{_num(r.get('peak_rss_mb'))} | {_num(r.get('peak_pss_mb'))} | {same} | {r['exit_code']} |"
             )
     for note in figures.get("notes", []):

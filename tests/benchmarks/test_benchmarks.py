@@ -87,6 +87,8 @@ def test_quick_json_run_prints_every_figure_and_passes_the_equivalence_check(
             "1",
             "--portfolio",
             "120",
+            "--per-row",
+            "60",
             "--cold-runs",
             "1",
             "--workdir",
@@ -122,6 +124,12 @@ def test_quick_json_run_prints_every_figure_and_passes_the_equivalence_check(
         ("parquet", 120, run["exit_code"]),
     ]
     assert figures["columnar"][0]["same_as_today"] is True
+    # ...against the per-row baseline of the same run: its accounts, and each columnar run's ratio.
+    baseline = figures["per_row_baseline"]
+    assert (baseline["engine"], baseline["accounts"], baseline["rows_written"]) == ("per-row", 60, 60)
+    assert baseline["exit_code"] in (0, 1)
+    for r in figures["columnar"]:
+        assert r["vs_per_row"] == round(r["accounts_per_s"] / baseline["accounts_per_s"], 2)
     judged = {t["target"] for t in figures["targets"]}
     assert {"decision core vs zen-engine", "end to end, accounts/s/process"} <= judged
     assert figures["machine"]["nproc"] >= 1
@@ -132,6 +140,7 @@ def test_quick_json_run_prints_every_figure_and_passes_the_equivalence_check(
     table = capsys.readouterr().out
     assert "| (c) plain Python, by hand |" in table
     assert "| target (issue 7) |" in table
+    assert "| per-row baseline: 60 accounts to csv |" in table
 
     # ...and are written into the page between its markers, the rest of the page kept.
     page = tmp_path / "performance.md"

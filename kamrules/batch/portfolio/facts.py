@@ -61,12 +61,14 @@ class PortfolioFacts:
         facts = cls(rows=sum(p.rows for p in parts))
         if not parts or not sum(len(p.index) for p in parts):
             return facts
-        index = np.concatenate([p.index for p in parts])
-        row = np.concatenate([p.row for p in parts])
-        revenue = np.concatenate([p.revenue for p in parts])
-        potential = np.concatenate([p.potential for p in parts])
+        # Each column is joined and then let go from the parts before the next: the peak holds
+        # one column twice, not all of them.
+        index = _joined(parts, "index")
+        row = _joined(parts, "row")
+        revenue = _joined(parts, "revenue")
+        potential = _joined(parts, "potential")
         ids = pa.chunked_array([p.ids.cast(pa.string()) for p in parts], pa.string())
-        parts.clear()  # what the parts held is in the arrays above now: the peak is one copy
+        parts.clear()
         # One hash table over every batch's ids, chunk by chunk (no copy of the ids themselves).
         encoded = pc.dictionary_encode(ids)
         codes = np.concatenate([np.asarray(c.indices.to_numpy(zero_copy_only=False)) for c in encoded.chunks])
@@ -82,8 +84,10 @@ class PortfolioFacts:
             facts.dup_first_row = row[first_of_code[codes[later]]]
             facts.dup_first_index = index[first_of_code[codes[later]]]
             facts.dup_ids = ids.take(pa.array(later)).to_pylist()
-        del codes, row
-        facts._rank(index[kept], revenue[kept], potential[kept])
+        del codes, row, ids, first
+        if not kept.all():  # duplicates: only the first row of each id is ranked (no copy otherwise)
+            index, revenue, potential = index[kept], revenue[kept], potential[kept]
+        facts._rank(index, revenue, potential)
         return facts
 
     def _rank(self, index: np.ndarray, revenue: np.ndarray, potential: np.ndarray) -> None:
@@ -156,6 +160,17 @@ class PortfolioFacts:
             return [None] * len(index)
         at = np.searchsorted(self.dup_index, index)
         return [self.dup_first_file[k] for k in at.tolist()]
+
+
+_NONE = np.zeros(0)
+
+
+def _joined(parts: list[ScanPart], name: str) -> np.ndarray:
+    """The parts' `name` arrays end to end, each part's own released once copied."""
+    joined = np.concatenate([getattr(p, name) for p in parts])
+    for p in parts:
+        setattr(p, name, _NONE)
+    return joined
 
 
 def _median(values: np.ndarray) -> float | None:

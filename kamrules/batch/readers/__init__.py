@@ -21,7 +21,7 @@ from pathlib import Path
 from kamrules.batch.readers.batch import InputBatch
 from kamrules.batch.readers.csvscan import Layout
 
-BATCH_ROWS = 8192  # rows a batch: the engine's fixed cost per table (about 20 ms) against the memory of a batch
+BATCH_ROWS = 4096  # rows a batch: the fixed cost per table (about 20 ms) against the memory of a batch
 
 
 @dataclass(frozen=True)

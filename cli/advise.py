@@ -212,8 +212,10 @@ def _label(label: str, path: str, lang: str) -> str:
 
 def _say_notes(notes: list[Note], lang: str) -> None:
     """How a CSV file's numbers and dates were read, where it mattered (each said once)."""
+    from kamrules.i18n.cellnotes import note_text
+
     for note in notes:
-        click.echo(f"kam: {note.text(option, lang)}", err=True)
+        click.echo(f"kam: {note_text(note, option, lang)}", err=True)
     notes.clear()
 
 

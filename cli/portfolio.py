@@ -249,8 +249,10 @@ def command(
         outcome = run_columnar(
             rows, job, where, delim, raw_cells=raw_cells, machine_headers=machine, parquet_file=parquet
         )
+    from kamrules.i18n.cellnotes import note_text
+
     for note in outcome.notes:  # how the file's numbers and dates were read, where it mattered
-        click.echo(f"kam: {rows.name}: {note.text(option, rows.lang)}", err=True)
+        click.echo(f"kam: {rows.name}: {note_text(note, option, rows.lang)}", err=True)
     movements = history.finish(outcome, file) if history is not None else None
     write_pictures(outcome, report, plot_dir, png, movements)
     if where.summary_file:

@@ -72,9 +72,11 @@ def run_on_cluster(scheduler: str, o: Options) -> int:
         with _progress(o.lang) as progress:
             cluster = ClusterRun(job, client)
             outcome = cluster.run(found, sink.output, on_result, described, progress=progress)
+    from kamrules.i18n.cellnotes import note_text
+
     for formats, piece in zip(cluster.formats, found, strict=True):  # how each file's numbers and dates were read
         for note in formats.notes if piece.first_of_file else ():
-            click.echo(f"kam: {piece.name}: {note.text(option, o.lang)}", err=True)
+            click.echo(f"kam: {piece.name}: {note_text(note, option, o.lang)}", err=True)
     return _finish(outcome, o, target, errors, png)
 
 

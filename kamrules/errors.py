@@ -75,7 +75,7 @@ class Note:
     """A remark on how an input was read, not a problem: what was decided where the input could be
     read two ways, and the parameter that decides otherwise (`{parameter}` in the message, named as
     `name_of` names it, by default as itself). A note with a `key` is a catalog phrase
-    (kamrules.i18n.cellnotes) and its `values`: `text` words it in any language."""
+    (kamrules.i18n.cellnotes) and its `values`, which `cellnotes.note_text` words in any language."""
 
     message: str
     parameter: str | None = None
@@ -83,16 +83,11 @@ class Note:
     values: tuple[tuple[str, object], ...] = ()
     source: str | None = None  # the file the note is about, when `message` starts with its name
 
-    def text(self, name_of: ParameterNames | None = None, lang: str = "en") -> str:
-        name = "" if self.parameter is None else name_of(self.parameter) if name_of else self.parameter
-        if self.key is not None and lang != "en":
-            from kamrules.i18n.cellnotes import worded
-
-            worded_text = worded(self.key, self.values, lang, name)
-            return worded_text if self.source is None else f"{self.source}: {worded_text}"
+    def text(self, name_of: ParameterNames | None = None) -> str:
+        """The note in English (`kamrules.i18n.cellnotes.note_text` words it in any language)."""
         if self.parameter is None:
             return self.message
-        return self.message.replace("{parameter}", name)
+        return self.message.replace("{parameter}", name_of(self.parameter) if name_of else self.parameter)
 
 
 class KamError(Exception):

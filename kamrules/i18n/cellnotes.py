@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from kamrules.errors import Note, ParameterNames
 from kamrules.i18n.catalog import phrases
 
 # Values named so are worded by a phrase of their own: the mark, the order, the reason.
@@ -34,3 +35,13 @@ def worded(key: str, values: Iterable[tuple[str, Any]], lang: str, parameter: st
         else:
             filled[name] = value
     return words.say(key, **filled)
+
+
+def note_text(note: Note, name_of: ParameterNames | None = None, lang: str = "en") -> str:
+    """`note` as shown to a person in `lang` (its parameter named by `name_of`); English, and a
+    note without a phrase key, as its message says it."""
+    if note.key is None or lang == "en":
+        return note.text(name_of)
+    name = "" if note.parameter is None else name_of(note.parameter) if name_of else note.parameter
+    text = worded(note.key, note.values, lang, name)
+    return text if note.source is None else f"{note.source}: {text}"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -85,6 +86,8 @@ def is_parquet_file(path: str | Path, fmt: str | None) -> bool:
     if real.suffix.lower() in PARQUET_SUFFIXES:
         return True
     try:
+        if not stat.S_ISREG(real.stat().st_mode):
+            return False  # a pipe (`<(export)`) is read once: peeking would lose its first bytes
         with real.open("rb") as handle:
             return handle.read(len(PARQUET_MAGIC)) == PARQUET_MAGIC
     except OSError:

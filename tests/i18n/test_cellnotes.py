@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from kamrules.errors import Note
+from kamrules.i18n.cellnotes import note_text
 from kamrules.model.cellformats import Detection, Forced, decide
 from tests.support import kam
 
@@ -65,8 +66,8 @@ def test_each_note_in_both_languages(key: str) -> None:
     (note,) = _notes(cells)
     assert note.key == key
     assert note.text(lambda p: f"--{p}").startswith(english)
-    assert note.text(lambda p: f"--{p}", "en") == note.text(lambda p: f"--{p}")  # English: the message itself
-    worded = note.text(lambda p: f"--{p}", "it")
+    assert note_text(note, lambda p: f"--{p}", "en") == note.text(lambda p: f"--{p}")  # English: the message itself
+    worded = note_text(note, lambda p: f"--{p}", "it")
     assert worded.startswith(italian), worded
     assert "{" not in worded and "}" not in worded
     if note.parameter is not None:
@@ -82,7 +83,7 @@ def test_a_semicolon_file_says_why_in_both_languages() -> None:
     (note,) = _notes([(REVENUE, "1.200")], delimiter=";")
     assert "(as usual in a ';'-separated file)" in note.text()
     assert "1 value that could be read either way" in note.text() and "it is wrong" in note.text()
-    italian = note.text(None, "it")
+    italian = note_text(note, None, "it")
     assert "(come d'uso in un file separato da ';')" in italian
     assert "1 valore che si può leggere in due modi" in italian and "è sbagliato" in italian
 
@@ -93,8 +94,8 @@ def test_a_note_travels_as_data() -> None:
 
     (note,) = _notes([(SINCE, "01/03/2015"), (SINCE, "02/03/2015")])
     again = pickle.loads(pickle.dumps(note))
-    assert again == note and again.text(None, "it").startswith("date: 2 date come '01/03/2015'")
-    assert "le loro righe sono scartate" in again.text(None, "it")
+    assert again == note and note_text(again, None, "it").startswith("date: 2 date come '01/03/2015'")
+    assert "le loro righe sono scartate" in note_text(again, None, "it")
 
 
 def test_kam_advise_says_the_note_in_italian(tmp_path: Path) -> None:

@@ -47,8 +47,9 @@ BODY = {
     "requestBody": {
         "required": True,
         "description": "The portfolio (CSV, XLSX, JSON Lines, Parquet, a YAML or JSON list) as the body, or a "
-        "multipart form with it as `portfolio`, and optionally a column map (`columns`, as kam portfolio "
-        "--columns takes) and a sectors file (`sectors`, as --sectors takes).",
+        "multipart form with it as `portfolio`, and optionally a column map (`columns`: the YAML that names the "
+        "account fact of each column of a CRM export) and a sectors file (`sectors`: each sector scored on the "
+        "deck's criteria).",
         "content": {
             "text/csv": {"schema": {"type": "string"}},
             "application/x-ndjson": {"schema": {"type": "string"}},

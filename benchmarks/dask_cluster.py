@@ -18,13 +18,12 @@ from __future__ import annotations
 import argparse
 import csv
 import shutil
-import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.generate import AS_OF, CSV_COLUMNS, csv_rows
+from benchmarks.timing import median_seconds
 
 
 def _write(folder: Path, accounts: int, files: int) -> None:
@@ -76,15 +75,6 @@ def _cluster(client: object, given: str, out: Path | None) -> None:
     ClusterRun(job, client).run(pieces(given), output, lambda result: None, given)
 
 
-def _median(action: Callable[[], None], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.dask_cluster")
     parser.add_argument("--accounts", type=int, default=200_000)
@@ -122,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
                     client, str(folder / "parquet"), folder / "out"
                 ),
             }
-            seconds = {name: _median(run, args.repeat) for name, run in runs.items()}
+            seconds = {name: median_seconds(run, args.repeat) for name, run in runs.items()}
     base = seconds["single (this process, --jobs 1)"]
     print(f"{args.accounts:,} accounts, {args.workers} workers (1 thread each); LocalCluster up in {up:.1f} s")
     print("| run | wall s | accounts/s | accounts/s per worker core | vs single |")

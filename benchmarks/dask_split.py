@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import argparse
 import csv
-import statistics
 import tempfile
-import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
 from benchmarks.generate import AS_OF, CSV_COLUMNS, csv_rows
+from benchmarks.timing import median_seconds
 
 
 def _write(path: Path, accounts: int) -> None:
@@ -63,15 +62,6 @@ def _plan(path: Path, split_bytes: int) -> None:
     plan(str(path), str(path), None, None, None, split_bytes)
 
 
-def _median(action: Callable[[], None], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.dask_split")
     parser.add_argument("--accounts", type=int, default=120_000)
@@ -103,8 +93,8 @@ def main(argv: list[str] | None = None) -> int:
             }
             for p in args.pieces:
                 runs[f"dask, cut in {p} pieces"] = partial(_cluster, client, path, size // p + 1, p)
-            seconds = {name: _median(run, args.repeat) for name, run in runs.items()}
-            scans = {p: _median(partial(_plan, path, size // p + 1), args.repeat) for p in args.pieces}
+            seconds = {name: median_seconds(run, args.repeat) for name, run in runs.items()}
+            scans = {p: median_seconds(partial(_plan, path, size // p + 1), args.repeat) for p in args.pieces}
     base = seconds["single (this process, --jobs 1)"]
     print(f"{args.accounts:,} accounts in one CSV file of {size / 1e6:.1f} MB, {args.workers} workers (1 thread each)")
     print("| run | wall s | accounts/s | vs single |")

@@ -131,3 +131,14 @@ def paired_ratio(a: Timing, b: Timing) -> float:
     """Median over rounds of throughput(a) / throughput(b): above 1 when `a` is faster."""
     ratios = [tb / ta for ta, tb in zip(a.rounds, b.rounds, strict=True)]
     return statistics.median(ratios)
+
+
+def median_seconds(action: Callable[[], None], repeat: int) -> float:
+    """The median wall time of `repeat` calls of `action` (a whole run each: the cluster
+    benchmarks time runs of seconds, where the per-call noise of a round does not matter)."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
